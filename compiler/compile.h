@@ -1,0 +1,29 @@
+/* The compiler's single entry point: source text in, compiled program out. */
+#ifndef SOBT_COMPILE_H
+#define SOBT_COMPILE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "program.h"
+
+enum dump_stage {
+    DUMP_NONE = 0,
+    DUMP_AST = 1 << 0,  /* -d ast */
+    DUMP_IR = 1 << 1,   /* -d ir: LLVM IR after optimisation */
+    DUMP_BPF = 1 << 2,  /* -d bpf: BPF instructions of every program */
+};
+
+struct compile_options {
+    const char *filename; /* for diagnostics: "stdin" for -e */
+    const char *text;
+    bool unsafe;          /* --unsafe: allow system() */
+    unsigned dump;        /* enum dump_stage bits */
+    FILE *dump_out;
+    uint32_t strlen;      /* BPFTRACE_STRLEN, default 64 */
+};
+
+/* NULL after printing diagnostics when the program is wrong. */
+struct compiled_program *compile_program(const struct compile_options *opts);
+
+#endif

@@ -1,0 +1,25 @@
+/* Diagnostics in bpftrace's shape:
+ *
+ *   FILE:LINE:COL: ERROR: message
+ *   <the source line>
+ *       ^~~~~
+ *
+ * Everything the user did wrong goes through here so the format is one. */
+#ifndef SOBT_DIAG_H
+#define SOBT_DIAG_H
+
+#include <stdio.h>
+
+#include "ast.h"
+
+/* Where diagnostics go (stderr by default; tests redirect it). */
+extern FILE *diag_stream;
+
+void diag_error(const struct source *src, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_warning(const struct source *src, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* An error with no position in the script (e.g. a kernel refusal at attach). */
+void diag_plain_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,36 @@
+/* Attach points: from the text a user wrote ("t:syscalls:sys_enter_accept*",
+ * "interval:s:1", "BEGIN") to the provider and the concrete targets. */
+#ifndef SOBT_PROBES_H
+#define SOBT_PROBES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "program.h"
+
+struct probe_match {
+    char *target;    /* "syscalls:sys_enter_accept4"; kprobe function; "" for BEGIN/END/interval */
+    char *full_name; /* what `probe` prints: "tracepoint:syscalls:sys_enter_accept4" */
+};
+
+struct attach_point {
+    enum probe_provider provider;
+    uint64_t period_ns;          /* interval */
+    bool has_wildcard;
+    struct probe_match *matches; /* expanded targets, sorted */
+    int nmatches;
+};
+
+/* Parse and expand one attach point. On error returns -1 and writes a
+ * one-line message (no position; the caller adds it) into err. An attach
+ * point whose wildcard matches nothing is an error, as in bpftrace. */
+int attach_point_parse(const char *text, struct attach_point *out, char *err, size_t errlen);
+void attach_point_free(struct attach_point *ap);
+
+/* -l [PATTERN] and -lv: list probes matching PATTERN (all tracepoints when
+ * NULL) one per line as bpftrace prints them; with verbose, each tracepoint's
+ * fields indented below it. Returns the number listed. */
+int probes_list(FILE *out, const char *pattern, bool verbose);
+
+#endif

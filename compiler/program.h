@@ -1,0 +1,139 @@
+/* The compiled program: everything the runtime needs and nothing it must
+ * re-derive from the AST. This is the only header the runtime takes from the
+ * compiler; it describes BPF objects (an ELF image, maps, programs, attach
+ * points) and how to decode and print the bytes that come back from the kernel. */
+#ifndef SOBT_PROGRAM_H
+#define SOBT_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How a value stored in a map key, map value or event record is printed. */
+enum value_kind {
+    VK_INT,      /* integer of size 1/2/4/8, is_signed */
+    VK_STRING,   /* NUL-padded char[size] */
+    VK_PROBE,    /* u64 index into program->probe_names */
+    VK_KSTACK,   /* u64 stack id in program->kstack_map (issue 3) */
+    VK_USTACK,   /* u64 stack id + u32 pid (issue 3) */
+    VK_KSYM,     /* u64 kernel address printed as a symbol */
+    VK_USYM,     /* u64 user address + u32 pid printed as a symbol */
+    VK_INET,     /* u64 family, then 16 address bytes: printed like ntop() */
+    VK_NONE,     /* padding / unused */
+};
+
+struct value_desc {
+    enum value_kind kind;
+    uint32_t size;   /* bytes occupied */
+    uint32_t offset; /* from the start of the enclosing record */
+    bool is_signed;
+};
+
+/* A sequence of values at fixed offsets: a map key tuple, printf arguments. */
+struct record_desc {
+    struct value_desc *fields;
+    int nfields;
+    uint32_t size; /* total size including padding */
+};
+
+/* What a map's value is; decides its BPF layout and how it is printed. */
+enum map_agg {
+    AGG_NONE,  /* plain value: value.kind says int or string; BPF_MAP_TYPE_HASH */
+    AGG_COUNT, /* per-CPU u64 summed over CPUs */
+    AGG_SUM,   /* per-CPU s64/u64 summed (value.is_signed) */
+    AGG_MIN,   /* per-CPU struct { s64 value; u64 is_set; } min over set CPUs */
+    AGG_MAX,   /* per-CPU struct { s64 value; u64 is_set; } */
+    AGG_AVG,   /* per-CPU struct { s64 count; s64 total; } prints total/count */
+    AGG_STATS, /* per-CPU struct { s64 count; s64 total; } prints count, average, total */
+    AGG_HIST,  /* per-CPU u64 counts; BPF key = user key followed by u64 bucket */
+    AGG_LHIST, /* per-CPU u64 counts; BPF key = user key followed by u64 bucket */
+};
+
+/* hist() bucket index as computed in BPF for value n:
+ *   n < 0 -> 0;  n == 0 -> 1;  otherwise 2 + floor(log2(n))   (n == 1 -> 2, n in [2,4) -> 3 ...)
+ * lhist(v, min, max, step) bucket index:
+ *   v < min -> 0;  v >= max -> 1 + (max - min) / step;  otherwise 1 + (v - min) / step */
+
+struct map_desc {
+    char *name;            /* "@" or "@name" as written */
+    int id;                /* index in program->maps */
+    uint32_t bpf_type;     /* BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_PERCPU_HASH, ... */
+    uint32_t key_size;     /* BPF key size (user key plus bucket for hist/lhist; 8 for no key) */
+    uint32_t value_size;   /* BPF value size per CPU */
+    uint32_t max_entries;
+    struct record_desc key; /* the user-visible key; nfields == 0 for a map without [ ] */
+    enum map_agg agg;
+    struct value_desc value; /* for AGG_NONE: int or string; for SUM/MIN/MAX/AVG/STATS: signedness */
+    int64_t lhist_min, lhist_max, lhist_step;
+    bool is_internal; /* maps sobt uses itself (ring buffer, stacks): never printed */
+};
+
+/* Events sent from BPF to userspace through the single ring buffer, in order.
+ * Every record starts with a u64 async id (index into program->asyncs). */
+enum async_kind {
+    ASYNC_PRINTF, /* fmt; args laid out after the id */
+    ASYNC_TIME,   /* fmt (strftime format; default "%H:%M:%S\n") */
+    ASYNC_PRINT,  /* map_id; top, div (0 = all / no division) */
+    ASYNC_CLEAR,  /* map_id */
+    ASYNC_ZERO,   /* map_id */
+    ASYNC_EXIT,
+    ASYNC_SYSTEM, /* fmt, args: run through the shell (needs --unsafe) */
+    ASYNC_CAT,    /* fmt, args: print a file */
+    ASYNC_PRINT_VALUE, /* print(non-map value): args has one field */
+};
+
+struct async_desc {
+    enum async_kind kind;
+    char *fmt;
+    struct record_desc args; /* offsets relative to the byte after the u64 id */
+    int map_id;
+    uint64_t top, div;
+};
+
+enum probe_provider {
+    PROV_BEGIN,
+    PROV_END,
+    PROV_TRACEPOINT,
+    PROV_INTERVAL,
+    PROV_KPROBE,
+    PROV_KRETPROBE,
+};
+
+/* One place a program is attached: a probe block with a wildcard has many. */
+struct attach_desc {
+    char *target;      /* tracepoint "category:name", kprobe function, "" for BEGIN/END */
+    int probe_id;      /* index in program->probe_names; passed as the BPF cookie */
+    uint64_t period_ns; /* PROV_INTERVAL */
+};
+
+/* One BPF program per probe block (BEGIN and END are blocks of their own). */
+struct prog_desc {
+    char *section;          /* ELF section holding its instructions */
+    enum probe_provider provider;
+    uint32_t bpf_prog_type; /* BPF_PROG_TYPE_TRACEPOINT, ... */
+    struct attach_desc *attach;
+    int nattach;
+};
+
+struct compiled_program {
+    void *elf;      /* BPF ELF object produced by LLVM */
+    size_t elf_size;
+    struct prog_desc *progs;
+    int nprogs;
+    struct map_desc *maps; /* printed maps first, internal maps after */
+    int nmaps;
+    int ringbuf_map_id; /* the event channel (an internal map), -1 if unused */
+    struct async_desc *asyncs;
+    int nasyncs;
+    char **probe_names; /* full probe names, e.g. "tracepoint:syscalls:sys_enter_connect" */
+    int nprobe_names;
+    uint32_t strlen; /* BPFTRACE_STRLEN */
+};
+
+/* In the ELF, every map reference is an ld_imm64 with src_reg = BPF_PSEUDO_MAP_FD
+ * and imm = map id (emitted through llvm.bpf.pseudo); the loader replaces the
+ * id with the map's file descriptor before loading. */
+
+void compiled_program_free(struct compiled_program *p);
+
+#endif

@@ -1,0 +1,61 @@
+/* Types of expressions as the resolver sees them. Integers are bpftrace's:
+ * every arithmetic result is 64 bits; narrower sizes only come from
+ * tracepoint fields, casts and kernel types, and are widened on load. */
+#ifndef SOBT_TYPES_H
+#define SOBT_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum type_kind {
+    TY_NONE = 0, /* not yet resolved, or statement with no value */
+    TY_VOID,     /* call with no result (printf, exit, ...) */
+    TY_INT,      /* size 1, 2, 4 or 8; is_signed */
+    TY_STRING,   /* NUL-padded char array of size bytes */
+    TY_PROBE,    /* u64 index into the program's probe names */
+    TY_TUPLE,    /* fields/nfields laid out with natural alignment */
+    TY_PTR,      /* elem points to the pointee type; is_user for user memory */
+    TY_ARRAY,    /* elem, count */
+    TY_RECORD,   /* struct or union from BTF: btf_id, size */
+    TY_CTX,      /* the tracepoint `args` pointer */
+    TY_KSTACK,
+    TY_USTACK,
+    TY_KSYM,
+    TY_USYM,
+    TY_INET,     /* result of ntop(): family + 16 address bytes */
+    /* aggregations: only ever the value type of a map */
+    TY_COUNT,
+    TY_SUM,
+    TY_MIN,
+    TY_MAX,
+    TY_AVG,
+    TY_STATS,
+    TY_HIST,
+    TY_LHIST,
+};
+
+struct type {
+    enum type_kind kind;
+    uint32_t size;   /* bytes as stored in a map key/value or event */
+    bool is_signed;  /* TY_INT, and the integer of sum/min/max/avg/stats */
+    bool is_user;    /* TY_PTR: points into user memory */
+    int btf_id;      /* TY_RECORD, or pointee of TY_PTR when it is a kernel type */
+    uint32_t count;  /* TY_ARRAY element count, TY_KSTACK/TY_USTACK frame limit */
+    const struct type *elem;   /* TY_PTR pointee, TY_ARRAY element */
+    struct type *fields;       /* TY_TUPLE elements */
+    uint32_t *offsets;         /* TY_TUPLE element offsets */
+    int nfields;
+};
+
+static inline bool type_is_aggregation(const struct type *t)
+{
+    return t->kind >= TY_COUNT;
+}
+
+static inline struct type type_int(uint32_t size, bool is_signed)
+{
+    struct type t = {.kind = TY_INT, .size = size, .is_signed = is_signed};
+    return t;
+}
+
+#endif
