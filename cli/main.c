@@ -1,1 +1,125 @@
-int main(void){return 0;}
+/* sobt: compile a bpftrace program and run it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compile.h"
+#include "options.h"
+#include "probes.h"
+#include "run.h"
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "ERROR: failed to open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        fprintf(stderr, "ERROR: %s is too large\n", path);
+        return NULL;
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        fprintf(stderr, "ERROR: %s contains a NUL byte; it is not a bpftrace program\n", path);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static uint32_t env_strlen(void)
+{
+    const char *s = getenv("BPFTRACE_STRLEN");
+    if (!s || !*s)
+        return 64;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v < 1 || v > 200) {
+        fprintf(stderr, "ERROR: BPFTRACE_STRLEN must be between 1 and 200 (got '%s')\n", s);
+        exit(1);
+    }
+    return (uint32_t)v;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != 0)
+        return rc < 0 ? 1 : 0;
+    bool root = geteuid() == 0;
+    if (root)
+        tracefs_ensure_mounted();
+
+    if (o.list) {
+        probes_list(stdout, o.list_pattern, o.verbose);
+        return 0;
+    }
+
+    char *owned_text = NULL;
+    const char *text = o.program_text;
+    if (!text) {
+        owned_text = read_file(o.filename);
+        if (!owned_text)
+            return 1;
+        text = owned_text;
+    }
+    struct compile_options copts = {
+        .filename = o.program_text ? "stdin" : o.filename,
+        .text = text,
+        .unsafe = o.unsafe,
+        .dump = o.dump,
+        .dump_out = stdout,
+        .strlen = env_strlen(),
+    };
+    struct compiled_program *prog = compile_program(&copts);
+    free(owned_text);
+    if (!prog)
+        return 1;
+    if (!root) {
+        fprintf(stderr, "ERROR: sobt needs root (CAP_BPF and CAP_PERFMON) to load BPF programs\n");
+        compiled_program_free(prog);
+        return 1;
+    }
+
+    FILE *out = stdout;
+    if (o.output_path) {
+        out = fopen(o.output_path, "w");
+        if (!out) {
+            fprintf(stderr, "ERROR: cannot open %s: %s\n", o.output_path, strerror(errno));
+            compiled_program_free(prog);
+            return 1;
+        }
+    }
+    struct run_options ropts = {
+        .mode = o.mode,
+        .out = out,
+        .quiet = o.quiet,
+        .verbose = o.verbose,
+    };
+    rc = runtime_run(prog, &ropts);
+    if (out != stdout)
+        fclose(out);
+    compiled_program_free(prog);
+    return rc;
+}

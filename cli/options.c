@@ -1,1 +1,122 @@
-/* placeholder: being written */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sobt_config.h"
+
+void print_usage(FILE *out)
+{
+    fputs("USAGE:\n"
+          "    sobt [options] filename\n"
+          "    sobt [options] -e 'program'\n"
+          "\n"
+          "OPTIONS:\n"
+          "    -e 'program'     execute this program\n"
+          "    -l [search]      list probes (tracepoints, kprobes)\n"
+          "    -v               verbose: with -l, show tracepoint fields; otherwise\n"
+          "                     print verifier instruction counts per program\n"
+          "    -q               keep messages quiet (no \"Attaching N probes...\")\n"
+          "    -o file          redirect program output to file\n"
+          "    -d STAGE         dump a compiler stage: ast, ir, bpf or all\n"
+          "    --dry-run        load and attach everything, then exit\n"
+          "    --verify         load every program into the kernel verifier, attach nothing\n"
+          "    --unsafe         allow unsafe builtin functions (system)\n"
+          "    -h, --help       show this help message\n"
+          "    -V, --version    bpftrace-compatible version\n"
+          "\n"
+          "ENVIRONMENT:\n"
+          "    BPFTRACE_STRLEN  bytes kept of each string (default 64)\n"
+          "\n"
+          "EXAMPLES:\n"
+          "sobt -l '*sleep*'\n"
+          "    list probes containing \"sleep\"\n"
+          "sobt -e 't:syscalls:sys_enter_connect { @[comm] = count(); }'\n"
+          "    count connect() calls by process name\n",
+          out);
+}
+
+static int parse_dump_stage(const char *s, unsigned *dump)
+{
+    if (strcmp(s, "ast") == 0)
+        *dump |= DUMP_AST;
+    else if (strcmp(s, "ir") == 0)
+        *dump |= DUMP_IR;
+    else if (strcmp(s, "bpf") == 0)
+        *dump |= DUMP_BPF;
+    else if (strcmp(s, "all") == 0)
+        *dump |= DUMP_AST | DUMP_IR | DUMP_BPF;
+    else
+        return -1;
+    return 0;
+}
+
+enum { OPT_DRY_RUN = 256, OPT_VERIFY, OPT_UNSAFE };
+
+int parse_options(int argc, char **argv, struct cli_options *o)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"verify", no_argument, NULL, OPT_VERIFY},
+        {"unsafe", no_argument, NULL, OPT_UNSAFE},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof(*o));
+    o->mode = RUN_NORMAL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+e:lvqo:d:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'e': o->program_text = optarg; break;
+        case 'l': o->list = true; break;
+        case 'v': o->verbose = true; break;
+        case 'q': o->quiet = true; break;
+        case 'o': o->output_path = optarg; break;
+        case 'd':
+            if (parse_dump_stage(optarg, &o->dump) < 0) {
+                fprintf(stderr, "ERROR: unknown stage for -d: '%s' (use ast, ir, bpf or all)\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case OPT_DRY_RUN: o->mode = RUN_DRY_RUN; break;
+        case OPT_VERIFY: o->mode = RUN_VERIFY; break;
+        case OPT_UNSAFE: o->unsafe = true; break;
+        case 'h': print_usage(stdout); return 1;
+        case 'V': printf("sobt v%s (bpftrace language)\n", SOBT_VERSION); return 1;
+        default:
+            if (optopt && strchr("eod", optopt))
+                fprintf(stderr, "ERROR: option -%c needs an argument\n", optopt);
+            else
+                fprintf(stderr, "ERROR: unknown option '%s'\n", argv[optind - 1]);
+            print_usage(stderr);
+            return -1;
+        }
+    }
+    int rest = argc - optind;
+    if (o->list) {
+        if (rest > 1 || o->program_text) {
+            fprintf(stderr, "ERROR: -l takes at most one search pattern\n");
+            return -1;
+        }
+        o->list_pattern = rest ? argv[optind] : NULL;
+        return 0;
+    }
+    if (o->program_text && rest > 0) {
+        fprintf(stderr, "ERROR: give either -e 'program' or a file, not both\n");
+        return -1;
+    }
+    if (!o->program_text) {
+        if (rest != 1) {
+            fprintf(stderr, "ERROR: %s\n", rest ? "only one program file can be run"
+                                                : "no program given: use -e 'program' or a file");
+            print_usage(stderr);
+            return -1;
+        }
+        o->filename = argv[optind];
+    }
+    return 0;
+}

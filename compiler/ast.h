@@ -118,6 +118,8 @@ struct node {
     int var_slot;           /* N_VAR: index into the probe's scratch variables */
     int async_id;           /* calls that send an event to userspace */
     int probe_index;        /* N_PROBE: index in the compiled program */
+    uint32_t field_offset;  /* N_FIELD on tracepoint args: offset in the record */
+    int field_flavor;       /* N_FIELD: 0 scalar, 1 char array, 2 __data_loc string */
 };
 
 /* The source text a tree came from, kept for diagnostics. */

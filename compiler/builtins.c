@@ -1,1 +1,53 @@
-/* placeholder: being written */
+#include "builtins.h"
+
+#include <string.h>
+
+static const struct builtin_func funcs[] = {
+    /* aggregations: the map's value type is the aggregation */
+    {"count", 0, 0, BC_AGGREGATION, check_count, gen_count},
+    {"sum", 1, 1, BC_AGGREGATION, check_int_aggregation, gen_sum},
+    {"min", 1, 1, BC_AGGREGATION, check_int_aggregation, gen_min_max},
+    {"max", 1, 1, BC_AGGREGATION, check_int_aggregation, gen_min_max},
+    {"avg", 1, 1, BC_AGGREGATION, check_int_aggregation, gen_avg_stats},
+    {"stats", 1, 1, BC_AGGREGATION, check_int_aggregation, gen_avg_stats},
+    {"hist", 1, 1, BC_AGGREGATION, check_hist, gen_hist},
+    {"lhist", 4, 4, BC_AGGREGATION, check_lhist, gen_lhist},
+    /* asynchronous: an event through the ring buffer, handled in userspace */
+    {"printf", 1, 17, BC_STATEMENT, check_printf, gen_async_call},
+    {"print", 1, 3, BC_STATEMENT, check_print, gen_async_call},
+    {"clear", 1, 1, BC_STATEMENT, check_map_only, gen_async_call},
+    {"zero", 1, 1, BC_STATEMENT, check_map_only, gen_async_call},
+    {"time", 0, 1, BC_STATEMENT, check_time, gen_async_call},
+    {"exit", 0, 0, BC_STATEMENT, check_exit, gen_async_call},
+    /* map maintenance done in BPF */
+    {"delete", 1, 1, BC_STATEMENT, check_delete, gen_delete},
+};
+
+static const struct builtin_var vars[] = {
+    {"pid", check_var_u64, gen_var_pid},
+    {"tid", check_var_u64, gen_var_tid},
+    {"uid", check_var_u64, gen_var_uid},
+    {"gid", check_var_u64, gen_var_gid},
+    {"cpu", check_var_u64, gen_var_cpu},
+    {"nsecs", check_var_u64, gen_var_nsecs},
+    {"elapsed", check_var_u64, gen_var_elapsed},
+    {"comm", check_var_comm, gen_var_comm},
+    {"probe", check_var_probe, gen_var_probe},
+    {"args", check_var_args, gen_var_args},
+};
+
+const struct builtin_func *builtin_func_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
+        if (strcmp(funcs[i].name, name) == 0)
+            return &funcs[i];
+    return NULL;
+}
+
+const struct builtin_var *builtin_var_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        if (strcmp(vars[i].name, name) == 0)
+            return &vars[i];
+    return NULL;
+}

@@ -1,1 +1,153 @@
-/* placeholder: being written */
+/* Map keys, reads, assignments and in-place updates. */
+#include "codegen.h"
+
+#include "builtins.h"
+
+/* BPF_ANY */
+#define UPDATE_ANY 0
+
+static uint32_t key_size(const struct map_info *m)
+{
+    return m->key.kind == TY_NONE ? 8 : m->key.size;
+}
+
+/* Build the key of `@m[k...]` in a zeroed stack buffer (hash keys compare
+ * every byte, padding included), with `extra` bytes after it for the
+ * histogram bucket. */
+LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra)
+{
+    const struct map_info *m = mapnode->map;
+    uint32_t ks = key_size(m);
+    LLVMValueRef key = gen_alloca(g, ks + extra, "key");
+    gen_memset0(g, key, ks + extra);
+    if (m->key.kind == TY_NONE)
+        return key;
+    if (m->key.kind != TY_TUPLE) {
+        LLVMValueRef v = gen_expr(g, mapnode->args[0]);
+        gen_store_value(g, key, &mapnode->args[0]->type, v, m->key.size);
+        return key;
+    }
+    for (int i = 0; i < mapnode->nargs; i++) {
+        LLVMValueRef v = gen_expr(g, mapnode->args[i]);
+        gen_store_value(g, gen_byte_ptr(g, key, m->key.offsets[i]), &mapnode->args[i]->type, v,
+                        m->key.fields[i].size);
+    }
+    return key;
+}
+
+static LLVMValueRef gen_lookup(struct codegen *g, int map_id, LLVMValueRef key)
+{
+    LLVMValueRef args[2] = {gen_map_ptr(g, map_id), key};
+    return gen_helper(g, HELPER_MAP_LOOKUP_ELEM, g->i8p, args, 2);
+}
+
+static void gen_update(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef value)
+{
+    LLVMValueRef args[4] = {gen_map_ptr(g, map_id), key, value, gen_i64(g, UPDATE_ANY)};
+    gen_helper(g, HELPER_MAP_UPDATE_ELEM, g->i64, args, 4);
+}
+
+void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
+                    gen_update_fn update, gen_update_fn init, void *arg)
+{
+    LLVMValueRef p = gen_lookup(g, map_id, key);
+    LLVMBasicBlockRef found = gen_block(g, "found");
+    LLVMBasicBlockRef missing = gen_block(g, "missing");
+    LLVMBasicBlockRef done = gen_block(g, "upsert_done");
+    LLVMValueRef isnull = LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), "");
+    LLVMBuildCondBr(g->b, isnull, missing, found);
+    LLVMPositionBuilderAtEnd(g->b, found);
+    update(g, p, arg);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, missing);
+    LLVMValueRef fresh = gen_alloca(g, value_size, "fresh");
+    gen_memset0(g, fresh, value_size);
+    init(g, fresh, arg);
+    gen_update(g, map_id, key, fresh);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+/* Read @m[k]: the value, or zero / an empty string when the key is absent.
+ * Strings are copied to the stack so the result outlives the lookup. */
+LLVMValueRef gen_map_read(struct codegen *g, struct node *mapnode)
+{
+    const struct map_info *m = mapnode->map;
+    LLVMValueRef key = gen_map_key(g, mapnode, 0);
+    LLVMValueRef p = gen_lookup(g, m->id, key);
+    bool is_str = m->value.kind == TY_STRING;
+    uint32_t size = is_str ? m->value.size : 8;
+    LLVMValueRef out = gen_alloca(g, size, "mapval");
+    gen_memset0(g, out, size);
+    LLVMBasicBlockRef found = gen_block(g, "read_found");
+    LLVMBasicBlockRef done = gen_block(g, "read_done");
+    LLVMValueRef isnull = LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), "");
+    LLVMBuildCondBr(g->b, isnull, done, found);
+    LLVMPositionBuilderAtEnd(g->b, found);
+    gen_memcpy(g, out, p, size);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
+    return is_str ? out : gen_load_i64(g, out);
+}
+
+/* The new value of `@m[k] op= rhs`, from the old one. Division and modulo
+ * by zero follow the BPF instruction set (0, and the dividend). */
+static LLVMValueRef gen_compound(struct codegen *g, int op, LLVMValueRef old, LLVMValueRef r)
+{
+    LLVMValueRef amt = LLVMBuildAnd(g->b, r, gen_i64(g, 63), "");
+    switch (op) {
+    case '+': return LLVMBuildAdd(g->b, old, r, "");
+    case '-': return LLVMBuildSub(g->b, old, r, "");
+    case '*': return LLVMBuildMul(g->b, old, r, "");
+    case '&': return LLVMBuildAnd(g->b, old, r, "");
+    case '|': return LLVMBuildOr(g->b, old, r, "");
+    case '^': return LLVMBuildXor(g->b, old, r, "");
+    case OP_SHL: return LLVMBuildShl(g->b, old, amt, "");
+    case OP_SHR: return LLVMBuildLShr(g->b, old, amt, "");
+    default: {
+        LLVMValueRef iszero = LLVMBuildICmp(g->b, LLVMIntEQ, r, gen_i64(g, 0), "");
+        LLVMValueRef safe = LLVMBuildSelect(g->b, iszero, gen_i64(g, 1), r, "");
+        LLVMValueRef q = op == '/' ? LLVMBuildUDiv(g->b, old, safe, "")
+                                   : LLVMBuildURem(g->b, old, safe, "");
+        return LLVMBuildSelect(g->b, iszero, op == '/' ? gen_i64(g, 0) : old, q, "");
+    }
+    }
+}
+
+void gen_map_assign(struct codegen *g, struct node *n)
+{
+    struct node *mapnode = n->lhs;
+    const struct map_info *m = mapnode->map;
+    if (n->rhs->kind == N_CALL && !n->op) {
+        const struct builtin_func *bf = builtin_func_find(n->rhs->name);
+        if (bf->cls == BC_AGGREGATION) {
+            bf->gen(g, n->rhs, mapnode);
+            return;
+        }
+    }
+    LLVMValueRef value;
+    if (n->op)
+        value = gen_compound(g, n->op, gen_map_read(g, mapnode), gen_expr(g, n->rhs));
+    else
+        value = gen_expr(g, n->rhs);
+    LLVMValueRef key = gen_map_key(g, mapnode, 0);
+    uint32_t vsize = m->value.kind == TY_STRING ? m->value.size : 8;
+    LLVMValueRef buf = gen_alloca(g, vsize, "val");
+    const struct type *vt = n->op ? &m->value : &n->rhs->type;
+    gen_store_value(g, buf, vt, value, vsize);
+    gen_update(g, m->id, key, buf);
+}
+
+LLVMValueRef gen_map_incdec(struct codegen *g, struct node *n)
+{
+    struct node *mapnode = n->lhs;
+    const struct map_info *m = mapnode->map;
+    LLVMValueRef old = gen_map_read(g, mapnode);
+    LLVMValueRef nv = n->op == OP_INC ? LLVMBuildAdd(g->b, old, gen_i64(g, 1), "")
+                                      : LLVMBuildSub(g->b, old, gen_i64(g, 1), "");
+    LLVMValueRef key = gen_map_key(g, mapnode, 0);
+    LLVMValueRef buf = gen_alloca(g, 8, "val");
+    gen_store_i64(g, buf, nv);
+    gen_update(g, m->id, key, buf);
+    return n->is_prefix ? nv : old;
+}

@@ -1,1 +1,201 @@
-/* placeholder: being written */
+/* The compiler pipeline: parse, resolve, describe maps/programs/events for
+ * the runtime, generate LLVM IR, emit a BPF object. */
+#include "compile.h"
+
+#include <linux/bpf.h>
+#include <llvm-c/Core.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "codegen.h"
+#include "diag.h"
+#include "emit.h"
+#include "resolve.h"
+
+#define MAP_MAX_ENTRIES 4096          /* bpftrace's default map size */
+#define RINGBUF_BYTES (4u << 20)       /* room for bursts of events */
+
+static enum map_agg agg_of(enum type_kind k)
+{
+    switch (k) {
+    case TY_COUNT: return AGG_COUNT;
+    case TY_SUM: return AGG_SUM;
+    case TY_MIN: return AGG_MIN;
+    case TY_MAX: return AGG_MAX;
+    case TY_AVG: return AGG_AVG;
+    case TY_STATS: return AGG_STATS;
+    case TY_HIST: return AGG_HIST;
+    case TY_LHIST: return AGG_LHIST;
+    default: return AGG_NONE;
+    }
+}
+
+static void describe_map(const struct map_info *m, struct map_desc *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->name = strdup(m->name);
+    d->id = m->id;
+    d->agg = agg_of(m->value.kind);
+    d->max_entries = MAP_MAX_ENTRIES;
+    record_from_type(&m->key, &d->key);
+    uint32_t ks = m->key.kind == TY_NONE ? 8 : m->key.size;
+    d->key_size = ks;
+    d->value.kind = value_kind_of(&m->value);
+    d->value.size = m->value.size;
+    d->value.is_signed = m->value.is_signed;
+    switch (d->agg) {
+    case AGG_NONE:
+        d->bpf_type = BPF_MAP_TYPE_HASH;
+        d->value_size = m->value.kind == TY_STRING ? m->value.size : 8;
+        d->value.size = d->value_size;
+        if (m->value.kind != TY_STRING)
+            d->value.kind = m->value.kind == TY_PROBE ? VK_PROBE : VK_INT;
+        break;
+    case AGG_HIST:
+    case AGG_LHIST:
+        d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+        d->key_size = ks + 8;
+        d->value_size = 8;
+        d->lhist_min = m->lhist_min;
+        d->lhist_max = m->lhist_max;
+        d->lhist_step = m->lhist_step;
+        break;
+    default:
+        d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+        d->value_size = m->value.size;
+        d->value.kind = VK_INT;
+    }
+}
+
+static int add_internal_map(struct compiled_program *p, const char *name, uint32_t type,
+                            uint32_t key_size, uint32_t value_size, uint32_t max_entries)
+{
+    struct map_desc *d = &p->maps[p->nmaps];
+    memset(d, 0, sizeof(*d));
+    d->name = strdup(name);
+    d->id = p->nmaps;
+    d->bpf_type = type;
+    d->key_size = key_size;
+    d->value_size = value_size;
+    d->max_entries = max_entries;
+    d->is_internal = true;
+    return p->nmaps++;
+}
+
+static uint32_t prog_type_of(enum probe_provider prov)
+{
+    switch (prov) {
+    case PROV_TRACEPOINT: return BPF_PROG_TYPE_TRACEPOINT;
+    case PROV_INTERVAL: return BPF_PROG_TYPE_PERF_EVENT;
+    case PROV_KPROBE:
+    case PROV_KRETPROBE: return BPF_PROG_TYPE_KPROBE;
+    default: return BPF_PROG_TYPE_RAW_TRACEPOINT; /* BEGIN/END: run with BPF_PROG_TEST_RUN */
+    }
+}
+
+static void describe_progs(struct semantic *sem, struct compiled_program *p)
+{
+    p->nprogs = sem->nunits;
+    p->progs = calloc(sem->nunits ? sem->nunits : 1, sizeof(*p->progs));
+    for (int i = 0; i < sem->nunits; i++) {
+        struct probe_unit *u = &sem->units[i];
+        struct prog_desc *d = &p->progs[i];
+        d->section = strdup(u->section);
+        d->provider = u->provider;
+        d->bpf_prog_type = prog_type_of(u->provider);
+        d->nattach = u->nmatches;
+        d->attach = calloc(u->nmatches ? u->nmatches : 1, sizeof(*d->attach));
+        int k = 0;
+        for (int a = 0; a < u->naps; a++)
+            for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
+                d->attach[k].target = strdup(u->aps[a].matches[m].target);
+                d->attach[k].probe_id = u->first_probe_id + k;
+                d->attach[k].period_ns = u->aps[a].period_ns;
+            }
+    }
+}
+
+/* Collect LLVM's error diagnostics (an oversized stack, say) instead of
+ * letting LLVM print them and exit. */
+static void on_llvm_diagnostic(LLVMDiagnosticInfoRef di, void *ctx)
+{
+    if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
+        return;
+    char **first = ctx;
+    if (!*first)
+        *first = LLVMGetDiagInfoDescription(di);
+}
+
+static int generate(struct semantic *sem, const struct compile_options *opts,
+                    struct compiled_program *p)
+{
+    LLVMContextRef ctx = LLVMContextCreate();
+    char *llvm_error = NULL;
+    LLVMContextSetDiagnosticHandler(ctx, on_llvm_diagnostic, &llvm_error);
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("sobt", ctx);
+    codegen_module(sem, ctx, mod, p->ringbuf_map_id, p->start_time_map_id);
+    FILE *ir_out = (opts->dump & DUMP_IR) ? (opts->dump_out ? opts->dump_out : stdout) : NULL;
+    int rc = emit_object(mod, ir_out, &p->elf, &p->elf_size);
+    if (rc == 0 && llvm_error) {
+        diag_plain_error("the BPF back end rejected the program: %s", llvm_error);
+        rc = -1;
+    }
+    if (llvm_error)
+        LLVMDisposeMessage(llvm_error);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    return rc;
+}
+
+struct compiled_program *compile_program(const struct compile_options *opts)
+{
+    struct source src = {
+        .filename = (char *)opts->filename,
+        .text = (char *)opts->text,
+        .len = strlen(opts->text),
+    };
+    struct ast *ast = parse_program(&src);
+    if (!ast)
+        return NULL;
+    if (opts->dump & DUMP_AST)
+        ast_dump(ast, opts->dump_out ? opts->dump_out : stdout);
+
+    struct semantic sem;
+    if (resolve_program(&sem, ast, opts->unsafe, opts->strlen) < 0) {
+        semantic_free(&sem);
+        ast_free(ast);
+        return NULL;
+    }
+
+    struct compiled_program *p = calloc(1, sizeof(*p));
+    p->strlen = sem.strlen;
+    p->maps = calloc(sem.nmaps + 2, sizeof(*p->maps));
+    for (int i = 0; i < sem.nmaps; i++)
+        describe_map(sem.maps[i], &p->maps[i]);
+    p->nmaps = sem.nmaps;
+    p->ringbuf_map_id = add_internal_map(p, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
+    p->start_time_map_id = add_internal_map(p, "start_time", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+    describe_progs(&sem, p);
+
+    int rc = generate(&sem, opts, p);
+
+    /* hand the event descriptions and probe names over to the program */
+    p->asyncs = sem.asyncs;
+    p->nasyncs = sem.nasyncs;
+    sem.asyncs = NULL;
+    sem.nasyncs = 0;
+    p->probe_names = sem.probe_names;
+    p->nprobe_names = sem.nprobe_names;
+    sem.probe_names = NULL;
+    sem.nprobe_names = 0;
+    semantic_free(&sem);
+    ast_free(ast);
+    if (rc < 0) {
+        compiled_program_free(p);
+        return NULL;
+    }
+    if (opts->dump & DUMP_BPF)
+        disasm_object(p->elf, p->elf_size, opts->dump_out ? opts->dump_out : stdout);
+    return p;
+}

@@ -1,1 +1,31 @@
-/* placeholder: being written */
+#include "program.h"
+
+#include <stdlib.h>
+
+void compiled_program_free(struct compiled_program *p)
+{
+    if (!p)
+        return;
+    free(p->elf);
+    for (int i = 0; i < p->nprogs; i++) {
+        free(p->progs[i].section);
+        for (int a = 0; a < p->progs[i].nattach; a++)
+            free(p->progs[i].attach[a].target);
+        free(p->progs[i].attach);
+    }
+    free(p->progs);
+    for (int i = 0; i < p->nmaps; i++) {
+        free(p->maps[i].name);
+        free(p->maps[i].key.fields);
+    }
+    free(p->maps);
+    for (int i = 0; i < p->nasyncs; i++) {
+        free(p->asyncs[i].fmt);
+        free(p->asyncs[i].args.fields);
+    }
+    free(p->asyncs);
+    for (int i = 0; i < p->nprobe_names; i++)
+        free(p->probe_names[i]);
+    free(p->probe_names);
+    free(p);
+}

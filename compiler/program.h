@@ -123,6 +123,9 @@ struct compiled_program {
     struct map_desc *maps; /* printed maps first, internal maps after */
     int nmaps;
     int ringbuf_map_id; /* the event channel (an internal map), -1 if unused */
+    int start_time_map_id; /* internal 1-entry array the runtime fills with its start
+                              time (CLOCK_MONOTONIC ns) before attaching, for `elapsed`;
+                              -1 if unused */
     struct async_desc *asyncs;
     int nasyncs;
     char **probe_names; /* full probe names, e.g. "tracepoint:syscalls:sys_enter_connect" */

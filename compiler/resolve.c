@@ -1,1 +1,969 @@
-/* placeholder: being written */
+/* Semantic analysis. Maps are global and may be used in one probe before the
+ * probe that gives them a type, so the whole program is resolved repeatedly
+ * until no map type changes, with errors reported only on the last pass. */
+#include "resolve.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "diag.h"
+#include "sem_util.h"
+
+#define MAX_PASSES 8
+
+void sem_error(struct semantic *sem, struct loc loc, const char *fmt, ...)
+{
+    if (!sem->final_pass)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    diag_error(sem->src, loc, "%s", msg);
+    sem->errors++;
+}
+
+static void *xrealloc_array(void *p, size_t n, size_t size)
+{
+    void *r = realloc(p, n * size);
+    if (!r) {
+        perror("sobt");
+        exit(1);
+    }
+    return r;
+}
+
+const char *type_name_of(const struct type *t)
+{
+    static char buf[8][48];
+    static int slot;
+    char *b = buf[slot++ % 8];
+    switch (t->kind) {
+    case TY_INT:
+        snprintf(b, 48, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+        return b;
+    case TY_STRING:
+        snprintf(b, 48, "string[%u]", t->size);
+        return b;
+    case TY_PROBE: return "probe";
+    case TY_TUPLE: return "tuple";
+    case TY_PTR: return "pointer";
+    case TY_ARRAY: return "array";
+    case TY_RECORD: return "struct";
+    case TY_CTX: return "args";
+    case TY_COUNT: return "count";
+    case TY_SUM: return "sum";
+    case TY_MIN: return "min";
+    case TY_MAX: return "max";
+    case TY_AVG: return "avg";
+    case TY_STATS: return "stats";
+    case TY_HIST: return "hist";
+    case TY_LHIST: return "lhist";
+    case TY_VOID: return "none";
+    default: return "unknown";
+    }
+}
+
+/* ---- maps and variables ---------------------------------------------- */
+
+struct map_info *semantic_map(struct semantic *sem, const char *name)
+{
+    for (int i = 0; i < sem->nmaps; i++)
+        if (strcmp(sem->maps[i]->name, name) == 0)
+            return sem->maps[i];
+    return NULL;
+}
+
+static struct map_info *map_get(struct semantic *sem, struct node *n)
+{
+    struct map_info *m = semantic_map(sem, n->name);
+    if (m)
+        return m;
+    sem->maps = xrealloc_array(sem->maps, sem->nmaps + 1, sizeof(*sem->maps));
+    m = calloc(1, sizeof(*m));
+    if (!m) {
+        perror("sobt");
+        exit(1);
+    }
+    sem->maps[sem->nmaps] = m;
+    m->name = strdup(n->name);
+    m->id = sem->nmaps++;
+    m->first_loc = n->loc;
+    return m;
+}
+
+struct var_info *unit_var(struct probe_unit *unit, const char *name)
+{
+    for (int i = 0; i < unit->nvars; i++)
+        if (strcmp(unit->vars[i].name, name) == 0)
+            return &unit->vars[i];
+    return NULL;
+}
+
+static struct var_info *var_add(struct probe_unit *unit, const char *name)
+{
+    unit->vars = xrealloc_array(unit->vars, unit->nvars + 1, sizeof(*unit->vars));
+    struct var_info *v = &unit->vars[unit->nvars++];
+    memset(v, 0, sizeof(*v));
+    v->name = strdup(name);
+    return v;
+}
+
+/* Types as stored in maps and variables: integers widen to 64 bits, keeping
+ * their signedness, as bpftrace does. */
+static struct type storage_type(const struct type *t)
+{
+    if (t->kind == TY_INT)
+        return type_int(8, t->is_signed);
+    return *t;
+}
+
+/* Can a value of type `from` be stored where `to` was established? Strings
+ * of different lengths unify to the longer one. Returns false on mismatch. */
+static bool unify(struct type *to, const struct type *from, bool *grew)
+{
+    if (to->kind != from->kind)
+        return false;
+    switch (to->kind) {
+    case TY_STRING:
+        if (from->size > to->size) {
+            to->size = from->size;
+            *grew = true;
+        }
+        return true;
+    case TY_INT:
+        /* a signed value stored in an unsigned slot (or the reverse) keeps
+         * the first signedness; bpftrace does the same */
+        return true;
+    case TY_TUPLE:
+        if (to->nfields != from->nfields)
+            return false;
+        for (int i = 0; i < to->nfields; i++)
+            if (!unify(&to->fields[i], &from->fields[i], grew))
+                return false;
+        if (*grew)
+            type_layout_tuple(to);
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* ---- layouts ----------------------------------------------------------- */
+
+static uint32_t align_of(const struct type *t)
+{
+    if (t->kind == TY_STRING)
+        return 1;
+    if (t->kind == TY_TUPLE) {
+        uint32_t a = 1;
+        for (int i = 0; i < t->nfields; i++)
+            if (align_of(&t->fields[i]) > a)
+                a = align_of(&t->fields[i]);
+        return a;
+    }
+    return t->size >= 8 ? 8 : (t->size ? t->size : 1);
+}
+
+void type_layout_tuple(struct type *t)
+{
+    uint32_t off = 0;
+    free(t->offsets);
+    t->offsets = calloc(t->nfields ? t->nfields : 1, sizeof(uint32_t));
+    for (int i = 0; i < t->nfields; i++) {
+        uint32_t a = align_of(&t->fields[i]);
+        off = (off + a - 1) / a * a;
+        t->offsets[i] = off;
+        off += t->fields[i].size;
+    }
+    t->size = (off + 7) / 8 * 8;
+}
+
+enum value_kind value_kind_of(const struct type *t)
+{
+    switch (t->kind) {
+    case TY_INT: return VK_INT;
+    case TY_STRING: return VK_STRING;
+    case TY_PROBE: return VK_PROBE;
+    case TY_KSTACK: return VK_KSTACK;
+    case TY_USTACK: return VK_USTACK;
+    case TY_KSYM: return VK_KSYM;
+    case TY_USYM: return VK_USYM;
+    case TY_INET: return VK_INET;
+    default: return VK_NONE;
+    }
+}
+
+/* A record for a map key or event arguments: a tuple gives one field per
+ * element, anything else one field. */
+void record_from_type(const struct type *t, struct record_desc *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (t->kind == TY_NONE)
+        return;
+    if (t->kind == TY_TUPLE) {
+        out->nfields = t->nfields;
+        out->fields = calloc(t->nfields ? t->nfields : 1, sizeof(*out->fields));
+        for (int i = 0; i < t->nfields; i++) {
+            out->fields[i].kind = value_kind_of(&t->fields[i]);
+            out->fields[i].size = t->fields[i].size;
+            out->fields[i].offset = t->offsets[i];
+            out->fields[i].is_signed = t->fields[i].is_signed;
+        }
+        out->size = t->size;
+        return;
+    }
+    out->nfields = 1;
+    out->fields = calloc(1, sizeof(*out->fields));
+    out->fields[0].kind = value_kind_of(t);
+    out->fields[0].size = t->size;
+    out->fields[0].is_signed = t->is_signed;
+    out->size = (t->size + 7) / 8 * 8;
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+static void resolve_expr(struct semantic *sem, struct node *n);
+static void resolve_block(struct semantic *sem, struct node *n, int loop_depth);
+
+static bool is_int(const struct node *n)
+{
+    return n->type.kind == TY_INT;
+}
+
+/* The key of `@m[a, b]` as one type: nothing, one element, or a tuple. */
+static struct type key_type_of(struct semantic *sem, struct node *map)
+{
+    struct type k = {0};
+    if (map->nargs == 0)
+        return k;
+    if (map->nargs == 1)
+        return storage_type(&map->args[0]->type);
+    k.kind = TY_TUPLE;
+    k.nfields = map->nargs;
+    k.fields = calloc(map->nargs, sizeof(struct type));
+    for (int i = 0; i < map->nargs; i++)
+        k.fields[i] = storage_type(&map->args[i]->type);
+    type_layout_tuple(&k);
+    (void)sem;
+    return k;
+}
+
+static bool key_element_ok(struct semantic *sem, struct node *arg)
+{
+    switch (arg->type.kind) {
+    case TY_INT:
+    case TY_STRING:
+    case TY_PROBE:
+    case TY_KSTACK:
+    case TY_USTACK:
+    case TY_KSYM:
+    case TY_USYM:
+    case TY_INET:
+        return true;
+    case TY_NONE:
+        return false; /* not known yet, or already reported */
+    default:
+        sem_error(sem, arg->loc, "%s cannot be used as a map key", type_name_of(&arg->type));
+        return false;
+    }
+}
+
+static void free_type(struct type *t)
+{
+    if (t->kind == TY_TUPLE) {
+        for (int i = 0; i < t->nfields; i++)
+            free_type(&t->fields[i]);
+        free(t->fields);
+        free(t->offsets);
+        t->fields = NULL;
+        t->offsets = NULL;
+    }
+}
+
+/* Resolve the keys of a map reference and fix or check the map's key type. */
+static void resolve_map_keys(struct semantic *sem, struct node *n)
+{
+    bool ok = true;
+    for (int i = 0; i < n->nargs; i++) {
+        resolve_expr(sem, n->args[i]);
+        ok = key_element_ok(sem, n->args[i]) && ok;
+    }
+    struct map_info *m = map_get(sem, n);
+    n->map = m;
+    if (!ok)
+        return;
+    struct type k = key_type_of(sem, n);
+    if (!m->key_known) {
+        m->key = k;
+        m->key_known = true;
+        sem->changed = true;
+        return;
+    }
+    bool grew = false;
+    if (m->key.kind == TY_NONE && k.kind == TY_NONE)
+        return;
+    if (m->key.kind == TY_NONE || k.kind == TY_NONE || !unify(&m->key, &k, &grew)) {
+        if (m->key.kind == TY_NONE)
+            sem_error(sem, n->loc, "%s used with a key here but without one elsewhere", n->name);
+        else if (k.kind == TY_NONE)
+            sem_error(sem, n->loc, "%s used without a key here but with one elsewhere", n->name);
+        else
+            sem_error(sem, n->loc, "%s used with inconsistent key types", n->name);
+    }
+    if (grew)
+        sem->changed = true;
+    free_type(&k);
+}
+
+/* Fix or check the value type of a map. */
+static void map_set_value(struct semantic *sem, struct node *mapnode, const struct type *vt)
+{
+    struct map_info *m = mapnode->map;
+    if (!m || vt->kind == TY_NONE)
+        return;
+    struct type st = storage_type(vt);
+    if (!m->value_known) {
+        m->value = st;
+        m->value_known = true;
+        sem->changed = true;
+        return;
+    }
+    bool grew = false;
+    if (!unify(&m->value, &st, &grew)) {
+        sem_error(sem, mapnode->loc,
+                  "type mismatch for %s: trying to assign value of type '%s' when map already "
+                  "contains a value of type '%s'",
+                  m->name, type_name_of(&st), type_name_of(&m->value));
+        return;
+    }
+    if (grew)
+        sem->changed = true;
+}
+
+static void resolve_map_read(struct semantic *sem, struct node *n)
+{
+    resolve_map_keys(sem, n);
+    struct map_info *m = n->map;
+    if (!m || !m->value_known) {
+        if (sem->final_pass && m && !m->value_known)
+            sem_error(sem, n->loc, "undefined map: %s is read but never assigned", n->name);
+        n->type.kind = TY_NONE;
+        return;
+    }
+    switch (m->value.kind) {
+    case TY_INT:
+    case TY_STRING:
+    case TY_PROBE:
+        n->type = m->value;
+        break;
+    case TY_COUNT:
+    case TY_SUM:
+    case TY_MIN:
+    case TY_MAX:
+        /* per-CPU: the BPF program sees this CPU's partial value, as in bpftrace */
+        n->type = type_int(8, m->value.is_signed);
+        break;
+    default:
+        sem_error(sem, n->loc, "the value of %s (%s) cannot be read in a probe", n->name,
+                  type_name_of(&m->value));
+        n->type.kind = TY_NONE;
+    }
+}
+
+static void resolve_builtin(struct semantic *sem, struct node *n)
+{
+    const struct builtin_var *bv = builtin_var_find(n->name);
+    if (!bv) {
+        sem_error(sem, n->loc, "Unknown identifier: '%s'", n->name);
+        n->type.kind = TY_NONE;
+        return;
+    }
+    bv->check(sem, n);
+}
+
+static void resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
+{
+    const struct builtin_func *bf = builtin_func_find(n->name);
+    n->type.kind = TY_NONE;
+    if (!bf) {
+        sem_error(sem, n->loc, "Unknown function: %s", n->name);
+        for (int i = 0; i < n->nargs; i++)
+            resolve_expr(sem, n->args[i]);
+        return;
+    }
+    if (n->nargs < bf->min_args || n->nargs > bf->max_args) {
+        if (bf->min_args == bf->max_args)
+            sem_error(sem, n->loc, "%s() requires %d argument%s (%d provided)", n->name,
+                      bf->min_args, bf->min_args == 1 ? "" : "s", n->nargs);
+        else
+            sem_error(sem, n->loc, "%s() requires between %d and %d arguments (%d provided)",
+                      n->name, bf->min_args, bf->max_args, n->nargs);
+        return;
+    }
+    if (bf->cls == BC_AGGREGATION && !as_map_value) {
+        sem_error(sem, n->loc, "%s() should be directly assigned to a map", n->name);
+        return;
+    }
+    if (bf->cls != BC_AGGREGATION && as_map_value && bf->cls == BC_STATEMENT) {
+        sem_error(sem, n->loc, "%s() has no value to assign", n->name);
+        return;
+    }
+    /* arguments that name maps are resolved by the check itself */
+    bf->check(sem, n);
+}
+
+static void resolve_binary(struct semantic *sem, struct node *n)
+{
+    resolve_expr(sem, n->lhs);
+    resolve_expr(sem, n->rhs);
+    struct type *l = &n->lhs->type, *r = &n->rhs->type;
+    n->type = type_int(8, true);
+    if (l->kind == TY_NONE || r->kind == TY_NONE)
+        return;
+    if (l->kind == TY_STRING && r->kind == TY_STRING) {
+        if (n->op != OP_EQ && n->op != OP_NE)
+            sem_error(sem, n->loc, "strings can only be compared with == and !=, not %s",
+                      op_spelling(n->op));
+        return;
+    }
+    if ((l->kind == TY_PROBE || r->kind == TY_PROBE) && l->kind == r->kind &&
+        (n->op == OP_EQ || n->op == OP_NE))
+        return;
+    if (l->kind != TY_INT || r->kind != TY_INT) {
+        sem_error(sem, n->loc, "invalid operands to %s: '%s' and '%s'", op_spelling(n->op),
+                  type_name_of(l), type_name_of(r));
+        return;
+    }
+    switch (n->op) {
+    case OP_EQ: case OP_NE: case '<': case '>': case OP_LE: case OP_GE:
+    case OP_LAND: case OP_LOR:
+        n->type = type_int(8, false);
+        break;
+    default:
+        /* arithmetic is signed only when both sides are */
+        n->type = type_int(8, l->is_signed && r->is_signed);
+    }
+}
+
+static void resolve_field(struct semantic *sem, struct node *n)
+{
+    resolve_expr(sem, n->lhs);
+    n->type.kind = TY_NONE;
+    if (n->lhs->type.kind == TY_NONE)
+        return;
+    if (n->lhs->type.kind != TY_CTX) {
+        sem_error(sem, n->loc, "cannot access field '%s' on a value of type '%s'", n->name,
+                  type_name_of(&n->lhs->type));
+        return;
+    }
+    resolve_tracepoint_field(sem, n);
+}
+
+static void resolve_cast(struct semantic *sem, struct node *n)
+{
+    resolve_expr(sem, n->lhs);
+    n->type.kind = TY_NONE;
+    struct type t;
+    if (cast_type_lookup(n->cast_type, &t) < 0) {
+        sem_error(sem, n->cast_type->loc, "unknown type in cast: %s%s", n->cast_type->base,
+                  n->cast_type->pointers ? " *" : "");
+        return;
+    }
+    if (n->lhs->type.kind != TY_INT && n->lhs->type.kind != TY_NONE) {
+        sem_error(sem, n->loc, "cannot cast a value of type '%s' to an integer",
+                  type_name_of(&n->lhs->type));
+        return;
+    }
+    n->type = t;
+}
+
+static void resolve_ternary(struct semantic *sem, struct node *n)
+{
+    resolve_expr(sem, n->cond);
+    resolve_expr(sem, n->then);
+    resolve_expr(sem, n->els);
+    n->type.kind = TY_NONE;
+    if (n->cond->type.kind != TY_NONE && !is_int(n->cond))
+        sem_error(sem, n->cond->loc, "condition must be an integer, not '%s'",
+                  type_name_of(&n->cond->type));
+    struct type *a = &n->then->type, *b = &n->els->type;
+    if (a->kind == TY_NONE || b->kind == TY_NONE)
+        return;
+    if (a->kind != b->kind || (a->kind != TY_INT && a->kind != TY_STRING)) {
+        sem_error(sem, n->loc, "ternary branches have different types: '%s' and '%s'",
+                  type_name_of(a), type_name_of(b));
+        return;
+    }
+    n->type = *a;
+    if (a->kind == TY_STRING && b->size > a->size)
+        n->type.size = b->size;
+    if (a->kind == TY_INT)
+        n->type = type_int(8, a->is_signed && b->is_signed);
+}
+
+static void resolve_incdec(struct semantic *sem, struct node *n)
+{
+    struct node *t = n->lhs;
+    n->type = type_int(8, true);
+    if (t->kind == N_MAP) {
+        resolve_map_keys(sem, t);
+        if (t->map && !t->map->value_known)
+            map_set_value(sem, t, &n->type);
+        else if (t->map && t->map->value.kind != TY_INT)
+            sem_error(sem, n->loc, "%s on %s, whose values are %s", op_spelling(n->op), t->name,
+                      type_name_of(&t->map->value));
+        if (t->map)
+            n->type = t->map->value.kind == TY_INT ? t->map->value : n->type;
+        t->type = n->type;
+    } else if (t->kind == N_VAR) {
+        struct var_info *v = unit_var(sem->cur, t->name);
+        if (!v || !v->assigned) {
+            sem_error(sem, t->loc, "Undefined or undeclared variable: %s", t->name);
+            return;
+        }
+        if (v->type.kind != TY_INT)
+            sem_error(sem, n->loc, "%s on %s, which is %s", op_spelling(n->op), t->name,
+                      type_name_of(&v->type));
+        t->type = v->type;
+        n->type = v->type;
+    } else {
+        sem_error(sem, n->loc, "%s needs a map or a variable", op_spelling(n->op));
+    }
+}
+
+static void resolve_expr(struct semantic *sem, struct node *n)
+{
+    switch (n->kind) {
+    case N_INT:
+        n->type = type_int(8, true);
+        break;
+    case N_STRING:
+        n->type.kind = TY_STRING;
+        n->type.size = (uint32_t)n->slen + 1;
+        break;
+    case N_BUILTIN:
+        resolve_builtin(sem, n);
+        break;
+    case N_VAR: {
+        struct var_info *v = unit_var(sem->cur, n->name);
+        if (!v || !v->assigned) {
+            sem_error(sem, n->loc, "Undefined or undeclared variable: %s", n->name);
+            n->type.kind = TY_NONE;
+        } else {
+            n->type = v->type;
+        }
+        break;
+    }
+    case N_MAP:
+        resolve_map_read(sem, n);
+        break;
+    case N_CALL:
+        resolve_call(sem, n, false);
+        if (n->type.kind == TY_VOID && sem->final_pass)
+            sem_error(sem, n->loc, "%s() has no value", n->name);
+        break;
+    case N_BINARY:
+        resolve_binary(sem, n);
+        break;
+    case N_UNARY:
+        resolve_expr(sem, n->lhs);
+        n->type = type_int(8, n->op == '-' ? true : n->lhs->type.is_signed);
+        if (n->op == '!')
+            n->type = type_int(8, false);
+        if (n->op == '*' || n->op == '&') {
+            sem_error(sem, n->loc, "pointer %s is not supported yet",
+                      n->op == '*' ? "dereference" : "address-of");
+            n->type.kind = TY_NONE;
+        } else if (n->lhs->type.kind != TY_NONE && !is_int(n->lhs)) {
+            sem_error(sem, n->loc, "invalid operand to unary %c: '%s'", n->op,
+                      type_name_of(&n->lhs->type));
+        }
+        break;
+    case N_TERNARY:
+        resolve_ternary(sem, n);
+        break;
+    case N_FIELD:
+        resolve_field(sem, n);
+        break;
+    case N_CAST:
+        resolve_cast(sem, n);
+        break;
+    case N_INCDEC:
+        resolve_incdec(sem, n);
+        break;
+    case N_SIZEOF: {
+        struct type t;
+        if (n->cast_type) {
+            if (cast_type_lookup(n->cast_type, &t) < 0) {
+                sem_error(sem, n->loc, "unknown type: %s", n->cast_type->base);
+                t.size = 0;
+            }
+        } else {
+            resolve_expr(sem, n->lhs);
+            t = n->lhs->type;
+        }
+        n->ival = t.size;
+        n->type = type_int(8, false);
+        break;
+    }
+    case N_TUPLE:
+        for (int i = 0; i < n->nargs; i++)
+            resolve_expr(sem, n->args[i]);
+        sem_error(sem, n->loc, "tuples are only supported as map keys");
+        n->type.kind = TY_NONE;
+        break;
+    case N_INDEX:
+        resolve_expr(sem, n->lhs);
+        resolve_expr(sem, n->rhs);
+        sem_error(sem, n->loc, "array indexing is not supported yet");
+        n->type.kind = TY_NONE;
+        break;
+    default:
+        sem_error(sem, n->loc, "unexpected statement in an expression");
+        n->type.kind = TY_NONE;
+    }
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static void resolve_assign_var(struct semantic *sem, struct node *n)
+{
+    struct node *t = n->lhs;
+    struct var_info *v = unit_var(sem->cur, t->name);
+    if (n->op) {
+        if (!v || !v->assigned) {
+            sem_error(sem, t->loc, "Undefined or undeclared variable: %s", t->name);
+            return;
+        }
+        if (v->type.kind != TY_INT || n->rhs->type.kind != TY_INT) {
+            if (n->rhs->type.kind != TY_NONE)
+                sem_error(sem, n->loc, "%s= needs integers", op_spelling(n->op));
+            return;
+        }
+        t->type = v->type;
+        return;
+    }
+    struct type vt = n->rhs->type;
+    if (vt.kind == TY_NONE) {
+        if (!v)
+            v = var_add(sem->cur, t->name);
+        return;
+    }
+    if (vt.kind == TY_VOID || type_is_aggregation(&vt) || vt.kind == TY_CTX) {
+        sem_error(sem, n->rhs->loc, "value of type '%s' cannot be assigned to a variable",
+                  type_name_of(&vt));
+        return;
+    }
+    vt = storage_type(&vt);
+    if (!v)
+        v = var_add(sem->cur, t->name);
+    if (!v->assigned || v->type.kind == TY_NONE) {
+        v->type = vt;
+        v->assigned = true;
+    } else {
+        bool grew = false;
+        if (!unify(&v->type, &vt, &grew))
+            sem_error(sem, n->loc,
+                      "type mismatch for %s: trying to assign value of type '%s' when variable "
+                      "already contains a value of type '%s'",
+                      t->name, type_name_of(&vt), type_name_of(&v->type));
+    }
+    t->type = v->type;
+}
+
+static void resolve_assign(struct semantic *sem, struct node *n)
+{
+    struct node *t = n->lhs;
+    if (t->kind == N_MAP && n->rhs->kind == N_CALL && !n->op) {
+        const struct builtin_func *bf = builtin_func_find(n->rhs->name);
+        if (bf && bf->cls == BC_AGGREGATION) {
+            resolve_map_keys(sem, t);
+            sem->agg_target = t;
+            resolve_call(sem, n->rhs, true);
+            sem->agg_target = NULL;
+            /* the aggregation's check stored the map's value type */
+            return;
+        }
+    }
+    resolve_expr(sem, n->rhs);
+    if (t->kind == N_VAR) {
+        resolve_assign_var(sem, n);
+        return;
+    }
+    if (t->kind != N_MAP) {
+        sem_error(sem, t->loc, "can only assign to maps and $variables");
+        return;
+    }
+    resolve_map_keys(sem, t);
+    if (n->op) {
+        struct type it = type_int(8, true);
+        if (t->map && !t->map->value_known)
+            map_set_value(sem, t, &it);
+        if (n->rhs->type.kind != TY_NONE && n->rhs->type.kind != TY_INT)
+            sem_error(sem, n->rhs->loc, "%s= needs an integer, not '%s'", op_spelling(n->op),
+                      type_name_of(&n->rhs->type));
+        if (t->map && t->map->value_known && t->map->value.kind != TY_INT)
+            sem_error(sem, n->loc, "%s= on %s, whose values are %s", op_spelling(n->op), t->name,
+                      type_name_of(&t->map->value));
+        t->type = t->map ? t->map->value : it;
+        return;
+    }
+    struct type vt = n->rhs->type;
+    if (vt.kind == TY_VOID || vt.kind == TY_CTX || vt.kind == TY_TUPLE) {
+        sem_error(sem, n->rhs->loc, "value of type '%s' cannot be stored in a map",
+                  type_name_of(&vt));
+        return;
+    }
+    map_set_value(sem, t, &vt);
+    if (t->map)
+        t->type = t->map->value;
+}
+
+static void resolve_cond(struct semantic *sem, struct node *c)
+{
+    resolve_expr(sem, c);
+    if (c->type.kind != TY_NONE && c->type.kind != TY_INT)
+        sem_error(sem, c->loc, "condition must be an integer, not '%s'", type_name_of(&c->type));
+}
+
+static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
+{
+    switch (n->kind) {
+    case N_EXPR_STMT:
+        if (n->lhs->kind == N_CALL)
+            resolve_call(sem, n->lhs, false);
+        else
+            resolve_expr(sem, n->lhs);
+        break;
+    case N_ASSIGN:
+        resolve_assign(sem, n);
+        break;
+    case N_VAR_DECL: {
+        struct var_info *v = unit_var(sem->cur, n->name);
+        if (!v)
+            v = var_add(sem->cur, n->name);
+        if (n->cast_type) {
+            struct type t;
+            if (cast_type_lookup(n->cast_type, &t) < 0)
+                sem_error(sem, n->cast_type->loc, "unknown type: %s", n->cast_type->base);
+            else {
+                v->type = storage_type(&t);
+                v->assigned = true;
+            }
+        }
+        if (n->rhs) {
+            struct node fake = {.kind = N_ASSIGN, .loc = n->loc, .rhs = n->rhs};
+            struct node target = {.kind = N_VAR, .loc = n->loc, .name = n->name};
+            fake.lhs = &target;
+            resolve_expr(sem, n->rhs);
+            resolve_assign_var(sem, &fake);
+        } else if (!n->cast_type) {
+            /* `let $x;` declares an integer that starts at zero */
+            v->type = type_int(8, true);
+            v->assigned = true;
+        }
+        break;
+    }
+    case N_IF:
+        resolve_cond(sem, n->cond);
+        resolve_block(sem, n->then, loop_depth);
+        if (n->els) {
+            if (n->els->kind == N_IF)
+                resolve_stmt(sem, n->els, loop_depth);
+            else
+                resolve_block(sem, n->els, loop_depth);
+        }
+        break;
+    case N_WHILE:
+        resolve_cond(sem, n->cond);
+        resolve_block(sem, n->then, loop_depth + 1);
+        break;
+    case N_UNROLL:
+        if (n->ival < 1 || n->ival > 100)
+            sem_error(sem, n->loc, "unroll count must be between 1 and 100");
+        resolve_block(sem, n->then, loop_depth);
+        break;
+    case N_RETURN:
+        if (n->lhs)
+            resolve_expr(sem, n->lhs);
+        break;
+    case N_BREAK:
+    case N_CONTINUE:
+        if (loop_depth == 0)
+            sem_error(sem, n->loc, "%s outside of a loop", n->kind == N_BREAK ? "break" : "continue");
+        break;
+    case N_BLOCK:
+        resolve_block(sem, n, loop_depth);
+        break;
+    default:
+        sem_error(sem, n->loc, "unexpected node in a statement list");
+    }
+}
+
+static void resolve_block(struct semantic *sem, struct node *n, int loop_depth)
+{
+    for (int i = 0; i < n->nstmts; i++)
+        resolve_stmt(sem, n->stmts[i], loop_depth);
+}
+
+void sem_resolve_expr(struct semantic *sem, struct node *n)
+{
+    resolve_expr(sem, n);
+}
+
+void sem_map_set_value(struct semantic *sem, struct node *mapnode, const struct type *vt)
+{
+    map_set_value(sem, mapnode, vt);
+}
+
+void sem_resolve_map_keys(struct semantic *sem, struct node *mapnode)
+{
+    resolve_map_keys(sem, mapnode);
+}
+
+void sem_map_ref(struct semantic *sem, struct node *mapnode)
+{
+    mapnode->map = map_get(sem, mapnode);
+}
+
+/* ---- probes ------------------------------------------------------------- */
+
+static int add_probe_name(struct semantic *sem, const char *name)
+{
+    sem->probe_names =
+        xrealloc_array(sem->probe_names, sem->nprobe_names + 1, sizeof(*sem->probe_names));
+    sem->probe_names[sem->nprobe_names] = strdup(name);
+    return sem->nprobe_names++;
+}
+
+static struct probe_unit *unit_for(struct semantic *sem, struct node *probe,
+                                   enum probe_provider prov)
+{
+    for (int i = 0; i < sem->nunits; i++)
+        if (sem->units[i].probe == probe && sem->units[i].provider == prov)
+            return &sem->units[i];
+    sem->units = xrealloc_array(sem->units, sem->nunits + 1, sizeof(*sem->units));
+    struct probe_unit *u = &sem->units[sem->nunits];
+    memset(u, 0, sizeof(*u));
+    u->probe = probe;
+    u->provider = prov;
+    snprintf(u->section, sizeof(u->section), "sobt/p%d", sem->nunits);
+    sem->nunits++;
+    return u;
+}
+
+/* Expand every attach point and group them into units, one per
+ * (probe block, provider). Probe ids are numbered per unit consecutively so
+ * that a unit's cookie is an index into the program's probe names. */
+static int expand_probes(struct semantic *sem)
+{
+    struct node *prog = sem->ast->root;
+    for (int p = 0; p < prog->nprobes; p++) {
+        struct node *probe = prog->probes[p];
+        probe->probe_index = p;
+        for (int a = 0; a < probe->nattach; a++) {
+            struct node *at = probe->attach[a];
+            struct attach_point ap;
+            char err[256] = "";
+            if (attach_point_parse(at->str, &ap, err, sizeof(err)) < 0) {
+                diag_error(sem->src, at->loc, "%s", err);
+                return -1;
+            }
+            struct probe_unit *u = unit_for(sem, probe, ap.provider);
+            u->aps = xrealloc_array(u->aps, u->naps + 1, sizeof(*u->aps));
+            u->aps[u->naps++] = ap;
+        }
+    }
+    for (int i = 0; i < sem->nunits; i++) {
+        struct probe_unit *u = &sem->units[i];
+        u->first_probe_id = sem->nprobe_names;
+        for (int a = 0; a < u->naps; a++)
+            for (int m = 0; m < u->aps[a].nmatches; m++) {
+                add_probe_name(sem, u->aps[a].matches[m].full_name);
+                u->nmatches++;
+            }
+    }
+    return 0;
+}
+
+static void resolve_units(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nunits; i++) {
+        struct probe_unit *u = &sem->units[i];
+        sem->cur = u;
+        for (int v = 0; v < u->nvars; v++)
+            free(u->vars[v].name);
+        free(u->vars);
+        u->vars = NULL;
+        u->nvars = 0;
+        if (u->probe->pred)
+            resolve_cond(sem, u->probe->pred);
+        resolve_block(sem, u->probe->then, 0);
+    }
+    sem->cur = NULL;
+}
+
+int resolve_program(struct semantic *sem, struct ast *ast, bool unsafe, uint32_t strlen)
+{
+    memset(sem, 0, sizeof(*sem));
+    sem->ast = ast;
+    sem->src = ast->src;
+    sem->unsafe = unsafe;
+    sem->strlen = strlen ? strlen : 64;
+    if (expand_probes(sem) < 0)
+        return -1;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+        sem->changed = false;
+        resolve_units(sem);
+        if (!sem->changed)
+            break;
+    }
+    sem->final_pass = true;
+    resolve_units(sem);
+    for (int i = 0; i < sem->nmaps && !sem->errors; i++) {
+        struct map_info *m = sem->maps[i];
+        if (!m->value_known) {
+            diag_error(sem->src, m->first_loc, "map %s is used but never assigned a value",
+                       m->name);
+            sem->errors++;
+        }
+    }
+    return sem->errors ? -1 : 0;
+}
+
+void semantic_free(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nmaps; i++) {
+        free(sem->maps[i]->name);
+        free_type(&sem->maps[i]->key);
+        free_type(&sem->maps[i]->value);
+        free(sem->maps[i]);
+    }
+    free(sem->maps);
+    for (int i = 0; i < sem->nunits; i++) {
+        struct probe_unit *u = &sem->units[i];
+        for (int a = 0; a < u->naps; a++)
+            attach_point_free(&u->aps[a]);
+        free(u->aps);
+        for (int v = 0; v < u->nvars; v++)
+            free(u->vars[v].name);
+        free(u->vars);
+        for (int f = 0; f < u->nmatches && u->formats; f++)
+            tp_format_free(&u->formats[f]);
+        free(u->formats);
+    }
+    free(sem->units);
+    for (int i = 0; i < sem->nasyncs; i++) {
+        free(sem->asyncs[i].fmt);
+        free(sem->asyncs[i].args.fields);
+    }
+    free(sem->asyncs);
+    for (int i = 0; i < sem->nprobe_names; i++)
+        free(sem->probe_names[i]);
+    free(sem->probe_names);
+    memset(sem, 0, sizeof(*sem));
+}

@@ -10,8 +10,9 @@
 const char *tracefs_path(void);
 
 /* Every "category:name" under events/ whose category and name match the
- * shell-style patterns (fnmatch), sorted by category then name as the
- * directory listing would be with `ls`. Returns the count; *out is a
+ * shell-style patterns (fnmatch), sorted by strcmp of the whole
+ * "category:name" string, as bpftrace orders them ("fib6:..." before
+ * "fib:..."). Returns the count (negative errno on failure); *out is a
  * malloc'ed array of malloc'ed strings (free with tracefs_free_list). */
 int tracefs_match_tracepoints(const char *category_glob, const char *name_glob, char ***out);
 void tracefs_free_list(char **list, int n);

@@ -1,3 +1,717 @@
+/* The bpftrace language as a pure LALR(1) grammar.
+ *
+ * Binary operators are resolved with precedence declarations; unary, postfix
+ * and primary expressions are separate nonterminals so that casts and
+ * prefix operators bind as in C. Every node gets the location of the span it
+ * was built from (see loc_of), because later passes report errors there. */
+
+%define api.pure full
+%define api.prefix {sobt_yy}
+%define parse.error custom
+/* exact lists of expected tokens in messages, not those left after default reductions */
+%define parse.lac full
+%locations
+
+%parse-param {struct parse_ctx *ctx} {yyscan_t scanner}
+%lex-param {yyscan_t scanner} {struct parse_ctx *ctx}
+
+%code requires {
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast.h"
+
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+
+/* State shared by the lexer, the parser actions and parse_program(). */
+struct parse_ctx {
+    struct ast *ast;
+    const struct source *src;
+    struct node *root;
+
+    /* Column count of each source line, so that a span running over several
+     * lines can be underlined to the end of its first line. */
+    int *line_len;
+    int nlines;
+
+    /* lexer position of the next character */
+    int line, col;
+    /* brace nesting inside probe bodies and the config block */
+    int brace_depth;
+    /* ( and [ nesting inside a predicate: a '/' at depth 0 ends it */
+    int pred_depth;
+
+    /* where a skipped C definition began, for "unterminated" */
+    struct loc cdef_start;
+    /* a '{' was met inside a predicate */
+    bool pred_unclosed;
+
+    /* the last two tokens handed to the parser, for hints in messages */
+    int cur_token, prev_token;
+    int last_end_line, last_end_col;
+
+    /* a diagnostic has been printed: report nothing more */
+    bool error_reported;
+};
+
+/* Appended to errors just after a predicate: "/a / b/" ends at the second '/'. */
+#define PRED_DIVISION_HINT "a division inside a predicate must be in parentheses: /(a / b) > 1/"
+
+struct string_lit {
+    char *s;
+    size_t len;
+};
+}
+
+%code provides {
+/* A bison span as a node location: multi-line spans are underlined to the
+ * end of their first line. */
+struct loc parse_loc(const struct parse_ctx *ctx, SOBT_YYLTYPE l);
+}
+
+%union {
+    int64_t ival;
+    char *text;
+    struct string_lit str;
+    struct node *node;
+    struct type_name *type;
+    int op;
+}
+
+%code {
+#include <string.h>
+
+#include "diag.h"
+
+int sobt_scan_lex(SOBT_YYSTYPE *lval, SOBT_YYLTYPE *lloc, yyscan_t scanner);
+
+/* The deepest parser stack accepted; beyond it the program is rejected as
+ * too deeply nested rather than handed to recursive later passes. */
+#define YYMAXDEPTH 5000
+
+static int yylex(SOBT_YYSTYPE *lval, SOBT_YYLTYPE *lloc, yyscan_t scanner, struct parse_ctx *ctx)
+{
+    int tok = sobt_scan_lex(lval, lloc, scanner);
+    ctx->prev_token = ctx->cur_token;
+    ctx->cur_token = tok;
+    if (tok != SOBT_YYEOF) {
+        /* where "unexpected end of file" will point: just after this token */
+        ctx->last_end_line = lloc->last_line;
+        ctx->last_end_col = lloc->last_column;
+    }
+    return tok;
+}
+
+static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner, const char *msg);
+
+/* Convert a bison span to a node location. */
+struct loc parse_loc(const struct parse_ctx *ctx, SOBT_YYLTYPE l)
+{
+    struct loc loc = {.line = l.first_line, .col = l.first_column, .end_col = l.last_column};
+    if (l.last_line != l.first_line) {
+        int len = l.first_line >= 1 && l.first_line <= ctx->nlines ? ctx->line_len[l.first_line - 1]
+                                                                   : 0;
+        loc.end_col = len + 1 > loc.col ? len + 1 : loc.col + 1;
+    }
+    return loc;
+}
+
+#define loc_of parse_loc
+
+static struct node *mk(struct parse_ctx *ctx, enum node_kind kind, SOBT_YYLTYPE l)
+{
+    return ast_new_node(ctx->ast, kind, loc_of(ctx, l));
+}
+
+static struct node *mk_binary(struct parse_ctx *ctx, int op, struct node *lhs, struct node *rhs,
+                              SOBT_YYLTYPE l)
+{
+    struct node *n = mk(ctx, N_BINARY, l);
+    n->op = op;
+    n->lhs = lhs;
+    n->rhs = rhs;
+    return n;
+}
+
+static struct node *mk_unary(struct parse_ctx *ctx, int op, struct node *operand, SOBT_YYLTYPE l)
+{
+    /* A minus applied to a literal is folded into the literal, so that
+     * constant arguments such as lhist(x, -10, 10, 1) stay plain integers. */
+    if (op == '-' && operand->kind == N_INT) {
+        operand->ival = (int64_t)(0 - (uint64_t)operand->ival);
+        operand->loc = loc_of(ctx, l);
+        return operand;
+    }
+    struct node *n = mk(ctx, N_UNARY, l);
+    n->op = op;
+    n->lhs = operand;
+    return n;
+}
+
+static struct node *mk_incdec(struct parse_ctx *ctx, int op, bool prefix, struct node *target,
+                              SOBT_YYLTYPE l)
+{
+    struct node *n = mk(ctx, N_INCDEC, l);
+    n->op = op;
+    n->is_prefix = prefix;
+    n->lhs = target;
+    return n;
+}
+
+static struct node *mk_field(struct parse_ctx *ctx, struct node *lhs, char *name, bool arrow,
+                             SOBT_YYLTYPE l)
+{
+    struct node *n = mk(ctx, N_FIELD, l);
+    n->lhs = lhs;
+    n->name = name;
+    n->is_arrow = arrow;
+    return n;
+}
+
+static struct node *mk_assign(struct parse_ctx *ctx, int op, struct node *lhs, struct node *rhs,
+                              SOBT_YYLTYPE l)
+{
+    struct node *n = mk(ctx, N_ASSIGN, l);
+    n->op = op;
+    n->lhs = lhs;
+    n->rhs = rhs;
+    return n;
+}
+
+/* Lists are gathered in a scratch node whose args array is then handed to
+ * the node that owns it. */
+static struct node *list_new(struct parse_ctx *ctx, struct node *first, SOBT_YYLTYPE l)
+{
+    struct node *list = mk(ctx, N_TUPLE, l);
+    ast_push(ctx->ast, &list->args, &list->nargs, first);
+    return list;
+}
+
+static void take_args(struct node *owner, struct node *list)
+{
+    owner->args = list->args;
+    owner->nargs = list->nargs;
+}
+
+static struct type_name *mk_type(struct parse_ctx *ctx, char *base, SOBT_YYLTYPE l)
+{
+    struct type_name *t = ast_alloc(ctx->ast, sizeof(*t));
+    t->base = base;
+    t->loc = loc_of(ctx, l);
+    return t;
+}
+
+static char *join_words(struct parse_ctx *ctx, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = ast_alloc(ctx->ast, la + lb + 2);
+    memcpy(s, a, la);
+    s[la] = ' ';
+    memcpy(s + la + 1, b, lb + 1);
+    return s;
+}
+}
+
+%token <text> ATTACH "attach point"
+%token <text> IDENT "identifier"
+%token <text> MAP "map"
+%token <text> VAR "variable"
+%token <text> TYPEWORD "type name"
+%token <ival> INT "integer"
+%token <str> STRING "string"
+
+%token CONFIG "config"
+%token IF "if"
+%token ELSE "else"
+%token WHILE "while"
+%token UNROLL "unroll"
+%token RETURN "return"
+%token BREAK "break"
+%token CONTINUE "continue"
+%token LET "let"
+%token SIZEOF "sizeof"
+%token STRUCT "struct"
+%token UNION "union"
+%token ENUM "enum"
+
+%token PRED_OPEN "start of predicate"
+%token PRED_CLOSE "end of predicate"
+
+%token ARROW "->"
+%token INC "++"
+%token DEC "--"
+%token LOR "||"
+%token LAND "&&"
+%token EQ "=="
+%token NE "!="
+%token LE "<="
+%token GE ">="
+%token SHL "<<"
+%token SHR ">>"
+%token ADD_ASSIGN "+="
+%token SUB_ASSIGN "-="
+%token MUL_ASSIGN "*="
+%token DIV_ASSIGN "/="
+%token MOD_ASSIGN "%="
+%token AND_ASSIGN "&="
+%token OR_ASSIGN "|="
+%token XOR_ASSIGN "^="
+%token SHL_ASSIGN "<<="
+%token SHR_ASSIGN ">>="
+
+%type <node> program probes probe attach_list predicate block stmts stmt_seq simple_stmt
+%type <node> compound_stmt if_stmt config config_entries config_entry config_value lvalue
+%type <node> expr unary postfix primary map var expr_list
+%type <type> type_name cast_type let_type
+%type <text> type_words field_name
+%type <op> assign_op
+%type <ival> stars
+
+/* A map name followed by '[' takes the '[' as its key list, not as an
+ * index into the map's value. */
+%precedence NO_KEYS
+%precedence '['
+
+%right '?' ':'
+%left "||"
+%left "&&"
+%left '|'
+%left '^'
+%left '&'
+%left "==" "!="
+%left '<' '>' "<=" ">="
+%left "<<" ">>"
+%left '+' '-'
+%left '*' '/' '%'
+
+%start program
+
 %%
-start: ;
+
+program
+    : probes
+        { $$ = $1; $$->loc = loc_of(ctx, @$); ctx->root = $$; }
+    | config probes
+        { $$ = $2; $$->config = $1; $$->loc = loc_of(ctx, @$); ctx->root = $$; }
+    ;
+
+config
+    : CONFIG '=' '{' config_entries '}'
+        { $$ = $4; $$->loc = loc_of(ctx, @$); }
+    ;
+
+config_entries
+    : %empty
+        { $$ = mk(ctx, N_CONFIG, @$); }
+    | config_entries ';'
+        { $$ = $1; }
+    | config_entries config_entry
+        { $$ = $1; ast_push(ctx->ast, &$$->args, &$$->nargs, $2); }
+    ;
+
+/* Entries are separated by ';', the last one's optional. */
+config_entry
+    : IDENT '=' config_value
+        {
+            struct node *name = mk(ctx, N_BUILTIN, @1);
+            name->name = $1;
+            $$ = mk_assign(ctx, OP_NONE, name, $3, @$);
+        }
+    ;
+
+config_value
+    : INT
+        { $$ = mk(ctx, N_INT, @$); $$->ival = $1; }
+    | '-' INT
+        { $$ = mk(ctx, N_INT, @$); $$->ival = (int64_t)(0 - (uint64_t)$2); }
+    | STRING
+        { $$ = mk(ctx, N_STRING, @$); $$->str = $1.s; $$->slen = $1.len; }
+    /* bare words such as stack_mode = perf are kept as strings */
+    | IDENT
+        { $$ = mk(ctx, N_STRING, @$); $$->str = $1; $$->slen = strlen($1); }
+    ;
+
+probes
+    : probe
+        { $$ = mk(ctx, N_PROGRAM, @$); ast_push(ctx->ast, &$$->probes, &$$->nprobes, $1); }
+    | probes probe
+        { $$ = $1; ast_push(ctx->ast, &$$->probes, &$$->nprobes, $2); }
+    ;
+
+probe
+    : attach_list block
+        { $$ = $1; $$->then = $2; }
+    | attach_list predicate block
+        { $$ = $1; $$->pred = $2; $$->then = $3; }
+    ;
+
+attach_list
+    : ATTACH
+        {
+            $$ = mk(ctx, N_PROBE, @$);
+            struct node *a = mk(ctx, N_ATTACH, @1);
+            a->str = $1;
+            ast_push(ctx->ast, &$$->attach, &$$->nattach, a);
+        }
+    | attach_list ',' ATTACH
+        {
+            $$ = $1;
+            $$->loc = loc_of(ctx, @$);
+            struct node *a = mk(ctx, N_ATTACH, @3);
+            a->str = $3;
+            ast_push(ctx->ast, &$$->attach, &$$->nattach, a);
+        }
+    ;
+
+predicate
+    : PRED_OPEN expr PRED_CLOSE
+        { $$ = $2; }
+    ;
+
+block
+    : '{' stmts '}'
+        { $$ = $2; $$->loc = loc_of(ctx, @$); }
+    ;
+
+/* Simple statements are separated by ';' (optional after the last one);
+ * if/while/unroll and nested blocks end at their '}'. */
+stmts
+    : stmt_seq
+        { $$ = $1; }
+    | stmt_seq simple_stmt
+        { $$ = $1; ast_push(ctx->ast, &$$->stmts, &$$->nstmts, $2); }
+    ;
+
+stmt_seq
+    : %empty
+        { $$ = mk(ctx, N_BLOCK, @$); }
+    | stmt_seq ';'
+        { $$ = $1; }
+    | stmt_seq simple_stmt ';'
+        { $$ = $1; ast_push(ctx->ast, &$$->stmts, &$$->nstmts, $2); }
+    | stmt_seq compound_stmt
+        { $$ = $1; ast_push(ctx->ast, &$$->stmts, &$$->nstmts, $2); }
+    ;
+
+simple_stmt
+    : expr
+        { $$ = mk(ctx, N_EXPR_STMT, @$); $$->lhs = $1; }
+    | lvalue '=' expr
+        { $$ = mk_assign(ctx, OP_NONE, $1, $3, @$); }
+    | lvalue assign_op expr
+        { $$ = mk_assign(ctx, $2, $1, $3, @$); }
+    | LET VAR
+        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; }
+    | LET VAR '=' expr
+        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; $$->rhs = $4; }
+    | LET VAR ':' let_type
+        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; $$->cast_type = $4; }
+    | LET VAR ':' let_type '=' expr
+        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; $$->cast_type = $4; $$->rhs = $6; }
+    | RETURN
+        { $$ = mk(ctx, N_RETURN, @$); }
+    | RETURN expr
+        { $$ = mk(ctx, N_RETURN, @$); $$->lhs = $2; }
+    | BREAK
+        { $$ = mk(ctx, N_BREAK, @$); }
+    | CONTINUE
+        { $$ = mk(ctx, N_CONTINUE, @$); }
+    ;
+
+lvalue
+    : map
+    | var
+    ;
+
+assign_op
+    : "+="  { $$ = '+'; }
+    | "-="  { $$ = '-'; }
+    | "*="  { $$ = '*'; }
+    | "/="  { $$ = '/'; }
+    | "%="  { $$ = '%'; }
+    | "&="  { $$ = '&'; }
+    | "|="  { $$ = '|'; }
+    | "^="  { $$ = '^'; }
+    | "<<=" { $$ = OP_SHL; }
+    | ">>=" { $$ = OP_SHR; }
+    ;
+
+compound_stmt
+    : if_stmt
+    | WHILE '(' expr ')' block
+        { $$ = mk(ctx, N_WHILE, @$); $$->cond = $3; $$->then = $5; }
+    | UNROLL '(' INT ')' block
+        { $$ = mk(ctx, N_UNROLL, @$); $$->ival = $3; $$->then = $5; }
+    | block
+    ;
+
+if_stmt
+    : IF '(' expr ')' block
+        { $$ = mk(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; }
+    | IF '(' expr ')' block ELSE block
+        { $$ = mk(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
+    | IF '(' expr ')' block ELSE if_stmt
+        { $$ = mk(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
+    ;
+
+expr
+    : unary
+    | expr '?' expr ':' expr
+        { $$ = mk(ctx, N_TERNARY, @$); $$->cond = $1; $$->then = $3; $$->els = $5; }
+    | expr "||" expr { $$ = mk_binary(ctx, OP_LOR, $1, $3, @$); }
+    | expr "&&" expr { $$ = mk_binary(ctx, OP_LAND, $1, $3, @$); }
+    | expr '|' expr  { $$ = mk_binary(ctx, '|', $1, $3, @$); }
+    | expr '^' expr  { $$ = mk_binary(ctx, '^', $1, $3, @$); }
+    | expr '&' expr  { $$ = mk_binary(ctx, '&', $1, $3, @$); }
+    | expr "==" expr { $$ = mk_binary(ctx, OP_EQ, $1, $3, @$); }
+    | expr "!=" expr { $$ = mk_binary(ctx, OP_NE, $1, $3, @$); }
+    | expr '<' expr  { $$ = mk_binary(ctx, '<', $1, $3, @$); }
+    | expr '>' expr  { $$ = mk_binary(ctx, '>', $1, $3, @$); }
+    | expr "<=" expr { $$ = mk_binary(ctx, OP_LE, $1, $3, @$); }
+    | expr ">=" expr { $$ = mk_binary(ctx, OP_GE, $1, $3, @$); }
+    | expr "<<" expr { $$ = mk_binary(ctx, OP_SHL, $1, $3, @$); }
+    | expr ">>" expr { $$ = mk_binary(ctx, OP_SHR, $1, $3, @$); }
+    | expr '+' expr  { $$ = mk_binary(ctx, '+', $1, $3, @$); }
+    | expr '-' expr  { $$ = mk_binary(ctx, '-', $1, $3, @$); }
+    | expr '*' expr  { $$ = mk_binary(ctx, '*', $1, $3, @$); }
+    | expr '/' expr  { $$ = mk_binary(ctx, '/', $1, $3, @$); }
+    | expr '%' expr  { $$ = mk_binary(ctx, '%', $1, $3, @$); }
+    ;
+
+unary
+    : postfix
+    | '-' unary { $$ = mk_unary(ctx, '-', $2, @$); }
+    | '!' unary { $$ = mk_unary(ctx, '!', $2, @$); }
+    | '~' unary { $$ = mk_unary(ctx, '~', $2, @$); }
+    | '*' unary { $$ = mk_unary(ctx, '*', $2, @$); }
+    | '&' unary { $$ = mk_unary(ctx, '&', $2, @$); }
+    | "++" map  { $$ = mk_incdec(ctx, OP_INC, true, $2, @$); }
+    | "--" map  { $$ = mk_incdec(ctx, OP_DEC, true, $2, @$); }
+    | "++" var  { $$ = mk_incdec(ctx, OP_INC, true, $2, @$); }
+    | "--" var  { $$ = mk_incdec(ctx, OP_DEC, true, $2, @$); }
+    | '(' cast_type ')' unary
+        { $$ = mk(ctx, N_CAST, @$); $$->cast_type = $2; $$->lhs = $4; }
+    ;
+
+postfix
+    : primary
+    | postfix '.' field_name
+        { $$ = mk_field(ctx, $1, $3, false, @$); }
+    | postfix "->" field_name
+        { $$ = mk_field(ctx, $1, $3, true, @$); }
+    | postfix '[' expr ']'
+        { $$ = mk(ctx, N_INDEX, @$); $$->lhs = $1; $$->rhs = $3; }
+    | map "++" { $$ = mk_incdec(ctx, OP_INC, false, $1, @$); }
+    | map "--" { $$ = mk_incdec(ctx, OP_DEC, false, $1, @$); }
+    | var "++" { $$ = mk_incdec(ctx, OP_INC, false, $1, @$); }
+    | var "--" { $$ = mk_incdec(ctx, OP_DEC, false, $1, @$); }
+    ;
+
+/* Tuple elements are fields named by their index: $t.0 */
+field_name
+    : IDENT
+    | TYPEWORD
+    | INT
+        {
+            char buf[24];
+            snprintf(buf, sizeof(buf), "%lld", (long long)$1);
+            $$ = ast_strdup(ctx->ast, buf);
+        }
+    ;
+
+primary
+    : INT
+        { $$ = mk(ctx, N_INT, @$); $$->ival = $1; }
+    | STRING
+        { $$ = mk(ctx, N_STRING, @$); $$->str = $1.s; $$->slen = $1.len; }
+    | IDENT
+        { $$ = mk(ctx, N_BUILTIN, @$); $$->name = $1; }
+    | IDENT '(' ')'
+        { $$ = mk(ctx, N_CALL, @$); $$->name = $1; }
+    | IDENT '(' expr_list ')'
+        { $$ = mk(ctx, N_CALL, @$); $$->name = $1; take_args($$, $3); }
+    | map
+    | var
+    | '(' expr ')'
+        { $$ = $2; }
+    | '(' expr ',' expr_list ')'
+        {
+            $$ = mk(ctx, N_TUPLE, @$);
+            ast_push(ctx->ast, &$$->args, &$$->nargs, $2);
+            for (int i = 0; i < $4->nargs; i++)
+                ast_push(ctx->ast, &$$->args, &$$->nargs, $4->args[i]);
+        }
+    | SIZEOF '(' cast_type ')'
+        { $$ = mk(ctx, N_SIZEOF, @$); $$->cast_type = $3; }
+    | SIZEOF '(' expr ')'
+        { $$ = mk(ctx, N_SIZEOF, @$); $$->lhs = $3; }
+    ;
+
+map
+    : MAP %prec NO_KEYS
+        { $$ = mk(ctx, N_MAP, @$); $$->name = $1; }
+    | MAP '[' expr_list ']'
+        { $$ = mk(ctx, N_MAP, @$); $$->name = $1; take_args($$, $3); }
+    ;
+
+var
+    : VAR
+        { $$ = mk(ctx, N_VAR, @$); $$->name = $1; }
+    ;
+
+expr_list
+    : expr
+        { $$ = list_new(ctx, $1, @$); }
+    | expr_list ',' expr
+        { $$ = $1; ast_push(ctx->ast, &$$->args, &$$->nargs, $3); }
+    ;
+
+/* Types in casts and sizeof: only words that cannot start an expression,
+ * so that '(' type ')' is told apart from '(' expr ')' with one token. */
+cast_type
+    : type_name stars
+        { $$ = $1; $$->pointers = (int)$2; $$->loc = loc_of(ctx, @$); }
+    ;
+
+/* After "let $x:" any identifier names a type (u32, string, ...). */
+let_type
+    : cast_type
+    | IDENT stars
+        { $$ = mk_type(ctx, $1, @$); $$->pointers = (int)$2; }
+    ;
+
+type_name
+    : STRUCT IDENT { $$ = mk_type(ctx, join_words(ctx, "struct", $2), @$); }
+    | UNION IDENT  { $$ = mk_type(ctx, join_words(ctx, "union", $2), @$); }
+    | ENUM IDENT   { $$ = mk_type(ctx, join_words(ctx, "enum", $2), @$); }
+    | type_words   { $$ = mk_type(ctx, $1, @$); }
+    ;
+
+type_words
+    : TYPEWORD
+    | type_words TYPEWORD
+        { $$ = join_words(ctx, $1, $2); }
+    ;
+
+stars
+    : %empty    { $$ = 0; }
+    | stars '*' { $$ = $1 + 1; }
+    ;
+
 %%
+
+/* Names of tokens as the user wrote them: quotes and bison's internal
+ * names removed, both predicate slashes shown as "/". */
+static const char *token_display_name(yysymbol_kind_t sym)
+{
+    static char buf[64];
+    switch (sym) {
+    case YYSYMBOL_PRED_OPEN:
+    case YYSYMBOL_PRED_CLOSE:
+        return "/";
+    case YYSYMBOL_YYEOF:
+        return "end of file";
+    default:
+        break;
+    }
+    const char *name = yysymbol_name(sym);
+    size_t len = strlen(name);
+    if (len >= 2 && (name[0] == '\'' || name[0] == '"') && name[len - 1] == name[0]) {
+        size_t n = len - 2 < sizeof(buf) - 1 ? len - 2 : sizeof(buf) - 1;
+        memcpy(buf, name + 1, n);
+        buf[n] = '\0';
+        return buf;
+    }
+    return name;
+}
+
+/* Tokens that would only extend the expression or target just read (an
+ * operator, a field access, an assignment). After "@x = 1" nearly every
+ * operator is acceptable; listing them hides the useful part, "; or }". */
+static bool continues_expression(yysymbol_kind_t sym)
+{
+    static const int continuations[] = {
+        '?', '|', '^', '&', '<', '>', '+', '-', '*', '/', '%', '[', '.', '(', '=',
+        LOR, LAND, EQ, NE, LE, GE, SHL, SHR, ARROW, INC, DEC,
+        ADD_ASSIGN, SUB_ASSIGN, MUL_ASSIGN, DIV_ASSIGN, MOD_ASSIGN,
+        AND_ASSIGN, OR_ASSIGN, XOR_ASSIGN, SHL_ASSIGN, SHR_ASSIGN,
+    };
+    for (size_t i = 0; i < sizeof(continuations) / sizeof(continuations[0]); i++)
+        if (sym == YYTRANSLATE(continuations[i]))
+            return true;
+    return false;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *pctx, struct parse_ctx *ctx, yyscan_t scanner)
+{
+    (void)scanner;
+    enum { MAX_SHOWN = 4 };
+    yysymbol_kind_t expected[YYNTOKENS];
+    int nexpected = yypcontext_expected_tokens(pctx, expected, YYNTOKENS);
+    yysymbol_kind_t unexpected = yypcontext_token(pctx);
+
+    /* Which expected tokens to name: the structural ones when there are
+     * any, and only when few, as in bison's own messages. */
+    const char *shown[MAX_SHOWN];
+    int nshown = 0;
+    int nstructural = 0;
+    for (int i = 0; i < nexpected; i++)
+        nstructural += !continues_expression(expected[i]);
+    bool filter = nstructural > 0;
+    for (int i = 0; i < nexpected && nshown <= MAX_SHOWN; i++) {
+        if (filter && continues_expression(expected[i]))
+            continue;
+        const char *name = token_display_name(expected[i]);
+        bool dup = false;
+        for (int j = 0; j < nshown; j++)
+            dup = dup || strcmp(shown[j], name) == 0;
+        if (dup)
+            continue;
+        if (nshown == MAX_SHOWN) {
+            nshown = 0; /* too many to be helpful */
+            break;
+        }
+        /* token_display_name may reuse its buffer: keep a copy */
+        shown[nshown++] = ast_strdup(ctx->ast, name);
+    }
+
+    char msg[512];
+    size_t used = 0;
+#define APPEND(...)                                                                        \
+    do {                                                                                   \
+        int w = snprintf(msg + used, sizeof(msg) - used, __VA_ARGS__);                     \
+        if (w > 0)                                                                         \
+            used = used + (size_t)w < sizeof(msg) ? used + (size_t)w : sizeof(msg) - 1; \
+    } while (0)
+    APPEND("syntax error");
+    if (unexpected != YYSYMBOL_YYEMPTY)
+        APPEND(", unexpected %s", token_display_name(unexpected));
+    for (int i = 0; i < nshown; i++)
+        APPEND("%s%s", i == 0 ? ", expecting " : " or ", shown[i]);
+    /* "/a / b/" ends the predicate at the second '/' and fails just after. */
+    if (ctx->prev_token == PRED_CLOSE)
+        APPEND(" (%s)", PRED_DIVISION_HINT);
+    else if (unexpected == YYTRANSLATE('{') && ctx->pred_unclosed)
+        APPEND(" (the predicate is missing its closing '/')");
+#undef APPEND
+
+    diag_error(ctx->src, loc_of(ctx, *yypcontext_location(pctx)), "%s", msg);
+    ctx->error_reported = true;
+    return 0;
+}
+
+/* Reached only for bison's own failures, i.e. the stack limit. */
+static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner, const char *msg)
+{
+    (void)scanner;
+    if (ctx->error_reported)
+        return;
+    if (strstr(msg, "exhausted"))
+        diag_error(ctx->src, loc_of(ctx, *lloc), "program is too deeply nested");
+    else
+        diag_error(ctx->src, loc_of(ctx, *lloc), "%s", msg);
+    ctx->error_reported = true;
+}

@@ -1,1 +1,162 @@
-/* placeholder: being written */
+/* Attaching every program at every attach point through its provider, plus
+ * the perf-event plumbing the providers share. */
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "attach.h"
+#include "diag.h"
+
+int perf_event_open_cloexec(void *attr, int pid, int cpu)
+{
+    return (int)syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char *probe_name,
+                           struct attachment *out)
+{
+    LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = cookie);
+    int link_fd = bpf_link_create(prog_fd, perf_fd, BPF_PERF_EVENT, &opts);
+    if (link_fd < 0) {
+        diag_plain_error("%s: could not attach the program: %s", probe_name, strerror(errno));
+        close(perf_fd);
+        return -1;
+    }
+    out->perf_fd = perf_fd;
+    out->link_fd = link_fd;
+    return 0;
+}
+
+void attachment_close(struct attachment *a)
+{
+    /* The link first: it holds a reference on the perf event. */
+    if (a->link_fd >= 0)
+        close(a->link_fd);
+    if (a->perf_fd >= 0)
+        close(a->perf_fd);
+    a->link_fd = a->perf_fd = -1;
+}
+
+static const struct provider *provider_for(enum probe_provider p)
+{
+    switch (p) {
+    case PROV_TRACEPOINT:
+        return &provider_tracepoint;
+    case PROV_INTERVAL:
+        return &provider_interval;
+    case PROV_KPROBE:
+        return &provider_kprobe;
+    case PROV_KRETPROBE:
+        return &provider_kretprobe;
+    case PROV_BEGIN:
+    case PROV_END:
+        break;
+    }
+    return NULL;
+}
+
+int attach_count_probes(const struct compiled_program *prog)
+{
+    int n = 0;
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct prog_desc *pd = &prog->progs[i];
+        bool special = pd->provider == PROV_BEGIN || pd->provider == PROV_END;
+        /* BEGIN/END count once even if the description lists no attach point. */
+        n += special && pd->nattach == 0 ? 1 : pd->nattach;
+    }
+    return n;
+}
+
+int attach_find_provider(const struct compiled_program *prog, enum probe_provider provider)
+{
+    for (int i = 0; i < prog->nprogs; i++)
+        if (prog->progs[i].provider == provider)
+            return i;
+    return -1;
+}
+
+static const char *probe_name_of(const struct compiled_program *prog, const struct attach_desc *at)
+{
+    if (at->probe_id >= 0 && at->probe_id < prog->nprobe_names && prog->probe_names[at->probe_id])
+        return prog->probe_names[at->probe_id];
+    return at->target ? at->target : "?";
+}
+
+int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
+               struct attach_set *out)
+{
+    out->count = 0;
+    out->items = calloc(attach_count_probes(prog) + 1, sizeof(*out->items));
+    if (!out->items) {
+        diag_plain_error("out of memory");
+        return -1;
+    }
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct prog_desc *pd = &prog->progs[i];
+        const struct provider *prov = provider_for(pd->provider);
+        if (!prov)
+            continue;
+        for (int j = 0; j < pd->nattach; j++) {
+            struct attachment *a = &out->items[out->count];
+            a->perf_fd = a->link_fd = -1;
+            if (prov->attach(lp->prog_fds[i], &pd->attach[j], probe_name_of(prog, &pd->attach[j]),
+                             a) != 0) {
+                attach_detach_all(out);
+                return -1;
+            }
+            out->count++;
+        }
+    }
+    return 0;
+}
+
+/* Closing a tracepoint's perf event waits in the kernel for the tracepoint
+ * to be unregistered (RCU grace periods, tens of milliseconds each): one by
+ * one, detaching 350 tracepoints takes nearly 20 s. Concurrent waits share
+ * grace periods, so the closes are spread over threads. */
+#define DETACH_MAX_THREADS 64
+#define DETACH_PER_THREAD_MIN 4
+
+struct detach_range {
+    struct attachment *items;
+    int begin, end;
+};
+
+static void *detach_range(void *arg)
+{
+    struct detach_range *r = arg;
+    for (int i = r->begin; i < r->end; i++)
+        attachment_close(&r->items[i]);
+    return NULL;
+}
+
+void attach_detach_all(struct attach_set *set)
+{
+    int nthreads = set->count / DETACH_PER_THREAD_MIN;
+    if (nthreads > DETACH_MAX_THREADS)
+        nthreads = DETACH_MAX_THREADS;
+    pthread_t threads[DETACH_MAX_THREADS];
+    struct detach_range ranges[DETACH_MAX_THREADS];
+    int started = 0;
+    for (int t = 0; t < nthreads; t++) {
+        ranges[t] = (struct detach_range){set->items, set->count * t / nthreads,
+                                          set->count * (t + 1) / nthreads};
+        if (pthread_create(&threads[t], NULL, detach_range, &ranges[t]) != 0)
+            break;
+        started++;
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    /* Whatever no thread took (none started, or too few items for threads). */
+    struct detach_range rest = {set->items, started ? ranges[started - 1].end : 0, set->count};
+    detach_range(&rest);
+    free(set->items);
+    set->items = NULL;
+    set->count = 0;
+}

@@ -1,1 +1,158 @@
-/* placeholder: being written */
+/* runtime_run: load, attach, run BEGIN, read events until exit() or a
+ * signal, run END, print the maps, detach. The order and what is dropped
+ * after exit() follow bpftrace 0.17: records queued behind an exit() (or
+ * arriving after SIGINT) are not printed, END still runs and its output is
+ * printed, and the maps are printed once at the end. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "attach.h"
+#include "diag.h"
+#include "events.h"
+#include "loader.h"
+#include "output_calls.h"
+#include "provider.h"
+#include "run.h"
+#include "tracefs_mount.h"
+
+/* How long one wait for events lasts; a signal also ends it early. */
+#define POLL_TIMEOUT_MS 100
+
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+struct saved_signals {
+    struct sigaction intr, term;
+};
+
+static void catch_stop_signals(struct saved_signals *saved)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = request_stop;
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: the signal must interrupt the wait for events. */
+    sigaction(SIGINT, &sa, &saved->intr);
+    sigaction(SIGTERM, &sa, &saved->term);
+}
+
+static void restore_signals(const struct saved_signals *saved)
+{
+    sigaction(SIGINT, &saved->intr, NULL);
+    sigaction(SIGTERM, &saved->term, NULL);
+}
+
+static bool uses_tracefs(const struct compiled_program *prog)
+{
+    for (int i = 0; i < prog->nprogs; i++)
+        if (prog->progs[i].provider == PROV_TRACEPOINT)
+            return true;
+    return false;
+}
+
+static void print_attaching(FILE *out, int nprobes)
+{
+    fprintf(out, "Attaching %d probe%s...\n", nprobes, nprobes == 1 ? "" : "s");
+    fflush(out);
+}
+
+static int run_special(const struct compiled_program *prog, const struct loaded_program *lp,
+                       enum probe_provider which)
+{
+    int index = attach_find_provider(prog, which);
+    if (index < 0)
+        return 0;
+    return provider_begin_end_run(lp->prog_fds[index], loader_probe_name(prog, index));
+}
+
+/* Read events until exit() or a signal. Returns 0, or -1 after an error. */
+static int trace_until_stopped(struct events *ev)
+{
+    while (!stop_requested && !ev->exit_seen) {
+        int n = events_poll(ev, POLL_TIMEOUT_MS);
+        if (n < 0 && n != -EINTR) {
+            diag_plain_error("reading events failed: %s", strerror(-n));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int trace(const struct compiled_program *prog, const struct loaded_program *lp,
+                 struct attach_set *attached, struct events *ev, FILE *out)
+{
+    struct saved_signals saved;
+    stop_requested = 0;
+    catch_stop_signals(&saved);
+
+    int rc = run_special(prog, lp, PROV_BEGIN);
+    if (rc == 0)
+        rc = trace_until_stopped(ev);
+
+    /* Whatever is still queued after exit() or a signal is dropped, as
+     * bpftrace does; detaching first keeps maps still while END runs and
+     * while they are printed. */
+    ev->discard = true;
+    events_drain(ev);
+    attach_detach_all(attached);
+    ev->discard = false;
+    ev->exit_seen = false;
+    if (rc == 0)
+        rc = run_special(prog, lp, PROV_END);
+    if (rc == 0) {
+        events_drain(ev); /* END's own output, up to its exit() */
+        output_print_maps_at_exit(out, prog, lp->map_fds);
+        fflush(out);
+    }
+    restore_signals(&saved);
+    if (rc == 0 && ev->error)
+        rc = -1;
+    return rc;
+}
+
+int runtime_run(const struct compiled_program *prog, const struct run_options *opts)
+{
+    FILE *out = opts->out ? opts->out : stdout;
+    FILE *err = diag_stream ? diag_stream : stderr;
+    runtime_raise_memlock();
+    if (!runtime_has_bpf_permission()) {
+        diag_plain_error("%s", runtime_permission_message);
+        return 1;
+    }
+    if (opts->mode != RUN_VERIFY && uses_tracefs(prog) && tracefs_ensure_mounted() != 0) {
+        diag_plain_error("tracefs is not mounted and could not be mounted at /sys/kernel/tracing");
+        return 1;
+    }
+    if (opts->mode != RUN_VERIFY && !opts->quiet)
+        print_attaching(out, attach_count_probes(prog));
+
+    struct loaded_program lp;
+    if (loader_load(prog, opts->verbose, err, &lp) != 0)
+        return 1;
+    if (opts->mode == RUN_VERIFY) {
+        loader_unload(&lp);
+        return 0;
+    }
+
+    struct events ev;
+    struct attach_set attached = {0};
+    int rc = events_open(&ev, prog, &lp, out);
+    if (rc == 0)
+        rc = loader_set_start_time(prog, &lp);
+    if (rc == 0)
+        rc = attach_all(prog, &lp, &attached);
+    /* --dry-run (as in current bpftrace): attach, then stop at once; no
+     * BEGIN, no events, no map dump. */
+    if (rc == 0 && opts->mode == RUN_NORMAL)
+        rc = trace(prog, &lp, &attached, &ev, out);
+    attach_detach_all(&attached);
+    events_close(&ev);
+    loader_unload(&lp);
+    return rc == 0 ? 0 : 1;
+}

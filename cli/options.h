@@ -1,0 +1,28 @@
+/* Command-line options, spelled as bpftrace spells them. */
+#ifndef SOBT_OPTIONS_H
+#define SOBT_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "compile.h"
+#include "run.h"
+
+struct cli_options {
+    const char *program_text; /* -e */
+    const char *filename;     /* FILE */
+    const char *output_path;  /* -o */
+    const char *list_pattern; /* -l [PATTERN] */
+    bool list;
+    bool verbose;             /* -v */
+    bool quiet;               /* -q */
+    bool unsafe;
+    enum run_mode mode;       /* --dry-run, --verify */
+    unsigned dump;            /* -d */
+};
+
+/* Returns -1 on bad usage (message printed), 1 when the program should exit
+ * 0 right away (--help, --version), 0 to continue. */
+int parse_options(int argc, char **argv, struct cli_options *o);
+void print_usage(FILE *out);
+
+#endif

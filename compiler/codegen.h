@@ -1,0 +1,73 @@
+/* Code generation: the resolved AST to LLVM IR, one function per probe unit,
+ * each in its own ELF section. Values are i64 for integers and probe ids, and
+ * pointers to stack buffers for strings and keys. */
+#ifndef SOBT_CODEGEN_H
+#define SOBT_CODEGEN_H
+
+#include <llvm-c/Core.h>
+
+#include "resolve.h"
+
+/* BPF helper function ids (include/uapi/linux/bpf.h) */
+enum {
+    HELPER_MAP_LOOKUP_ELEM = 1,
+    HELPER_MAP_UPDATE_ELEM = 2,
+    HELPER_MAP_DELETE_ELEM = 3,
+    HELPER_KTIME_GET_NS = 5,
+    HELPER_GET_SMP_PROCESSOR_ID = 8,
+    HELPER_GET_CURRENT_PID_TGID = 14,
+    HELPER_GET_CURRENT_UID_GID = 15,
+    HELPER_GET_CURRENT_COMM = 16,
+    HELPER_PROBE_READ_KERNEL = 113,
+    HELPER_PROBE_READ_KERNEL_STR = 115,
+    HELPER_RINGBUF_OUTPUT = 130,
+    HELPER_GET_ATTACH_COOKIE = 174,
+};
+
+struct codegen {
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+    LLVMBuilderRef b;
+    LLVMTypeRef i1, i8, i32, i64, i8p, i64p;
+    struct semantic *sem;
+    struct probe_unit *unit;
+    LLVMValueRef fn;
+    LLVMValueRef ctxarg;
+    LLVMBasicBlockRef entry;
+    LLVMValueRef *var_slots; /* per unit variable: alloca of its storage */
+    LLVMBasicBlockRef break_bb, continue_bb;
+    int ringbuf_map_id;
+    int start_time_map_id;
+};
+
+/* codegen.c */
+LLVMValueRef gen_expr(struct codegen *g, struct node *n);
+LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name);
+LLVMValueRef gen_helper(struct codegen *g, int id, LLVMTypeRef ret, LLVMValueRef *args, int nargs);
+LLVMValueRef gen_map_ptr(struct codegen *g, int map_id);
+LLVMValueRef gen_i64(struct codegen *g, int64_t v);
+void gen_memset0(struct codegen *g, LLVMValueRef ptr, uint32_t size);
+void gen_memcpy(struct codegen *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
+LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset);
+void gen_store_i64(struct codegen *g, LLVMValueRef ptr, LLVMValueRef v);
+LLVMValueRef gen_load_i64(struct codegen *g, LLVMValueRef ptr);
+/* Store value v of type t into a buffer slot of `slot_size` bytes. */
+void gen_store_value(struct codegen *g, LLVMValueRef dst, const struct type *t, LLVMValueRef v,
+                     uint32_t slot_size);
+LLVMBasicBlockRef gen_block(struct codegen *g, const char *name);
+
+/* codegen_maps.c */
+LLVMValueRef gen_map_key(struct codegen *g, struct node *map, uint32_t extra);
+LLVMValueRef gen_map_read(struct codegen *g, struct node *map);
+void gen_map_assign(struct codegen *g, struct node *assign);
+LLVMValueRef gen_map_incdec(struct codegen *g, struct node *n);
+/* p = lookup(map, key); if p: update_in_place(p) else insert(initial value). */
+typedef void (*gen_update_fn)(struct codegen *g, LLVMValueRef value_ptr, void *arg);
+void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
+                    gen_update_fn update, gen_update_fn init, void *arg);
+
+/* Emit every unit into module `mod`. 0 on success. */
+int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
+                   int ringbuf_map_id, int start_time_map_id);
+
+#endif

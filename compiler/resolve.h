@@ -1,0 +1,83 @@
+/* Semantic analysis: expands attach points, gives every expression a type,
+ * fixes the key and value type of every map, numbers variables and the
+ * asynchronous events, and rejects what cannot be compiled. Its result is
+ * what code generation walks. */
+#ifndef SOBT_RESOLVE_H
+#define SOBT_RESOLVE_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+#include "probes.h"
+#include "program.h"
+#include "tracepoint_format.h"
+#include "types.h"
+
+struct map_info {
+    char *name;
+    int id;
+    bool key_known;    /* set by the first use that fixes the key */
+    struct type key;   /* TY_NONE: no [ ]; one element type; or TY_TUPLE */
+    bool value_known;
+    struct type value; /* TY_INT, TY_STRING, TY_PROBE, or an aggregation */
+    int64_t lhist_min, lhist_max, lhist_step;
+    struct loc first_loc;
+};
+
+struct var_info {
+    char *name; /* "$x" */
+    struct type type;
+    bool assigned;
+};
+
+/* One BPF program: the part of a probe block that attaches through one provider
+ * (a block listing tracepoints and kprobes gives two units). */
+struct probe_unit {
+    struct node *probe;
+    enum probe_provider provider;
+    struct attach_point *aps; /* the block's attach points of this provider */
+    int naps;
+    int first_probe_id;       /* probe ids of all matches are consecutive from here */
+    int nmatches;
+    struct tp_format *formats; /* tracepoints: one format per match, in match order */
+    struct var_info *vars;
+    int nvars;
+    char section[32];
+};
+
+struct semantic {
+    struct ast *ast;
+    const struct source *src;
+    bool unsafe;
+    uint32_t strlen;
+
+    struct map_info **maps; /* individually allocated: nodes keep pointers */
+    int nmaps;
+    struct probe_unit *units;
+    int nunits;
+    struct async_desc *asyncs;
+    int nasyncs;
+    char **probe_names;
+    int nprobe_names;
+
+    bool final_pass; /* report errors only on the pass after types settled */
+    bool changed;    /* a map type changed during this pass */
+    int errors;
+    struct probe_unit *cur; /* unit being resolved */
+    struct node *agg_target; /* the N_MAP an aggregation call is assigned to */
+};
+
+/* 0 on success; on error diagnostics have been printed and -1 is returned.
+ * The semantic owns everything it allocated: free with semantic_free. */
+int resolve_program(struct semantic *sem, struct ast *ast, bool unsafe, uint32_t strlen);
+void semantic_free(struct semantic *sem);
+
+struct map_info *semantic_map(struct semantic *sem, const char *name);
+struct var_info *unit_var(struct probe_unit *unit, const char *name);
+
+/* Record layout helpers shared with code generation. */
+void type_layout_tuple(struct type *tuple);
+void record_from_type(const struct type *t, struct record_desc *out);
+enum value_kind value_kind_of(const struct type *t);
+
+#endif

@@ -1,0 +1,434 @@
+/* Type checks of the built-in functions and variables (the `check` column of
+ * the table in builtins.c), and tracepoint argument fields. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "sem_util.h"
+
+static void resolve_args(struct semantic *sem, struct node *call, int from)
+{
+    for (int i = from; i < call->nargs; i++)
+        sem_resolve_expr(sem, call->args[i]);
+}
+
+static bool require_int_arg(struct semantic *sem, struct node *call, int i)
+{
+    struct node *a = call->args[i];
+    if (a->type.kind == TY_NONE)
+        return false;
+    if (a->type.kind != TY_INT) {
+        sem_error(sem, a->loc, "%s() expects an integer argument, got '%s'", call->name,
+                  type_name_of(&a->type));
+        return false;
+    }
+    return true;
+}
+
+/* A compile-time integer: a literal, possibly negated. */
+static bool literal_int(const struct node *n, int64_t *out)
+{
+    if (n->kind == N_INT) {
+        *out = n->ival;
+        return true;
+    }
+    if (n->kind == N_UNARY && n->op == '-' && n->lhs->kind == N_INT) {
+        *out = -n->lhs->ival;
+        return true;
+    }
+    return false;
+}
+
+int sem_add_async(struct semantic *sem, struct node *call, enum async_kind kind)
+{
+    if (!sem->final_pass)
+        return -1;
+    struct async_desc *a = realloc(sem->asyncs, (sem->nasyncs + 1) * sizeof(*a));
+    if (!a) {
+        perror("sobt");
+        exit(1);
+    }
+    sem->asyncs = a;
+    a = &sem->asyncs[sem->nasyncs];
+    memset(a, 0, sizeof(*a));
+    a->kind = kind;
+    a->map_id = -1;
+    call->async_id = sem->nasyncs++;
+    return call->async_id;
+}
+
+static void set_agg(struct semantic *sem, struct node *call, enum type_kind kind, uint32_t size,
+                    bool is_signed)
+{
+    struct type t = {.kind = kind, .size = size, .is_signed = is_signed};
+    call->type = t;
+    if (sem->agg_target)
+        sem_map_set_value(sem, sem->agg_target, &t);
+}
+
+void check_count(struct semantic *sem, struct node *call)
+{
+    set_agg(sem, call, TY_COUNT, 8, false);
+}
+
+void check_int_aggregation(struct semantic *sem, struct node *call)
+{
+    resolve_args(sem, call, 0);
+    bool is_signed = call->args[0]->type.is_signed;
+    if (!require_int_arg(sem, call, 0))
+        is_signed = true;
+    const char *n = call->name;
+    if (strcmp(n, "sum") == 0)
+        set_agg(sem, call, TY_SUM, 8, is_signed);
+    else if (strcmp(n, "min") == 0)
+        set_agg(sem, call, TY_MIN, 16, is_signed);
+    else if (strcmp(n, "max") == 0)
+        set_agg(sem, call, TY_MAX, 16, is_signed);
+    else if (strcmp(n, "avg") == 0)
+        set_agg(sem, call, TY_AVG, 16, is_signed);
+    else
+        set_agg(sem, call, TY_STATS, 16, is_signed);
+}
+
+void check_hist(struct semantic *sem, struct node *call)
+{
+    resolve_args(sem, call, 0);
+    require_int_arg(sem, call, 0);
+    set_agg(sem, call, TY_HIST, 8, false);
+}
+
+void check_lhist(struct semantic *sem, struct node *call)
+{
+    resolve_args(sem, call, 0);
+    require_int_arg(sem, call, 0);
+    int64_t v[3];
+    static const char *what[3] = {"min", "max", "step"};
+    for (int i = 0; i < 3; i++) {
+        if (!literal_int(call->args[i + 1], &v[i])) {
+            sem_error(sem, call->args[i + 1]->loc, "lhist() %s must be an integer literal",
+                      what[i]);
+            return;
+        }
+    }
+    if (v[0] < 0 || v[1] <= v[0] || v[2] <= 0) {
+        sem_error(sem, call->loc,
+                  "lhist() needs 0 <= min < max and step > 0 (min %lld, max %lld, step %lld)",
+                  (long long)v[0], (long long)v[1], (long long)v[2]);
+        return;
+    }
+    if ((v[1] - v[0]) / v[2] > 1000) {
+        sem_error(sem, call->loc, "lhist() would have more than 1000 buckets");
+        return;
+    }
+    set_agg(sem, call, TY_LHIST, 8, false);
+    struct map_info *m = sem->agg_target ? sem->agg_target->map : NULL;
+    if (!m)
+        return;
+    if (m->lhist_step && (m->lhist_min != v[0] || m->lhist_max != v[1] || m->lhist_step != v[2]))
+        sem_error(sem, call->loc, "lhist() of %s is called with different bounds elsewhere",
+                  m->name);
+    m->lhist_min = v[0];
+    m->lhist_max = v[1];
+    m->lhist_step = v[2];
+}
+
+/* The argument record of an event: one field per argument, laid out as a
+ * tuple of their storage types. */
+static void async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a)
+{
+    struct type tup = {.kind = TY_TUPLE, .nfields = call->nargs - from};
+    tup.fields = calloc(tup.nfields ? tup.nfields : 1, sizeof(struct type));
+    for (int i = from; i < call->nargs; i++) {
+        struct type t = call->args[i]->type;
+        if (t.kind == TY_INT)
+            t = type_int(8, t.is_signed);
+        tup.fields[i - from] = t;
+    }
+    type_layout_tuple(&tup);
+    record_from_type(&tup, &a->args);
+    free(tup.fields);
+    free(tup.offsets);
+    (void)sem;
+}
+
+static bool printable(const struct type *t)
+{
+    switch (t->kind) {
+    case TY_INT:
+    case TY_STRING:
+    case TY_PROBE:
+    case TY_KSTACK:
+    case TY_USTACK:
+    case TY_KSYM:
+    case TY_USYM:
+    case TY_INET:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Count the conversions of a printf format; the full check of each
+ * conversion against its argument is printf_spec's. */
+static int count_conversions(const char *fmt)
+{
+    int n = 0;
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%')
+            continue;
+        if (p[1] == '%') {
+            p++;
+            continue;
+        }
+        n++;
+    }
+    return n;
+}
+
+void check_printf(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    struct node *fmt = call->args[0];
+    if (fmt->kind != N_STRING) {
+        sem_error(sem, fmt->loc, "printf() needs a string literal as its format");
+        return;
+    }
+    resolve_args(sem, call, 1);
+    bool ok = true;
+    for (int i = 1; i < call->nargs; i++) {
+        struct type *t = &call->args[i]->type;
+        if (t->kind == TY_NONE)
+            ok = false;
+        else if (!printable(t)) {
+            sem_error(sem, call->args[i]->loc, "printf() cannot print a value of type '%s'",
+                      type_name_of(t));
+            ok = false;
+        }
+    }
+    int conv = count_conversions(fmt->str);
+    if (conv != call->nargs - 1) {
+        sem_error(sem, call->loc, "printf: %s arguments for format (%d conversion%s, %d argument%s)",
+                  conv > call->nargs - 1 ? "too few" : "too many", conv, conv == 1 ? "" : "s",
+                  call->nargs - 1, call->nargs - 1 == 1 ? "" : "s");
+        return;
+    }
+    if (!ok || sem_add_async(sem, call, ASYNC_PRINTF) < 0)
+        return;
+    struct async_desc *a = &sem->asyncs[call->async_id];
+    a->fmt = strdup(fmt->str);
+    async_args(sem, call, 1, a);
+}
+
+void check_print(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    struct node *arg = call->args[0];
+    if (arg->kind == N_MAP && arg->nargs == 0) {
+        sem_map_ref(sem, arg);
+        int64_t top = 0, div = 0;
+        if (call->nargs > 1 && !literal_int(call->args[1], &top))
+            sem_error(sem, call->args[1]->loc, "print() top must be an integer literal");
+        if (call->nargs > 2 && !literal_int(call->args[2], &div))
+            sem_error(sem, call->args[2]->loc, "print() div must be an integer literal");
+        if (top < 0 || div < 0)
+            sem_error(sem, call->loc, "print() top and div must not be negative");
+        if (sem_add_async(sem, call, ASYNC_PRINT) < 0)
+            return;
+        struct async_desc *a = &sem->asyncs[call->async_id];
+        a->map_id = arg->map->id;
+        a->top = (uint64_t)top;
+        a->div = (uint64_t)div;
+        return;
+    }
+    if (call->nargs > 1) {
+        sem_error(sem, call->loc, "print() takes top and div only for a whole map");
+        return;
+    }
+    sem_resolve_expr(sem, arg);
+    if (arg->type.kind == TY_NONE)
+        return;
+    if (!printable(&arg->type)) {
+        sem_error(sem, arg->loc, "print() cannot print a value of type '%s'",
+                  type_name_of(&arg->type));
+        return;
+    }
+    if (sem_add_async(sem, call, ASYNC_PRINT_VALUE) < 0)
+        return;
+    async_args(sem, call, 0, &sem->asyncs[call->async_id]);
+}
+
+void check_map_only(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    struct node *arg = call->args[0];
+    if (arg->kind != N_MAP || arg->nargs != 0) {
+        sem_error(sem, arg->loc, "%s() expects a map without a key, e.g. %s(@name)", call->name,
+                  call->name);
+        return;
+    }
+    sem_map_ref(sem, arg);
+    if (sem_add_async(sem, call, strcmp(call->name, "clear") == 0 ? ASYNC_CLEAR : ASYNC_ZERO) < 0)
+        return;
+    sem->asyncs[call->async_id].map_id = arg->map->id;
+}
+
+void check_delete(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    struct node *arg = call->args[0];
+    if (arg->kind != N_MAP) {
+        sem_error(sem, arg->loc, "delete() expects a map element, e.g. delete(@name[key])");
+        return;
+    }
+    sem_resolve_map_keys(sem, arg);
+}
+
+void check_time(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    if (call->nargs == 1 && call->args[0]->kind != N_STRING) {
+        sem_error(sem, call->args[0]->loc, "time() format must be a string literal");
+        return;
+    }
+    if (sem_add_async(sem, call, ASYNC_TIME) < 0)
+        return;
+    sem->asyncs[call->async_id].fmt = strdup(call->nargs ? call->args[0]->str : "%H:%M:%S\n");
+}
+
+void check_exit(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    sem_add_async(sem, call, ASYNC_EXIT);
+}
+
+/* ---- built-in variables ---- */
+
+void check_var_u64(struct semantic *sem, struct node *n)
+{
+    n->type = type_int(8, false);
+    (void)sem;
+}
+
+void check_var_comm(struct semantic *sem, struct node *n)
+{
+    n->type.kind = TY_STRING;
+    n->type.size = 16;
+    (void)sem;
+}
+
+void check_var_probe(struct semantic *sem, struct node *n)
+{
+    n->type.kind = TY_PROBE;
+    n->type.size = 8;
+    (void)sem;
+}
+
+void check_var_args(struct semantic *sem, struct node *n)
+{
+    n->type.kind = TY_NONE;
+    if (sem->cur->provider != PROV_TRACEPOINT) {
+        sem_error(sem, n->loc, "args is only available in tracepoint probes");
+        return;
+    }
+    n->type.kind = TY_CTX;
+}
+
+/* ---- casts ---- */
+
+int cast_type_lookup(const struct type_name *tn, struct type *out)
+{
+    static const struct {
+        const char *name;
+        uint32_t size;
+        bool is_signed;
+    } ints[] = {
+        {"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},  {"int64", 8, true},
+        {"uint8", 1, false},  {"uint16", 2, false}, {"uint32", 4, false}, {"uint64", 8, false},
+        {"char", 1, true},    {"short", 2, true},   {"int", 4, true},    {"long", 8, true},
+        {"unsigned char", 1, false}, {"unsigned short", 2, false}, {"unsigned int", 4, false},
+        {"unsigned", 4, false}, {"unsigned long", 8, false}, {"bool", 1, false},
+    };
+    if (tn->pointers)
+        return -1; /* pointer casts need kernel types (BTF) */
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+        if (strcmp(ints[i].name, tn->base) == 0) {
+            *out = type_int(ints[i].size, ints[i].is_signed);
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- tracepoint fields ---- */
+
+static int load_formats(struct semantic *sem, struct probe_unit *u, struct loc loc)
+{
+    if (u->formats)
+        return 0;
+    u->formats = calloc(u->nmatches ? u->nmatches : 1, sizeof(*u->formats));
+    int k = 0;
+    for (int a = 0; a < u->naps; a++)
+        for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
+            char *target = strdup(u->aps[a].matches[m].target);
+            char *colon = strchr(target, ':');
+            int rc = colon ? (*colon = 0, tp_format_load(target, colon + 1, &u->formats[k]))
+                           : -1;
+            free(target);
+            if (rc < 0) {
+                sem_error(sem, loc, "cannot read the format of tracepoint %s",
+                          u->aps[a].matches[m].full_name);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+void resolve_tracepoint_field(struct semantic *sem, struct node *n)
+{
+    struct probe_unit *u = sem->cur;
+    n->type.kind = TY_NONE;
+    if (load_formats(sem, u, n->loc) < 0)
+        return;
+    const struct tp_field *first = NULL;
+    for (int i = 0; i < u->nmatches; i++) {
+        const struct tp_field *f = tp_format_field(&u->formats[i], n->name);
+        if (!f) {
+            sem_error(sem, n->loc, "Struct/union of type 'struct %s_%s' does not contain a field named '%s'",
+                      u->formats[i].category, u->formats[i].name, n->name);
+            return;
+        }
+        if (first && (f->offset != first->offset || f->size != first->size ||
+                      f->is_signed != first->is_signed || f->is_data_loc != first->is_data_loc ||
+                      f->array_len != first->array_len)) {
+            sem_error(sem, n->loc,
+                      "field '%s' has a different layout in %s:%s than in %s:%s; attach these "
+                      "tracepoints in separate probes",
+                      n->name, u->formats[i].category, u->formats[i].name,
+                      u->formats[0].category, u->formats[0].name);
+            return;
+        }
+        if (!first)
+            first = f;
+    }
+    if (!first)
+        return;
+    n->field_offset = first->offset;
+    bool is_char = strncmp(first->c_type, "char", 4) == 0 ||
+                   strncmp(first->c_type, "const char", 10) == 0 ||
+                   strstr(first->c_type, "char[") != NULL;
+    if (first->is_data_loc && is_char) {
+        n->field_flavor = 2;
+        n->type.kind = TY_STRING;
+        n->type.size = sem->strlen;
+    } else if (first->array_len > 0 && is_char && !first->is_pointer) {
+        n->field_flavor = 1;
+        n->type.kind = TY_STRING;
+        n->type.size = first->size;
+    } else if (first->array_len > 0 || first->is_data_loc || first->size > 8 ||
+               (first->size & (first->size - 1))) {
+        sem_error(sem, n->loc, "tracepoint field '%s' (%s) cannot be read as a value yet",
+                  n->name, first->c_type);
+    } else {
+        n->field_flavor = 0;
+        n->type = type_int(first->size, first->is_signed && !first->is_pointer);
+    }
+}

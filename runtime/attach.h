@@ -1,0 +1,28 @@
+/* Attaching every program of a compiled program at every one of its attach
+ * points, and undoing it. */
+#ifndef SOBT_RUNTIME_ATTACH_H
+#define SOBT_RUNTIME_ATTACH_H
+
+#include "loader.h"
+#include "provider.h"
+
+struct attach_set {
+    struct attachment *items;
+    int count;
+};
+
+/* bpftrace's "Attaching N probes..." count: every attach point, BEGIN and
+ * END included. */
+int attach_count_probes(const struct compiled_program *prog);
+
+/* Attach everything except BEGIN/END. On failure prints one error naming the
+ * probe, detaches what was attached and returns -1. */
+int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
+               struct attach_set *out);
+
+void attach_detach_all(struct attach_set *set);
+
+/* Index of the program of this provider (PROV_BEGIN / PROV_END), or -1. */
+int attach_find_provider(const struct compiled_program *prog, enum probe_provider provider);
+
+#endif

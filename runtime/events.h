@@ -1,0 +1,33 @@
+/* The event channel: ring-buffer records from BPF, each starting with a u64
+ * async id, dispatched to printf, time, print, clear, zero and exit. */
+#ifndef SOBT_RUNTIME_EVENTS_H
+#define SOBT_RUNTIME_EVENTS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "loader.h"
+
+struct events {
+    const struct compiled_program *prog;
+    const struct loaded_program *lp;
+    FILE *out;
+    struct ring_buffer *rb; /* NULL when the program sends no events */
+    /* exit() was seen: like bpftrace, the records queued behind it are
+     * dropped unread. */
+    bool exit_seen;
+    /* Drop records without looking at them (after SIGINT, as bpftrace). */
+    bool discard;
+    int error; /* first error of a handler, reported once */
+};
+
+int events_open(struct events *ev, const struct compiled_program *prog,
+                const struct loaded_program *lp, FILE *out);
+/* Waits up to timeout_ms for records and handles them. Returns the number
+ * handled, or a negative errno (-EINTR when a signal arrived). */
+int events_poll(struct events *ev, int timeout_ms);
+/* Handles whatever is queued without waiting. */
+int events_drain(struct events *ev);
+void events_close(struct events *ev);
+
+#endif

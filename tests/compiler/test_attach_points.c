@@ -1,0 +1,270 @@
+/* attach_point_parse: every provider's good forms (targets, full names,
+ * periods), wildcard expansion and its speed, and the exact error text of
+ * bad attach points. */
+#include "probe_test.h"
+#include "probes.h"
+
+static struct attach_point parse_ok(const char *text)
+{
+    struct attach_point ap;
+    char err[256] = "untouched";
+    if (attach_point_parse(text, &ap, err, sizeof(err)) != 0) {
+        fprintf(stderr, "FAIL: '%s' rejected: %s\n", text, err);
+        test_failures++;
+    }
+    return ap;
+}
+
+static void check_single(const char *text, enum probe_provider prov, const char *target,
+                         const char *full_name, uint64_t period_ns)
+{
+    struct attach_point ap = parse_ok(text);
+    CHECK_INT(ap.provider, prov);
+    CHECK_INT(ap.nmatches, 1);
+    CHECK_INT(ap.has_wildcard, false);
+    CHECK_INT(ap.period_ns, period_ns);
+    if (ap.nmatches == 1) {
+        CHECK_STR(ap.matches[0].target, target);
+        CHECK_STR(ap.matches[0].full_name, full_name);
+    }
+    attach_point_free(&ap);
+}
+
+static void check_error(const char *text, const char *want)
+{
+    struct attach_point ap;
+    char err[256] = "";
+    int rc = attach_point_parse(text, &ap, err, sizeof(err));
+    if (rc != -1)
+        fprintf(stderr, "FAIL: '%s' accepted, want error \"%s\"\n", text, want);
+    CHECK_INT(rc, -1);
+    if (strcmp(err, want) != 0)
+        fprintf(stderr, "  (for attach point '%s')\n", text);
+    CHECK_STR(err, want);
+    /* a failed parse leaves nothing to free */
+    CHECK(ap.matches == NULL && ap.nmatches == 0);
+}
+
+static bool kallsyms_has_function(const char *name)
+{
+    FILE *f = fopen("/proc/kallsyms", "r");
+    char line[512], sym[256], type;
+    bool found = false;
+    while (f && !found && fgets(line, sizeof(line), f))
+        found = sscanf(line, "%*s %c %255s", &type, sym) == 2 && (type == 't' || type == 'T') &&
+                strcmp(sym, name) == 0;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* How many lines of available_events start with prefix: a list the kernel
+ * keeps separately from the events/ directories that tracefs.c reads. */
+static int available_events_with_prefix(const char *prefix)
+{
+    char path[256], line[512];
+    snprintf(path, sizeof(path), "%s/available_events", tracefs_path());
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    int n = 0;
+    while (f && fgets(line, sizeof(line), f))
+        n += strncmp(line, prefix, strlen(prefix)) == 0;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static void test_special_and_intervals(void)
+{
+    check_single("BEGIN", PROV_BEGIN, "", "BEGIN", 0);
+    check_single("END", PROV_END, "", "END", 0);
+    check_single("interval:s:1", PROV_INTERVAL, "", "interval:s:1", 1000000000ull);
+    check_single("i:ms:100", PROV_INTERVAL, "", "interval:ms:100", 100000000ull);
+    check_single("i:us:100000", PROV_INTERVAL, "", "interval:us:100000", 100000000ull);
+    check_single("interval:hz:50", PROV_INTERVAL, "", "interval:hz:50", 20000000ull);
+    /* bpftrace 0.17 prints the count as a number: "interval:s:1" for 01, 10 for 1e1 */
+    check_single("interval:s:01", PROV_INTERVAL, "", "interval:s:1", 1000000000ull);
+    check_single("interval:s:1e1", PROV_INTERVAL, "", "interval:s:10", 10000000000ull);
+
+    check_error("BEGIN:x", "BEGIN probe type requires 0 arguments");
+    check_error("END:", "END probe type requires 0 arguments");
+    check_error("interval:s", "interval probe type requires 2 arguments");
+    check_error("interval:1", "interval probe type requires 2 arguments");
+    check_error("i:s:1:2", "interval probe type requires 2 arguments");
+    check_error("interval:xs:1", "xs is not an accepted unit of time");
+    check_error("interval:ns:1", "ns is not an accepted unit of time");
+    check_error("interval:s:abc", "Failed to parse 'abc': not a number");
+    check_error("interval:s:", "Failed to parse '': not a number");
+    check_error("interval:s:-1", "Failed to parse '-1': not a number");
+    check_error("interval:ms:1k", "Found trailing non-numeric characters: 1k");
+    check_error("interval:s:0", "interval must be greater than 0: interval:s:0");
+    check_error("interval:s:99999999999999999999",
+                "Failed to parse '99999999999999999999': out of range");
+    check_error("interval:s:18446744074", "Failed to parse '18446744074': out of range");
+    check_error("interval:s:1e30", "Failed to parse '1e30': out of range");
+    check_single("interval:ms:1e10", PROV_INTERVAL, "", "interval:ms:10000000000",
+                 10000000000000000ull);
+    check_error("interval:hz:2000000000",
+                "interval:hz:2000000000 is more than 1000000000 per second");
+}
+
+static void test_tracepoints(void)
+{
+    check_single("tracepoint:syscalls:sys_enter_connect", PROV_TRACEPOINT,
+                 "syscalls:sys_enter_connect", "tracepoint:syscalls:sys_enter_connect", 0);
+    check_single("t:sched:sched_switch", PROV_TRACEPOINT, "sched:sched_switch",
+                 "tracepoint:sched:sched_switch", 0);
+
+    struct attach_point ap = parse_ok("t:syscalls:sys_enter_accept*");
+    CHECK_INT(ap.provider, PROV_TRACEPOINT);
+    CHECK_INT(ap.has_wildcard, true);
+    CHECK_INT(ap.nmatches, 2);
+    if (ap.nmatches == 2) {
+        CHECK_STR(ap.matches[0].target, "syscalls:sys_enter_accept");
+        CHECK_STR(ap.matches[0].full_name, "tracepoint:syscalls:sys_enter_accept");
+        CHECK_STR(ap.matches[1].target, "syscalls:sys_enter_accept4");
+        CHECK_STR(ap.matches[1].full_name, "tracepoint:syscalls:sys_enter_accept4");
+    }
+    attach_point_free(&ap);
+
+    /* '?' is a wildcard too */
+    ap = parse_ok("tracepoint:syscalls:sys_enter_accept?");
+    CHECK_INT(ap.has_wildcard, true);
+    CHECK_INT(ap.nmatches, 1);
+    if (ap.nmatches == 1)
+        CHECK_STR(ap.matches[0].full_name, "tracepoint:syscalls:sys_enter_accept4");
+    attach_point_free(&ap);
+
+    /* "tracepoint:GLOB" means "tracepoint:*:GLOB", as in bpftrace */
+    ap = parse_ok("tracepoint:sched_sw*");
+    bool has_switch = false;
+    for (int i = 0; i < ap.nmatches; i++) {
+        CHECK(strncmp(ap.matches[i].target, "sched:sched_sw", 14) == 0);
+        has_switch |= strcmp(ap.matches[i].full_name, "tracepoint:sched:sched_switch") == 0;
+    }
+    CHECK(has_switch);
+    attach_point_free(&ap);
+
+    /* wildcards in the category; sorted by category, then name */
+    ap = parse_ok("t:*:*connect");
+    CHECK(ap.nmatches >= 2);
+    for (int i = 1; i < ap.nmatches; i++)
+        CHECK(strcmp(ap.matches[i - 1].target, ap.matches[i].target) < 0);
+    attach_point_free(&ap);
+
+    /* the whole sys_enter_* family: as many as the kernel lists, quickly */
+    double start = now_ms();
+    ap = parse_ok("t:syscalls:sys_enter_*");
+    double took = now_ms() - start;
+    int want = available_events_with_prefix("syscalls:sys_enter_");
+    CHECK(want > 300);
+    CHECK_INT(ap.nmatches, want);
+    for (int i = 1; i < ap.nmatches; i++)
+        CHECK(strcmp(ap.matches[i - 1].target, ap.matches[i].target) < 0);
+    printf("t:syscalls:sys_enter_* expanded to %d tracepoints in %.2f ms\n", ap.nmatches, took);
+    CHECK(took < 50.0);
+    attach_point_free(&ap);
+
+    /* every tracepoint, and again compared with the kernel's own list */
+    start = now_ms();
+    ap = parse_ok("tracepoint:*:*");
+    took = now_ms() - start;
+    CHECK_INT(ap.nmatches, available_events_with_prefix(""));
+    printf("tracepoint:*:* expanded to %d tracepoints in %.2f ms\n", ap.nmatches, took);
+    attach_point_free(&ap);
+
+    check_error("tracepoint:foo", "tracepoint probe type requires 2 arguments");
+    check_error("tracepoint", "tracepoint probe type requires 2 arguments");
+    check_error("t:a:b:c", "tracepoint probe type requires 2 arguments");
+    check_error("tracepoint:syscalls:nope", "tracepoint not found: syscalls:nope");
+    check_error("t:nope:nope", "tracepoint not found: nope:nope");
+    check_error("tracepoint:syscalls:", "tracepoint not found: syscalls:");
+    check_error("tracepoint::sys_enter_read", "tracepoint not found: :sys_enter_read");
+    check_error("tracepoint:syscalls:nope*", "tracepoints not found: syscalls:nope*");
+    check_error("tracepoint:nope*:*", "tracepoints not found: nope*:*");
+    check_error("tracepoint:syscalls:SYS_enter_connect",
+                "tracepoint not found: syscalls:SYS_enter_connect");
+    /* not tracepoints: events/ files, ftrace's internal records, paths */
+    check_error("tracepoint:syscalls:enable", "tracepoint not found: syscalls:enable");
+    check_error("tracepoint:ftrace:function", "tracepoint not found: ftrace:function");
+    check_error("tracepoint:..:events", "tracepoint not found: ..:events");
+    check_error("tracepoint:sched/../sched:sched_switch",
+                "tracepoint not found: sched/../sched:sched_switch");
+}
+
+static void test_kprobes(void)
+{
+    check_single("kprobe:tcp_sendmsg", PROV_KPROBE, "tcp_sendmsg", "kprobe:tcp_sendmsg", 0);
+    check_single("k:tcp_sendmsg", PROV_KPROBE, "tcp_sendmsg", "kprobe:tcp_sendmsg", 0);
+    check_single("kretprobe:tcp_sendmsg", PROV_KRETPROBE, "tcp_sendmsg", "kretprobe:tcp_sendmsg",
+                 0);
+    check_single("kr:tcp_recvmsg", PROV_KRETPROBE, "tcp_recvmsg", "kretprobe:tcp_recvmsg", 0);
+
+    struct attach_point ap = parse_ok("kprobe:tcp_sendmsg*");
+    CHECK_INT(ap.has_wildcard, true);
+    CHECK(ap.nmatches >= 2);
+    bool plain = false, locked = false;
+    for (int i = 0; i < ap.nmatches; i++) {
+        CHECK(strncmp(ap.matches[i].full_name, "kprobe:tcp_sendmsg", 18) == 0);
+        CHECK(strncmp(ap.matches[i].target, "tcp_sendmsg", 11) == 0);
+        plain |= strcmp(ap.matches[i].target, "tcp_sendmsg") == 0;
+        locked |= strcmp(ap.matches[i].target, "tcp_sendmsg_locked") == 0;
+        if (i > 0)
+            CHECK(strcmp(ap.matches[i - 1].target, ap.matches[i].target) < 0);
+    }
+    CHECK(plain && locked);
+    attach_point_free(&ap);
+
+    /* the padding symbols in front of every function are not functions */
+    ap = parse_ok("kretprobe:*tcp_sendmsg");
+    for (int i = 0; i < ap.nmatches; i++) {
+        CHECK(strncmp(ap.matches[i].target, "__pfx_", 6) != 0);
+        CHECK(strncmp(ap.matches[i].full_name, "kretprobe:", 10) == 0);
+    }
+    attach_point_free(&ap);
+
+    if (kallsyms_has_function("kmem_cache_alloc"))
+        check_single("kprobe:kmem_cache_alloc", PROV_KPROBE, "kmem_cache_alloc",
+                     "kprobe:kmem_cache_alloc", 0);
+    else
+        check_error("kprobe:kmem_cache_alloc", "kernel function not found: kmem_cache_alloc "
+                                               "(did you mean kmem_cache_alloc_noprof?)");
+    check_error("kprobe:tcp_sendmsgg",
+                "kernel function not found: tcp_sendmsgg (did you mean tcp_sendmsg?)");
+    check_error("kprobe:zzqx_no_such_function_at_all",
+                "kernel function not found: zzqx_no_such_function_at_all");
+    check_error("kprobe:zzqx_nope*", "kernel functions not found: zzqx_nope*");
+    check_error("kprobe:", "kprobes should be attached to a function");
+    check_error("kretprobe:", "kprobes should be attached to a function");
+    check_error("kprobe", "kprobe probe type requires 1 argument");
+    check_error("kprobe:vmlinux:tcp_sendmsg", "kprobe probe type requires 1 argument");
+    check_error("kr:a:b", "kretprobe probe type requires 1 argument");
+    check_error("kprobe:tcp_sendmsg+4", "kprobe offsets are not supported: tcp_sendmsg+4");
+    check_error("kretprobe:tcp_sendmsg+4", "Offset not allowed");
+}
+
+static void test_bad_input(void)
+{
+    check_error("foo:bar", "Unrecognized probe type: foo");
+    check_error("foo", "Unrecognized probe type: foo");
+    check_error("", "Unrecognized probe type: ");
+    check_error("Tracepoint:sched:sched_switch", "Unrecognized probe type: Tracepoint");
+    check_error("uprobe:/bin/sh:main", "Unrecognized probe type: uprobe");
+    check_error("a:b:c:d:e:f:g:h:i",
+                "Invalid attachpoint definition: too many ':' in a:b:c:d:e:f:g:h:i");
+    /* a small err buffer truncates, never overflows */
+    struct attach_point ap;
+    char small[8];
+    CHECK_INT(attach_point_parse("tracepoint:syscalls:nope", &ap, small, sizeof(small)), -1);
+    CHECK_STR(small, "tracepo");
+}
+
+int main(void)
+{
+    require_tracefs();
+    test_special_and_intervals();
+    test_tracepoints();
+    test_kprobes();
+    test_bad_input();
+    return test_finish("test_attach_points");
+}

@@ -1,0 +1,643 @@
+/* Runtime tests on the real kernel: hand-written BPF programs (fixtures.ll,
+ * compiled by opt + llc at build time) described by a compiled_program built
+ * here by hand, run through runtime_run or the loader/attach layer.
+ *
+ * usage: runtime_test TEST FIXTURES.o FIXTURES_NOINLINE.o
+ * Needs root; anything missing fails loudly. */
+#include <dirent.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "diag.h"
+#include "loader.h"
+#include "run.h"
+#include "tracefs_mount.h"
+
+static const char *fixtures_path, *noinline_path;
+
+static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("FAIL: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            fail(__VA_ARGS__);                                                                     \
+    } while (0)
+
+static void *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    CHECK(f, "cannot open %s: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *buf = malloc(n);
+    CHECK(buf && fread(buf, 1, n, f) == (size_t)n, "cannot read %s", path);
+    fclose(f);
+    *size = n;
+    return buf;
+}
+
+/* Everything read back from a FILE the runtime wrote into. */
+static char *slurp(FILE *f)
+{
+    fflush(f);
+    long n = ftell(f);
+    char *s = calloc(1, n + 1);
+    rewind(f);
+    CHECK(fread(s, 1, n, f) == (size_t)n, "cannot read back output");
+    return s;
+}
+
+/* ---- a compiled program built by hand ------------------------------------ */
+
+enum { MAP_HITS, MAP_PID, MAP_EVENTS, MAP_START_TIME, NMAPS };
+enum { ASYNC_ID_PRINTF, ASYNC_ID_EXIT, NASYNCS };
+#define MAX_PROBES 1024
+
+struct fixture {
+    struct compiled_program p;
+    struct map_desc maps[NMAPS];
+    struct async_desc asyncs[NASYNCS];
+    struct value_desc printf_arg;
+    struct prog_desc progs[8];
+    char *probe_names[MAX_PROBES];
+};
+
+static void fixture_init(struct fixture *fx, const char *elf_path)
+{
+    memset(fx, 0, sizeof(*fx));
+    fx->p.elf = read_file(elf_path, &fx->p.elf_size);
+    fx->maps[MAP_HITS] = (struct map_desc){.name = "@hits",
+                                           .id = MAP_HITS,
+                                           .bpf_type = BPF_MAP_TYPE_PERCPU_HASH,
+                                           .key_size = 8,
+                                           .value_size = 8,
+                                           .max_entries = 1024,
+                                           .agg = AGG_COUNT};
+    fx->maps[MAP_PID] = (struct map_desc){.name = "traced_pid",
+                                          .id = MAP_PID,
+                                          .bpf_type = BPF_MAP_TYPE_HASH,
+                                          .key_size = 4,
+                                          .value_size = 8,
+                                          .max_entries = 1,
+                                          .is_internal = true};
+    fx->maps[MAP_EVENTS] = (struct map_desc){.name = "events",
+                                             .id = MAP_EVENTS,
+                                             .bpf_type = BPF_MAP_TYPE_RINGBUF,
+                                             .max_entries = 1 << 16,
+                                             .is_internal = true};
+    fx->maps[MAP_START_TIME] = (struct map_desc){.name = "start_time",
+                                                 .id = MAP_START_TIME,
+                                                 .bpf_type = BPF_MAP_TYPE_ARRAY,
+                                                 .key_size = 4,
+                                                 .value_size = 8,
+                                                 .max_entries = 1,
+                                                 .is_internal = true};
+    fx->printf_arg = (struct value_desc){.kind = VK_INT, .size = 8, .offset = 0};
+    fx->asyncs[ASYNC_ID_PRINTF] =
+        (struct async_desc){.kind = ASYNC_PRINTF,
+                            .fmt = "value %d\n",
+                            .args = {.fields = &fx->printf_arg, .nfields = 1, .size = 8}};
+    fx->asyncs[ASYNC_ID_EXIT] = (struct async_desc){.kind = ASYNC_EXIT};
+    fx->p.maps = fx->maps;
+    fx->p.nmaps = NMAPS;
+    fx->p.ringbuf_map_id = MAP_EVENTS;
+    fx->p.start_time_map_id = MAP_START_TIME;
+    fx->p.asyncs = fx->asyncs;
+    fx->p.nasyncs = NASYNCS;
+    fx->p.progs = fx->progs;
+    fx->p.probe_names = fx->probe_names;
+    fx->p.strlen = 64;
+}
+
+static struct prog_desc *add_prog(struct fixture *fx, const char *section,
+                                  enum probe_provider provider, uint32_t type)
+{
+    struct prog_desc *pd = &fx->progs[fx->p.nprogs++];
+    *pd =
+        (struct prog_desc){.section = (char *)section, .provider = provider, .bpf_prog_type = type};
+    return pd;
+}
+
+/* Adds one attach point; its probe id (and cookie) is the next probe index. */
+static void add_attach(struct fixture *fx, struct prog_desc *pd, const char *target,
+                       const char *probe_name, uint64_t period_ns)
+{
+    CHECK(fx->p.nprobe_names < MAX_PROBES, "too many probes");
+    int id = fx->p.nprobe_names++;
+    fx->probe_names[id] = strdup(probe_name);
+    pd->attach = realloc(pd->attach, (pd->nattach + 1) * sizeof(*pd->attach));
+    pd->attach[pd->nattach++] =
+        (struct attach_desc){.target = strdup(target), .probe_id = id, .period_ns = period_ns};
+}
+
+static void add_begin(struct fixture *fx, const char *section)
+{
+    add_attach(fx, add_prog(fx, section, PROV_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT), "", "BEGIN", 0);
+}
+
+static void add_end(struct fixture *fx, const char *section)
+{
+    add_attach(fx, add_prog(fx, section, PROV_END, BPF_PROG_TYPE_RAW_TRACEPOINT), "", "END", 0);
+}
+
+static void add_tracepoint(struct fixture *fx, const char *section, const char *target)
+{
+    char name[256];
+    snprintf(name, sizeof(name), "tracepoint:%s", target);
+    add_attach(fx, add_prog(fx, section, PROV_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT), target, name,
+               0);
+}
+
+/* Runs runtime_run with output and diagnostics captured. */
+struct run_result {
+    int rc;
+    char *out, *err;
+};
+
+static struct run_result run_captured(struct fixture *fx, enum run_mode mode, bool verbose)
+{
+    FILE *out = tmpfile(), *err = tmpfile();
+    CHECK(out && err, "tmpfile: %s", strerror(errno));
+    diag_stream = err;
+    struct run_options opts = {.mode = mode, .out = out, .verbose = verbose};
+    struct run_result r = {.rc = runtime_run(&fx->p, &opts)};
+    diag_stream = stderr;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+static void expect_text(const char *what, const char *got, const char *want)
+{
+    CHECK(strcmp(got, want) == 0, "%s:\n--- got ---\n%s--- want ---\n%s", what, got, want);
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+/* BEGIN prints, exits and prints again (dropped); END runs after exit(),
+ * prints, exits, prints again (dropped); maps are printed once. */
+static void test_begin_end(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    add_begin(&fx, "begin");
+    add_end(&fx, "end");
+    struct run_result r = run_captured(&fx, RUN_NORMAL, false);
+    CHECK(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
+    expect_text("output", r.out, "Attaching 2 probes...\nvalue 42\nvalue 7\n@hits: keys\n");
+    expect_text("errors", r.err, "");
+}
+
+static volatile int keep_calling;
+
+static void *call_getpid_until_stopped(void *arg)
+{
+    while (keep_calling) {
+        syscall(SYS_getpid);
+        usleep(1000);
+    }
+    return NULL;
+}
+
+/* A tracepoint with its cookie: the program prints the cookie (probe id 1)
+ * and exits on the first getpid of this process. */
+static void test_tracepoint(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    add_begin(&fx, "begin_set_pid");
+    add_tracepoint(&fx, "tp_print_exit", "syscalls:sys_enter_getpid");
+    keep_calling = 1;
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, call_getpid_until_stopped, NULL) == 0, "pthread_create");
+    struct run_result r = run_captured(&fx, RUN_NORMAL, false);
+    keep_calling = 0;
+    pthread_join(t, NULL);
+    CHECK(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
+    expect_text("output", r.out, "Attaching 2 probes...\nvalue 41\nvalue 1\n@hits: keys 1\n");
+}
+
+/* An interval probe fires on its own and sees its cookie (probe id 0). */
+static void test_interval(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    struct prog_desc *pd =
+        add_prog(&fx, "interval_print_exit", PROV_INTERVAL, BPF_PROG_TYPE_PERF_EVENT);
+    add_attach(&fx, pd, "", "interval:ms:10", 10 * 1000 * 1000);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct run_result r = run_captured(&fx, RUN_NORMAL, false);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
+    expect_text("output", r.out, "Attaching 1 probe...\nvalue 1000\n@hits: keys\n");
+    double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK(secs < 2.0, "a 10 ms interval took %.2f s to fire", secs);
+}
+
+/* SIGINT stops tracing; END still runs; exit status 0. */
+static void test_sigint(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    add_begin(&fx, "begin_set_pid");
+    add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_getppid");
+    add_end(&fx, "end");
+    char path[] = "/tmp/sobt-runtime-sigint-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0, "mkstemp");
+    pid_t child = fork();
+    if (child == 0) {
+        FILE *out = fdopen(fd, "w");
+        struct run_options opts = {.mode = RUN_NORMAL, .out = out};
+        int rc = runtime_run(&fx.p, &opts);
+        fclose(out);
+        _exit(rc);
+    }
+    /* Wait for BEGIN's output: by then everything is attached. */
+    char buf[4096] = "";
+    for (int i = 0; i < 500 && !strstr(buf, "value 41"); i++) {
+        usleep(10000);
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+        buf[n] = '\0';
+        if (f)
+            fclose(f);
+    }
+    CHECK(strstr(buf, "value 41"), "BEGIN output never appeared: '%s'", buf);
+    kill(child, SIGINT);
+    int status;
+    CHECK(waitpid(child, &status, 0) == child, "waitpid");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+    FILE *f = fopen(path, "r");
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    unlink(path);
+    expect_text("output", buf, "Attaching 3 probes...\nvalue 41\nvalue 7\n@hits: keys\n");
+}
+
+/* Verify mode loads everything (a kprobe program too), attaches nothing,
+ * prints no "Attaching", and -v reports instruction counts per program. */
+static void test_verify(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    add_begin(&fx, "begin");
+    add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_getpid");
+    add_attach(&fx, add_prog(&fx, "kprobe_noop", PROV_KPROBE, BPF_PROG_TYPE_KPROBE), "tcp_sendmsg",
+               "kprobe:tcp_sendmsg", 0);
+    struct run_result r = run_captured(&fx, RUN_VERIFY, true);
+    CHECK(r.rc == 0, "verify returned %d: %s", r.rc, r.err);
+    expect_text("output", r.out, "");
+    const char *names[] = {"BEGIN", "tracepoint:syscalls:sys_enter_getpid", "kprobe:tcp_sendmsg"};
+    const char *line = r.err;
+    for (int i = 0; i < 3; i++) {
+        unsigned verified, loaded;
+        size_t len = strlen(names[i]);
+        CHECK(strncmp(line, names[i], len) == 0 && line[len] == ':', "-v line %d is: %s", i, line);
+        CHECK(sscanf(line + len, ": %u instructions verified, %u instructions loaded", &verified,
+                     &loaded) == 2,
+              "unexpected -v line: %s", line);
+        CHECK(verified > 0 && loaded > 0, "-v counts are zero: %s", line);
+        line = strchr(line, '\n');
+        CHECK(line, "too few -v lines: %s", r.err);
+        line++;
+    }
+    CHECK(*line == '\0', "extra -v output: %s", line);
+}
+
+/* Dry run attaches (so a bad tracepoint fails) and exits 0 without BEGIN. */
+static void test_dry_run(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    add_begin(&fx, "begin");
+    add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_getpid");
+    struct run_result r = run_captured(&fx, RUN_DRY_RUN, false);
+    CHECK(r.rc == 0, "dry run returned %d: %s", r.rc, r.err);
+    expect_text("output", r.out, "Attaching 2 probes...\n");
+
+    fixture_init(&fx, fixtures_path);
+    add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_no_such_thing");
+    r = run_captured(&fx, RUN_DRY_RUN, false);
+    CHECK(r.rc == 1, "dry run of a missing tracepoint returned %d", r.rc);
+    expect_text("error", r.err,
+                "ERROR: tracepoint:syscalls:sys_enter_no_such_thing: no such tracepoint "
+                "(No such file or directory)\n");
+}
+
+static void test_kprobe_error(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    add_attach(&fx, add_prog(&fx, "kprobe_noop", PROV_KPROBE, BPF_PROG_TYPE_KPROBE), "tcp_sendmsg",
+               "kprobe:tcp_sendmsg", 0);
+    struct stat st;
+    bool has_pmu = stat("/sys/bus/event_source/devices/kprobe/type", &st) == 0;
+    struct run_result r = run_captured(&fx, RUN_DRY_RUN, false);
+    if (has_pmu) {
+        /* A kernel with kprobes: the same program must attach. */
+        CHECK(r.rc == 0, "kprobe attach failed on a kernel with a kprobe PMU: %s", r.err);
+        return;
+    }
+    CHECK(r.rc == 1, "kprobe without a PMU returned %d", r.rc);
+    expect_text("error", r.err,
+                "ERROR: kprobe:tcp_sendmsg: this kernel has no kprobe support (no kprobe PMU)\n");
+}
+
+static void test_verifier_reject(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    add_tracepoint(&fx, "bad_deref", "syscalls:sys_enter_getpid");
+    struct run_result r = run_captured(&fx, RUN_NORMAL, false);
+    CHECK(r.rc == 1, "a program the verifier refuses returned %d", r.rc);
+    CHECK(strstr(r.err, "map_value_or_null") || strstr(r.err, "invalid mem access"),
+          "no verifier log in:\n%s", r.err);
+    const char *last = "ERROR: Error loading program: tracepoint:syscalls:sys_enter_getpid "
+                       "(Permission denied)\n";
+    size_t n = strlen(r.err), m = strlen(last);
+    CHECK(n >= m && strcmp(r.err + n - m, last) == 0, "last line is not '%s' in:\n%s", last, r.err);
+}
+
+static void test_relocation_reject(void)
+{
+    struct fixture fx;
+    fixture_init(&fx, noinline_path);
+    add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_getpid");
+    struct run_result r = run_captured(&fx, RUN_VERIFY, false);
+    CHECK(r.rc == 1, "an object with relocations returned %d", r.rc);
+    expect_text("error", r.err,
+                "ERROR: BPF object: unexpected relocation section .reltp_count against "
+                "tp_count\n");
+}
+
+static int compare_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every syscalls:sys_enter_* tracepoint, sorted. */
+static int list_sys_enter(char ***out)
+{
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s/events/syscalls", runtime_tracefs_dir());
+    DIR *d = opendir(dir);
+    CHECK(d, "cannot list %s: %s", dir, strerror(errno));
+    char **names = NULL;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "sys_enter_", 10) != 0)
+            continue;
+        names = realloc(names, (n + 1) * sizeof(*names));
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), compare_str);
+    *out = names;
+    return n;
+}
+
+static uint64_t percpu_sum(int fd, uint64_t key)
+{
+    int ncpus = libbpf_num_possible_cpus();
+    uint64_t values[ncpus];
+    if (bpf_map_lookup_elem(fd, &key, values) != 0)
+        return 0;
+    uint64_t sum = 0;
+    for (int i = 0; i < ncpus; i++)
+        sum += values[i];
+    return sum;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* One program on every sys_enter_* tracepoint, cookie = match index: the
+ * attach is fast and each hit is counted under its own tracepoint's cookie. */
+static void test_many_tracepoints(void)
+{
+    char **names;
+    int n = list_sys_enter(&names);
+    CHECK(n >= 300, "only %d sys_enter_* tracepoints", n);
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    struct prog_desc *pd = add_prog(&fx, "tp_count", PROV_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT);
+    int getpid_id = -1, getppid_id = -1;
+    for (int i = 0; i < n; i++) {
+        char target[300], probe[320];
+        snprintf(target, sizeof(target), "syscalls:%s", names[i]);
+        snprintf(probe, sizeof(probe), "tracepoint:%s", target);
+        add_attach(&fx, pd, target, probe, 0);
+        if (strcmp(names[i], "sys_enter_getpid") == 0)
+            getpid_id = i;
+        if (strcmp(names[i], "sys_enter_getppid") == 0)
+            getppid_id = i;
+    }
+    CHECK(getpid_id >= 0 && getppid_id >= 0, "getpid/getppid tracepoints missing");
+
+    struct loaded_program lp;
+    CHECK(loader_load(&fx.p, false, NULL, &lp) == 0, "load failed");
+    uint32_t zero = 0;
+    CHECK(loader_set_start_time(&fx.p, &lp) == 0, "setting the start time failed");
+    uint64_t start_ns = 0;
+    CHECK(bpf_map_lookup_elem(lp.map_fds[MAP_START_TIME], &zero, &start_ns) == 0, "lookup");
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    uint64_t mono_ns = (uint64_t)mono.tv_sec * 1000000000u + mono.tv_nsec;
+    CHECK(start_ns > 0 && start_ns <= mono_ns && mono_ns - start_ns < 1000000000u,
+          "start time %llu is not just before %llu", (unsigned long long)start_ns,
+          (unsigned long long)mono_ns);
+    uint64_t me = (uint64_t)getpid();
+    CHECK(bpf_map_update_elem(lp.map_fds[MAP_PID], &zero, &me, BPF_ANY) == 0, "map update");
+
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct attach_set set;
+    CHECK(attach_all(&fx.p, &lp, &set) == 0, "attach failed");
+    double secs = seconds_since(&t0);
+    CHECK(set.count == n, "attached %d of %d", set.count, n);
+    printf("attached %d tracepoints in %.3f s\n", n, secs);
+    CHECK(secs < 1.0, "attaching %d tracepoints took %.3f s", n, secs);
+
+    for (int i = 0; i < 100; i++)
+        syscall(SYS_getpid);
+    for (int i = 0; i < 50; i++)
+        syscall(SYS_getppid);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    attach_detach_all(&set);
+    printf("detached them in %.3f s\n", seconds_since(&t0));
+
+    uint64_t got_getpid = percpu_sum(lp.map_fds[MAP_HITS], getpid_id);
+    uint64_t got_getppid = percpu_sum(lp.map_fds[MAP_HITS], getppid_id);
+    CHECK(got_getpid == 100, "sys_enter_getpid counted %llu, want 100",
+          (unsigned long long)got_getpid);
+    CHECK(got_getppid == 50, "sys_enter_getppid counted %llu, want 50",
+          (unsigned long long)got_getppid);
+    uint64_t key, *prev = NULL;
+    while (bpf_map_get_next_key(lp.map_fds[MAP_HITS], prev, &key) == 0) {
+        CHECK(key < (uint64_t)n, "cookie %llu out of range", (unsigned long long)key);
+        prev = &key;
+    }
+    loader_unload(&lp);
+
+    /* The whole dry run: load and attach are fast; detaching is not, since
+     * the kernel waits for RCU grace periods under a global mutex for every
+     * tracepoint perf event (~25 ms each), so only report its time. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct run_result r = run_captured(&fx, RUN_DRY_RUN, false);
+    secs = seconds_since(&t0);
+    CHECK(r.rc == 0, "dry run failed: %s", r.err);
+    char want[64];
+    snprintf(want, sizeof(want), "Attaching %d probes...\n", n);
+    expect_text("output", r.out, want);
+    printf("dry run (load, attach, detach) of %d tracepoints in %.3f s\n", n, secs);
+}
+
+/* Programs named `name` in the kernel, and bpf links to them. */
+static void count_kernel_objects(const char *name, int *progs, int *links)
+{
+    uint32_t prog_ids[64];
+    int nprogs = 0;
+    uint32_t id = 0;
+    while (bpf_prog_get_next_id(id, &id) == 0) {
+        int fd = bpf_prog_get_fd_by_id(id);
+        if (fd < 0)
+            continue;
+        struct bpf_prog_info info;
+        uint32_t len = sizeof(info);
+        memset(&info, 0, sizeof(info));
+        if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strcmp(info.name, name) == 0 &&
+            nprogs < 64)
+            prog_ids[nprogs++] = info.id;
+        close(fd);
+    }
+    int nlinks = 0;
+    id = 0;
+    while (bpf_link_get_next_id(id, &id) == 0) {
+        int fd = bpf_link_get_fd_by_id(id);
+        if (fd < 0)
+            continue;
+        struct bpf_link_info info;
+        uint32_t len = sizeof(info);
+        memset(&info, 0, sizeof(info));
+        if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+            for (int i = 0; i < nprogs; i++)
+                nlinks += info.prog_id == prog_ids[i];
+        close(fd);
+    }
+    *progs = nprogs;
+    *links = nlinks;
+}
+
+/* After kill -9 nothing stays loaded or attached. */
+static void test_sigkill(void)
+{
+    const char *name = "sobt_killtest";
+    int progs, links;
+    count_kernel_objects(name, &progs, &links);
+    CHECK(progs == 0 && links == 0, "%d %s programs before the test", progs, name);
+
+    struct fixture fx;
+    fixture_init(&fx, fixtures_path);
+    struct prog_desc *pd = add_prog(&fx, name, PROV_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT);
+    add_attach(&fx, pd, "syscalls:sys_enter_getpid", "tracepoint:syscalls:sys_enter_getpid", 0);
+    add_attach(&fx, pd, "syscalls:sys_enter_getppid", "tracepoint:syscalls:sys_enter_getppid", 0);
+    struct prog_desc *iv =
+        add_prog(&fx, "interval_print_exit", PROV_INTERVAL, BPF_PROG_TYPE_PERF_EVENT);
+    (void)iv; /* loaded but with no attach point: must go away too */
+    pid_t child = fork();
+    if (child == 0) {
+        FILE *out = fopen("/dev/null", "w");
+        struct run_options opts = {.mode = RUN_NORMAL, .out = out};
+        _exit(runtime_run(&fx.p, &opts));
+    }
+    for (int i = 0; i < 500; i++) {
+        count_kernel_objects(name, &progs, &links);
+        if (progs == 1 && links == 2)
+            break;
+        usleep(10000);
+    }
+    CHECK(progs == 1 && links == 2, "child never attached: %d programs, %d links", progs, links);
+    kill(child, SIGKILL);
+    int status;
+    CHECK(waitpid(child, &status, 0) == child, "waitpid");
+    /* Releasing is asynchronous in the kernel (RCU); give it a moment. */
+    for (int i = 0; i < 300; i++) {
+        count_kernel_objects(name, &progs, &links);
+        if (progs == 0 && links == 0)
+            break;
+        usleep(10000);
+    }
+    CHECK(progs == 0 && links == 0, "after SIGKILL %d programs and %d links remain", progs, links);
+}
+
+static const struct {
+    const char *name;
+    void (*run)(void);
+} tests[] = {
+    {"begin_end", test_begin_end},
+    {"tracepoint", test_tracepoint},
+    {"interval", test_interval},
+    {"sigint", test_sigint},
+    {"verify", test_verify},
+    {"dry_run", test_dry_run},
+    {"kprobe_error", test_kprobe_error},
+    {"verifier_reject", test_verifier_reject},
+    {"relocation_reject", test_relocation_reject},
+    {"many_tracepoints", test_many_tracepoints},
+    {"sigkill", test_sigkill},
+};
+
+int main(int argc, char **argv)
+{
+    CHECK(argc == 4, "usage: %s TEST FIXTURES.o FIXTURES_NOINLINE.o", argv[0]);
+    fixtures_path = argv[2];
+    noinline_path = argv[3];
+    CHECK(geteuid() == 0, "these tests load BPF programs and need root");
+    CHECK(tracefs_ensure_mounted() == 0, "tracefs is not available and could not be mounted");
+    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        if (strcmp(argv[1], tests[i].name) == 0 || strcmp(argv[1], "all") == 0) {
+            tests[i].run();
+            printf("ok %s\n", tests[i].name);
+            if (strcmp(argv[1], "all") != 0)
+                return 0;
+        }
+    }
+    CHECK(strcmp(argv[1], "all") == 0, "no test named %s", argv[1]);
+    return 0;
+}
