@@ -469,8 +469,8 @@ static void resolve_cast(struct semantic *sem, struct node *n)
     n->type.kind = TY_NONE;
     struct type t;
     if (cast_type_lookup(n->cast_type, &t) < 0) {
-        sem_error(sem, n->cast_type->loc, "unknown type in cast: %s%s", n->cast_type->base,
-                  n->cast_type->pointers ? " *" : "");
+        sem_error(sem, n->cast_type->loc, "unknown type in cast: %s%s%.*s", n->cast_type->base,
+                  n->cast_type->pointers ? " " : "", n->cast_type->pointers, "********");
         return;
     }
     if (n->lhs->type.kind != TY_INT && n->lhs->type.kind != TY_NONE) {
