@@ -102,6 +102,9 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    if (o.missing_probes >= 0)
+        prog->missing_probes = (enum missing_probes_policy)o.missing_probes;
+
     FILE *out = stdout;
     if (o.output_path) {
         out = fopen(o.output_path, "w");

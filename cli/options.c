@@ -23,6 +23,9 @@ void print_usage(FILE *out)
           "    --dry-run        load and attach everything, then exit\n"
           "    --verify         load every program into the kernel verifier, attach nothing\n"
           "    --unsafe         allow unsafe builtin functions (system)\n"
+          "    --missing-probes=error|warn|ignore\n"
+          "                     what a probe that cannot attach does (default: error,\n"
+          "                     or the script's config = { missing_probes = ... })\n"
           "    -h, --help       show this help message\n"
           "    -V, --version    bpftrace-compatible version\n"
           "\n"
@@ -52,7 +55,7 @@ static int parse_dump_stage(const char *s, unsigned *dump)
     return 0;
 }
 
-enum { OPT_DRY_RUN = 256, OPT_VERIFY, OPT_UNSAFE };
+enum { OPT_DRY_RUN = 256, OPT_VERIFY, OPT_UNSAFE, OPT_MISSING_PROBES };
 
 int parse_options(int argc, char **argv, struct cli_options *o)
 {
@@ -62,10 +65,12 @@ int parse_options(int argc, char **argv, struct cli_options *o)
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"verify", no_argument, NULL, OPT_VERIFY},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
+        {"missing-probes", required_argument, NULL, OPT_MISSING_PROBES},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof(*o));
     o->mode = RUN_NORMAL;
+    o->missing_probes = -1;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+e:lvqo:d:hV", longopts, NULL)) != -1) {
@@ -85,6 +90,19 @@ int parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_DRY_RUN: o->mode = RUN_DRY_RUN; break;
         case OPT_VERIFY: o->mode = RUN_VERIFY; break;
         case OPT_UNSAFE: o->unsafe = true; break;
+        case OPT_MISSING_PROBES:
+            if (strcmp(optarg, "error") == 0)
+                o->missing_probes = MISSING_PROBES_ERROR;
+            else if (strcmp(optarg, "warn") == 0)
+                o->missing_probes = MISSING_PROBES_WARN;
+            else if (strcmp(optarg, "ignore") == 0)
+                o->missing_probes = MISSING_PROBES_IGNORE;
+            else {
+                fprintf(stderr, "ERROR: --missing-probes takes error, warn or ignore (got '%s')\n",
+                        optarg);
+                return -1;
+            }
+            break;
         case 'h': print_usage(stdout); return 1;
         case 'V': printf("sobt v%s (bpftrace language)\n", SOBT_VERSION); return 1;
         default:

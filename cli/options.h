@@ -18,6 +18,7 @@ struct cli_options {
     bool unsafe;
     enum run_mode mode;       /* --dry-run, --verify */
     unsigned dump;            /* -d */
+    int missing_probes;       /* --missing-probes: enum missing_probes_policy, -1 unset */
 };
 
 /* Returns -1 on bad usage (message printed), 1 when the program should exit

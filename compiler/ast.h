@@ -90,6 +90,7 @@ struct node {
     int op;           /* enum op or character */
     bool is_arrow;    /* N_FIELD: -> rather than . */
     bool is_prefix;   /* N_INCDEC */
+    bool is_unsigned; /* N_INT written above INT64_MAX: typed uint64, as in bpftrace */
 
     int64_t ival;     /* N_INT, N_UNROLL */
     char *name;       /* N_BUILTIN, N_VAR, N_MAP, N_CALL, N_FIELD, N_VAR_DECL */
@@ -118,7 +119,6 @@ struct node {
     int var_slot;           /* N_VAR: index into the probe's scratch variables */
     int async_id;           /* calls that send an event to userspace */
     int probe_index;        /* N_PROBE: index in the compiled program */
-    uint32_t field_offset;  /* N_FIELD on tracepoint args: offset in the record */
     int field_flavor;       /* N_FIELD: 0 scalar, 1 char array, 2 __data_loc string */
 };
 

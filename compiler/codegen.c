@@ -19,6 +19,24 @@ LLVMBasicBlockRef gen_block(struct codegen *g, const char *name)
     return LLVMAppendBasicBlockInContext(g->ctx, g->fn, name);
 }
 
+static void lifetime_marker(struct codegen *g, const char *intrinsic, LLVMValueRef p,
+                            uint32_t size)
+{
+    unsigned id = LLVMLookupIntrinsicID(intrinsic, strlen(intrinsic));
+    LLVMTypeRef ptr_type = g->i8p;
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(g->mod, id, &ptr_type, 1);
+    LLVMValueRef args[2] = {LLVMConstInt(g->i64, size, false), p};
+    LLVMBuildCall2(g->b, LLVMGlobalGetValueType(fn), fn, args, 2, "");
+}
+
+/* End the lifetime of every buffer allocated since `mark`. */
+static void end_temps(struct codegen *g, int mark)
+{
+    for (int i = mark; i < g->ntemps; i++)
+        lifetime_marker(g, "llvm.lifetime.end", g->temps[i].ptr, g->temps[i].size);
+    g->ntemps = mark;
+}
+
 /* Stack buffers are allocated in the entry block so the BPF back end sees a
  * fixed frame, 8-byte aligned so integer stores into them are aligned. */
 LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
@@ -32,8 +50,23 @@ LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
     uint32_t words = (size + 7) / 8;
     LLVMValueRef a = LLVMBuildAlloca(eb, LLVMArrayType(g->i64, words ? words : 1), name);
     LLVMSetAlignment(a, 8);
+    /* the i8* view is made in the entry block too, so that it dominates the
+     * lifetime end emitted after whatever branch allocated it */
+    LLVMValueRef p = LLVMBuildBitCast(eb, a, g->i8p, "");
     LLVMDisposeBuilder(eb);
-    return LLVMBuildBitCast(g->b, a, g->i8p, "");
+    if (g->ntemps == g->temps_cap) {
+        g->temps_cap = g->temps_cap ? g->temps_cap * 2 : 32;
+        g->temps = realloc(g->temps, g->temps_cap * sizeof(*g->temps));
+        if (!g->temps) {
+            perror("sobt");
+            exit(1);
+        }
+    }
+    g->temps[g->ntemps].ptr = p;
+    g->temps[g->ntemps].size = words * 8;
+    g->ntemps++;
+    lifetime_marker(g, "llvm.lifetime.start", p, words * 8);
+    return p;
 }
 
 LLVMValueRef gen_helper(struct codegen *g, int id, LLVMTypeRef ret, LLVMValueRef *args, int nargs)
@@ -331,7 +364,10 @@ static LLVMValueRef gen_int_convert(struct codegen *g, LLVMValueRef v, const str
 
 static LLVMValueRef gen_tracepoint_field(struct codegen *g, struct node *n)
 {
-    LLVMValueRef src = gen_byte_ptr(g, g->ctxarg, n->field_offset);
+    /* the offset is this unit's own: a probe block split into one program
+     * per tracepoint shares its AST between programs */
+    const struct tp_field *f = tp_format_field(&g->unit->formats[0], n->name);
+    LLVMValueRef src = gen_byte_ptr(g, g->ctxarg, f->offset);
     if (n->field_flavor == 0) {
         LLVMTypeRef it = LLVMIntTypeInContext(g->ctx, n->type.size * 8);
         LLVMValueRef v = LLVMBuildLoad2(g->b, it, LLVMBuildBitCast(g->b, src, LLVMPointerType(it, 0), ""), "");
@@ -480,7 +516,16 @@ static void gen_while(struct codegen *g, struct node *n)
     LLVMPositionBuilderAtEnd(g->b, done_bb);
 }
 
+static void gen_stmt_body(struct codegen *g, struct node *n);
+
 static void gen_stmt(struct codegen *g, struct node *n)
+{
+    int mark = g->ntemps;
+    gen_stmt_body(g, n);
+    end_temps(g, mark);
+}
+
+static void gen_stmt_body(struct codegen *g, struct node *n)
 {
     switch (n->kind) {
     case N_EXPR_STMT:
@@ -553,8 +598,10 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
         g->var_slots[i] = gen_alloca(g, size, u->vars[i].name);
         gen_memset0(g, g->var_slots[i], size);
     }
+    g->ntemps = 0; /* variables live for the whole probe */
     if (u->probe->pred) {
         LLVMValueRef c = to_bool(g, gen_expr(g, u->probe->pred));
+        end_temps(g, 0);
         LLVMBasicBlockRef body = gen_block(g, "body");
         LLVMBasicBlockRef skip = gen_block(g, "skip");
         LLVMBuildCondBr(g->b, c, body, skip);
@@ -566,6 +613,7 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
     LLVMBuildRet(g->b, gen_i64(g, 0));
     free(g->var_slots);
     g->var_slots = NULL;
+    g->ntemps = 0;
 }
 
 int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
@@ -593,6 +641,7 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
 
     for (int i = 0; i < sem->nunits; i++)
         gen_unit(&g, &sem->units[i]);
+    free(g.temps);
     LLVMDisposeBuilder(g.b);
     return 0;
 }

@@ -38,6 +38,13 @@ struct codegen {
     LLVMBasicBlockRef break_bb, continue_bb;
     int ringbuf_map_id;
     int start_time_map_id;
+    /* stack buffers of the statement being generated: their lifetimes end
+     * with it, so LLVM can give later statements the same stack slots */
+    struct temp_buffer {
+        LLVMValueRef ptr;
+        uint32_t size;
+    } *temps;
+    int ntemps, temps_cap;
 };
 
 /* codegen.c */

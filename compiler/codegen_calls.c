@@ -125,7 +125,7 @@ static LLVMValueRef gen_log2_bucket(struct codegen *g, LLVMValueRef n)
 static void count_bucket(struct codegen *g, struct node *map, LLVMValueRef bucket)
 {
     const struct map_info *m = map->map;
-    uint32_t ks = m->key.kind == TY_NONE ? 8 : m->key.size;
+    uint32_t ks = map_key_size(m);
     LLVMValueRef key = gen_map_key(g, map, 8);
     gen_store_i64(g, gen_byte_ptr(g, key, ks), bucket);
     struct agg_arg a = {.value = gen_i64(g, 1)};

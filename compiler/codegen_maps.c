@@ -6,18 +6,13 @@
 /* BPF_ANY */
 #define UPDATE_ANY 0
 
-static uint32_t key_size(const struct map_info *m)
-{
-    return m->key.kind == TY_NONE ? 8 : m->key.size;
-}
-
 /* Build the key of `@m[k...]` in a zeroed stack buffer (hash keys compare
  * every byte, padding included), with `extra` bytes after it for the
  * histogram bucket. */
 LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra)
 {
     const struct map_info *m = mapnode->map;
-    uint32_t ks = key_size(m);
+    uint32_t ks = map_key_size(m);
     LLVMValueRef key = gen_alloca(g, ks + extra, "key");
     gen_memset0(g, key, ks + extra);
     if (m->key.kind == TY_NONE)

@@ -39,7 +39,7 @@ static void describe_map(const struct map_info *m, struct map_desc *d)
     d->agg = agg_of(m->value.kind);
     d->max_entries = MAP_MAX_ENTRIES;
     record_from_type(&m->key, &d->key);
-    uint32_t ks = m->key.kind == TY_NONE ? 8 : m->key.size;
+    uint32_t ks = map_key_size(m);
     d->key_size = ks;
     d->value.kind = value_kind_of(&m->value);
     d->value.size = m->value.size;
@@ -170,6 +170,7 @@ struct compiled_program *compile_program(const struct compile_options *opts)
 
     struct compiled_program *p = calloc(1, sizeof(*p));
     p->strlen = sem.strlen;
+    p->missing_probes = sem.missing_probes;
     p->maps = calloc(sem.nmaps + 2, sizeof(*p->maps));
     for (int i = 0; i < sem.nmaps; i++)
         describe_map(sem.maps[i], &p->maps[i]);

@@ -37,14 +37,23 @@ static void show_source_line(const struct source *src, struct loc loc)
     fputc('\n', out);
 }
 
+/* Format into a buffer first: gcc's -fsanitize=undefined instrumentation
+ * makes it warn (wrongly) that vfprintf's format may be null. */
+static void put_message(FILE *out, const char *fmt, va_list ap)
+{
+    char msg[2048];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    fputs(msg, out);
+    fputc('\n', out);
+}
+
 static void report(const char *what, const struct source *src, struct loc loc, const char *fmt,
                    va_list ap)
 {
     FILE *out = stream();
     fprintf(out, "%s:%d:%d: %s: ", src && src->filename ? src->filename : "stdin", loc.line,
             loc.col, what);
-    vfprintf(out, fmt, ap);
-    fputc('\n', out);
+    put_message(out, fmt, ap);
     show_source_line(src, loc);
 }
 
@@ -70,7 +79,6 @@ void diag_plain_error(const char *fmt, ...)
     va_start(ap, fmt);
     FILE *out = stream();
     fputs("ERROR: ", out);
-    vfprintf(out, fmt, ap);
-    fputc('\n', out);
+    put_message(out, fmt, ap);
     va_end(ap);
 }

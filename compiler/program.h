@@ -115,6 +115,13 @@ struct prog_desc {
     int nattach;
 };
 
+/* bpftrace's missing_probes setting: what a probe that cannot attach does. */
+enum missing_probes_policy {
+    MISSING_PROBES_ERROR,  /* stop with an error (the default) */
+    MISSING_PROBES_WARN,   /* print a warning and run the probes that attached */
+    MISSING_PROBES_IGNORE, /* run the probes that attached, silently */
+};
+
 struct compiled_program {
     void *elf;      /* BPF ELF object produced by LLVM */
     size_t elf_size;
@@ -131,6 +138,8 @@ struct compiled_program {
     char **probe_names; /* full probe names, e.g. "tracepoint:syscalls:sys_enter_connect" */
     int nprobe_names;
     uint32_t strlen; /* BPFTRACE_STRLEN */
+    enum missing_probes_policy missing_probes; /* from `config = { ... }`; the command
+                                                  line may override it */
 };
 
 /* In the ELF, every map reference is an ld_imm64 with src_reg = BPF_PSEUDO_MAP_FD

@@ -154,10 +154,12 @@ static bool unify(struct type *to, const struct type *from, bool *grew)
 
 /* ---- layouts ----------------------------------------------------------- */
 
+/* Strings are 8-byte aligned too: LLVM merges byte copies into wider stores,
+ * and the verifier rejects misaligned stack accesses. */
 static uint32_t align_of(const struct type *t)
 {
     if (t->kind == TY_STRING)
-        return 1;
+        return 8;
     if (t->kind == TY_TUPLE) {
         uint32_t a = 1;
         for (int i = 0; i < t->nfields; i++)
@@ -195,6 +197,13 @@ enum value_kind value_kind_of(const struct type *t)
     case TY_INET: return VK_INET;
     default: return VK_NONE;
     }
+}
+
+uint32_t map_key_size(const struct map_info *m)
+{
+    if (m->key.kind == TY_NONE)
+        return 8;
+    return (m->key.size + 7) / 8 * 8;
 }
 
 /* A record for a map key or event arguments: a tuple gives one field per
@@ -539,7 +548,7 @@ static void resolve_expr(struct semantic *sem, struct node *n)
 {
     switch (n->kind) {
     case N_INT:
-        n->type = type_int(8, true);
+        n->type = type_int(8, !n->is_unsigned);
         break;
     case N_STRING:
         n->type.kind = TY_STRING;
@@ -907,6 +916,95 @@ static void resolve_units(struct semantic *sem)
     sem->cur = NULL;
 }
 
+static struct attach_point single_match(const struct attach_point *ap, int m)
+{
+    struct attach_point one = *ap;
+    one.matches = calloc(1, sizeof(*one.matches));
+    one.matches[0].target = strdup(ap->matches[m].target);
+    one.matches[0].full_name = strdup(ap->matches[m].full_name);
+    one.nmatches = 1;
+    return one;
+}
+
+static void free_unit(struct probe_unit *u)
+{
+    for (int a = 0; a < u->naps; a++)
+        attach_point_free(&u->aps[a]);
+    free(u->aps);
+    for (int v = 0; v < u->nvars; v++)
+        free(u->vars[v].name);
+    free(u->vars);
+    for (int f = 0; f < u->nmatches && u->formats; f++)
+        tp_format_free(&u->formats[f]);
+    free(u->formats);
+}
+
+/* Replace every unit marked needs_split by one unit per match, in place, so
+ * that the order of matches (and so the probe ids) stays the same. Each new
+ * unit is one BPF program that reads its tracepoint's own field offsets. */
+static void split_units(struct semantic *sem)
+{
+    int total = 0;
+    for (int i = 0; i < sem->nunits; i++)
+        total += sem->units[i].needs_split ? sem->units[i].nmatches : 1;
+    struct probe_unit *units = calloc(total, sizeof(*units));
+    int k = 0;
+    for (int i = 0; i < sem->nunits; i++) {
+        struct probe_unit *u = &sem->units[i];
+        if (!u->needs_split) {
+            units[k++] = *u;
+            continue;
+        }
+        int id = u->first_probe_id;
+        for (int a = 0; a < u->naps; a++)
+            for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
+                struct probe_unit *nu = &units[k];
+                nu->probe = u->probe;
+                nu->provider = u->provider;
+                nu->aps = calloc(1, sizeof(*nu->aps));
+                nu->aps[0] = single_match(&u->aps[a], m);
+                nu->naps = 1;
+                nu->nmatches = 1;
+                nu->first_probe_id = id++;
+            }
+        free_unit(u);
+    }
+    free(sem->units);
+    sem->units = units;
+    sem->nunits = total;
+    for (int i = 0; i < total; i++)
+        snprintf(units[i].section, sizeof(units[i].section), "sobt/p%d", i);
+}
+
+/* config = { missing_probes = "warn"; max_strlen = 128 } */
+static void resolve_config(struct semantic *sem, const struct node *config)
+{
+    for (int i = 0; config && i < config->nargs; i++) {
+        const struct node *a = config->args[i];
+        const char *key = a->lhs->name;
+        const struct node *v = a->rhs;
+        if (strcmp(key, "missing_probes") == 0) {
+            static const char *modes[] = {"error", "warn", "ignore"};
+            int m = -1;
+            for (int k = 0; k < 3 && v->kind == N_STRING; k++)
+                if (strcmp(v->str, modes[k]) == 0)
+                    m = k;
+            if (m < 0)
+                sem_error(sem, v->loc, "missing_probes must be \"error\", \"warn\" or \"ignore\"");
+            else
+                sem->missing_probes = (enum missing_probes_policy)m;
+        } else if (strcmp(key, "max_strlen") == 0) {
+            if (v->kind != N_INT || v->ival < 1 || v->ival > 200)
+                sem_error(sem, v->loc, "max_strlen must be an integer between 1 and 200");
+            else
+                sem->strlen = (uint32_t)v->ival;
+        } else {
+            sem_error(sem, a->loc, "unknown config setting: %s (supported: missing_probes, max_strlen)",
+                      key);
+        }
+    }
+}
+
 int resolve_program(struct semantic *sem, struct ast *ast, bool unsafe, uint32_t strlen)
 {
     memset(sem, 0, sizeof(*sem));
@@ -914,11 +1012,21 @@ int resolve_program(struct semantic *sem, struct ast *ast, bool unsafe, uint32_t
     sem->src = ast->src;
     sem->unsafe = unsafe;
     sem->strlen = strlen ? strlen : 64;
-    if (expand_probes(sem) < 0)
+    sem->final_pass = true;
+    resolve_config(sem, ast->root->config);
+    sem->final_pass = false;
+    if (sem->errors || expand_probes(sem) < 0)
         return -1;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
         sem->changed = false;
         resolve_units(sem);
+        bool split = false;
+        for (int i = 0; i < sem->nunits; i++)
+            split |= sem->units[i].needs_split;
+        if (split) {
+            split_units(sem);
+            sem->changed = true;
+        }
         if (!sem->changed)
             break;
     }
@@ -944,18 +1052,8 @@ void semantic_free(struct semantic *sem)
         free(sem->maps[i]);
     }
     free(sem->maps);
-    for (int i = 0; i < sem->nunits; i++) {
-        struct probe_unit *u = &sem->units[i];
-        for (int a = 0; a < u->naps; a++)
-            attach_point_free(&u->aps[a]);
-        free(u->aps);
-        for (int v = 0; v < u->nvars; v++)
-            free(u->vars[v].name);
-        free(u->vars);
-        for (int f = 0; f < u->nmatches && u->formats; f++)
-            tp_format_free(&u->formats[f]);
-        free(u->formats);
-    }
+    for (int i = 0; i < sem->nunits; i++)
+        free_unit(&sem->units[i]);
     free(sem->units);
     for (int i = 0; i < sem->nasyncs; i++) {
         free(sem->asyncs[i].fmt);

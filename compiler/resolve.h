@@ -43,6 +43,9 @@ struct probe_unit {
     struct var_info *vars;
     int nvars;
     char section[32];
+    /* a tracepoint field sits at different offsets in this unit's matches:
+     * the unit becomes one program per match */
+    bool needs_split;
 };
 
 struct semantic {
@@ -50,6 +53,7 @@ struct semantic {
     const struct source *src;
     bool unsafe;
     uint32_t strlen;
+    enum missing_probes_policy missing_probes; /* config = { missing_probes = ... } */
 
     struct map_info **maps; /* individually allocated: nodes keep pointers */
     int nmaps;
@@ -77,6 +81,9 @@ struct var_info *unit_var(struct probe_unit *unit, const char *name);
 
 /* Record layout helpers shared with code generation. */
 void type_layout_tuple(struct type *tuple);
+/* Bytes of the BPF key before any histogram bucket: 8 for a map without a
+ * key, else the key rounded up to 8 so the bucket that follows is aligned. */
+uint32_t map_key_size(const struct map_info *m);
 void record_from_type(const struct type *t, struct record_desc *out);
 enum value_kind value_kind_of(const struct type *t);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "printf_spec.h"
 #include "sem_util.h"
 
 static void resolve_args(struct semantic *sem, struct node *call, int from)
@@ -168,23 +169,6 @@ static bool printable(const struct type *t)
     }
 }
 
-/* Count the conversions of a printf format; the full check of each
- * conversion against its argument is printf_spec's. */
-static int count_conversions(const char *fmt)
-{
-    int n = 0;
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '%')
-            continue;
-        if (p[1] == '%') {
-            p++;
-            continue;
-        }
-        n++;
-    }
-    return n;
-}
-
 void check_printf(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_VOID;
@@ -194,25 +178,25 @@ void check_printf(struct semantic *sem, struct node *call)
         return;
     }
     resolve_args(sem, call, 1);
-    bool ok = true;
-    for (int i = 1; i < call->nargs; i++) {
-        struct type *t = &call->args[i]->type;
-        if (t->kind == TY_NONE)
-            ok = false;
-        else if (!printable(t)) {
-            sem_error(sem, call->args[i]->loc, "printf() cannot print a value of type '%s'",
-                      type_name_of(t));
-            ok = false;
+    int nargs = call->nargs - 1;
+    const struct type *types[32];
+    for (int i = 0; i < nargs; i++) {
+        types[i] = &call->args[i + 1]->type;
+        if (types[i]->kind == TY_NONE)
+            return; /* reported where it was resolved */
+        if (!printable(types[i])) {
+            sem_error(sem, call->args[i + 1]->loc, "printf() cannot print a value of type '%s'",
+                      type_name_of(types[i]));
+            return;
         }
     }
-    int conv = count_conversions(fmt->str);
-    if (conv != call->nargs - 1) {
-        sem_error(sem, call->loc, "printf: %s arguments for format (%d conversion%s, %d argument%s)",
-                  conv > call->nargs - 1 ? "too few" : "too many", conv, conv == 1 ? "" : "s",
-                  call->nargs - 1, call->nargs - 1 == 1 ? "" : "s");
+    struct printf_error err;
+    if (printf_check(fmt->str, types, nargs, &err) < 0) {
+        struct loc at = err.arg_index >= 0 ? call->args[err.arg_index + 1]->loc : call->loc;
+        sem_error(sem, at, "%s", err.message);
         return;
     }
-    if (!ok || sem_add_async(sem, call, ASYNC_PRINTF) < 0)
+    if (sem_add_async(sem, call, ASYNC_PRINTF) < 0)
         return;
     struct async_desc *a = &sem->asyncs[call->async_id];
     a->fmt = strdup(fmt->str);
@@ -396,22 +380,23 @@ void resolve_tracepoint_field(struct semantic *sem, struct node *n)
                       u->formats[i].category, u->formats[i].name, n->name);
             return;
         }
-        if (first && (f->offset != first->offset || f->size != first->size ||
-                      f->is_signed != first->is_signed || f->is_data_loc != first->is_data_loc ||
-                      f->array_len != first->array_len)) {
+        if (first && (f->size != first->size || f->is_signed != first->is_signed ||
+                      f->is_data_loc != first->is_data_loc || f->array_len != first->array_len ||
+                      f->is_pointer != first->is_pointer)) {
             sem_error(sem, n->loc,
-                      "field '%s' has a different layout in %s:%s than in %s:%s; attach these "
+                      "field '%s' has a different type in %s:%s than in %s:%s; attach these "
                       "tracepoints in separate probes",
                       n->name, u->formats[i].category, u->formats[i].name,
                       u->formats[0].category, u->formats[0].name);
             return;
         }
+        if (first && f->offset != first->offset)
+            u->needs_split = true;
         if (!first)
             first = f;
     }
     if (!first)
         return;
-    n->field_offset = first->offset;
     bool is_char = strncmp(first->c_type, "char", 4) == 0 ||
                    strncmp(first->c_type, "const char", 10) == 0 ||
                    strstr(first->c_type, "char[") != NULL;

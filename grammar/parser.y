@@ -142,6 +142,7 @@ static struct node *mk_unary(struct parse_ctx *ctx, int op, struct node *operand
      * constant arguments such as lhist(x, -10, 10, 1) stay plain integers. */
     if (op == '-' && operand->kind == N_INT) {
         operand->ival = (int64_t)(0 - (uint64_t)operand->ival);
+        operand->is_unsigned = false;
         operand->loc = loc_of(ctx, l);
         return operand;
     }
@@ -524,7 +525,7 @@ field_name
 
 primary
     : INT
-        { $$ = mk(ctx, N_INT, @$); $$->ival = $1; }
+        { $$ = mk(ctx, N_INT, @$); $$->ival = $1; $$->is_unsigned = $1 < 0; }
     | STRING
         { $$ = mk(ctx, N_STRING, @$); $$->str = $1.s; $$->slen = $1.len; }
     | IDENT

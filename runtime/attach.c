@@ -88,6 +88,38 @@ static const char *probe_name_of(const struct compiled_program *prog, const stru
     return at->target ? at->target : "?";
 }
 
+/* Attach one point under the program's missing_probes policy: 0 attached,
+ * 1 skipped (warn/ignore), -1 failed (error, already reported). A skipped
+ * probe's reason is captured and shown as a warning, or dropped. */
+static int attach_one(const struct compiled_program *prog, const struct provider *prov,
+                      int prog_fd, const struct attach_desc *at, struct attachment *a)
+{
+    const char *name = probe_name_of(prog, at);
+    if (prog->missing_probes == MISSING_PROBES_ERROR)
+        return prov->attach(prog_fd, at, name, a) == 0 ? 0 : -1;
+    char *reason = NULL;
+    size_t len = 0;
+    FILE *saved = diag_stream;
+    diag_stream = open_memstream(&reason, &len);
+    int rc = diag_stream ? prov->attach(prog_fd, at, name, a) : -1;
+    if (diag_stream)
+        fclose(diag_stream);
+    diag_stream = saved;
+    if (rc == 0) {
+        free(reason);
+        return 0;
+    }
+    if (prog->missing_probes == MISSING_PROBES_WARN) {
+        const char *text = reason && strncmp(reason, "ERROR: ", 7) == 0 ? reason + 7 : reason;
+        size_t n = text ? strcspn(text, "\n") : 0;
+        fprintf(diag_stream ? diag_stream : stderr, "WARNING: %.*s (skipped: missing_probes=warn)\n",
+                (int)n, text ? text : name);
+    }
+    free(reason);
+    a->perf_fd = a->link_fd = -1;
+    return 1;
+}
+
 int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
                struct attach_set *out)
 {
@@ -105,12 +137,13 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
         for (int j = 0; j < pd->nattach; j++) {
             struct attachment *a = &out->items[out->count];
             a->perf_fd = a->link_fd = -1;
-            if (prov->attach(lp->prog_fds[i], &pd->attach[j], probe_name_of(prog, &pd->attach[j]),
-                             a) != 0) {
+            int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j], a);
+            if (rc < 0) {
                 attach_detach_all(out);
                 return -1;
             }
-            out->count++;
+            if (rc == 0)
+                out->count++;
         }
     }
     return 0;
