@@ -1,6 +1,8 @@
 /* Attaching every program at every attach point through its provider, plus
  * the perf-event plumbing the providers share. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -167,6 +169,60 @@ static void *detach_range(void *arg)
     for (int i = r->begin; i < r->end; i++)
         attachment_close(&r->items[i]);
     return NULL;
+}
+
+void attach_stop_all(struct attach_set *set)
+{
+    for (int i = 0; i < set->count; i++) {
+        if (set->items[i].link_fd >= 0)
+            close(set->items[i].link_fd);
+        set->items[i].link_fd = -1;
+    }
+}
+
+/* Hand the closing of many perf events to a child process, so that sobt
+ * itself exits as soon as its output is done. The programs were already
+ * stopped (attach_stop_all); the child only waits out the kernel's
+ * unregistration. It closes stdio first so that a reader of our output sees
+ * end-of-file when we exit, not when it finishes. */
+#define DETACH_IN_BACKGROUND_MIN 16
+
+static bool detach_in_background(struct attach_set *set)
+{
+    if (set->count < DETACH_IN_BACKGROUND_MIN)
+        return false;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid > 0)
+        return true; /* the parent's copies close cheaply: the child holds the last ones */
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; fd <= 2; fd++)
+        dup2(devnull, fd);
+    setsid();
+    if (fork() != 0) /* let init reap the worker, so nobody waits for it */
+        _exit(0);
+    attach_detach_all(set);
+    _exit(0);
+}
+
+void attach_release_all(struct attach_set *set)
+{
+    if (detach_in_background(set)) {
+        /* the parent drops its references without the kernel's wait */
+        for (int i = 0; i < set->count; i++) {
+            if (set->items[i].link_fd >= 0)
+                close(set->items[i].link_fd);
+            if (set->items[i].perf_fd >= 0)
+                close(set->items[i].perf_fd);
+        }
+        free(set->items);
+        set->items = NULL;
+        set->count = 0;
+        return;
+    }
+    attach_detach_all(set);
 }
 
 void attach_detach_all(struct attach_set *set)

@@ -20,7 +20,18 @@ int attach_count_probes(const struct compiled_program *prog);
 int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
                struct attach_set *out);
 
+/* Close every bpf link: the programs stop running at once (the kernel frees
+ * the program arrays after an RCU grace period, asynchronously). The perf
+ * events stay open until attach_detach_all. */
+void attach_stop_all(struct attach_set *set);
+
+/* Close everything. For tracepoints this is slow: the kernel unregisters each
+ * tracepoint's perf event synchronously (two RCU grace periods each). */
 void attach_detach_all(struct attach_set *set);
+
+/* At exit: like attach_detach_all, but many perf events are closed by a
+ * short-lived background process so that sobt exits without waiting. */
+void attach_release_all(struct attach_set *set);
 
 /* Index of the program of this provider (PROV_BEGIN / PROV_END), or -1. */
 int attach_find_provider(const struct compiled_program *prog, enum probe_provider provider);

@@ -10,7 +10,8 @@
 
 #include "diag.h"
 #include "events.h"
-#include "output_calls.h"
+#include "output.h"
+#include "printf_format.h"
 
 #define DEFAULT_TIME_FORMAT "%H:%M:%S\n"
 

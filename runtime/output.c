@@ -358,7 +358,8 @@ static int build_hist_rows(struct print_ctx *c)
         return -ENOMEM;
     for (size_t i = 0; i < n; i++)
         order[i] = c->snap.keys + i * c->snap.key_size;
-    qsort_r(order, n, sizeof(*order), compare_user_keys, c);
+    if (n > 1) /* qsort with a NULL base is undefined even for 0 rows */
+        qsort_r(order, n, sizeof(*order), compare_user_keys, c);
 
     int err = 0;
     for (size_t i = 0; i < n && !err;) {
@@ -544,7 +545,8 @@ int output_print_map(FILE *out, const struct compiled_program *prog, const struc
         print_ctx_free(&c);
         return err;
     }
-    qsort_r(c.rows, c.nrows, sizeof(*c.rows), compare_rows, &c);
+    if (c.nrows > 1)
+        qsort_r(c.rows, c.nrows, sizeof(*c.rows), compare_rows, &c);
 
     /* bpftrace 0.17 prints every stats entry undivided whatever top and div say. */
     if (map->agg == AGG_STATS)
@@ -585,7 +587,8 @@ int output_print_maps_at_exit(FILE *out, const struct compiled_program *prog, co
         if (!prog->maps[i].is_internal && map_fds[i] >= 0)
             order[n++] = &prog->maps[i];
     }
-    qsort(order, (size_t)n, sizeof(*order), compare_map_names);
+    if (n > 1)
+        qsort(order, (size_t)n, sizeof(*order), compare_map_names);
 
     int first_err = 0;
     for (int i = 0; i < n; i++) {

@@ -11,7 +11,7 @@
 #include "diag.h"
 #include "events.h"
 #include "loader.h"
-#include "output_calls.h"
+#include "output.h"
 #include "provider.h"
 #include "run.h"
 #include "tracefs_mount.h"
@@ -96,11 +96,12 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
         rc = trace_until_stopped(ev);
 
     /* Whatever is still queued after exit() or a signal is dropped, as
-     * bpftrace does; detaching first keeps maps still while END runs and
-     * while they are printed. */
+     * bpftrace does; stopping the programs first keeps maps still while END
+     * runs and while they are printed. Closing the links is enough for that
+     * and fast; the perf events are closed (slowly) after the output. */
     ev->discard = true;
     events_drain(ev);
-    attach_detach_all(attached);
+    attach_stop_all(attached);
     ev->discard = false;
     ev->exit_seen = false;
     if (rc == 0)
@@ -151,7 +152,7 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
      * BEGIN, no events, no map dump. */
     if (rc == 0 && opts->mode == RUN_NORMAL)
         rc = trace(prog, &lp, &attached, &ev, out);
-    attach_detach_all(&attached);
+    attach_release_all(&attached);
     events_close(&ev);
     loader_unload(&lp);
     return rc == 0 ? 0 : 1;
