@@ -14,7 +14,7 @@
 #include "resolve.h"
 
 #define MAP_MAX_ENTRIES 4096          /* bpftrace's default map size */
-#define RINGBUF_BYTES (4u << 20)       /* room for bursts of events */
+#define RINGBUF_BYTES (1u << 20) /* the kernel maps it whole into our RSS: keep it modest */
 
 static enum map_agg agg_of(enum type_kind k)
 {
