@@ -176,6 +176,8 @@ struct compiled_program *compile_program(const struct compile_options *opts)
         describe_map(sem.maps[i], &p->maps[i]);
     p->nmaps = sem.nmaps;
     p->ringbuf_map_id = add_internal_map(p, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
+    p->kstack_map_id = -1;
+    p->ustack_map_id = -1;
     p->start_time_map_id = add_internal_map(p, "start_time", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
     describe_progs(&sem, p);
 

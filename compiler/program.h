@@ -14,11 +14,14 @@ enum value_kind {
     VK_INT,      /* integer of size 1/2/4/8, is_signed */
     VK_STRING,   /* NUL-padded char[size] */
     VK_PROBE,    /* u64 index into program->probe_names */
-    VK_KSTACK,   /* u64 stack id in program->kstack_map (issue 3) */
-    VK_USTACK,   /* u64 stack id + u32 pid (issue 3) */
-    VK_KSYM,     /* u64 kernel address printed as a symbol */
-    VK_USYM,     /* u64 user address + u32 pid printed as a symbol */
-    VK_INET,     /* u64 family, then 16 address bytes: printed like ntop() */
+    VK_KSTACK,   /* size 8: u64 stack id in maps[program->kstack_map_id] (a
+                    BPF_MAP_TYPE_STACK_TRACE); frames printed: value_desc.frames */
+    VK_USTACK,   /* size 16: u64 stack id in maps[program->ustack_map_id], u64 pid
+                    (tgid) whose memory map symbolizes it; frames: value_desc.frames */
+    VK_KSYM,     /* size 8: u64 kernel address printed as a symbol */
+    VK_USYM,     /* size 16: u64 user address, u64 pid (tgid) */
+    VK_INET,     /* size 24: u64 family (AF_INET/AF_INET6), then 16 address bytes:
+                    printed like ntop() */
     VK_NONE,     /* padding / unused */
 };
 
@@ -27,6 +30,7 @@ struct value_desc {
     uint32_t size;   /* bytes occupied */
     uint32_t offset; /* from the start of the enclosing record */
     bool is_signed;
+    uint32_t frames; /* VK_KSTACK/VK_USTACK: most frames to print (kstack(N)); 127 default */
 };
 
 /* A sequence of values at fixed offsets: a map key tuple, printf arguments. */
@@ -130,6 +134,8 @@ struct compiled_program {
     struct map_desc *maps; /* printed maps first, internal maps after */
     int nmaps;
     int ringbuf_map_id; /* the event channel (an internal map), -1 if unused */
+    int kstack_map_id; /* BPF_MAP_TYPE_STACK_TRACE for kstack, -1 if unused */
+    int ustack_map_id; /* BPF_MAP_TYPE_STACK_TRACE for ustack, -1 if unused */
     int start_time_map_id; /* internal 1-entry array the runtime fills with its start
                               time (CLOCK_MONOTONIC ns) before attaching, for `elapsed`;
                               -1 if unused */
