@@ -119,7 +119,19 @@ struct node {
     int var_slot;           /* N_VAR: index into the probe's scratch variables */
     int async_id;           /* calls that send an event to userspace */
     int probe_index;        /* N_PROBE: index in the compiled program */
-    int field_flavor;       /* N_FIELD: 0 scalar, 1 char array, 2 __data_loc string */
+    int field_flavor;       /* N_FIELD: enum field_flavor */
+    uint32_t member_offset; /* N_FIELD of a record: byte offset of the member */
+    uint32_t bit_offset;    /* N_FIELD of a bitfield: bits past member_offset */
+    uint32_t bit_size;      /* N_FIELD of a bitfield: its width (0: not a bitfield) */
+};
+
+/* How code generation reads an N_FIELD. */
+enum field_flavor {
+    FIELD_TP_SCALAR,   /* tracepoint field: integer or pointer loaded from the record */
+    FIELD_TP_CHARS,    /* tracepoint char[N]: a string copied from the record */
+    FIELD_TP_DATA_LOC, /* tracepoint __data_loc char[]: a string elsewhere in the record */
+    FIELD_TP_ARRAY,    /* tracepoint array of other elements: its address in the record */
+    FIELD_MEMBER,      /* member of a kernel or user struct: read from memory */
 };
 
 /* The source text a tree came from, kept for diagnostics. */

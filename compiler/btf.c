@@ -1,6 +1,7 @@
 #include "btf.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <stdlib.h>
 
 static struct btf *vmlinux;

@@ -21,6 +21,20 @@ static const struct builtin_func funcs[] = {
     {"exit", 0, 0, BC_STATEMENT, check_exit, gen_async_call},
     /* map maintenance done in BPF */
     {"delete", 1, 1, BC_STATEMENT, check_delete, gen_delete},
+    /* memory, strings and addresses */
+    {"str", 1, 2, BC_VALUE, check_str, gen_str},
+    {"ntop", 1, 2, BC_VALUE, check_ntop, gen_ntop},
+    {"bswap", 1, 1, BC_VALUE, check_bswap, gen_bswap},
+    {"strncmp", 3, 3, BC_VALUE, check_strncmp, gen_strncmp},
+    /* stacks and symbols, printed in userspace */
+    {"kstack", 0, 2, BC_VALUE, check_kstack_call, gen_stack_call},
+    {"ustack", 0, 2, BC_VALUE, check_ustack_call, gen_stack_call},
+    {"ksym", 1, 1, BC_VALUE, check_sym, gen_sym},
+    {"usym", 1, 1, BC_VALUE, check_sym, gen_sym},
+    {"kaddr", 1, 1, BC_VALUE, check_kaddr, gen_kaddr},
+    /* run or read something in userspace */
+    {"system", 1, 17, BC_STATEMENT, check_system, gen_async_call},
+    {"cat", 1, 17, BC_STATEMENT, check_cat, gen_async_call},
 };
 
 static const struct builtin_var vars[] = {
@@ -34,6 +48,8 @@ static const struct builtin_var vars[] = {
     {"comm", check_var_comm, gen_var_comm},
     {"probe", check_var_probe, gen_var_probe},
     {"args", check_var_args, gen_var_args},
+    {"kstack", check_var_kstack, gen_var_stack},
+    {"ustack", check_var_ustack, gen_var_stack},
 };
 
 const struct builtin_func *builtin_func_find(const char *name)

@@ -52,6 +52,19 @@ void check_var_u64(struct semantic *, struct node *);
 void check_var_comm(struct semantic *, struct node *);
 void check_var_probe(struct semantic *, struct node *);
 void check_var_args(struct semantic *, struct node *);
+/* (compiler/resolve_kernel_calls.c) */
+void check_str(struct semantic *, struct node *);
+void check_ntop(struct semantic *, struct node *);
+void check_kstack_call(struct semantic *, struct node *);
+void check_ustack_call(struct semantic *, struct node *);
+void check_var_kstack(struct semantic *, struct node *);
+void check_var_ustack(struct semantic *, struct node *);
+void check_sym(struct semantic *, struct node *);
+void check_kaddr(struct semantic *, struct node *);
+void check_bswap(struct semantic *, struct node *);
+void check_strncmp(struct semantic *, struct node *);
+void check_system(struct semantic *, struct node *);
+void check_cat(struct semantic *, struct node *);
 
 /* Code generation (compiler/codegen_calls.c) */
 LLVMValueRef gen_count(struct codegen *, struct node *, struct node *);
@@ -72,5 +85,14 @@ LLVMValueRef gen_var_elapsed(struct codegen *, struct node *);
 LLVMValueRef gen_var_comm(struct codegen *, struct node *);
 LLVMValueRef gen_var_probe(struct codegen *, struct node *);
 LLVMValueRef gen_var_args(struct codegen *, struct node *);
+/* (compiler/codegen_kernel_calls.c) */
+LLVMValueRef gen_str(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_ntop(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_bswap(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_strncmp(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_stack_call(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_var_stack(struct codegen *, struct node *);
+LLVMValueRef gen_sym(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_kaddr(struct codegen *, struct node *, struct node *);
 
 #endif

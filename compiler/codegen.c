@@ -134,7 +134,7 @@ LLVMValueRef gen_load_i64(struct codegen *g, LLVMValueRef ptr)
 void gen_store_value(struct codegen *g, LLVMValueRef dst, const struct type *t, LLVMValueRef v,
                      uint32_t slot_size)
 {
-    if (t->kind == TY_STRING || t->kind == TY_TUPLE) {
+    if (type_is_buffer(t)) {
         uint32_t n = t->size < slot_size ? t->size : slot_size;
         if (n < slot_size)
             gen_memset0(g, gen_byte_ptr(g, dst, n), slot_size - n);
@@ -324,7 +324,7 @@ static LLVMValueRef gen_ternary(struct codegen *g, struct node *n)
 {
     LLVMValueRef c = to_bool(g, gen_expr(g, n->cond));
     LLVMValueRef result = NULL;
-    bool is_str = n->type.kind == TY_STRING;
+    bool is_str = type_is_buffer(&n->type);
     if (is_str)
         result = gen_alloca(g, n->type.size, "ternary");
     LLVMBasicBlockRef then_bb = gen_block(g, "t_then");
@@ -368,7 +368,7 @@ static LLVMValueRef gen_tracepoint_field(struct codegen *g, struct node *n)
      * per tracepoint shares its AST between programs */
     const struct tp_field *f = tp_format_field(&g->unit->formats[0], n->name);
     LLVMValueRef src = gen_byte_ptr(g, g->ctxarg, f->offset);
-    if (n->field_flavor == 0) {
+    if (n->field_flavor == FIELD_TP_SCALAR) {
         LLVMTypeRef it = LLVMIntTypeInContext(g->ctx, n->type.size * 8);
         LLVMValueRef v = LLVMBuildLoad2(g->b, it, LLVMBuildBitCast(g->b, src, LLVMPointerType(it, 0), ""), "");
         if (n->type.size == 8)
@@ -376,9 +376,11 @@ static LLVMValueRef gen_tracepoint_field(struct codegen *g, struct node *n)
         return n->type.is_signed ? LLVMBuildSExt(g->b, v, g->i64, "")
                                  : LLVMBuildZExt(g->b, v, g->i64, "");
     }
+    if (n->field_flavor == FIELD_TP_ARRAY) /* its address, in the record */
+        return LLVMBuildPtrToInt(g->b, src, g->i64, "");
     LLVMValueRef buf = gen_alloca(g, n->type.size, "tpstr");
     gen_memset0(g, buf, n->type.size);
-    if (n->field_flavor == 1) {
+    if (n->field_flavor == FIELD_TP_CHARS) {
         LLVMValueRef args[3] = {buf, LLVMConstInt(g->i32, n->type.size, false), src};
         gen_helper(g, HELPER_PROBE_READ_KERNEL, g->i64, args, 3);
         return buf;
@@ -396,7 +398,7 @@ static LLVMValueRef gen_var_read(struct codegen *g, struct node *n)
 {
     struct var_info *v = unit_var(g->unit, n->name);
     LLVMValueRef slot = g->var_slots[v - g->unit->vars];
-    if (v->type.kind == TY_STRING)
+    if (type_is_buffer(&v->type))
         return slot;
     return gen_load_i64(g, slot);
 }
@@ -430,6 +432,8 @@ LLVMValueRef gen_expr(struct codegen *g, struct node *n)
     case N_BINARY:
         return gen_binary(g, n);
     case N_UNARY: {
+        if (n->op == '*')
+            return gen_deref(g, n);
         LLVMValueRef v = gen_expr(g, n->lhs);
         if (n->op == '-')
             return LLVMBuildNeg(g->b, v, "");
@@ -440,8 +444,12 @@ LLVMValueRef gen_expr(struct codegen *g, struct node *n)
     case N_TERNARY:
         return gen_ternary(g, n);
     case N_FIELD:
-        return gen_tracepoint_field(g, n);
+        return n->field_flavor == FIELD_MEMBER ? gen_member(g, n) : gen_tracepoint_field(g, n);
+    case N_INDEX:
+        return gen_index(g, n);
     case N_CAST:
+        if (n->type.kind == TY_PTR)
+            return gen_expr(g, n->lhs); /* an address either way */
         return gen_int_convert(g, gen_expr(g, n->lhs), &n->type);
     case N_INCDEC:
         return n->lhs->kind == N_MAP ? gen_map_incdec(g, n) : gen_var_incdec(g, n);
@@ -467,7 +475,7 @@ static void gen_var_assign(struct codegen *g, struct node *n)
         return;
     }
     LLVMValueRef val = gen_expr(g, n->rhs);
-    gen_store_value(g, slot, &n->rhs->type, val, v->type.kind == TY_STRING ? v->type.size : 8);
+    gen_store_value(g, slot, &n->rhs->type, val, type_storage_size(&v->type));
 }
 
 /* Code after return/break/continue is unreachable; give it a block of its own. */
@@ -594,7 +602,7 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
     /* variables start zeroed, as bpftrace's do */
     g->var_slots = calloc(u->nvars ? u->nvars : 1, sizeof(LLVMValueRef));
     for (int i = 0; i < u->nvars; i++) {
-        uint32_t size = u->vars[i].type.kind == TY_STRING ? u->vars[i].type.size : 8;
+        uint32_t size = type_storage_size(&u->vars[i].type);
         g->var_slots[i] = gen_alloca(g, size, u->vars[i].name);
         gen_memset0(g, g->var_slots[i], size);
     }
@@ -617,14 +625,16 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
 }
 
 int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
-                   int ringbuf_map_id, int start_time_map_id)
+                   const struct internal_maps *maps)
 {
     struct codegen g = {
         .ctx = ctx,
         .mod = mod,
         .sem = sem,
-        .ringbuf_map_id = ringbuf_map_id,
-        .start_time_map_id = start_time_map_id,
+        .ringbuf_map_id = maps->ringbuf,
+        .start_time_map_id = maps->start_time,
+        .kstack_map_id = maps->kstack,
+        .ustack_map_id = maps->ustack,
     };
     g.b = LLVMCreateBuilderInContext(ctx);
     g.i1 = LLVMInt1TypeInContext(ctx);

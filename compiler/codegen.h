@@ -18,7 +18,10 @@ enum {
     HELPER_GET_CURRENT_PID_TGID = 14,
     HELPER_GET_CURRENT_UID_GID = 15,
     HELPER_GET_CURRENT_COMM = 16,
+    HELPER_GET_STACKID = 27,
+    HELPER_PROBE_READ_USER = 112,
     HELPER_PROBE_READ_KERNEL = 113,
+    HELPER_PROBE_READ_USER_STR = 114,
     HELPER_PROBE_READ_KERNEL_STR = 115,
     HELPER_RINGBUF_OUTPUT = 130,
     HELPER_GET_ATTACH_COOKIE = 174,
@@ -38,6 +41,7 @@ struct codegen {
     LLVMBasicBlockRef break_bb, continue_bb;
     int ringbuf_map_id;
     int start_time_map_id;
+    int kstack_map_id, ustack_map_id;
     /* stack buffers of the statement being generated: their lifetimes end
      * with it, so LLVM can give later statements the same stack slots */
     struct temp_buffer {
@@ -73,8 +77,24 @@ typedef void (*gen_update_fn)(struct codegen *g, LLVMValueRef value_ptr, void *a
 void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
                     gen_update_fn update, gen_update_fn init, void *arg);
 
+/* codegen_memory.c */
+LLVMValueRef gen_probe_read(struct codegen *g, LLVMValueRef dst, uint32_t size, LLVMValueRef addr,
+                            bool user);
+LLVMValueRef gen_probe_read_str(struct codegen *g, LLVMValueRef dst, LLVMValueRef size,
+                                LLVMValueRef addr, bool user);
+LLVMValueRef gen_read_value(struct codegen *g, LLVMValueRef addr, const struct type *t,
+                            uint32_t bit_offset, uint32_t bit_size);
+LLVMValueRef gen_member(struct codegen *g, struct node *n);
+LLVMValueRef gen_deref(struct codegen *g, struct node *n);
+LLVMValueRef gen_index(struct codegen *g, struct node *n);
+
+/* The internal maps code refers to by id. */
+struct internal_maps {
+    int ringbuf, start_time, kstack, ustack;
+};
+
 /* Emit every unit into module `mod`. 0 on success. */
 int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
-                   int ringbuf_map_id, int start_time_map_id);
+                   const struct internal_maps *maps);
 
 #endif

@@ -168,12 +168,13 @@ LLVMValueRef gen_lhist(struct codegen *g, struct node *call, struct node *map)
 LLVMValueRef gen_async_call(struct codegen *g, struct node *call, struct node *map)
 {
     const struct async_desc *a = &g->sem->asyncs[call->async_id];
-    int from = a->kind == ASYNC_PRINTF ? 1 : 0;
+    bool formatted = a->kind == ASYNC_PRINTF || a->kind == ASYNC_SYSTEM || a->kind == ASYNC_CAT;
+    int from = formatted ? 1 : 0;
     uint32_t size = 8 + a->args.size;
     LLVMValueRef rec = gen_alloca(g, size, "event");
     gen_memset0(g, rec, size);
     gen_store_i64(g, rec, gen_i64(g, call->async_id));
-    if (a->kind == ASYNC_PRINTF || a->kind == ASYNC_PRINT_VALUE) {
+    if (formatted || a->kind == ASYNC_PRINT_VALUE) {
         for (int i = 0; i < a->args.nfields; i++) {
             struct node *arg = call->args[from + i];
             LLVMValueRef v = gen_expr(g, arg);

@@ -70,8 +70,8 @@ LLVMValueRef gen_map_read(struct codegen *g, struct node *mapnode)
     const struct map_info *m = mapnode->map;
     LLVMValueRef key = gen_map_key(g, mapnode, 0);
     LLVMValueRef p = gen_lookup(g, m->id, key);
-    bool is_str = m->value.kind == TY_STRING;
-    uint32_t size = is_str ? m->value.size : 8;
+    bool is_str = type_is_buffer(&m->value);
+    uint32_t size = type_storage_size(&m->value);
     LLVMValueRef out = gen_alloca(g, size, "mapval");
     gen_memset0(g, out, size);
     LLVMBasicBlockRef found = gen_block(g, "read_found");
@@ -126,7 +126,7 @@ void gen_map_assign(struct codegen *g, struct node *n)
     else
         value = gen_expr(g, n->rhs);
     LLVMValueRef key = gen_map_key(g, mapnode, 0);
-    uint32_t vsize = m->value.kind == TY_STRING ? m->value.size : 8;
+    uint32_t vsize = type_storage_size(&m->value);
     LLVMValueRef buf = gen_alloca(g, vsize, "val");
     const struct type *vt = n->op ? &m->value : &n->rhs->type;
     gen_store_value(g, buf, vt, value, vsize);

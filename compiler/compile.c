@@ -14,6 +14,7 @@
 #include "resolve.h"
 
 #define MAP_MAX_ENTRIES 4096          /* bpftrace's default map size */
+#define STACK_FRAMES 127              /* PERF_MAX_STACK_DEPTH */
 #define RINGBUF_BYTES (1u << 20) /* the kernel maps it whole into our RSS: keep it modest */
 
 static enum map_agg agg_of(enum type_kind k)
@@ -47,10 +48,11 @@ static void describe_map(const struct map_info *m, struct map_desc *d)
     switch (d->agg) {
     case AGG_NONE:
         d->bpf_type = BPF_MAP_TYPE_HASH;
-        d->value_size = m->value.kind == TY_STRING ? m->value.size : 8;
-        d->value.size = d->value_size;
-        if (m->value.kind != TY_STRING)
-            d->value.kind = m->value.kind == TY_PROBE ? VK_PROBE : VK_INT;
+        d->value_size = type_storage_size(&m->value);
+        d->value.size = m->value.kind == TY_STRING ? d->value_size : m->value.size;
+        if (!type_is_buffer(&m->value) && m->value.kind != TY_KSTACK && m->value.kind != TY_KSYM)
+            d->value.size = 8;
+        d->value.frames = m->value.count;
         break;
     case AGG_HIST:
     case AGG_LHIST:
@@ -134,7 +136,13 @@ static int generate(struct semantic *sem, const struct compile_options *opts,
     char *llvm_error = NULL;
     LLVMContextSetDiagnosticHandler(ctx, on_llvm_diagnostic, &llvm_error);
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("sobt", ctx);
-    codegen_module(sem, ctx, mod, p->ringbuf_map_id, p->start_time_map_id);
+    struct internal_maps maps = {
+        .ringbuf = p->ringbuf_map_id,
+        .start_time = p->start_time_map_id,
+        .kstack = p->kstack_map_id,
+        .ustack = p->ustack_map_id,
+    };
+    codegen_module(sem, ctx, mod, &maps);
     FILE *ir_out = (opts->dump & DUMP_IR) ? (opts->dump_out ? opts->dump_out : stdout) : NULL;
     int rc = emit_object(mod, ir_out, &p->elf, &p->elf_size);
     if (rc == 0 && llvm_error) {
@@ -171,13 +179,18 @@ struct compiled_program *compile_program(const struct compile_options *opts)
     struct compiled_program *p = calloc(1, sizeof(*p));
     p->strlen = sem.strlen;
     p->missing_probes = sem.missing_probes;
-    p->maps = calloc(sem.nmaps + 2, sizeof(*p->maps));
+    p->maps = calloc(sem.nmaps + 4, sizeof(*p->maps));
     for (int i = 0; i < sem.nmaps; i++)
         describe_map(sem.maps[i], &p->maps[i]);
     p->nmaps = sem.nmaps;
     p->ringbuf_map_id = add_internal_map(p, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
-    p->kstack_map_id = -1;
-    p->ustack_map_id = -1;
+    /* one stack trace map per kind: a stack id is only meaningful in its map */
+    p->kstack_map_id = sem.uses_kstack ? add_internal_map(p, "kstack", BPF_MAP_TYPE_STACK_TRACE, 4,
+                                                          STACK_FRAMES * 8, MAP_MAX_ENTRIES)
+                                       : -1;
+    p->ustack_map_id = sem.uses_ustack ? add_internal_map(p, "ustack", BPF_MAP_TYPE_STACK_TRACE, 4,
+                                                          STACK_FRAMES * 8, MAP_MAX_ENTRIES)
+                                       : -1;
     p->start_time_map_id = add_internal_map(p, "start_time", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
     describe_progs(&sem, p);
 

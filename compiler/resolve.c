@@ -62,7 +62,7 @@ const char *type_name_of(const struct type *t)
     case TY_STATS: return "stats";
     case TY_HIST: return "hist";
     case TY_LHIST: return "lhist";
-    case TY_VOID: return "none";
+    case TY_VOID: return "void";
     default: return "unknown";
     }
 }
@@ -195,6 +195,7 @@ enum value_kind value_kind_of(const struct type *t)
     case TY_KSYM: return VK_KSYM;
     case TY_USYM: return VK_USYM;
     case TY_INET: return VK_INET;
+    case TY_PTR: return VK_INT;
     default: return VK_NONE;
     }
 }
@@ -221,6 +222,7 @@ void record_from_type(const struct type *t, struct record_desc *out)
             out->fields[i].size = t->fields[i].size;
             out->fields[i].offset = t->offsets[i];
             out->fields[i].is_signed = t->fields[i].is_signed;
+            out->fields[i].frames = t->fields[i].count;
         }
         out->size = t->size;
         return;
@@ -230,6 +232,7 @@ void record_from_type(const struct type *t, struct record_desc *out)
     out->fields[0].kind = value_kind_of(t);
     out->fields[0].size = t->size;
     out->fields[0].is_signed = t->is_signed;
+    out->fields[0].frames = t->count;
     out->size = (t->size + 7) / 8 * 8;
 }
 
@@ -264,6 +267,7 @@ static struct type key_type_of(struct semantic *sem, struct node *map)
 static bool key_element_ok(struct semantic *sem, struct node *arg)
 {
     switch (arg->type.kind) {
+    case TY_PTR:
     case TY_INT:
     case TY_STRING:
     case TY_PROBE:
@@ -442,7 +446,7 @@ static void resolve_binary(struct semantic *sem, struct node *n)
     if ((l->kind == TY_PROBE || r->kind == TY_PROBE) && l->kind == r->kind &&
         (n->op == OP_EQ || n->op == OP_NE))
         return;
-    if (l->kind != TY_INT || r->kind != TY_INT) {
+    if ((l->kind != TY_INT && l->kind != TY_PTR) || (r->kind != TY_INT && r->kind != TY_PTR)) {
         sem_error(sem, n->loc, "invalid operands to %s: '%s' and '%s'", op_spelling(n->op),
                   type_name_of(l), type_name_of(r));
         return;
@@ -456,38 +460,6 @@ static void resolve_binary(struct semantic *sem, struct node *n)
         /* arithmetic is signed only when both sides are */
         n->type = type_int(8, l->is_signed && r->is_signed);
     }
-}
-
-static void resolve_field(struct semantic *sem, struct node *n)
-{
-    resolve_expr(sem, n->lhs);
-    n->type.kind = TY_NONE;
-    if (n->lhs->type.kind == TY_NONE)
-        return;
-    if (n->lhs->type.kind != TY_CTX) {
-        sem_error(sem, n->loc, "cannot access field '%s' on a value of type '%s'", n->name,
-                  type_name_of(&n->lhs->type));
-        return;
-    }
-    resolve_tracepoint_field(sem, n);
-}
-
-static void resolve_cast(struct semantic *sem, struct node *n)
-{
-    resolve_expr(sem, n->lhs);
-    n->type.kind = TY_NONE;
-    struct type t;
-    if (cast_type_lookup(n->cast_type, &t) < 0) {
-        sem_error(sem, n->cast_type->loc, "unknown type in cast: %s%s%.*s", n->cast_type->base,
-                  n->cast_type->pointers ? " " : "", n->cast_type->pointers, "********");
-        return;
-    }
-    if (n->lhs->type.kind != TY_INT && n->lhs->type.kind != TY_NONE) {
-        sem_error(sem, n->loc, "cannot cast a value of type '%s' to an integer",
-                  type_name_of(&n->lhs->type));
-        return;
-    }
-    n->type = t;
 }
 
 static void resolve_ternary(struct semantic *sem, struct node *n)
@@ -579,15 +551,19 @@ static void resolve_expr(struct semantic *sem, struct node *n)
         resolve_binary(sem, n);
         break;
     case N_UNARY:
+        if (n->op == '*') {
+            resolve_deref(sem, n);
+            break;
+        }
         resolve_expr(sem, n->lhs);
         n->type = type_int(8, n->op == '-' ? true : n->lhs->type.is_signed);
         if (n->op == '!')
             n->type = type_int(8, false);
-        if (n->op == '*' || n->op == '&') {
-            sem_error(sem, n->loc, "pointer %s is not supported yet",
-                      n->op == '*' ? "dereference" : "address-of");
+        if (n->op == '&') {
+            sem_error(sem, n->loc, "the address-of operator & is not supported");
             n->type.kind = TY_NONE;
-        } else if (n->lhs->type.kind != TY_NONE && !is_int(n->lhs)) {
+        } else if (n->lhs->type.kind != TY_NONE && !is_int(n->lhs) &&
+                   !(n->op == '!' && n->lhs->type.kind == TY_PTR)) {
             sem_error(sem, n->loc, "invalid operand to unary %c: '%s'", n->op,
                       type_name_of(&n->lhs->type));
         }
@@ -604,21 +580,9 @@ static void resolve_expr(struct semantic *sem, struct node *n)
     case N_INCDEC:
         resolve_incdec(sem, n);
         break;
-    case N_SIZEOF: {
-        struct type t;
-        if (n->cast_type) {
-            if (cast_type_lookup(n->cast_type, &t) < 0) {
-                sem_error(sem, n->loc, "unknown type: %s", n->cast_type->base);
-                t.size = 0;
-            }
-        } else {
-            resolve_expr(sem, n->lhs);
-            t = n->lhs->type;
-        }
-        n->ival = t.size;
-        n->type = type_int(8, false);
+    case N_SIZEOF:
+        resolve_sizeof(sem, n);
         break;
-    }
     case N_TUPLE:
         for (int i = 0; i < n->nargs; i++)
             resolve_expr(sem, n->args[i]);
@@ -626,10 +590,7 @@ static void resolve_expr(struct semantic *sem, struct node *n)
         n->type.kind = TY_NONE;
         break;
     case N_INDEX:
-        resolve_expr(sem, n->lhs);
-        resolve_expr(sem, n->rhs);
-        sem_error(sem, n->loc, "array indexing is not supported yet");
-        n->type.kind = TY_NONE;
+        resolve_index(sem, n);
         break;
     default:
         sem_error(sem, n->loc, "unexpected statement in an expression");
@@ -735,7 +696,7 @@ static void resolve_assign(struct semantic *sem, struct node *n)
 static void resolve_cond(struct semantic *sem, struct node *c)
 {
     resolve_expr(sem, c);
-    if (c->type.kind != TY_NONE && c->type.kind != TY_INT)
+    if (c->type.kind != TY_NONE && c->type.kind != TY_INT && c->type.kind != TY_PTR)
         sem_error(sem, c->loc, "condition must be an integer, not '%s'", type_name_of(&c->type));
 }
 
@@ -757,7 +718,7 @@ static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
             v = var_add(sem->cur, n->name);
         if (n->cast_type) {
             struct type t;
-            if (cast_type_lookup(n->cast_type, &t) < 0)
+            if (sem_type_of_name(sem, n->cast_type, &t) < 0)
                 sem_error(sem, n->cast_type->loc, "unknown type: %s", n->cast_type->base);
             else {
                 v->type = storage_type(&t);
@@ -1055,6 +1016,7 @@ void semantic_free(struct semantic *sem)
     for (int i = 0; i < sem->nunits; i++)
         free_unit(&sem->units[i]);
     free(sem->units);
+    type_arena_free(&sem->types);
     for (int i = 0; i < sem->nasyncs; i++) {
         free(sem->asyncs[i].fmt);
         free(sem->asyncs[i].args.fields);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "ast.h"
+#include "btf_types.h"
 #include "probes.h"
 #include "program.h"
 #include "tracepoint_format.h"
@@ -63,6 +64,9 @@ struct semantic {
     int nasyncs;
     char **probe_names;
     int nprobe_names;
+
+    struct type_arena types; /* pointee and element types */
+    bool uses_kstack, uses_ustack; /* need a stack trace map */
 
     bool final_pass; /* report errors only on the pass after types settled */
     bool changed;    /* a map type changed during this pass */

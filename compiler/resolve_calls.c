@@ -135,7 +135,7 @@ void check_lhist(struct semantic *sem, struct node *call)
 
 /* The argument record of an event: one field per argument, laid out as a
  * tuple of their storage types. */
-static void async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a)
+void sem_async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a)
 {
     struct type tup = {.kind = TY_TUPLE, .nfields = call->nargs - from};
     tup.fields = calloc(tup.nfields ? tup.nfields : 1, sizeof(struct type));
@@ -155,6 +155,7 @@ static void async_args(struct semantic *sem, struct node *call, int from, struct
 static bool printable(const struct type *t)
 {
     switch (t->kind) {
+    case TY_PTR:
     case TY_INT:
     case TY_STRING:
     case TY_PROBE:
@@ -200,7 +201,7 @@ void check_printf(struct semantic *sem, struct node *call)
         return;
     struct async_desc *a = &sem->asyncs[call->async_id];
     a->fmt = strdup(fmt->str);
-    async_args(sem, call, 1, a);
+    sem_async_args(sem, call, 1, a);
 }
 
 void check_print(struct semantic *sem, struct node *call)
@@ -238,7 +239,7 @@ void check_print(struct semantic *sem, struct node *call)
     }
     if (sem_add_async(sem, call, ASYNC_PRINT_VALUE) < 0)
         return;
-    async_args(sem, call, 0, &sem->asyncs[call->async_id]);
+    sem_async_args(sem, call, 0, &sem->asyncs[call->async_id]);
 }
 
 void check_map_only(struct semantic *sem, struct node *call)
@@ -317,103 +318,3 @@ void check_var_args(struct semantic *sem, struct node *n)
     n->type.kind = TY_CTX;
 }
 
-/* ---- casts ---- */
-
-int cast_type_lookup(const struct type_name *tn, struct type *out)
-{
-    static const struct {
-        const char *name;
-        uint32_t size;
-        bool is_signed;
-    } ints[] = {
-        {"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},  {"int64", 8, true},
-        {"uint8", 1, false},  {"uint16", 2, false}, {"uint32", 4, false}, {"uint64", 8, false},
-        {"char", 1, true},    {"short", 2, true},   {"int", 4, true},    {"long", 8, true},
-        {"unsigned char", 1, false}, {"unsigned short", 2, false}, {"unsigned int", 4, false},
-        {"unsigned", 4, false}, {"unsigned long", 8, false}, {"bool", 1, false},
-    };
-    if (tn->pointers)
-        return -1; /* pointer casts need kernel types (BTF) */
-    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
-        if (strcmp(ints[i].name, tn->base) == 0) {
-            *out = type_int(ints[i].size, ints[i].is_signed);
-            return 0;
-        }
-    return -1;
-}
-
-/* ---- tracepoint fields ---- */
-
-static int load_formats(struct semantic *sem, struct probe_unit *u, struct loc loc)
-{
-    if (u->formats)
-        return 0;
-    u->formats = calloc(u->nmatches ? u->nmatches : 1, sizeof(*u->formats));
-    int k = 0;
-    for (int a = 0; a < u->naps; a++)
-        for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
-            char *target = strdup(u->aps[a].matches[m].target);
-            char *colon = strchr(target, ':');
-            int rc = colon ? (*colon = 0, tp_format_load(target, colon + 1, &u->formats[k]))
-                           : -1;
-            free(target);
-            if (rc < 0) {
-                sem_error(sem, loc, "cannot read the format of tracepoint %s",
-                          u->aps[a].matches[m].full_name);
-                return -1;
-            }
-        }
-    return 0;
-}
-
-void resolve_tracepoint_field(struct semantic *sem, struct node *n)
-{
-    struct probe_unit *u = sem->cur;
-    n->type.kind = TY_NONE;
-    if (load_formats(sem, u, n->loc) < 0)
-        return;
-    const struct tp_field *first = NULL;
-    for (int i = 0; i < u->nmatches; i++) {
-        const struct tp_field *f = tp_format_field(&u->formats[i], n->name);
-        if (!f) {
-            sem_error(sem, n->loc, "Struct/union of type 'struct %s_%s' does not contain a field named '%s'",
-                      u->formats[i].category, u->formats[i].name, n->name);
-            return;
-        }
-        if (first && (f->size != first->size || f->is_signed != first->is_signed ||
-                      f->is_data_loc != first->is_data_loc || f->array_len != first->array_len ||
-                      f->is_pointer != first->is_pointer)) {
-            sem_error(sem, n->loc,
-                      "field '%s' has a different type in %s:%s than in %s:%s; attach these "
-                      "tracepoints in separate probes",
-                      n->name, u->formats[i].category, u->formats[i].name,
-                      u->formats[0].category, u->formats[0].name);
-            return;
-        }
-        if (first && f->offset != first->offset)
-            u->needs_split = true;
-        if (!first)
-            first = f;
-    }
-    if (!first)
-        return;
-    bool is_char = strncmp(first->c_type, "char", 4) == 0 ||
-                   strncmp(first->c_type, "const char", 10) == 0 ||
-                   strstr(first->c_type, "char[") != NULL;
-    if (first->is_data_loc && is_char) {
-        n->field_flavor = 2;
-        n->type.kind = TY_STRING;
-        n->type.size = sem->strlen;
-    } else if (first->array_len > 0 && is_char && !first->is_pointer) {
-        n->field_flavor = 1;
-        n->type.kind = TY_STRING;
-        n->type.size = first->size;
-    } else if (first->array_len > 0 || first->is_data_loc || first->size > 8 ||
-               (first->size & (first->size - 1))) {
-        sem_error(sem, n->loc, "tracepoint field '%s' (%s) cannot be read as a value yet",
-                  n->name, first->c_type);
-    } else {
-        n->field_flavor = 0;
-        n->type = type_int(first->size, first->is_signed && !first->is_pointer);
-    }
-}

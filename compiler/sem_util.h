@@ -9,12 +9,18 @@
 void sem_error(struct semantic *sem, struct loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *type_name_of(const struct type *t);
-/* Integer type names as written in casts: 0 and *out set, or -1. */
-int cast_type_lookup(const struct type_name *tn, struct type *out);
-/* args->FIELD of a tracepoint unit: sets n->type and n->ival (offset). */
-void resolve_tracepoint_field(struct semantic *sem, struct node *n);
+/* A type as written in a cast, sizeof or let: 0 and *out set, or -1. */
+int sem_type_of_name(struct semantic *sem, const struct type_name *tn, struct type *out);
+/* resolve_types.c: member access, casts, dereference, indexing, sizeof */
+void resolve_field(struct semantic *sem, struct node *n);
+void resolve_cast(struct semantic *sem, struct node *n);
+void resolve_deref(struct semantic *sem, struct node *n);
+void resolve_index(struct semantic *sem, struct node *n);
+void resolve_sizeof(struct semantic *sem, struct node *n);
 /* Register an event kind for a call (final pass only); returns its id. */
 int sem_add_async(struct semantic *sem, struct node *call, enum async_kind kind);
+/* The event's argument record: call->args[from..] laid out as a tuple. */
+void sem_async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a);
 
 /* Shared pieces of resolve.c used by the built-ins' checks. */
 void sem_resolve_expr(struct semantic *sem, struct node *n);

@@ -38,7 +38,9 @@ struct type {
     enum type_kind kind;
     uint32_t size;   /* bytes as stored in a map key/value or event */
     bool is_signed;  /* TY_INT, and the integer of sum/min/max/avg/stats */
-    bool is_user;    /* TY_PTR: points into user memory */
+    bool is_user;    /* TY_PTR, TY_RECORD, TY_ARRAY: lives in user memory; TY_INT: an
+                        address that came from user memory */
+    bool is_char;    /* TY_INT: C `char`, so that char[N] reads as a string */
     int btf_id;      /* TY_RECORD, or pointee of TY_PTR when it is a kernel type */
     uint32_t count;  /* TY_ARRAY element count, TY_KSTACK/TY_USTACK frame limit */
     const struct type *elem;   /* TY_PTR pointee, TY_ARRAY element */
@@ -50,6 +52,20 @@ struct type {
 static inline bool type_is_aggregation(const struct type *t)
 {
     return t->kind >= TY_COUNT;
+}
+
+/* Values code generation handles as a pointer to bytes on the stack rather
+ * than as one 64-bit register. */
+static inline bool type_is_buffer(const struct type *t)
+{
+    return t->kind == TY_STRING || t->kind == TY_TUPLE || t->kind == TY_USTACK ||
+           t->kind == TY_USYM || t->kind == TY_INET;
+}
+
+/* Bytes a value of this type takes in a map value or variable. */
+static inline uint32_t type_storage_size(const struct type *t)
+{
+    return type_is_buffer(t) ? (t->size + 7) / 8 * 8 : 8;
 }
 
 static inline struct type type_int(uint32_t size, bool is_signed)
