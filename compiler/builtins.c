@@ -49,6 +49,14 @@ static const struct builtin_var vars[] = {
     {"probe", check_var_probe, gen_var_probe},
     {"args", check_var_args, gen_var_args},
     {"kstack", check_var_kstack, gen_var_stack},
+    {"arg0", check_var_arg, gen_var_arg},
+    {"arg1", check_var_arg, gen_var_arg},
+    {"arg2", check_var_arg, gen_var_arg},
+    {"arg3", check_var_arg, gen_var_arg},
+    {"arg4", check_var_arg, gen_var_arg},
+    {"arg5", check_var_arg, gen_var_arg},
+    {"retval", check_var_retval, gen_var_retval},
+    {"func", check_var_func, gen_var_func},
     {"ustack", check_var_ustack, gen_var_stack},
 };
 

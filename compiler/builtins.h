@@ -52,6 +52,9 @@ void check_var_u64(struct semantic *, struct node *);
 void check_var_comm(struct semantic *, struct node *);
 void check_var_probe(struct semantic *, struct node *);
 void check_var_args(struct semantic *, struct node *);
+void check_var_arg(struct semantic *, struct node *);
+void check_var_retval(struct semantic *, struct node *);
+void check_var_func(struct semantic *, struct node *);
 /* (compiler/resolve_kernel_calls.c) */
 void check_str(struct semantic *, struct node *);
 void check_ntop(struct semantic *, struct node *);
@@ -85,6 +88,9 @@ LLVMValueRef gen_var_elapsed(struct codegen *, struct node *);
 LLVMValueRef gen_var_comm(struct codegen *, struct node *);
 LLVMValueRef gen_var_probe(struct codegen *, struct node *);
 LLVMValueRef gen_var_args(struct codegen *, struct node *);
+LLVMValueRef gen_var_arg(struct codegen *, struct node *);
+LLVMValueRef gen_var_retval(struct codegen *, struct node *);
+LLVMValueRef gen_var_func(struct codegen *, struct node *);
 /* (compiler/codegen_kernel_calls.c) */
 LLVMValueRef gen_str(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_ntop(struct codegen *, struct node *, struct node *);

@@ -276,3 +276,30 @@ LLVMValueRef gen_var_args(struct codegen *g, struct node *n)
 {
     return gen_i64(g, 0); /* only ever the base of a field access */
 }
+
+/* struct pt_regs on x86-64: the first six arguments travel in rdi, rsi,
+ * rdx, rcx, r8, r9; the return value in rax. */
+static const uint32_t arg_reg_offset[6] = {112, 104, 96, 88, 72, 64};
+#define PT_REGS_AX 80
+
+static LLVMValueRef load_reg(struct codegen *g, uint32_t offset)
+{
+    LLVMValueRef p = gen_byte_ptr(g, g->ctxarg, offset);
+    return LLVMBuildLoad2(g->b, g->i64, LLVMBuildBitCast(g->b, p, g->i64p, ""), "");
+}
+
+LLVMValueRef gen_var_arg(struct codegen *g, struct node *n)
+{
+    return load_reg(g, arg_reg_offset[n->name[3] - '0']);
+}
+
+LLVMValueRef gen_var_retval(struct codegen *g, struct node *n)
+{
+    return load_reg(g, PT_REGS_AX);
+}
+
+LLVMValueRef gen_var_func(struct codegen *g, struct node *n)
+{
+    LLVMValueRef args[1] = {g->ctxarg};
+    return gen_helper(g, HELPER_GET_FUNC_IP, g->i64, args, 1);
+}

@@ -318,3 +318,27 @@ void check_var_args(struct semantic *sem, struct node *n)
     n->type.kind = TY_CTX;
 }
 
+
+/* arg0..arg5, retval and func: kprobe registers. */
+void check_var_arg(struct semantic *sem, struct node *n)
+{
+    n->type = type_int(8, false);
+    if (sem->cur->provider != PROV_KPROBE)
+        sem_error(sem, n->loc, "The %s builtin can only be used with 'kprobe' and 'uprobe' probes",
+                  n->name);
+}
+
+void check_var_retval(struct semantic *sem, struct node *n)
+{
+    n->type = type_int(8, true);
+    if (sem->cur->provider != PROV_KRETPROBE)
+        sem_error(sem, n->loc,
+                  "The retval builtin can only be used with 'kretprobe' and 'uretprobe' probes");
+}
+
+void check_var_func(struct semantic *sem, struct node *n)
+{
+    n->type = (struct type){.kind = TY_KSYM, .size = 8};
+    if (sem->cur->provider != PROV_KPROBE && sem->cur->provider != PROV_KRETPROBE)
+        sem_error(sem, n->loc, "The func builtin can only be used with kprobe and kretprobe probes");
+}

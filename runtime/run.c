@@ -87,10 +87,6 @@ static int trace_until_stopped(struct events *ev)
 static int trace(const struct compiled_program *prog, const struct loaded_program *lp,
                  struct attach_set *attached, struct events *ev, FILE *out)
 {
-    struct saved_signals saved;
-    stop_requested = 0;
-    catch_stop_signals(&saved);
-
     int rc = run_special(prog, lp, PROV_BEGIN);
     if (rc == 0)
         rc = trace_until_stopped(ev);
@@ -111,11 +107,13 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
         output_print_maps_at_exit(out, prog, lp->map_fds);
         fflush(out);
     }
-    restore_signals(&saved);
     if (rc == 0 && ev->error)
         rc = -1;
     return rc;
 }
+
+static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
+                      FILE *out, FILE *err);
 
 int runtime_run(const struct compiled_program *prog, const struct run_options *opts)
 {
@@ -130,6 +128,20 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
         diag_plain_error("tracefs is not mounted and could not be mounted at /sys/kernel/tracing");
         return 1;
     }
+    /* Catch SIGINT/SIGTERM before saying "Attaching": a user (or a script)
+     * may press Ctrl-C as soon as they see it, and that must stop tracing
+     * cleanly with END and the map dump, not kill us mid-attach. */
+    struct saved_signals saved;
+    stop_requested = 0;
+    catch_stop_signals(&saved);
+    int rc = run_loaded(prog, opts, out, err);
+    restore_signals(&saved);
+    return rc;
+}
+
+static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
+                      FILE *out, FILE *err)
+{
     if (opts->mode != RUN_VERIFY && !opts->quiet)
         print_attaching(out, attach_count_probes(prog));
 
@@ -143,6 +155,9 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
 
     struct events ev;
     struct attach_set attached = {0};
+    /* The printers read stack maps; a failure here only costs the symbols of
+     * processes that exit before the maps are printed. */
+    output_use_maps(prog, lp.map_fds);
     int rc = events_open(&ev, prog, &lp, out);
     if (rc == 0)
         rc = loader_set_start_time(prog, &lp);
@@ -154,6 +169,7 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
         rc = trace(prog, &lp, &attached, &ev, out);
     attach_release_all(&attached);
     events_close(&ev);
+    output_use_maps(NULL, NULL);
     loader_unload(&lp);
     return rc == 0 ? 0 : 1;
 }
