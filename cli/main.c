@@ -91,6 +91,10 @@ int main(int argc, char **argv)
         .dump = o.dump,
         .dump_out = stdout,
         .strlen = env_strlen(),
+        .include_dirs = o.include_dirs,
+        .ninclude_dirs = o.ninclude_dirs,
+        .include_files = o.include_files,
+        .ninclude_files = o.ninclude_files,
     };
     struct compiled_program *prog = compile_program(&copts);
     free(owned_text);

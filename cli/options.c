@@ -20,6 +20,8 @@ void print_usage(FILE *out)
           "    -q               keep messages quiet (no \"Attaching N probes...\")\n"
           "    -o file          redirect program output to file\n"
           "    -d STAGE         dump a compiler stage: ast, ir, bpf or all\n"
+          "    -I DIR           add a directory to the #include search path\n"
+          "    --include FILE   include FILE before the program\n"
           "    --dry-run        load and attach everything, then exit\n"
           "    --verify         load every program into the kernel verifier, attach nothing\n"
           "    --unsafe         allow unsafe builtin functions (system)\n"
@@ -55,7 +57,7 @@ static int parse_dump_stage(const char *s, unsigned *dump)
     return 0;
 }
 
-enum { OPT_DRY_RUN = 256, OPT_VERIFY, OPT_UNSAFE, OPT_MISSING_PROBES };
+enum { OPT_DRY_RUN = 256, OPT_VERIFY, OPT_UNSAFE, OPT_MISSING_PROBES, OPT_INCLUDE };
 
 int parse_options(int argc, char **argv, struct cli_options *o)
 {
@@ -66,6 +68,7 @@ int parse_options(int argc, char **argv, struct cli_options *o)
         {"verify", no_argument, NULL, OPT_VERIFY},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"missing-probes", required_argument, NULL, OPT_MISSING_PROBES},
+        {"include", required_argument, NULL, OPT_INCLUDE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof(*o));
@@ -73,7 +76,7 @@ int parse_options(int argc, char **argv, struct cli_options *o)
     o->missing_probes = -1;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+e:lvqo:d:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+e:lvqo:d:hVI:", longopts, NULL)) != -1) {
         switch (c) {
         case 'e': o->program_text = optarg; break;
         case 'l': o->list = true; break;
@@ -90,6 +93,18 @@ int parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_DRY_RUN: o->mode = RUN_DRY_RUN; break;
         case OPT_VERIFY: o->mode = RUN_VERIFY; break;
         case OPT_UNSAFE: o->unsafe = true; break;
+        case 'I':
+        case OPT_INCLUDE: {
+            bool dir = c == 'I';
+            int *n = dir ? &o->ninclude_dirs : &o->ninclude_files;
+            if (*n == MAX_INCLUDES) {
+                fprintf(stderr, "ERROR: at most %d %s options\n", MAX_INCLUDES,
+                        dir ? "-I" : "--include");
+                return -1;
+            }
+            (dir ? o->include_dirs : o->include_files)[(*n)++] = optarg;
+            break;
+        }
         case OPT_MISSING_PROBES:
             if (strcmp(optarg, "error") == 0)
                 o->missing_probes = MISSING_PROBES_ERROR;
@@ -106,7 +121,7 @@ int parse_options(int argc, char **argv, struct cli_options *o)
         case 'h': print_usage(stdout); return 1;
         case 'V': printf("sobt v%s (bpftrace language)\n", SOBT_VERSION); return 1;
         default:
-            if (optopt && strchr("eod", optopt))
+            if (optopt && strchr("eodI", optopt))
                 fprintf(stderr, "ERROR: option -%c needs an argument\n", optopt);
             else
                 fprintf(stderr, "ERROR: unknown option '%s'\n", argv[optind - 1]);

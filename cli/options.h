@@ -19,6 +19,11 @@ struct cli_options {
     enum run_mode mode;       /* --dry-run, --verify */
     unsigned dump;            /* -d */
     int missing_probes;       /* --missing-probes: enum missing_probes_policy, -1 unset */
+#define MAX_INCLUDES 64
+    const char *include_dirs[MAX_INCLUDES]; /* -I DIR */
+    int ninclude_dirs;
+    const char *include_files[MAX_INCLUDES]; /* --include FILE */
+    int ninclude_files;
 };
 
 /* Returns -1 on bad usage (message printed), 1 when the program should exit

@@ -57,6 +57,8 @@ static const struct builtin_var vars[] = {
     {"arg5", check_var_arg, gen_var_arg},
     {"retval", check_var_retval, gen_var_retval},
     {"func", check_var_func, gen_var_func},
+    {"curtask", check_var_curtask, gen_var_curtask},
+    {"rand", check_var_rand, gen_var_rand},
     {"ustack", check_var_ustack, gen_var_stack},
 };
 

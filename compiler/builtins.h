@@ -55,6 +55,8 @@ void check_var_args(struct semantic *, struct node *);
 void check_var_arg(struct semantic *, struct node *);
 void check_var_retval(struct semantic *, struct node *);
 void check_var_func(struct semantic *, struct node *);
+void check_var_curtask(struct semantic *, struct node *);
+void check_var_rand(struct semantic *, struct node *);
 /* (compiler/resolve_kernel_calls.c) */
 void check_str(struct semantic *, struct node *);
 void check_ntop(struct semantic *, struct node *);
@@ -91,6 +93,8 @@ LLVMValueRef gen_var_args(struct codegen *, struct node *);
 LLVMValueRef gen_var_arg(struct codegen *, struct node *);
 LLVMValueRef gen_var_retval(struct codegen *, struct node *);
 LLVMValueRef gen_var_func(struct codegen *, struct node *);
+LLVMValueRef gen_var_curtask(struct codegen *, struct node *);
+LLVMValueRef gen_var_rand(struct codegen *, struct node *);
 /* (compiler/codegen_kernel_calls.c) */
 LLVMValueRef gen_str(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_ntop(struct codegen *, struct node *, struct node *);

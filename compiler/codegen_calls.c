@@ -303,3 +303,14 @@ LLVMValueRef gen_var_func(struct codegen *g, struct node *n)
     LLVMValueRef args[1] = {g->ctxarg};
     return gen_helper(g, HELPER_GET_FUNC_IP, g->i64, args, 1);
 }
+
+LLVMValueRef gen_var_curtask(struct codegen *g, struct node *n)
+{
+    return gen_helper(g, HELPER_GET_CURRENT_TASK, g->i64, NULL, 0);
+}
+
+LLVMValueRef gen_var_rand(struct codegen *g, struct node *n)
+{
+    return LLVMBuildAnd(g->b, gen_helper(g, HELPER_GET_PRANDOM_U32, g->i64, NULL, 0),
+                        gen_i64(g, 0xffffffff), "");
+}

@@ -21,6 +21,10 @@ struct compile_options {
     unsigned dump;        /* enum dump_stage bits */
     FILE *dump_out;
     uint32_t strlen;      /* BPFTRACE_STRLEN, default 64 */
+    const char *const *include_dirs;  /* -I DIR */
+    int ninclude_dirs;
+    const char *const *include_files; /* --include FILE */
+    int ninclude_files;
 };
 
 /* NULL after printing diagnostics when the program is wrong. */

@@ -103,6 +103,11 @@ bool constant_btf_enum_lookup(const char *name, int64_t *value)
     return e != NULL;
 }
 
+bool constant_btf_index_built(void)
+{
+    return btf_index_built;
+}
+
 const char *constant_enum_name(const char *enum_name, int64_t value)
 {
     const struct btf *btf = kernel_btf();

@@ -38,6 +38,9 @@ bool constant_table_lookup(const char *name, int64_t *value);
 /* The kernel's BTF enumerators alone. */
 bool constant_btf_enum_lookup(const char *name, int64_t *value);
 
+/* Has the BTF enumerator index been built (for tests of its laziness)? */
+bool constant_btf_index_built(void);
+
 /* The name of value in the kernel enum type enum_name ("skb_drop_reason" or
  * "enum skb_drop_reason"), or NULL. The string belongs to the kernel BTF. */
 const char *constant_enum_name(const char *enum_name, int64_t value);

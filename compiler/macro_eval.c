@@ -3,6 +3,7 @@
  * (sizeof(long) == 8 ? A : B)). Values are 64-bit, signed unless a literal
  * or an operand is unsigned, as in the preprocessor's intmax_t arithmetic. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

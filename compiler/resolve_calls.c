@@ -342,3 +342,16 @@ void check_var_func(struct semantic *sem, struct node *n)
     if (sem->cur->provider != PROV_KPROBE && sem->cur->provider != PROV_KRETPROBE)
         sem_error(sem, n->loc, "The func builtin can only be used with kprobe and kretprobe probes");
 }
+
+/* curtask: the current task_struct, a kernel pointer. */
+void check_var_curtask(struct semantic *sem, struct node *n)
+{
+    if (type_from_name(&sem->types, "struct task_struct", 1, false, &n->type) < 0)
+        n->type = type_int(8, false); /* no BTF: still the address */
+}
+
+void check_var_rand(struct semantic *sem, struct node *n)
+{
+    n->type = type_int(4, false);
+    (void)sem;
+}
