@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,6 +24,93 @@ static void print_time(FILE *out, const char *fmt)
     localtime_r(&now, &local);
     size_t n = strftime(buf, sizeof(buf), fmt && fmt[0] ? fmt : DEFAULT_TIME_FORMAT, &local);
     fwrite(buf, 1, n, out);
+}
+
+/* bpftrace's cat_bytes_max default: cat() prints at most this much of a file. */
+#define CAT_BYTES_MAX 10240
+
+/* system() and cat() take a printf-style format and arguments: the text they
+ * act on is what printf would print. NULL when out of memory. */
+static char *format_to_string(const struct events *ev, const struct async_desc *ad,
+                              const void *args)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return NULL;
+    output_printf(mem, ev->prog, ad->fmt, &ad->args, args);
+    if (fclose(mem) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* An error of system() or cat() is reported and tracing goes on, with exit
+ * status 0, as in bpftrace. Our output is flushed first so that the message
+ * lands after what was printed before it. */
+static void report_action_error(struct events *ev, const char *fmt, const char *what, int err)
+{
+    fflush(ev->out);
+    diag_plain_error(fmt, what, strerror(err));
+}
+
+/* system(): /bin/sh -c COMMAND, like system(3). Its standard output is copied
+ * into ours (so `-o FILE` gets it, as in bpftrace), its standard error is
+ * shared; our buffered output is flushed first to keep the order. Its exit
+ * status is ignored, as bpftrace ignores it. */
+static void run_system(struct events *ev, const char *command)
+{
+    fflush(ev->out);
+    FILE *child = popen(command, "r");
+    if (!child) {
+        report_action_error(ev, "system(\"%s\") could not start: %s", command, errno);
+        return;
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), child)) > 0)
+        fwrite(buf, 1, n, ev->out);
+    pclose(child);
+}
+
+/* cat(): the first CAT_BYTES_MAX bytes of a file, as they are. */
+static void cat_file(struct events *ev, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        report_action_error(ev, "failed to open file '%s': %s", path, errno);
+        return;
+    }
+    char buf[4096];
+    size_t total = 0;
+    while (total < CAT_BYTES_MAX) {
+        size_t want = CAT_BYTES_MAX - total < sizeof(buf) ? CAT_BYTES_MAX - total : sizeof(buf);
+        size_t n = fread(buf, 1, want, f);
+        fwrite(buf, 1, n, ev->out);
+        total += n;
+        if (n < want) {
+            if (ferror(f))
+                report_action_error(ev, "failed to read file '%s': %s", path, errno);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static void run_action(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    char *text = format_to_string(ev, ad, args);
+    if (!text) {
+        report_action_error(ev, "%s: %s", ad->kind == ASYNC_SYSTEM ? "system()" : "cat()", ENOMEM);
+        return;
+    }
+    if (ad->kind == ASYNC_SYSTEM)
+        run_system(ev, text);
+    else
+        cat_file(ev, text);
+    free(text);
 }
 
 static const struct map_desc *map_of(struct events *ev, const struct async_desc *ad)
@@ -86,9 +174,9 @@ static int handle_record(void *ctx, void *data, size_t size)
         output_print_value(ev->out, ev->prog, &ad->args.fields[0], args);
         break;
     case ASYNC_SYSTEM:
-        return report_once(ev, -ENOTSUP, "%s", "system() is not implemented yet");
     case ASYNC_CAT:
-        return report_once(ev, -ENOTSUP, "%s", "cat() is not implemented yet");
+        run_action(ev, ad, args);
+        break;
     }
     return 0;
 }

@@ -30,10 +30,48 @@
 #include <string.h>
 
 #include "printf_format.h"
+#include "usymbols.h"
 
 #define HIST_BAR_WIDTH 52
 #define HIST_BUCKETS 65 /* indexes 0 (negative) .. 64 ([2^62, 2^63)) */
 #define LHIST_MAX_BUCKETS (1u << 20)
+
+/* ---- The maps the printers read: stack maps ------------------------------------ */
+
+struct stack_map {
+    int fd;
+    uint32_t max_frames;
+};
+
+static struct stack_map kstack_map = {.fd = -1}, ustack_map = {.fd = -1};
+
+static struct stack_map find_stack_map(const struct compiled_program *prog, const int *map_fds,
+                                       int id)
+{
+    if (id < 0 || id >= prog->nmaps || map_fds[id] < 0)
+        return (struct stack_map){.fd = -1};
+    return (struct stack_map){.fd = map_fds[id], .max_frames = prog->maps[id].value_size / 8};
+}
+
+int output_use_maps(const struct compiled_program *prog, const int *map_fds)
+{
+    if (!prog || !map_fds) {
+        usym_watch_stop();
+        kstack_map = ustack_map = (struct stack_map){.fd = -1};
+        return 0;
+    }
+    kstack_map = find_stack_map(prog, map_fds, prog->kstack_map_id);
+    ustack_map = find_stack_map(prog, map_fds, prog->ustack_map_id);
+    return usym_watch_start(prog, map_fds);
+}
+
+int output_stack_map_fd(enum value_kind kind, uint32_t *max_frames)
+{
+    const struct stack_map *m = kind == VK_KSTACK ? &kstack_map : &ustack_map;
+    if (max_frames)
+        *max_frames = m->max_frames;
+    return m->fd;
+}
 
 /* ---- Reading a map ---------------------------------------------------------- */
 
@@ -397,7 +435,7 @@ static void print_key(const struct print_ctx *c, const struct row *r)
     for (int i = 0; i < key->nfields; i++) {
         if (i)
             fputs(", ", c->out);
-        output_print_field(c->out, c->prog, &key->fields[i], r->key);
+        output_print_key_field(c->out, c->prog, &key->fields[i], r->key);
     }
     fputc(']', c->out);
 }

@@ -7,7 +7,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <bpf/bpf.h>
+
+#include "output.h"
 #include "printf_spec.h"
+#include "symbols.h"
+#include "usymbols.h"
 
 uint64_t output_read_int(const struct value_desc *v, const void *record)
 {
@@ -47,6 +52,72 @@ static void print_inet(FILE *out, const uint8_t *p)
         fputs(text, out);
 }
 
+/* bpftrace indents stack frames by 8 spaces, and by 4 inside map keys. */
+#define STACK_INDENT 8
+#define STACK_KEY_INDENT 4
+#define SYMBOL_TEXT_MAX 1024
+
+/* ksym: a u64 address; usym: a u64 address then a u64 pid. The bare name,
+ * without offset, as bpftrace's ksym()/usym() print. */
+static void print_symbol(FILE *out, const struct value_desc *v, const uint8_t *p)
+{
+    char text[SYMBOL_TEXT_MAX];
+    uint64_t addr, pid = 0;
+    memcpy(&addr, p, 8);
+    if (v->kind == VK_KSYM) {
+        ksym_format(addr, false, text, sizeof(text));
+    } else {
+        if (v->size >= 16)
+            memcpy(&pid, p + 8, 8);
+        usym_format((int)pid, addr, false, text, sizeof(text));
+    }
+    fputs(text, out);
+}
+
+/* kstack: a u64 stack id; ustack: a u64 stack id then a u64 pid. The frames
+ * are read from the program's stack map (output_use_maps): "\n", then for
+ * each frame up to the first 0 (at most v->frames) the indent, "name+offset"
+ * and "\n". A stack that cannot be read (bpf_get_stackid failed, so the id is
+ * a negative errno, or the map is not known) prints as nothing, as bpftrace
+ * prints it. */
+static void print_stack(FILE *out, const struct value_desc *v, const uint8_t *p, int indent)
+{
+    uint64_t id, pid = 0;
+    memcpy(&id, p, 8);
+    if (v->kind == VK_USTACK && v->size >= 16)
+        memcpy(&pid, p + 8, 8);
+    uint32_t max_frames = 0;
+    int fd = output_stack_map_fd(v->kind, &max_frames);
+    if (fd < 0 || max_frames == 0 || id > UINT32_MAX)
+        return;
+    uint64_t *frames = calloc(max_frames, sizeof(*frames));
+    if (!frames)
+        return;
+    uint32_t key = (uint32_t)id;
+    if (bpf_map_lookup_elem(fd, &key, frames) == 0) {
+        uint32_t shown = v->frames && v->frames < max_frames ? v->frames : max_frames;
+        char text[SYMBOL_TEXT_MAX];
+        fputc('\n', out);
+        for (uint32_t i = 0; i < shown && frames[i]; i++) {
+            if (v->kind == VK_KSTACK)
+                ksym_format(frames[i], true, text, sizeof(text));
+            else
+                usym_format((int)pid, frames[i], true, text, sizeof(text));
+            fprintf(out, "%*s%s\n", indent, "", text);
+        }
+    }
+    free(frames);
+}
+
+void output_print_key_field(FILE *out, const struct compiled_program *prog,
+                            const struct value_desc *v, const void *record)
+{
+    if (v->kind == VK_KSTACK || v->kind == VK_USTACK)
+        print_stack(out, v, (const uint8_t *)record + v->offset, STACK_KEY_INDENT);
+    else
+        output_print_field(out, prog, v, record);
+}
+
 void output_print_field(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
                         const void *record)
 {
@@ -75,22 +146,14 @@ void output_print_field(FILE *out, const struct compiled_program *prog, const st
     case VK_INET:
         print_inet(out, p);
         return;
-    /* Placeholders until symbolisation and stack walking land (another issue):
-     * they show the raw numbers so nothing is silently lost. */
     case VK_KSYM:
-    case VK_USYM: {
-        uint64_t addr;
-        memcpy(&addr, p, 8);
-        fprintf(out, "0x%" PRIx64, addr);
+    case VK_USYM:
+        print_symbol(out, v, p);
         return;
-    }
     case VK_KSTACK:
-    case VK_USTACK: {
-        uint64_t id;
-        memcpy(&id, p, 8);
-        fprintf(out, "<%s %" PRIu64 ">", v->kind == VK_KSTACK ? "kstack" : "ustack", id);
+    case VK_USTACK:
+        print_stack(out, v, p, STACK_INDENT);
         return;
-    }
     case VK_NONE:
         return;
     }
