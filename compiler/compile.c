@@ -15,7 +15,7 @@
 
 #define MAP_MAX_ENTRIES 4096          /* bpftrace's default map size */
 #define STACK_FRAMES 127              /* PERF_MAX_STACK_DEPTH */
-#define RINGBUF_BYTES (1u << 20) /* the kernel maps it whole into our RSS: keep it modest */
+#define RINGBUF_BYTES (512u << 10) /* mapped whole (twice) into our RSS: keep it modest */
 
 static enum map_agg agg_of(enum type_kind k)
 {
