@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "ast.h"
+#include "constants.h"
+#include "preprocess.h"
 #include "codegen.h"
 #include "diag.h"
 #include "emit.h"
@@ -156,6 +158,10 @@ static int generate(struct semantic *sem, const struct compile_options *opts,
     return rc;
 }
 
+static struct compiled_program *compile_source(const struct source *src,
+                                               const struct constants *consts,
+                                               const struct compile_options *opts);
+
 struct compiled_program *compile_program(const struct compile_options *opts)
 {
     struct source src = {
@@ -163,14 +169,41 @@ struct compiled_program *compile_program(const struct compile_options *opts)
         .text = (char *)opts->text,
         .len = strlen(opts->text),
     };
-    struct ast *ast = parse_program(&src);
+    /* #include and #define first; the result keeps every line where it was,
+     * so diagnostics point into the text the user wrote */
+    struct constants *consts = constants_new();
+    struct preprocess_options popts = {
+        .include_dirs = opts->include_dirs,
+        .ninclude_dirs = opts->ninclude_dirs,
+        .include_files = opts->include_files,
+        .ninclude_files = opts->ninclude_files,
+    };
+    char *text = preprocess(&src, &popts, consts);
+    if (!text) {
+        constants_free(consts);
+        return NULL;
+    }
+    struct source pre = src;
+    pre.text = text;
+    pre.len = strlen(text);
+    struct compiled_program *p = compile_source(&pre, consts, opts);
+    free(text);
+    constants_free(consts);
+    return p;
+}
+
+static struct compiled_program *compile_source(const struct source *src,
+                                               const struct constants *consts,
+                                               const struct compile_options *opts)
+{
+    struct ast *ast = parse_program((struct source *)src);
     if (!ast)
         return NULL;
     if (opts->dump & DUMP_AST)
         ast_dump(ast, opts->dump_out ? opts->dump_out : stdout);
 
     struct semantic sem;
-    if (resolve_program(&sem, ast, opts->unsafe, opts->strlen) < 0) {
+    if (resolve_program(&sem, ast, consts, opts->unsafe, opts->strlen) < 0) {
         semantic_free(&sem);
         ast_free(ast);
         return NULL;

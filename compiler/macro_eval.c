@@ -23,7 +23,12 @@ struct evaluator {
     enum eval_status status;
     /* false in the branch short-circuiting skips: errors there do not count */
     bool live;
+    int depth; /* of nested unary operators and parentheses */
 };
+
+/* Deeper nesting than this is hostile input, not a header: refuse it
+ * rather than run out of stack. */
+#define MAX_NESTING 256
 
 static bool is(const struct evaluator *e, const char *s)
 {
@@ -469,7 +474,21 @@ static struct value primary(struct evaluator *e)
     return fail(e, EVAL_SYNTAX);
 }
 
+static struct value unary_inner(struct evaluator *e);
+
 static struct value unary(struct evaluator *e)
+{
+    if (++e->depth > MAX_NESTING) {
+        e->depth--;
+        e->pos = e->n;
+        return fail(e, EVAL_SYNTAX);
+    }
+    struct value v = unary_inner(e);
+    e->depth--;
+    return v;
+}
+
+static struct value unary_inner(struct evaluator *e)
 {
     struct value v;
     if (accept(e, "+"))
@@ -499,12 +518,29 @@ static struct value unary(struct evaluator *e)
     return primary(e);
 }
 
-/* Binary operators by precedence level, lowest first (below ?:). */
-static const char *const levels[][5] = {
-    {"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"==", "!="}, {"<", ">", "<=", ">="},
-    {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"},
+/* Binary operators and their precedence (higher binds tighter), for
+ * precedence climbing: one call per operand instead of one per level. */
+static const struct {
+    const char *op;
+    int prec;
+} binary_ops[] = {
+    {"||", 1}, {"&&", 2}, {"|", 3}, {"^", 4}, {"&", 5}, {"==", 6}, {"!=", 6},
+    {"<", 7}, {">", 7}, {"<=", 7}, {">=", 7}, {"<<", 8}, {">>", 8}, {"+", 9},
+    {"-", 9}, {"*", 10}, {"/", 10}, {"%", 10},
 };
-#define NLEVELS ((int)(sizeof(levels) / sizeof(levels[0])))
+
+/* The binary operator at the current token and its precedence, or NULL. */
+static const char *binary_op_here(const struct evaluator *e, int *prec)
+{
+    if (e->pos >= e->n || e->t[e->pos].kind != TK_PUNCT || e->t[e->pos].len > 2)
+        return NULL;
+    for (size_t i = 0; i < sizeof(binary_ops) / sizeof(binary_ops[0]); i++)
+        if (is(e, binary_ops[i].op)) {
+            *prec = binary_ops[i].prec;
+            return binary_ops[i].op;
+        }
+    return NULL;
+}
 
 static struct value apply(struct evaluator *e, const char *op, struct value a, struct value b)
 {
@@ -559,24 +595,21 @@ static struct value apply(struct evaluator *e, const char *op, struct value a, s
     return r;
 }
 
-static struct value binary(struct evaluator *e, int level)
+/* Operators binding at least as tightly as min_prec, left-associative. */
+static struct value binary(struct evaluator *e, int min_prec)
 {
-    if (level == NLEVELS)
-        return unary(e);
-    struct value a = binary(e, level + 1);
+    struct value a = unary(e);
     for (;;) {
-        const char *op = NULL;
-        for (int i = 0; i < 5 && levels[level][i]; i++)
-            if (is(e, levels[level][i]))
-                op = levels[level][i];
-        if (!op)
+        int prec;
+        const char *op = binary_op_here(e, &prec);
+        if (!op || prec < min_prec)
             return a;
         e->pos++;
         bool was_live = e->live;
         /* the right side of a decided && or || is not evaluated */
         if ((strcmp(op, "&&") == 0 && !a.v) || (strcmp(op, "||") == 0 && a.v))
             e->live = false;
-        struct value b = binary(e, level + 1);
+        struct value b = binary(e, prec + 1);
         a = apply(e, op, a, b);
         e->live = was_live;
     }
@@ -584,7 +617,7 @@ static struct value binary(struct evaluator *e, int level)
 
 static struct value conditional(struct evaluator *e)
 {
-    struct value c = binary(e, 0);
+    struct value c = binary(e, 1);
     if (!accept(e, "?"))
         return c;
     bool was_live = e->live;

@@ -492,7 +492,11 @@ struct expander {
     struct expand_arena *arena;
     struct expand_error *err;
     int expansions;
+    int depth; /* arguments being expanded inside arguments */
 };
+
+/* Nested argument expansion deeper than this is hostile input. */
+#define MAX_ARG_NESTING 200
 
 static bool expand_list(struct expander *x, const struct tok *in, int n, struct tok_list *out);
 
@@ -597,6 +601,15 @@ static void paste(struct expander *x, struct tok_list *res, const struct tok *ne
     free(joined);
 }
 
+static bool expansion_error(struct expander *x, const char *at, const char *message)
+{
+    if (x->err && !x->err->message) {
+        x->err->message = message;
+        x->err->at = at;
+    }
+    return false;
+}
+
 /* Substitute the arguments into the body of m. */
 static bool substitute(struct expander *x, const struct macro *m, const struct tok *in,
                        const struct arg *args, struct tok_list *res)
@@ -645,8 +658,12 @@ static bool substitute(struct expander *x, const struct macro *m, const struct t
             if (k + 1 < body.n && tok_is(&body.v[k + 1], "##")) {
                 for (int i = a.start; i < a.end; i++)
                     tok_push(res, in[i]);
+            } else if (x->depth >= MAX_ARG_NESTING) {
+                ok = expansion_error(x, NULL, "macro arguments nested too deeply");
             } else {
+                x->depth++;
                 ok = expand_list(x, in + a.start, a.end - a.start, res);
+                x->depth--;
             }
             if (res->n > first) {
                 res->v[first].space_before = b->space_before;
@@ -661,15 +678,6 @@ static bool substitute(struct expander *x, const struct macro *m, const struct t
     }
     tok_list_free(&body);
     return ok;
-}
-
-static bool expansion_error(struct expander *x, const struct tok *at, const char *message)
-{
-    if (x->err && !x->err->message) {
-        x->err->message = message;
-        x->err->at = at->origin;
-    }
-    return false;
 }
 
 /* Copy "defined X", "defined(X)" or a "__has_include(...)" group unexpanded.
@@ -752,7 +760,7 @@ static bool expand_list(struct expander *x, const struct tok *in_toks, int n, st
             }
             last = collect_args(m, work.v, work.n, i + 1, &args, &nargs);
             if (last < 0) {
-                ok = expansion_error(x, t, "unterminated function-like macro invocation");
+                ok = expansion_error(x, t->origin, "unterminated function-like macro invocation");
                 break;
             }
             /* "f()" passes one empty argument: right for one parameter, none for zero */
@@ -765,7 +773,7 @@ static bool expand_list(struct expander *x, const struct tok *in_toks, int n, st
             }
             if (nargs != m->nparams) {
                 free(args);
-                ok = expansion_error(x, t,
+                ok = expansion_error(x, t->origin,
                                      nargs > m->nparams
                                          ? "too many arguments provided to function-like macro "
                                            "invocation"
@@ -776,7 +784,7 @@ static bool expand_list(struct expander *x, const struct tok *in_toks, int n, st
         }
         if (++x->expansions > MAX_EXPANSIONS) {
             free(args);
-            ok = expansion_error(x, t, "macro expansion too large");
+            ok = expansion_error(x, t->origin, "macro expansion too large");
             break;
         }
         struct tok_list res = {0};

@@ -103,6 +103,8 @@ struct pp {
     bool kernel_dirs_added;
     struct name_map guards;
     struct guard_entry *guard_list;
+    struct name_map include_hits;
+    struct include_hit *include_hit_list;
     int depth;
     bool failed;
     int user_macros; /* macros that expand in the script's code */
@@ -129,6 +131,33 @@ static bool is_ident_char(int c)
 
 /* ---- reading logical lines ---- */
 
+static int count_newlines_in(const char *s, const char *end)
+{
+    int n = 0;
+    while ((s = memchr(s, '\n', end - s))) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+/* The star-slash closing a comment, or NULL (memchr is much faster than
+ * memmem for a two-byte needle). */
+static const char *comment_end(const char *p, const char *end)
+{
+    while ((p = memchr(p, '*', end - p)) && p + 1 < end) {
+        if (p[1] == '/')
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
+/* Characters that need a look in read_logical_line; runs of others are
+ * copied at once (headers are mostly such runs). */
+static const bool special_char[256] = {['\\'] = true, ['\n'] = true, ['/'] = true, ['"'] = true,
+                                 ['\''] = true};
+
 /* Read from f->pos to the end of the logical line (backslash-newlines
  * joined, comments replaced by a space, a comment running over lines keeps
  * the line going). Returns how many newlines were consumed. */
@@ -140,18 +169,24 @@ static int read_logical_line(struct pp_file *f)
     f->line.len = 0;
     buf_put(&f->line, "", 0);
     while (p < n) {
-        char c = t[p];
         if (f->in_comment) {
-            if (c == '*' && p + 1 < n && t[p + 1] == '/') {
-                f->in_comment = false;
-                buf_putc(&f->line, ' ');
-                p += 2;
-                continue;
-            }
-            newlines += c == '\n';
-            p++;
+            const char *close = comment_end(t + p, t + n);
+            size_t stop = close ? (size_t)(close - t) : n;
+            newlines += count_newlines_in(t + p, t + stop);
+            p = close ? stop + 2 : n;
+            f->in_comment = false;
+            buf_putc(&f->line, ' ');
             continue;
         }
+        size_t run = p;
+        while (run < n && !special_char[(unsigned char)t[run]])
+            run++;
+        if (run > p) {
+            buf_put(&f->line, t + p, run - p);
+            p = run;
+            continue;
+        }
+        char c = t[p];
         if (c == '\\' && p + 1 < n && t[p + 1] == '\n') {
             p += 2;
             newlines++;
@@ -333,47 +368,79 @@ static void add_kernel_dirs(struct pp *pp)
     }
 }
 
-static int open_file(const char *dir, const char *name, char *path, size_t size)
+static bool is_file(const char *dir, const char *name, char *path, size_t size)
 {
     if (dir)
         snprintf(path, size, "%s/%s", dir, name);
     else
         snprintf(path, size, "%s", name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
     struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return -1;
-    }
-    return fd;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Find name; returns an open fd and fills path and *dir_index (-1 when found
- * beside the includer or by absolute path), or -1. */
-static int find_include(struct pp *pp, const struct pp_file *from, const char *name, bool angled,
-                        bool next, char *path, size_t size, int *dir_index)
+static bool search_include(struct pp *pp, const struct pp_file *from, const char *name,
+                           bool angled, bool next, char *path, size_t size, int *dir_index)
 {
     *dir_index = -1;
     if (name[0] == '/')
-        return open_file(NULL, name, path, size);
-    int fd;
-    if (!angled && !next && from && (fd = open_file(from->dir, name, path, size)) >= 0)
-        return fd;
-    int first = next && from && from->dir_index >= 0 ? from->dir_index + 1 : 0;
+        return is_file(NULL, name, path, size);
+    if (!angled && !next && is_file(from->dir, name, path, size))
+        return true;
+    int first = next && from->dir_index >= 0 ? from->dir_index + 1 : 0;
     for (int pass = 0; pass < 2; pass++) {
         for (int i = first; i < pp->ndirs; i++)
-            if ((fd = open_file(pp->dirs[i], name, path, size)) >= 0) {
+            if (is_file(pp->dirs[i], name, path, size)) {
                 *dir_index = i;
-                return fd;
+                return true;
             }
         if (pp->kernel_dirs_added)
             break;
         first = pp->ndirs > first ? pp->ndirs : first;
         add_kernel_dirs(pp);
     }
-    return -1;
+    return false;
+}
+
+/* A search's answer, remembered: glibc headers include <features.h> and
+ * <bits/types.h> over and over, and misses (<stddef.h> lives in gcc's own
+ * directory) would otherwise try every directory each time. */
+struct include_hit {
+    struct include_hit *next;
+    char *path; /* NULL: not found */
+    int dir_index;
+    char key[];
+};
+
+/* Find name; fills path and *dir_index (-1 when found beside the includer
+ * or by absolute path). */
+static bool find_include(struct pp *pp, const struct pp_file *from, const char *name, bool angled,
+                         bool next, char *path, size_t size, int *dir_index)
+{
+    char key[4096 + 32];
+    if (next)
+        snprintf(key, sizeof(key), "N%d:%s", from->dir_index, name);
+    else if (angled || name[0] == '/')
+        snprintf(key, sizeof(key), "A:%s", name);
+    else
+        snprintf(key, sizeof(key), "Q%s:%s", from->dir, name);
+    const struct include_hit *hit = name_map_get(&pp->include_hits, key, strlen(key));
+    if (!hit) {
+        bool found = search_include(pp, from, name, angled, next, path, size, dir_index);
+        size_t n = strlen(key);
+        struct include_hit *h = malloc(sizeof(*h) + n + 1);
+        memcpy(h->key, key, n + 1);
+        h->path = found ? strdup(path) : NULL;
+        h->dir_index = *dir_index;
+        h->next = pp->include_hit_list;
+        pp->include_hit_list = h;
+        name_map_put(&pp->include_hits, h->key, h);
+        hit = h;
+    }
+    if (!hit->path)
+        return false;
+    snprintf(path, size, "%s", hit->path);
+    *dir_index = hit->dir_index;
+    return true;
 }
 
 static bool has_include_hook(void *ctx, const char *name, bool angled, bool next)
@@ -381,10 +448,7 @@ static bool has_include_hook(void *ctx, const char *name, bool angled, bool next
     void **c = ctx;
     char path[4096];
     int dir_index;
-    int fd = find_include(c[0], c[1], name, angled, next, path, sizeof(path), &dir_index);
-    if (fd >= 0)
-        close(fd);
-    return fd >= 0;
+    return find_include(c[0], c[1], name, angled, next, path, sizeof(path), &dir_index);
 }
 
 static char *read_whole_file(int fd, size_t *len)
@@ -392,14 +456,10 @@ static char *read_whole_file(int fd, size_t *len)
     struct stat st;
     if (fstat(fd, &st) < 0)
         return NULL;
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *s = malloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            cap *= 2;
-            s = realloc(s, cap);
-        }
-        ssize_t r = read(fd, s + n, cap - n - 1);
+    size_t size = (size_t)st.st_size, n = 0;
+    char *s = malloc(size + 1);
+    while (n < size) {
+        ssize_t r = read(fd, s + n, size - n);
         if (r < 0) {
             free(s);
             return NULL;
@@ -784,18 +844,18 @@ static void include_file(struct pp *pp, struct pp_file *from, const char *name, 
     }
     char path[4096];
     int dir_index;
-    int fd = find_include(pp, from, name, angled, next, path, sizeof(path), &dir_index);
-    if (fd < 0) {
+    if (!find_include(pp, from, name, angled, next, path, sizeof(path), &dir_index)) {
         /* kernel-internal headers (<net/sock.h>) are not installed: their
          * types come from BTF, so they are passed over */
         if (from_user && (!angled || pp->opts->strict_includes))
             file_error(pp, from, loc, "cannot find include file %s", name);
         return;
     }
-    if (skip_by_guard(pp, path)) {
-        close(fd);
+    if (skip_by_guard(pp, path))
         return;
-    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
     size_t len = 0;
     char *text = read_whole_file(fd, &len);
     close(fd);
@@ -984,14 +1044,6 @@ static bool expands_here(const struct pp *pp, const struct tok_list *toks, int i
     return true;
 }
 
-static int count_newlines(const char *s, const char *end)
-{
-    int n = 0;
-    for (; s < end; s++)
-        n += *s == '\n';
-    return n;
-}
-
 /* Can the logical line at f->pos continue a macro invocation (it is code,
  * not a directive)? Reads it if so. */
 static bool extend_with_next_line(struct pp_file *f)
@@ -1050,6 +1102,10 @@ static void emit_code(struct pp *pp, struct pp_file *f, size_t start, size_t end
         const char *use = toks.v[first].text;
         if (ok) {
             buf_put(&pp->out, text + start, use - (text + start));
+            /* "1-MINUS" must not become "1--" */
+            if (first > 0 && out.n > 0 && toks.v[first].ws_len == 0 &&
+                would_glue(&toks.v[first - 1], &out.v[0]))
+                buf_putc(&pp->out, ' ');
             write_tokens(&pp->out, &out);
             if (stop < text + code_end) { /* a // comment: keep it, on one line */
                 buf_putc(&pp->out, ' ');
@@ -1057,14 +1113,15 @@ static void emit_code(struct pp *pp, struct pp_file *f, size_t start, size_t end
                     buf_putc(&pp->out, *q == '\n' ? ' ' : *q);
             }
         } else {
-            const char *at = err.at ? err.at : use;
+            /* a macro use inside an expansion may point into a macro body */
+            const char *at = err.at && err.at >= text && err.at < text + f->len ? err.at : use;
             int len = 0;
             while (is_ident_char((unsigned char)at[len]))
                 len++;
             file_error(pp, f, text_loc(f, at, len), "%s", err.message);
-            buf_newlines(&pp->out, count_newlines(text + start, use));
+            buf_newlines(&pp->out, count_newlines_in(text + start, use));
         }
-        buf_newlines(&pp->out, count_newlines(use, text + end));
+        buf_newlines(&pp->out, count_newlines_in(use, text + end));
         expand_arena_free(arena);
         tok_list_free(&out);
         tok_list_free(&toks);
@@ -1095,7 +1152,7 @@ static void process_file(struct pp *pp, struct pp_file *f)
             if (f->is_script) {
                 emit_code(pp, f, start, f->pos);
                 /* a macro invocation may have read more lines */
-                newlines = count_newlines(f->text + start, f->text + f->pos);
+                newlines = count_newlines_in(f->text + start, f->text + f->pos);
             }
             if (*l)
                 scan_enums(pp, f);
@@ -1134,6 +1191,8 @@ static void predefine(struct macro_table *t)
         {"__SCHAR_MAX__", "0x7f"}, {"__SHRT_MAX__", "0x7fff"}, {"__INT_MAX__", "0x7fffffff"},
         {"__LONG_MAX__", "0x7fffffffffffffffL"}, {"__LONG_LONG_MAX__", "0x7fffffffffffffffLL"},
         {"__WCHAR_MAX__", "0x7fffffff"},
+        /* glibc then defines everything it has (AT_EMPTY_PATH, O_PATH, ...) */
+        {"_GNU_SOURCE", "1"},
     };
     for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
         macro_define_simple(t, defs[i][0], defs[i][1], MACRO_PREDEFINED);
@@ -1194,6 +1253,12 @@ char *preprocess(const struct source *src, const struct preprocess_options *opts
         free(g);
     }
     name_map_free(&pp.guards);
+    for (struct include_hit *h = pp.include_hit_list, *next; h; h = next) {
+        next = h->next;
+        free(h->path);
+        free(h);
+    }
+    name_map_free(&pp.include_hits);
     if (pp.failed) {
         free(pp.out.s);
         return NULL;

@@ -24,7 +24,8 @@
  *
  * Predefined: BPFTRACE_HAVE_BTF (when /sys/kernel/btf/vmlinux exists), and
  * what gcc predefines for x86-64 Linux that headers test (__x86_64__,
- * __linux__, __LP64__, __GNUC__ 4, __CHAR_BIT__, __SIZEOF_*__, byte order).
+ * __linux__, __LP64__, __GNUC__ 4, __CHAR_BIT__, __SIZEOF_*__, byte order),
+ * and _GNU_SOURCE, so glibc headers define all they have (AT_EMPTY_PATH).
  * In headers, an #if that cannot be evaluated (a function-like macro that is
  * not defined, such as __GNUC_PREREQ (4, 8) before <features.h>; syntax this
  * evaluator does not know) is false; __has_include works; __has_attribute,

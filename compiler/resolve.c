@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "constants.h"
 #include "diag.h"
 #include "sem_util.h"
 
@@ -367,12 +368,11 @@ static void resolve_map_read(struct semantic *sem, struct node *n)
         n->type.kind = TY_NONE;
         return;
     }
+    if (!type_is_aggregation(&m->value)) {
+        n->type = m->value; /* pointers keep their pointee type and memory */
+        return;
+    }
     switch (m->value.kind) {
-    case TY_INT:
-    case TY_STRING:
-    case TY_PROBE:
-        n->type = m->value;
-        break;
     case TY_COUNT:
     case TY_SUM:
     case TY_MIN:
@@ -390,6 +390,14 @@ static void resolve_map_read(struct semantic *sem, struct node *n)
 static void resolve_builtin(struct semantic *sem, struct node *n)
 {
     const struct builtin_var *bv = builtin_var_find(n->name);
+    int64_t value;
+    if (!bv && constant_lookup(sem->consts, n->name, &value)) {
+        /* AF_INET, ECONNREFUSED, a #define, a kernel enumerator: a literal */
+        n->kind = N_INT;
+        n->ival = value;
+        n->type = type_int(8, true);
+        return;
+    }
     if (!bv) {
         sem_error(sem, n->loc, "Unknown identifier: '%s'", n->name);
         n->type.kind = TY_NONE;
@@ -966,9 +974,11 @@ static void resolve_config(struct semantic *sem, const struct node *config)
     }
 }
 
-int resolve_program(struct semantic *sem, struct ast *ast, bool unsafe, uint32_t strlen)
+int resolve_program(struct semantic *sem, struct ast *ast, const struct constants *consts,
+                    bool unsafe, uint32_t strlen)
 {
     memset(sem, 0, sizeof(*sem));
+    sem->consts = consts;
     sem->ast = ast;
     sem->src = ast->src;
     sem->unsafe = unsafe;

@@ -54,6 +54,7 @@ struct semantic {
     const struct source *src;
     bool unsafe;
     uint32_t strlen;
+    const struct constants *consts; /* macros, the built-in table, BTF enumerators */
     enum missing_probes_policy missing_probes; /* config = { missing_probes = ... } */
 
     struct map_info **maps; /* individually allocated: nodes keep pointers */
@@ -77,7 +78,9 @@ struct semantic {
 
 /* 0 on success; on error diagnostics have been printed and -1 is returned.
  * The semantic owns everything it allocated: free with semantic_free. */
-int resolve_program(struct semantic *sem, struct ast *ast, bool unsafe, uint32_t strlen);
+struct constants;
+int resolve_program(struct semantic *sem, struct ast *ast, const struct constants *consts,
+                    bool unsafe, uint32_t strlen);
 void semantic_free(struct semantic *sem);
 
 struct map_info *semantic_map(struct semantic *sem, const char *name);

@@ -71,11 +71,15 @@ static int load_formats(struct semantic *sem, struct probe_unit *u, struct loc l
     return 0;
 }
 
+/* Can one program read the field of both tracepoints as the same type?
+ * Integers of one size are (`int fd` and `unsigned int fd`: the first
+ * tracepoint's signedness wins, as in bpftrace), and so are any two pointers. */
 static bool same_layout(const struct tp_field *a, const struct tp_field *b)
 {
-    return a->size == b->size && a->is_signed == b->is_signed &&
-           a->is_data_loc == b->is_data_loc && a->array_len == b->array_len &&
-           a->is_pointer == b->is_pointer && strcmp(a->c_type, b->c_type) == 0;
+    if (a->size != b->size || a->is_data_loc != b->is_data_loc ||
+        a->array_len != b->array_len || a->is_pointer != b->is_pointer)
+        return false;
+    return a->array_len == 0 || strcmp(a->c_type, b->c_type) == 0;
 }
 
 static bool is_char_decl(const char *c_type)
