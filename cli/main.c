@@ -95,6 +95,10 @@ int main(int argc, char **argv)
         .ninclude_dirs = o.ninclude_dirs,
         .include_files = o.include_files,
         .ninclude_files = o.ninclude_files,
+        .missing_probes_set = o.missing_probes >= 0,
+        .missing_probes = o.missing_probes >= 0 ? (enum missing_probes_policy)o.missing_probes
+                                                : MISSING_PROBES_ERROR,
+        .verify_only = o.mode == RUN_VERIFY,
     };
     struct compiled_program *prog = compile_program(&copts);
     free(owned_text);
@@ -105,9 +109,6 @@ int main(int argc, char **argv)
         compiled_program_free(prog);
         return 1;
     }
-
-    if (o.missing_probes >= 0)
-        prog->missing_probes = (enum missing_probes_policy)o.missing_probes;
 
     FILE *out = stdout;
     if (o.output_path) {

@@ -35,6 +35,7 @@ static const struct builtin_func funcs[] = {
     /* run or read something in userspace */
     {"system", 1, 17, BC_STATEMENT, check_system, gen_async_call},
     {"cat", 1, 17, BC_STATEMENT, check_cat, gen_async_call},
+    {"join", 1, 2, BC_STATEMENT, check_join, gen_join},
 };
 
 static const struct builtin_var vars[] = {

@@ -70,6 +70,7 @@ void check_bswap(struct semantic *, struct node *);
 void check_strncmp(struct semantic *, struct node *);
 void check_system(struct semantic *, struct node *);
 void check_cat(struct semantic *, struct node *);
+void check_join(struct semantic *, struct node *);
 
 /* Code generation (compiler/codegen_calls.c) */
 LLVMValueRef gen_count(struct codegen *, struct node *, struct node *);
@@ -104,5 +105,6 @@ LLVMValueRef gen_stack_call(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_var_stack(struct codegen *, struct node *);
 LLVMValueRef gen_sym(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_kaddr(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_join(struct codegen *, struct node *, struct node *);
 
 #endif

@@ -152,3 +152,43 @@ LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, struct node *map)
 {
     return gen_i64(g, call->ival);
 }
+
+/* join(): the record is built in ring buffer memory (16 strings do not fit
+ * on the BPF stack). Reading stops at argv's NULL; later slots stay empty. */
+LLVMValueRef gen_join(struct codegen *g, struct node *call, struct node *map)
+{
+    const struct async_desc *a = &g->sem->asyncs[call->async_id];
+    uint32_t size = 8 + a->args.size;
+    bool user = call->args[0]->type.is_user;
+    LLVMValueRef argv = gen_expr(g, call->args[0]);
+    LLVMValueRef rargs[3] = {gen_map_ptr(g, g->ringbuf_map_id), gen_i64(g, size), gen_i64(g, 0)};
+    LLVMValueRef rec = gen_helper(g, HELPER_RINGBUF_RESERVE, g->i8p, rargs, 3);
+    LLVMBasicBlockRef fill = gen_block(g, "join_fill");
+    LLVMBasicBlockRef done = gen_block(g, "join_done");
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, rec, LLVMConstNull(g->i8p), ""), done,
+                    fill);
+    LLVMPositionBuilderAtEnd(g->b, fill);
+    gen_store_i64(g, rec, gen_i64(g, call->async_id));
+    for (int i = 0; i < a->args.nfields; i++)
+        LLVMBuildStore(g->b, LLVMConstInt(g->i8, 0, false),
+                       gen_byte_ptr(g, rec, 8 + a->args.fields[i].offset));
+    LLVMValueRef slot = gen_alloca(g, 8, "argp");
+    LLVMBasicBlockRef submit = gen_block(g, "join_submit");
+    for (int i = 0; i < a->args.nfields; i++) {
+        gen_memset0(g, slot, 8);
+        gen_probe_read(g, slot, 8, LLVMBuildAdd(g->b, argv, gen_i64(g, i * 8), ""), user);
+        LLVMValueRef p = gen_load_i64(g, slot);
+        LLVMBasicBlockRef read = gen_block(g, "join_read");
+        LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, p, gen_i64(g, 0), ""), submit, read);
+        LLVMPositionBuilderAtEnd(g->b, read);
+        gen_probe_read_str(g, gen_byte_ptr(g, rec, 8 + a->args.fields[i].offset),
+                           LLVMConstInt(g->i32, a->args.fields[i].size, false), p, user);
+    }
+    LLVMBuildBr(g->b, submit);
+    LLVMPositionBuilderAtEnd(g->b, submit);
+    LLVMValueRef sargs[2] = {rec, gen_i64(g, 0)};
+    gen_helper(g, HELPER_RINGBUF_SUBMIT, LLVMVoidTypeInContext(g->ctx), sargs, 2);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
+    return NULL;
+}

@@ -203,7 +203,7 @@ static struct compiled_program *compile_source(const struct source *src,
         ast_dump(ast, opts->dump_out ? opts->dump_out : stdout);
 
     struct semantic sem;
-    if (resolve_program(&sem, ast, consts, opts->unsafe, opts->strlen) < 0) {
+    if (resolve_program(&sem, ast, consts, opts) < 0) {
         semantic_free(&sem);
         ast_free(ast);
         return NULL;

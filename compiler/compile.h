@@ -25,6 +25,9 @@ struct compile_options {
     int ninclude_dirs;
     const char *const *include_files; /* --include FILE */
     int ninclude_files;
+    bool missing_probes_set; /* --missing-probes given: it overrides the script's config */
+    enum missing_probes_policy missing_probes;
+    bool verify_only;     /* --verify: probes this kernel lacks are still compiled */
 };
 
 /* NULL after printing diagnostics when the program is wrong. */

@@ -80,8 +80,8 @@ static void build_btf_index(void)
         if (!btf_is_enum(t) && !btf_is_enum64(t))
             continue;
         for (int i = 0; i < btf_vlen(t); i++) {
-            uint32_t name_off = btf_is_enum(t) ? btf_enum(t)[i].name_off
-                                               : btf_enum64(t)[i].name_off;
+            uint32_t name_off =
+                btf_is_enum(t) ? btf_enum(t)[i].name_off : btf_enum64(t)[i].name_off;
             const char *name = btf__name_by_offset(btf, name_off);
             if (!name || !*name || name_map_get(&btf_index, name, strlen(name)))
                 continue; /* the first definition wins */

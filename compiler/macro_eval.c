@@ -123,13 +123,34 @@ static bool parse_char(const char *s, int len, struct value *out)
         if (p >= end)
             return false;
         switch (*p) {
-        case 'n': c = '\n'; p++; break;
-        case 't': c = '\t'; p++; break;
-        case 'r': c = '\r'; p++; break;
-        case 'a': c = '\a'; p++; break;
-        case 'b': c = '\b'; p++; break;
-        case 'f': c = '\f'; p++; break;
-        case 'v': c = '\v'; p++; break;
+        case 'n':
+            c = '\n';
+            p++;
+            break;
+        case 't':
+            c = '\t';
+            p++;
+            break;
+        case 'r':
+            c = '\r';
+            p++;
+            break;
+        case 'a':
+            c = '\a';
+            p++;
+            break;
+        case 'b':
+            c = '\b';
+            p++;
+            break;
+        case 'f':
+            c = '\f';
+            p++;
+            break;
+        case 'v':
+            c = '\v';
+            p++;
+            break;
         case 'x':
             c = 0;
             for (p++; p < end && isxdigit((unsigned char)*p); p++)
@@ -165,15 +186,30 @@ static const struct {
     int size;
     bool is_unsigned;
 } typedefs[] = {
-    {"size_t", 8, true},        {"ssize_t", 8, false},     {"time_t", 8, false},
-    {"off_t", 8, false},        {"pid_t", 4, false},       {"uid_t", 4, true},
-    {"gid_t", 4, true},         {"socklen_t", 4, true},    {"sa_family_t", 2, true},
-    {"in_port_t", 2, true},     {"in_addr_t", 4, true},    {"uintptr_t", 8, true},
-    {"intptr_t", 8, false},     {"ptrdiff_t", 8, false},   {"__kernel_long_t", 8, false},
-    {"__kernel_ulong_t", 8, true}, {"__kernel_size_t", 8, true},
-    {"__kernel_ssize_t", 8, false}, {"__kernel_time_t", 8, false},
-    {"__kernel_old_time_t", 8, false}, {"__kernel_pid_t", 4, false},
-    {"__kernel_sa_family_t", 2, true}, {"__sum16", 2, true}, {"__wsum", 4, true},
+    {"size_t", 8, true},
+    {"ssize_t", 8, false},
+    {"time_t", 8, false},
+    {"off_t", 8, false},
+    {"pid_t", 4, false},
+    {"uid_t", 4, true},
+    {"gid_t", 4, true},
+    {"socklen_t", 4, true},
+    {"sa_family_t", 2, true},
+    {"in_port_t", 2, true},
+    {"in_addr_t", 4, true},
+    {"uintptr_t", 8, true},
+    {"intptr_t", 8, false},
+    {"ptrdiff_t", 8, false},
+    {"__kernel_long_t", 8, false},
+    {"__kernel_ulong_t", 8, true},
+    {"__kernel_size_t", 8, true},
+    {"__kernel_ssize_t", 8, false},
+    {"__kernel_time_t", 8, false},
+    {"__kernel_old_time_t", 8, false},
+    {"__kernel_pid_t", 4, false},
+    {"__kernel_sa_family_t", 2, true},
+    {"__sum16", 2, true},
+    {"__wsum", 4, true},
 };
 
 /* u8, __u8, s16, __s16, uint32_t, int64_t, __be32, __le16, ... */
@@ -195,7 +231,8 @@ static bool fixed_width(const struct tok *t, int *size, bool *is_unsigned)
     if (sscanf(buf, "u%d%7s", &bits, tail) >= 1 || sscanf(buf, "be%d%7s", &bits, tail) >= 1 ||
         sscanf(buf, "le%d%7s", &bits, tail) >= 1 || sscanf(buf, "uint%d%7s", &bits, tail) >= 1) {
         *is_unsigned = true;
-    } else if (sscanf(buf, "s%d%7s", &bits, tail) >= 1 || sscanf(buf, "int%d%7s", &bits, tail) >= 1) {
+    } else if (sscanf(buf, "s%d%7s", &bits, tail) >= 1 ||
+               sscanf(buf, "int%d%7s", &bits, tail) >= 1) {
         *is_unsigned = false;
     } else {
         return false;
@@ -210,8 +247,9 @@ static bool fixed_width(const struct tok *t, int *size, bool *is_unsigned)
 
 static bool is_qualifier(const struct tok *t)
 {
-    static const char *const words[] = {"const", "volatile", "__force", "__user", "__kernel",
-                                        "__iomem", "__bitwise", "__restrict", "restrict", NULL};
+    static const char *const words[] = {"const",    "volatile", "__force",   "__user",
+                                        "__kernel", "__iomem",  "__bitwise", "__restrict",
+                                        "restrict", NULL};
     for (int i = 0; words[i]; i++)
         if (tok_equals(t, words[i]))
             return true;
@@ -221,9 +259,9 @@ static bool is_qualifier(const struct tok *t)
 /* Is the token the start of a type name? */
 static bool starts_type(const struct tok *t)
 {
-    static const char *const words[] = {"char", "short", "int", "long", "unsigned", "signed",
-                                        "_Bool", "bool", "void", "struct", "union", "enum",
-                                        "float", "double", "__signed__", NULL};
+    static const char *const words[] = {
+        "char", "short",  "int",   "long", "unsigned", "signed", "_Bool",      "bool",
+        "void", "struct", "union", "enum", "float",    "double", "__signed__", NULL};
     if (t->kind != TK_IDENT)
         return false;
     for (int i = 0; words[i]; i++)
@@ -433,7 +471,8 @@ static struct value identifier(struct evaluator *e)
     if (e->if_mode)
         return (struct value){0, false};
     int64_t v;
-    if (e->hooks && e->hooks->identifier && e->hooks->identifier(e->hooks->ctx, t->text, t->len, &v))
+    if (e->hooks && e->hooks->identifier &&
+        e->hooks->identifier(e->hooks->ctx, t->text, t->len, &v))
         return (struct value){v, false};
     return fail(e, EVAL_NOT_CONSTANT);
 }
@@ -524,9 +563,9 @@ static const struct {
     const char *op;
     int prec;
 } binary_ops[] = {
-    {"||", 1}, {"&&", 2}, {"|", 3}, {"^", 4}, {"&", 5}, {"==", 6}, {"!=", 6},
-    {"<", 7}, {">", 7}, {"<=", 7}, {">=", 7}, {"<<", 8}, {">>", 8}, {"+", 9},
-    {"-", 9}, {"*", 10}, {"/", 10}, {"%", 10},
+    {"||", 1}, {"&&", 2}, {"|", 3}, {"^", 4},  {"&", 5},  {"==", 6},
+    {"!=", 6}, {"<", 7},  {">", 7}, {"<=", 7}, {">=", 7}, {"<<", 8},
+    {">>", 8}, {"+", 9},  {"-", 9}, {"*", 10}, {"/", 10}, {"%", 10},
 };
 
 /* The binary operator at the current token and its precedence, or NULL. */
@@ -558,9 +597,13 @@ static struct value apply(struct evaluator *e, const char *op, struct value a, s
             return (struct value){a.v && b.v, false};
         r.v = a.v & b.v;
         break;
-    case '^': r.v = a.v ^ b.v; break;
-    case '=': return (struct value){a.v == b.v, false};
-    case '!': return (struct value){a.v != b.v, false};
+    case '^':
+        r.v = a.v ^ b.v;
+        break;
+    case '=':
+        return (struct value){a.v == b.v, false};
+    case '!':
+        return (struct value){a.v != b.v, false};
     case '<':
         if (op[1] == '<')
             return (struct value){(int64_t)(b.v >= 64 || b.v < 0 ? 0 : ua << b.v), a.is_unsigned};
@@ -571,15 +614,20 @@ static struct value apply(struct evaluator *e, const char *op, struct value a, s
         if (op[1] == '>') {
             if (b.v >= 64 || b.v < 0)
                 return (struct value){a.is_unsigned || a.v >= 0 ? 0 : -1, a.is_unsigned};
-            return (struct value){a.is_unsigned ? (int64_t)(ua >> b.v) : a.v >> b.v,
-                                  a.is_unsigned};
+            return (struct value){a.is_unsigned ? (int64_t)(ua >> b.v) : a.v >> b.v, a.is_unsigned};
         }
         if (op[1] == '=')
             return (struct value){u ? ua >= ub : a.v >= b.v, false};
         return (struct value){u ? ua > ub : a.v > b.v, false};
-    case '+': r.v = (int64_t)(ua + ub); break;
-    case '-': r.v = (int64_t)(ua - ub); break;
-    case '*': r.v = (int64_t)(ua * ub); break;
+    case '+':
+        r.v = (int64_t)(ua + ub);
+        break;
+    case '-':
+        r.v = (int64_t)(ua - ub);
+        break;
+    case '*':
+        r.v = (int64_t)(ua * ub);
+        break;
     case '/':
     case '%':
         if (b.v == 0)
@@ -633,11 +681,16 @@ static struct value conditional(struct evaluator *e)
     return r;
 }
 
-enum eval_status eval_tokens(const struct macro_table *t, const struct tok_list *toks,
-                             bool if_mode, const struct eval_hooks *hooks, int64_t *value)
+enum eval_status eval_tokens(const struct macro_table *t, const struct tok_list *toks, bool if_mode,
+                             const struct eval_hooks *hooks, int64_t *value)
 {
-    struct evaluator e = {.table = t, .t = toks->v, .n = toks->n, .if_mode = if_mode,
-                          .hooks = hooks, .status = EVAL_OK, .live = true};
+    struct evaluator e = {.table = t,
+                          .t = toks->v,
+                          .n = toks->n,
+                          .if_mode = if_mode,
+                          .hooks = hooks,
+                          .status = EVAL_OK,
+                          .live = true};
     if (toks->n == 0)
         return EVAL_SYNTAX;
     struct value v = conditional(&e);
@@ -650,8 +703,8 @@ enum eval_status eval_tokens(const struct macro_table *t, const struct tok_list 
     return e.status;
 }
 
-bool macro_value(const struct macro_table *t, const struct macro *m,
-                 const struct eval_hooks *hooks, int64_t *value)
+bool macro_value(const struct macro_table *t, const struct macro *m, const struct eval_hooks *hooks,
+                 int64_t *value)
 {
     if (!m || m->function_like)
         return false;

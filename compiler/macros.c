@@ -191,7 +191,7 @@ static const char *parse_params(const char **pp, char ***params_out, int *nparam
         params = realloc(params, (n + 1) * sizeof(*params));
         params[n++] = param;
         p = skip_blanks(p);
-        if (*p == ')' ) {
+        if (*p == ')') {
             p++;
             break;
         }
@@ -238,9 +238,8 @@ const char *macro_define(struct macro_table *t, const char *text, enum macro_ori
         const char *err = parse_params(&p, &params, &nparams, &variadic);
         if (err)
             return err;
-    } else if (*p && !isspace((unsigned char)*p)) {
-        return "whitespace is required after the macro name";
     }
+    /* "#define X-1" lacks the whitespace C99 asks for; compilers only warn */
 
     struct macro *m = name_map_get(&t->macros, name, name_len);
     if (m) {
@@ -323,9 +322,9 @@ void tok_list_free(struct tok_list *l)
 }
 
 static const char *const punct3[] = {"<<=", ">>=", "...", NULL};
-static const char *const punct2[] = {"<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "##", "->",
-                                     "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-                                     NULL};
+static const char *const punct2[] = {
+    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "##", "->", "++",
+    "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", NULL};
 
 static int punct_length(const char *p, const char *end)
 {
@@ -737,9 +736,8 @@ static bool expand_list(struct expander *x, const struct tok *in_toks, int n, st
             i++;
             continue;
         }
-        if (x->mode == EXPAND_IF &&
-            (tok_is(t, "defined") || tok_is(t, "__has_include") ||
-             tok_is(t, "__has_include_next"))) {
+        if (x->mode == EXPAND_IF && (tok_is(t, "defined") || tok_is(t, "__has_include") ||
+                                     tok_is(t, "__has_include_next"))) {
             i += copy_unexpanded_operand(work.v, work.n, i, out);
             continue;
         }

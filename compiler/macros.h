@@ -35,7 +35,7 @@ enum macro_origin {
 
 struct macro {
     char *name;
-    char *body;   /* replacement text, comments removed, trimmed */
+    char *body; /* replacement text, comments removed, trimmed */
     char **params;
     int nparams;
     bool function_like;
@@ -76,8 +76,7 @@ void macro_undef(struct macro_table *t, const char *name, size_t len);
 
 /* Enumerators read from headers (enum { A = 1, B, ... }). */
 void macros_add_enum(struct macro_table *t, const char *name, size_t len, int64_t value);
-bool macros_enum_value(const struct macro_table *t, const char *name, size_t len,
-                       int64_t *value);
+bool macros_enum_value(const struct macro_table *t, const char *name, size_t len, int64_t *value);
 
 /* ---- tokens ---- */
 
@@ -148,19 +147,19 @@ struct eval_hooks {
 
 enum eval_status {
     EVAL_OK,
-    EVAL_NOT_CONSTANT,   /* strings, unknown identifiers (EXPAND_EVAL), ... */
-    EVAL_SYNTAX,         /* not an expression */
+    EVAL_NOT_CONSTANT, /* strings, unknown identifiers (EXPAND_EVAL), ... */
+    EVAL_SYNTAX,       /* not an expression */
     EVAL_DIV_ZERO,
     EVAL_UNDEFINED_CALL, /* NAME(...) where NAME is no function-like macro (#if) */
 };
 
 /* Evaluate an expanded token list. In #if mode an identifier is 0 and
  * "defined X" asks t. */
-enum eval_status eval_tokens(const struct macro_table *t, const struct tok_list *toks,
-                             bool if_mode, const struct eval_hooks *hooks, int64_t *value);
+enum eval_status eval_tokens(const struct macro_table *t, const struct tok_list *toks, bool if_mode,
+                             const struct eval_hooks *hooks, int64_t *value);
 
 /* Expand and evaluate the macro NAME (EXPAND_EVAL). */
-bool macro_value(const struct macro_table *t, const struct macro *m,
-                 const struct eval_hooks *hooks, int64_t *value);
+bool macro_value(const struct macro_table *t, const struct macro *m, const struct eval_hooks *hooks,
+                 int64_t *value);
 
 #endif

@@ -3,19 +3,16 @@
  * macros expanded. */
 #include "preprocess.h"
 
-#include <fcntl.h>
-#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "builtins.h"
 #include "constants.h"
 #include "diag.h"
+#include "include_search.h"
 #include "macros.h"
 
 /* gcc's limit is 200; real header chains are under 20 deep */
@@ -52,8 +49,8 @@ static void buf_newlines(struct buf *b, int n)
 
 struct cond {
     bool parent_active;
-    bool active;    /* the current branch is being read */
-    bool taken;     /* a branch of this group has been chosen */
+    bool active; /* the current branch is being read */
+    bool taken;  /* a branch of this group has been chosen */
     bool seen_else;
     size_t hash_pos; /* where the opening directive's '#' is, for errors */
 };
@@ -89,22 +86,10 @@ struct pp_file {
     struct enum_scan en;
 };
 
-struct guard_entry {
-    struct guard_entry *next;
-    char *guard; /* "" for #pragma once */
-    char path[];
-};
-
 struct pp {
     struct macro_table *macros;
     const struct preprocess_options *opts;
-    char **dirs;
-    int ndirs, cap_dirs;
-    bool kernel_dirs_added;
-    struct name_map guards;
-    struct guard_entry *guard_list;
-    struct name_map include_hits;
-    struct include_hit *include_hit_list;
+    struct include_search *search;
     int depth;
     bool failed;
     int user_macros; /* macros that expand in the script's code */
@@ -125,8 +110,7 @@ static const char *skip_blanks(const char *p)
 
 static bool is_ident_char(int c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* ---- reading logical lines ---- */
@@ -155,8 +139,8 @@ static const char *comment_end(const char *p, const char *end)
 
 /* Characters that need a look in read_logical_line; runs of others are
  * copied at once (headers are mostly such runs). */
-static const bool special_char[256] = {['\\'] = true, ['\n'] = true, ['/'] = true, ['"'] = true,
-                                 ['\''] = true};
+static const bool special_char[256] = {
+    ['\\'] = true, ['\n'] = true, ['/'] = true, ['"'] = true, ['\''] = true};
 
 /* Read from f->pos to the end of the logical line (backslash-newlines
  * joined, comments replaced by a space, a comment running over lines keeps
@@ -252,8 +236,8 @@ static struct loc directive_loc(const struct pp_file *f, size_t start)
     size_t end = hash;
     while (end < f->len && t[end] != '\n')
         end++;
-    while (end > hash && (t[end - 1] == ' ' || t[end - 1] == '\t' || t[end - 1] == '\r' ||
-                          t[end - 1] == '\\'))
+    while (end > hash &&
+           (t[end - 1] == ' ' || t[end - 1] == '\t' || t[end - 1] == '\r' || t[end - 1] == '\\'))
         end--;
     return (struct loc){f->line_no, (int)(hash - line_start) + 1, (int)(end - line_start) + 1};
 }
@@ -274,10 +258,9 @@ static struct loc text_loc(const struct pp_file *f, const char *p, int len)
 
 /* Errors are the user's to fix only in the user's own files; in system
  * headers whatever cannot be understood is passed over. */
-static void file_error(struct pp *pp, const struct pp_file *f, struct loc loc, const char *fmt,
-                       ...) __attribute__((format(printf, 4, 5)));
-static void file_error(struct pp *pp, const struct pp_file *f, struct loc loc, const char *fmt,
-                       ...)
+static void file_error(struct pp *pp, const struct pp_file *f, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void file_error(struct pp *pp, const struct pp_file *f, struct loc loc, const char *fmt, ...)
 {
     if (!f->user)
         return;
@@ -293,217 +276,6 @@ static void file_error(struct pp *pp, const struct pp_file *f, struct loc loc, c
     pp->failed = true;
 }
 
-/* ---- search directories ---- */
-
-static void add_dir(struct pp *pp, const char *dir)
-{
-    if (pp->ndirs == pp->cap_dirs) {
-        pp->cap_dirs = pp->cap_dirs ? pp->cap_dirs * 2 : 16;
-        pp->dirs = realloc(pp->dirs, pp->cap_dirs * sizeof(*pp->dirs));
-    }
-    pp->dirs[pp->ndirs++] = strdup(dir);
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static const char *multiarch_triplet(void)
-{
-#if defined(__x86_64__)
-    return "x86_64-linux-gnu";
-#elif defined(__aarch64__)
-    return "aarch64-linux-gnu";
-#else
-    return NULL;
-#endif
-}
-
-static void add_system_dirs(struct pp *pp)
-{
-    add_dir(pp, "/usr/include");
-    const char *triplet = multiarch_triplet();
-    if (triplet) {
-        char dir[256];
-        snprintf(dir, sizeof(dir), "/usr/include/%s", triplet);
-        if (is_dir(dir))
-            add_dir(pp, dir);
-    }
-}
-
-/* The kernel's own header trees, if installed: looked for only when a header
- * is not found elsewhere, so scripts with uapi includes never pay for it. */
-static void add_kernel_tree(struct pp *pp, const char *base)
-{
-    static const char *const subdirs[] = {
-        "arch/x86/include", "arch/x86/include/generated", "include", "arch/x86/include/uapi",
-        "arch/x86/include/generated/uapi", "include/uapi", "include/generated/uapi",
-    };
-    char dir[4096];
-    for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
-        snprintf(dir, sizeof(dir), "%s/%s", base, subdirs[i]);
-        if (is_dir(dir))
-            add_dir(pp, dir);
-    }
-}
-
-static void add_kernel_dirs(struct pp *pp)
-{
-    pp->kernel_dirs_added = true;
-    struct utsname u;
-    char base[512];
-    if (uname(&u) == 0) {
-        snprintf(base, sizeof(base), "/lib/modules/%s/build", u.release);
-        add_kernel_tree(pp, base);
-        snprintf(base, sizeof(base), "/lib/modules/%s/source", u.release);
-        add_kernel_tree(pp, base);
-    }
-    glob_t g;
-    if (glob("/usr/src/linux-headers-*", GLOB_ONLYDIR, NULL, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++)
-            add_kernel_tree(pp, g.gl_pathv[i]);
-        globfree(&g);
-    }
-}
-
-static bool is_file(const char *dir, const char *name, char *path, size_t size)
-{
-    if (dir)
-        snprintf(path, size, "%s/%s", dir, name);
-    else
-        snprintf(path, size, "%s", name);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool search_include(struct pp *pp, const struct pp_file *from, const char *name,
-                           bool angled, bool next, char *path, size_t size, int *dir_index)
-{
-    *dir_index = -1;
-    if (name[0] == '/')
-        return is_file(NULL, name, path, size);
-    if (!angled && !next && is_file(from->dir, name, path, size))
-        return true;
-    int first = next && from->dir_index >= 0 ? from->dir_index + 1 : 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = first; i < pp->ndirs; i++)
-            if (is_file(pp->dirs[i], name, path, size)) {
-                *dir_index = i;
-                return true;
-            }
-        if (pp->kernel_dirs_added)
-            break;
-        first = pp->ndirs > first ? pp->ndirs : first;
-        add_kernel_dirs(pp);
-    }
-    return false;
-}
-
-/* A search's answer, remembered: glibc headers include <features.h> and
- * <bits/types.h> over and over, and misses (<stddef.h> lives in gcc's own
- * directory) would otherwise try every directory each time. */
-struct include_hit {
-    struct include_hit *next;
-    char *path; /* NULL: not found */
-    int dir_index;
-    char key[];
-};
-
-/* Find name; fills path and *dir_index (-1 when found beside the includer
- * or by absolute path). */
-static bool find_include(struct pp *pp, const struct pp_file *from, const char *name, bool angled,
-                         bool next, char *path, size_t size, int *dir_index)
-{
-    char key[4096 + 32];
-    if (next)
-        snprintf(key, sizeof(key), "N%d:%s", from->dir_index, name);
-    else if (angled || name[0] == '/')
-        snprintf(key, sizeof(key), "A:%s", name);
-    else
-        snprintf(key, sizeof(key), "Q%s:%s", from->dir, name);
-    const struct include_hit *hit = name_map_get(&pp->include_hits, key, strlen(key));
-    if (!hit) {
-        bool found = search_include(pp, from, name, angled, next, path, size, dir_index);
-        size_t n = strlen(key);
-        struct include_hit *h = malloc(sizeof(*h) + n + 1);
-        memcpy(h->key, key, n + 1);
-        h->path = found ? strdup(path) : NULL;
-        h->dir_index = *dir_index;
-        h->next = pp->include_hit_list;
-        pp->include_hit_list = h;
-        name_map_put(&pp->include_hits, h->key, h);
-        hit = h;
-    }
-    if (!hit->path)
-        return false;
-    snprintf(path, size, "%s", hit->path);
-    *dir_index = hit->dir_index;
-    return true;
-}
-
-static bool has_include_hook(void *ctx, const char *name, bool angled, bool next)
-{
-    void **c = ctx;
-    char path[4096];
-    int dir_index;
-    return find_include(c[0], c[1], name, angled, next, path, sizeof(path), &dir_index);
-}
-
-static char *read_whole_file(int fd, size_t *len)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return NULL;
-    size_t size = (size_t)st.st_size, n = 0;
-    char *s = malloc(size + 1);
-    while (n < size) {
-        ssize_t r = read(fd, s + n, size - n);
-        if (r < 0) {
-            free(s);
-            return NULL;
-        }
-        if (r == 0)
-            break;
-        n += r;
-    }
-    s[n] = '\0';
-    *len = n;
-    return s;
-}
-
-static char *dir_of(const char *path)
-{
-    const char *slash = path ? strrchr(path, '/') : NULL;
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, slash - path);
-}
-
-/* ---- include guards ---- */
-
-static bool skip_by_guard(const struct pp *pp, const char *path)
-{
-    const struct guard_entry *g = name_map_get(&pp->guards, path, strlen(path));
-    return g && (!g->guard[0] || macro_find(pp->macros, g->guard, strlen(g->guard)));
-}
-
-static void remember_guard(struct pp *pp, const char *path, const char *guard)
-{
-    if (name_map_get(&pp->guards, path, strlen(path)))
-        return;
-    size_t n = strlen(path);
-    struct guard_entry *g = malloc(sizeof(*g) + n + 1);
-    memcpy(g->path, path, n + 1);
-    g->guard = strdup(guard);
-    g->next = pp->guard_list;
-    pp->guard_list = g;
-    name_map_put(&pp->guards, g->path, g);
-}
-
 /* Everything significant in a file (a directive or code) outside the guard
  * spoils it. */
 static void note_content(struct pp_file *f)
@@ -514,6 +286,17 @@ static void note_content(struct pp_file *f)
 }
 
 /* ---- expressions ---- */
+
+static bool has_include_hook(void *ctx, const char *name, bool angled, bool next)
+{
+    void **c = ctx;
+    struct pp *pp = c[0];
+    const struct pp_file *f = c[1];
+    char path[4096];
+    int dir_index;
+    return include_find(pp->search, f->dir, f->dir_index, name, angled, next, path, sizeof(path),
+                        &dir_index);
+}
 
 /* Evaluate the #if expression text. Returns 1, 0, or -1 after reporting. */
 static int eval_condition(struct pp *pp, struct pp_file *f, const char *expr, size_t hash_pos)
@@ -790,14 +573,15 @@ static bool include_name(struct pp *pp, const char *args, char *name, size_t siz
     struct tok_list toks = {0}, expanded = {0};
     tokenize(p, strlen(p), &toks, NULL);
     struct expand_arena *arena = expand_arena_new();
-    bool ok = macro_expand(pp->macros, EXPAND_EVAL, &toks, &expanded, arena, NULL) &&
-              expanded.n > 0;
+    bool ok =
+        macro_expand(pp->macros, EXPAND_EVAL, &toks, &expanded, arena, NULL) && expanded.n > 0;
     if (ok && expanded.v[0].kind == TK_STRING && expanded.n == 1 && expanded.v[0].len > 2 &&
         (size_t)expanded.v[0].len - 2 < size) {
         memcpy(name, expanded.v[0].text + 1, expanded.v[0].len - 2);
         name[expanded.v[0].len - 2] = '\0';
         *angled = false;
-    } else if (ok && tok_equals(&expanded.v[0], "<") && tok_equals(&expanded.v[expanded.n - 1], ">")) {
+    } else if (ok && tok_equals(&expanded.v[0], "<") &&
+               tok_equals(&expanded.v[expanded.n - 1], ">")) {
         size_t len = 0;
         for (int i = 1; i < expanded.n - 1 && ok; i++) {
             const struct tok *t = &expanded.v[i];
@@ -844,26 +628,22 @@ static void include_file(struct pp *pp, struct pp_file *from, const char *name, 
     }
     char path[4096];
     int dir_index;
-    if (!find_include(pp, from, name, angled, next, path, sizeof(path), &dir_index)) {
+    if (!include_find(pp->search, from->dir, from->dir_index, name, angled, next, path,
+                      sizeof(path), &dir_index)) {
         /* kernel-internal headers (<net/sock.h>) are not installed: their
          * types come from BTF, so they are passed over */
         if (from_user && (!angled || pp->opts->strict_includes))
             file_error(pp, from, loc, "cannot find include file %s", name);
         return;
     }
-    if (skip_by_guard(pp, path))
-        return;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (include_guard_skips(pp->search, path, pp->macros))
         return;
     size_t len = 0;
-    char *text = read_whole_file(fd, &len);
-    close(fd);
+    char *text = read_whole_file(path, &len);
     if (!text)
         return;
     /* the user's own headers: quoted, found beside the includer or in -I */
-    bool user = from_user && !angled &&
-                (dir_index < 0 || dir_index < pp->opts->ninclude_dirs);
+    bool user = from_user && !angled && (dir_index < 0 || dir_index < pp->opts->ninclude_dirs);
     struct pp_file inc = {
         .path = path,
         .dir = dir_of(path),
@@ -877,7 +657,7 @@ static void include_file(struct pp *pp, struct pp_file *from, const char *name, 
     process_file(pp, &inc);
     pp->depth--;
     if (inc.guard_possible && inc.guard_closed && inc.guard)
-        remember_guard(pp, path, inc.guard);
+        include_guard_remember(pp->search, path, inc.guard);
     free_file(&inc);
     free(text);
 }
@@ -931,6 +711,19 @@ static void do_define(struct pp *pp, struct pp_file *f, const char *args, size_t
         pp->user_macros++;
 }
 
+/* A plain-integer macro of the script stayed an identifier in the code
+ * above: keep its value for the resolver after #undef (as an enumerator). */
+static void do_undef(struct pp *pp, const char *name, size_t len)
+{
+    const struct macro *m = macro_find(pp->macros, name, len);
+    int64_t v;
+    if (m && !m->expand_in_script &&
+        (m->origin == MACRO_SCRIPT || m->origin == MACRO_USER_HEADER) &&
+        macro_value(pp->macros, m, NULL, &v))
+        macros_add_enum(pp->macros, name, len, v);
+    macro_undef(pp->macros, name, len);
+}
+
 static void handle_directive(struct pp *pp, struct pp_file *f, const char *text, size_t hash_pos)
 {
     const char *p = text;
@@ -971,7 +764,7 @@ static void handle_directive(struct pp *pp, struct pp_file *f, const char *text,
         if (!len)
             file_error(pp, f, directive_loc(f, hash_pos), "macro name missing");
         else
-            macro_undef(pp->macros, q, len);
+            do_undef(pp, q, len);
     } else if (strcmp(name, "include") == 0 || strcmp(name, "import") == 0)
         do_include(pp, f, args, false, hash_pos);
     else if (strcmp(name, "include_next") == 0)
@@ -982,14 +775,13 @@ static void handle_directive(struct pp *pp, struct pp_file *f, const char *text,
         const char *q = args;
         size_t len = ident_at(&q);
         if (len == 4 && strncmp(q, "once", 4) == 0 && f->path && !f->is_script)
-            remember_guard(pp, f->path, "");
+            include_guard_remember(pp->search, f->path, "");
     } else if (strcmp(name, "warning") == 0 || strcmp(name, "line") == 0 ||
                strcmp(name, "ident") == 0 || strcmp(name, "sccs") == 0 ||
                strcmp(name, "assert") == 0 || strcmp(name, "unassert") == 0) {
         /* nothing a tracer needs */
     } else
-        file_error(pp, f, directive_loc(f, hash_pos), "invalid preprocessing directive #%s",
-                   name);
+        file_error(pp, f, directive_loc(f, hash_pos), "invalid preprocessing directive #%s", name);
 }
 
 /* ---- script code ---- */
@@ -1000,9 +792,9 @@ static bool would_glue(const struct tok *a, const struct tok *b)
     char x = a->text[a->len - 1], y = b->text[0];
     if (is_ident_char((unsigned char)x) && is_ident_char((unsigned char)y))
         return true;
-    static const char *const pairs[] = {"<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "->", "++",
-                                        "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "//",
-                                        "/*", "##", "..", NULL};
+    static const char *const pairs[] = {"<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
+                                        "->", "++", "--", "+=", "-=", "*=", "/=", "%=",
+                                        "&=", "|=", "^=", "//", "/*", "##", "..", NULL};
     for (int i = 0; pairs[i]; i++)
         if (pairs[i][0] == x && pairs[i][1] == y)
             return true;
@@ -1175,21 +967,44 @@ static void predefine(struct macro_table *t)
 {
     static const char *const defs[][2] = {
 #if defined(__x86_64__)
-        {"__x86_64__", "1"}, {"__x86_64", "1"}, {"__amd64__", "1"}, {"__amd64", "1"},
+        {"__x86_64__", "1"},
+        {"__x86_64", "1"},
+        {"__amd64__", "1"},
+        {"__amd64", "1"},
 #elif defined(__aarch64__)
         {"__aarch64__", "1"},
 #endif
-        {"__linux__", "1"}, {"__linux", "1"}, {"__gnu_linux__", "1"}, {"__unix__", "1"},
-        {"__unix", "1"}, {"__ELF__", "1"}, {"__LP64__", "1"}, {"_LP64", "1"},
-        {"__CHAR_BIT__", "8"}, {"__SIZEOF_SHORT__", "2"}, {"__SIZEOF_INT__", "4"},
-        {"__SIZEOF_LONG__", "8"}, {"__SIZEOF_LONG_LONG__", "8"}, {"__SIZEOF_POINTER__", "8"},
-        {"__SIZEOF_SIZE_T__", "8"}, {"__SIZEOF_INT128__", "16"},
-        {"__ORDER_LITTLE_ENDIAN__", "1234"}, {"__ORDER_BIG_ENDIAN__", "4321"},
-        {"__ORDER_PDP_ENDIAN__", "3412"}, {"__BYTE_ORDER__", "__ORDER_LITTLE_ENDIAN__"},
-        {"__GNUC__", "4"}, {"__GNUC_MINOR__", "2"}, {"__GNUC_PATCHLEVEL__", "1"},
-        {"__STDC__", "1"}, {"__STDC_VERSION__", "201112L"}, {"__STDC_HOSTED__", "1"},
-        {"__SCHAR_MAX__", "0x7f"}, {"__SHRT_MAX__", "0x7fff"}, {"__INT_MAX__", "0x7fffffff"},
-        {"__LONG_MAX__", "0x7fffffffffffffffL"}, {"__LONG_LONG_MAX__", "0x7fffffffffffffffLL"},
+        {"__linux__", "1"},
+        {"__linux", "1"},
+        {"__gnu_linux__", "1"},
+        {"__unix__", "1"},
+        {"__unix", "1"},
+        {"__ELF__", "1"},
+        {"__LP64__", "1"},
+        {"_LP64", "1"},
+        {"__CHAR_BIT__", "8"},
+        {"__SIZEOF_SHORT__", "2"},
+        {"__SIZEOF_INT__", "4"},
+        {"__SIZEOF_LONG__", "8"},
+        {"__SIZEOF_LONG_LONG__", "8"},
+        {"__SIZEOF_POINTER__", "8"},
+        {"__SIZEOF_SIZE_T__", "8"},
+        {"__SIZEOF_INT128__", "16"},
+        {"__ORDER_LITTLE_ENDIAN__", "1234"},
+        {"__ORDER_BIG_ENDIAN__", "4321"},
+        {"__ORDER_PDP_ENDIAN__", "3412"},
+        {"__BYTE_ORDER__", "__ORDER_LITTLE_ENDIAN__"},
+        {"__GNUC__", "4"},
+        {"__GNUC_MINOR__", "2"},
+        {"__GNUC_PATCHLEVEL__", "1"},
+        {"__STDC__", "1"},
+        {"__STDC_VERSION__", "201112L"},
+        {"__STDC_HOSTED__", "1"},
+        {"__SCHAR_MAX__", "0x7f"},
+        {"__SHRT_MAX__", "0x7fff"},
+        {"__INT_MAX__", "0x7fffffff"},
+        {"__LONG_MAX__", "0x7fffffffffffffffL"},
+        {"__LONG_LONG_MAX__", "0x7fffffffffffffffLL"},
         {"__WCHAR_MAX__", "0x7fffffff"},
         /* glibc then defines everything it has (AT_EMPTY_PATH, O_PATH, ...) */
         {"_GNU_SOURCE", "1"},
@@ -1221,9 +1036,7 @@ char *preprocess(const struct source *src, const struct preprocess_options *opts
 {
     static const struct preprocess_options no_options;
     struct pp pp = {.macros = constants_macros(consts), .opts = opts ? opts : &no_options};
-    for (int i = 0; i < pp.opts->ninclude_dirs; i++)
-        add_dir(&pp, pp.opts->include_dirs[i]);
-    add_system_dirs(&pp);
+    pp.search = include_search_new(pp.opts->include_dirs, pp.opts->ninclude_dirs);
     predefine(pp.macros);
 
     for (int i = 0; i < pp.opts->ninclude_files; i++)
@@ -1244,21 +1057,7 @@ char *preprocess(const struct source *src, const struct preprocess_options *opts
     process_file(&pp, &script);
     free_file(&script);
 
-    for (int i = 0; i < pp.ndirs; i++)
-        free(pp.dirs[i]);
-    free(pp.dirs);
-    for (struct guard_entry *g = pp.guard_list, *next; g; g = next) {
-        next = g->next;
-        free(g->guard);
-        free(g);
-    }
-    name_map_free(&pp.guards);
-    for (struct include_hit *h = pp.include_hit_list, *next; h; h = next) {
-        next = h->next;
-        free(h->path);
-        free(h);
-    }
-    name_map_free(&pp.include_hits);
+    include_search_free(pp.search);
     if (pp.failed) {
         free(pp.out.s);
         return NULL;

@@ -7,13 +7,17 @@
  * the script's macros (and those of "..." headers next to it) are expanded
  * textually, as clang did, except object-like macros whose body is a plain
  * integer ("#define MAX 10"): they stay identifiers and the resolver gets
- * their value from constant_lookup, so the line keeps its columns.
+ * their value from constant_lookup, so the line keeps its columns (the
+ * value is the last definition's; after #undef it stays known).
  *
  * Headers are read only for their macros and enumerators (types come from
  * BTF): C declarations are skipped. A <header> that cannot be found is
  * skipped silently (kernel-internal headers such as <net/sock.h> do not exist
- * without kernel headers), unless strict_includes; a "header" that cannot be
- * found next to the script (or in -I dirs, or the system dirs) is an error.
+ * without kernel headers), unless strict_includes; a "header" that the script
+ * (or one of its own headers) includes and that is found nowhere is an error.
+ * Own headers are those included with "..." and found beside the includer or
+ * in a -I dir: errors in them are reported and their macros expand in the
+ * script's code. Other headers are read leniently, for constants only.
  *
  * Search order: for "name" the including file's directory, then -I dirs (in
  * order), then /usr/include, /usr/include/<multiarch>, then the running

@@ -415,6 +415,13 @@ static const char *suggest_function(const char *name)
     return best;
 }
 
+static bool keep_missing_functions;
+
+void attach_points_keep_missing_functions(bool keep)
+{
+    keep_missing_functions = keep;
+}
+
 static int expand_kprobe(const char *prefix, char **parts, int nparts, struct attach_point *ap,
                          char *err, size_t errlen)
 {
@@ -449,7 +456,11 @@ static int expand_kprobe(const char *prefix, char **parts, int nparts, struct at
                           close);
             else
                 set_error(err, errlen, "kernel function not found: %s", func);
-            return -1;
+            if (!keep_missing_functions)
+                return -1;
+            /* still compiled (and verified); attaching it will fail under the
+             * missing_probes policy */
+            return add_match(ap, strdup(func), format_string("%s:%s", prefix, func)) < 0 ? -1 : 1;
         }
         rc = add_match(ap, strdup(func), format_string("%s:%s", prefix, func));
     } else {
@@ -522,7 +533,7 @@ int attach_point_parse(const char *text, struct attach_point *out, char *err, si
         attach_point_free(out);
         return -1;
     }
-    return 0;
+    return rc > 0 ? 1 : 0;
 }
 
 void attach_point_free(struct attach_point *ap)

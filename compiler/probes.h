@@ -26,6 +26,11 @@ struct attach_point {
  * one-line message (no position; the caller adds it) into err. An attach
  * point whose wildcard matches nothing is an error, as in bpftrace. */
 int attach_point_parse(const char *text, struct attach_point *out, char *err, size_t errlen);
+
+/* When set, a kprobe on a function this kernel lacks is kept as a match and
+ * attach_point_parse returns 1 with the reason in err (a warning): --verify
+ * still checks the program, and missing_probes=warn|ignore runs the rest. */
+void attach_points_keep_missing_functions(bool keep);
 void attach_point_free(struct attach_point *ap);
 
 /* -l [PATTERN] and -lv: list probes matching PATTERN (all tracepoints when

@@ -84,6 +84,8 @@ enum async_kind {
     ASYNC_SYSTEM, /* fmt, args: run through the shell (needs --unsafe) */
     ASYNC_CAT,    /* fmt, args: print a file */
     ASYNC_PRINT_VALUE, /* print(non-map value): args has one field */
+    ASYNC_JOIN,        /* join(argv [, sep]): args are string fields, fmt the separator;
+                          printed up to the first empty one, then a newline */
 };
 
 struct async_desc {

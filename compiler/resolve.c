@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "compile.h"
 #include "constants.h"
 #include "diag.h"
 #include "sem_util.h"
@@ -847,10 +848,13 @@ static int expand_probes(struct semantic *sem)
             struct node *at = probe->attach[a];
             struct attach_point ap;
             char err[256] = "";
-            if (attach_point_parse(at->str, &ap, err, sizeof(err)) < 0) {
+            int rc = attach_point_parse(at->str, &ap, err, sizeof(err));
+            if (rc < 0) {
                 diag_error(sem->src, at->loc, "%s", err);
                 return -1;
             }
+            if (rc > 0 && sem->missing_probes != MISSING_PROBES_IGNORE)
+                diag_warning(sem->src, at->loc, "%s", err);
             struct probe_unit *u = unit_for(sem, probe, ap.provider);
             u->aps = xrealloc_array(u->aps, u->naps + 1, sizeof(*u->aps));
             u->aps[u->naps++] = ap;
@@ -975,17 +979,21 @@ static void resolve_config(struct semantic *sem, const struct node *config)
 }
 
 int resolve_program(struct semantic *sem, struct ast *ast, const struct constants *consts,
-                    bool unsafe, uint32_t strlen)
+                    const struct compile_options *opts)
 {
     memset(sem, 0, sizeof(*sem));
     sem->consts = consts;
     sem->ast = ast;
     sem->src = ast->src;
-    sem->unsafe = unsafe;
-    sem->strlen = strlen ? strlen : 64;
+    sem->unsafe = opts->unsafe;
+    sem->strlen = opts->strlen ? opts->strlen : 64;
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
     sem->final_pass = false;
+    if (opts->missing_probes_set)
+        sem->missing_probes = opts->missing_probes;
+    attach_points_keep_missing_functions(opts->verify_only ||
+                                         sem->missing_probes != MISSING_PROBES_ERROR);
     if (sem->errors || expand_probes(sem) < 0)
         return -1;
     for (int pass = 0; pass < MAX_PASSES; pass++) {

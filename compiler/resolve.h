@@ -79,8 +79,9 @@ struct semantic {
 /* 0 on success; on error diagnostics have been printed and -1 is returned.
  * The semantic owns everything it allocated: free with semantic_free. */
 struct constants;
+struct compile_options;
 int resolve_program(struct semantic *sem, struct ast *ast, const struct constants *consts,
-                    bool unsafe, uint32_t strlen);
+                    const struct compile_options *opts);
 void semantic_free(struct semantic *sem);
 
 struct map_info *semantic_map(struct semantic *sem, const char *name);

@@ -256,3 +256,36 @@ void check_cat(struct semantic *sem, struct node *call)
 {
     check_formatted_event(sem, call, ASYNC_CAT);
 }
+
+/* join(argv [, sep]): argv is an array of string pointers in user memory
+ * (execve's argv); up to JOIN_MAX_ARGS strings are sent to be printed. */
+#define JOIN_MAX_ARGS 16
+
+void check_join(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    sem_resolve_expr(sem, call->args[0]);
+    const struct type *t = &call->args[0]->type;
+    if (t->kind == TY_NONE)
+        return;
+    if (t->kind != TY_PTR && t->kind != TY_INT) {
+        sem_error(sem, call->args[0]->loc, "join() expects an array of string pointers");
+        return;
+    }
+    if (call->nargs == 2 && call->args[1]->kind != N_STRING) {
+        sem_error(sem, call->args[1]->loc, "join() separator must be a string literal");
+        return;
+    }
+    if (sem_add_async(sem, call, ASYNC_JOIN) < 0)
+        return;
+    struct async_desc *a = &sem->asyncs[call->async_id];
+    a->fmt = strdup(call->nargs == 2 ? call->args[1]->str : " ");
+    a->args.nfields = JOIN_MAX_ARGS;
+    a->args.fields = calloc(JOIN_MAX_ARGS, sizeof(*a->args.fields));
+    for (int i = 0; i < JOIN_MAX_ARGS; i++) {
+        a->args.fields[i].kind = VK_STRING;
+        a->args.fields[i].size = sem->strlen;
+        a->args.fields[i].offset = (uint32_t)i * sem->strlen;
+    }
+    a->args.size = (JOIN_MAX_ARGS * sem->strlen + 7) / 8 * 8;
+}

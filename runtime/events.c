@@ -128,6 +128,22 @@ static int report_once(struct events *ev, int err, const char *fmt, const char *
     return 0; /* keep going: one bad record should not stop tracing */
 }
 
+/* join(): the strings of an argv array, up to the first empty one. */
+static void print_joined(FILE *out, const struct async_desc *ad, const void *args)
+{
+    for (int i = 0; i < ad->args.nfields; i++) {
+        const struct value_desc *f = &ad->args.fields[i];
+        const char *s = (const char *)args + f->offset;
+        size_t n = strnlen(s, f->size);
+        if (n == 0)
+            break;
+        if (i > 0)
+            fputs(ad->fmt ? ad->fmt : " ", out);
+        fwrite(s, 1, n, out);
+    }
+    fputc('\n', out);
+}
+
 static int handle_record(void *ctx, void *data, size_t size)
 {
     struct events *ev = ctx;
@@ -176,6 +192,9 @@ static int handle_record(void *ctx, void *data, size_t size)
     case ASYNC_SYSTEM:
     case ASYNC_CAT:
         run_action(ev, ad, args);
+        break;
+    case ASYNC_JOIN:
+        print_joined(ev->out, ad, args);
         break;
     }
     return 0;
