@@ -170,12 +170,14 @@ static bool printable(const struct type *t)
     }
 }
 
-void check_printf(struct semantic *sem, struct node *call)
+/* printf, system and cat: a format literal and printf-style arguments,
+ * checked against each other and carried to userspace in an event. */
+void sem_check_formatted_event(struct semantic *sem, struct node *call, enum async_kind kind)
 {
     call->type.kind = TY_VOID;
     struct node *fmt = call->args[0];
     if (fmt->kind != N_STRING) {
-        sem_error(sem, fmt->loc, "printf() needs a string literal as its format");
+        sem_error(sem, fmt->loc, "%s() needs a string literal as its format", call->name);
         return;
     }
     resolve_args(sem, call, 1);
@@ -186,8 +188,8 @@ void check_printf(struct semantic *sem, struct node *call)
         if (types[i]->kind == TY_NONE)
             return; /* reported where it was resolved */
         if (!printable(types[i])) {
-            sem_error(sem, call->args[i + 1]->loc, "printf() cannot print a value of type '%s'",
-                      type_name_of(types[i]));
+            sem_error(sem, call->args[i + 1]->loc, "%s() cannot print a value of type '%s'",
+                      call->name, type_name_of(types[i]));
             return;
         }
     }
@@ -197,11 +199,16 @@ void check_printf(struct semantic *sem, struct node *call)
         sem_error(sem, at, "%s", err.message);
         return;
     }
-    if (sem_add_async(sem, call, ASYNC_PRINTF) < 0)
+    if (sem_add_async(sem, call, kind) < 0)
         return;
     struct async_desc *a = &sem->asyncs[call->async_id];
     a->fmt = strdup(fmt->str);
     sem_async_args(sem, call, 1, a);
+}
+
+void check_printf(struct semantic *sem, struct node *call)
+{
+    sem_check_formatted_event(sem, call, ASYNC_PRINTF);
 }
 
 void check_print(struct semantic *sem, struct node *call)

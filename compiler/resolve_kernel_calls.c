@@ -210,38 +210,6 @@ void check_strncmp(struct semantic *sem, struct node *call)
     call->type = type_int(8, false);
 }
 
-/* system("fmt", ...) and cat("fmt", ...): printf-style arguments carried to
- * userspace in an event. */
-static void check_formatted_event(struct semantic *sem, struct node *call, enum async_kind kind)
-{
-    call->type.kind = TY_VOID;
-    struct node *fmt = call->args[0];
-    if (fmt->kind != N_STRING) {
-        sem_error(sem, fmt->loc, "%s() needs a string literal as its format", call->name);
-        return;
-    }
-    for (int i = 1; i < call->nargs; i++)
-        sem_resolve_expr(sem, call->args[i]);
-    const struct type *types[32];
-    int nargs = call->nargs - 1;
-    for (int i = 0; i < nargs; i++) {
-        types[i] = &call->args[i + 1]->type;
-        if (types[i]->kind == TY_NONE)
-            return;
-    }
-    struct printf_error err;
-    if (printf_check(fmt->str, types, nargs, &err) < 0) {
-        struct loc at = err.arg_index >= 0 ? call->args[err.arg_index + 1]->loc : call->loc;
-        sem_error(sem, at, "%s", err.message);
-        return;
-    }
-    if (sem_add_async(sem, call, kind) < 0)
-        return;
-    struct async_desc *a = &sem->asyncs[call->async_id];
-    a->fmt = strdup(fmt->str);
-    sem_async_args(sem, call, 1, a);
-}
-
 void check_system(struct semantic *sem, struct node *call)
 {
     if (!sem->unsafe) {
@@ -249,12 +217,12 @@ void check_system(struct semantic *sem, struct node *call)
         sem_error(sem, call->loc, "system() is an unsafe function being used in safe mode");
         return;
     }
-    check_formatted_event(sem, call, ASYNC_SYSTEM);
+    sem_check_formatted_event(sem, call, ASYNC_SYSTEM);
 }
 
 void check_cat(struct semantic *sem, struct node *call)
 {
-    check_formatted_event(sem, call, ASYNC_CAT);
+    sem_check_formatted_event(sem, call, ASYNC_CAT);
 }
 
 /* join(argv [, sep]): argv is an array of string pointers in user memory

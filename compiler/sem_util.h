@@ -19,6 +19,8 @@ void resolve_index(struct semantic *sem, struct node *n);
 void resolve_sizeof(struct semantic *sem, struct node *n);
 /* Register an event kind for a call (final pass only); returns its id. */
 int sem_add_async(struct semantic *sem, struct node *call, enum async_kind kind);
+/* printf, system, cat: check the format against the arguments, add the event. */
+void sem_check_formatted_event(struct semantic *sem, struct node *call, enum async_kind kind);
 /* The event's argument record: call->args[from..] laid out as a tuple. */
 void sem_async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a);
 
