@@ -679,27 +679,24 @@ static bool substitute(struct expander *x, const struct macro *m, const struct t
     return ok;
 }
 
-/* Copy "defined X", "defined(X)" or a "__has_include(...)" group unexpanded.
- * Returns how many tokens were copied. */
-static int copy_unexpanded_operand(const struct tok *in, int n, int i, struct tok_list *out)
+/* After "defined" or "__has_include" (already copied), copy its operand
+ * unexpanded: "X", "(X)" or a parenthesized group. */
+static void copy_unexpanded_operand(const struct tok *op, struct tok_list *pending,
+                                    struct tok_list *out)
 {
-    int j = i + 1;
-    if (j < n && tok_is(&in[j], "(")) {
+    if (pending->n && tok_is(&pending->v[pending->n - 1], "(")) {
         int depth = 0;
-        for (; j < n; j++) {
-            if (tok_is(&in[j], "("))
+        while (pending->n) {
+            struct tok t = pending->v[--pending->n];
+            tok_push(out, t);
+            if (tok_is(&t, "("))
                 depth++;
-            else if (tok_is(&in[j], ")") && --depth == 0)
+            else if (tok_is(&t, ")") && --depth == 0)
                 break;
         }
-        if (j == n)
-            j--;
-    } else if (!tok_is(&in[i], "defined")) {
-        j = i; /* __has_include without '(': nothing to protect */
+    } else if (tok_is(op, "defined") && pending->n) {
+        tok_push(out, pending->v[--pending->n]);
     }
-    for (int k = i; k <= j && k < n; k++)
-        tok_push(out, in[k]);
-    return j - i + 1;
 }
 
 static bool expandable(const struct expander *x, const struct macro *m, const struct tok *t,
@@ -720,47 +717,68 @@ static bool expandable(const struct expander *x, const struct macro *m, const st
     return true;
 }
 
+/* Move an invocation's parenthesized arguments, from '(' to its matching
+ * ')', from the top of the pending stack into inv. False when the ')' is
+ * missing (pending is then unchanged). */
+static bool take_invocation(struct tok_list *pending, struct tok_list *inv)
+{
+    int depth = 0;
+    for (int k = pending->n - 1; k >= 0; k--) {
+        const struct tok *t = &pending->v[k];
+        if (tok_is(t, "(")) {
+            depth++;
+        } else if (tok_is(t, ")") && --depth == 0) {
+            for (int j = pending->n - 1; j >= k; j--)
+                tok_push(inv, pending->v[j]);
+            pending->n = k;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool expand_list(struct expander *x, const struct tok *in_toks, int n, struct tok_list *out)
 {
-    /* work holds what is still to be scanned: an expansion replaces the
-     * invocation in it, so the result is rescanned with what follows */
-    struct tok_list work = {0};
-    for (int i = 0; i < n; i++)
-        tok_push(&work, in_toks[i]);
-    int i = 0;
+    /* pending holds what is still to be scanned, in reverse (the next token
+     * last): an expansion replaces its invocation there, so the result is
+     * rescanned together with what follows, at the cost of its own size */
+    struct tok_list pending = {0};
+    for (int i = n - 1; i >= 0; i--)
+        tok_push(&pending, in_toks[i]);
     bool ok = true;
-    while (i < work.n && ok) {
-        const struct tok *t = &work.v[i];
-        if (t->kind != TK_IDENT) {
-            tok_push(out, *t);
-            i++;
+    while (pending.n && ok) {
+        struct tok t = pending.v[--pending.n];
+        if (t.kind != TK_IDENT) {
+            tok_push(out, t);
             continue;
         }
-        if (x->mode == EXPAND_IF && (tok_is(t, "defined") || tok_is(t, "__has_include") ||
-                                     tok_is(t, "__has_include_next"))) {
-            i += copy_unexpanded_operand(work.v, work.n, i, out);
+        if (x->mode == EXPAND_IF && (tok_is(&t, "defined") || tok_is(&t, "__has_include") ||
+                                     tok_is(&t, "__has_include_next"))) {
+            tok_push(out, t);
+            copy_unexpanded_operand(&t, &pending, out);
             continue;
         }
-        const struct macro *m = macro_find(x->table, t->text, t->len);
-        if (!expandable(x, m, t, out)) {
-            tok_push(out, *t);
-            i++;
+        const struct macro *m = macro_find(x->table, t.text, t.len);
+        if (!expandable(x, m, &t, out)) {
+            tok_push(out, t);
             continue;
         }
-        int last = i; /* the last token of the invocation */
+        struct tok_list inv = {0}; /* the invocation: name ( args ) */
+        tok_push(&inv, t);
         struct arg *args = NULL;
         int nargs = 0;
         if (m->function_like) {
-            if (i + 1 >= work.n || !tok_is(&work.v[i + 1], "(")) {
-                tok_push(out, *t); /* a function-like name alone is no invocation */
-                i++;
+            if (!pending.n || !tok_is(&pending.v[pending.n - 1], "(")) {
+                tok_push(out, t); /* a function-like name alone is no invocation */
+                tok_list_free(&inv);
                 continue;
             }
-            last = collect_args(m, work.v, work.n, i + 1, &args, &nargs);
-            if (last < 0) {
-                ok = expansion_error(x, t->origin, "unterminated function-like macro invocation");
+            if (!take_invocation(&pending, &inv)) {
+                tok_list_free(&inv);
+                ok = expansion_error(x, t.origin, "unterminated function-like macro invocation");
                 break;
             }
+            int last = collect_args(m, inv.v, inv.n, 1, &args, &nargs);
             /* "f()" passes one empty argument: right for one parameter, none for zero */
             if (m->nparams == 0 && nargs == 1 && args[0].start == args[0].end)
                 nargs = 0;
@@ -771,7 +789,8 @@ static bool expand_list(struct expander *x, const struct tok *in_toks, int n, st
             }
             if (nargs != m->nparams) {
                 free(args);
-                ok = expansion_error(x, t->origin,
+                tok_list_free(&inv);
+                ok = expansion_error(x, t.origin,
                                      nargs > m->nparams
                                          ? "too many arguments provided to function-like macro "
                                            "invocation"
@@ -782,39 +801,32 @@ static bool expand_list(struct expander *x, const struct tok *in_toks, int n, st
         }
         if (++x->expansions > MAX_EXPANSIONS) {
             free(args);
-            ok = expansion_error(x, t->origin, "macro expansion too large");
+            tok_list_free(&inv);
+            ok = expansion_error(x, t.origin, "macro expansion too large");
             break;
         }
         struct tok_list res = {0};
-        ok = substitute(x, m, work.v, args, &res);
+        ok = substitute(x, m, inv.v, args, &res);
         free(args);
-        const struct hideset *hide = hs_add(x->arena, t->hide, m->name);
+        tok_list_free(&inv);
+        const struct hideset *hide = hs_add(x->arena, t.hide, m->name);
         for (int k = 0; k < res.n; k++) {
             res.v[k].hide = hs_union(x->arena, hide, res.v[k].hide);
             if (!res.v[k].origin)
-                res.v[k].origin = t->origin; /* errors inside point at the macro use */
+                res.v[k].origin = t.origin; /* errors inside point at the macro use */
         }
         if (res.n) {
-            res.v[0].space_before = t->space_before;
-            res.v[0].ws = t->ws;
-            res.v[0].ws_len = t->ws_len;
-        } else if (last + 1 < work.n && t->space_before) {
-            work.v[last + 1].space_before = true;
+            res.v[0].space_before = t.space_before;
+            res.v[0].ws = t.ws;
+            res.v[0].ws_len = t.ws_len;
+        } else if (pending.n && t.space_before) {
+            pending.v[pending.n - 1].space_before = true;
         }
-        /* work = work[0..i) + res + work[last+1..) */
-        int tail = work.n - (last + 1);
-        struct tok_list next = {0};
-        for (int k = 0; k < i; k++)
-            tok_push(&next, work.v[k]);
-        for (int k = 0; k < res.n; k++)
-            tok_push(&next, res.v[k]);
-        for (int k = 0; k < tail; k++)
-            tok_push(&next, work.v[last + 1 + k]);
+        for (int k = res.n - 1; k >= 0; k--)
+            tok_push(&pending, res.v[k]);
         tok_list_free(&res);
-        tok_list_free(&work);
-        work = next;
     }
-    tok_list_free(&work);
+    tok_list_free(&pending);
     return ok;
 }
 

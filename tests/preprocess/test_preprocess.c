@@ -421,8 +421,9 @@ static void test_includes(void)
  * does in the same headers (this file includes them too). */
 #define HEADER_NAMES(X)                                                                            \
     X(AF_INET)                                                                                     \
-    X(AF_INET6) X(AF_UNIX) X(AF_UNSPEC) X(AF_NETLINK) X(AF_PACKET) X(AF_LOCAL) X(AF_XDP)           \
-        X(AF_VSOCK) X(PF_INET) X(PF_INET6) X(PF_UNIX) X(IPPROTO_IP) X(IPPROTO_TCP) X(IPPROTO_UDP)  \
+    X(AF_INET6)                                                                                    \
+    X(AF_UNIX) X(AF_UNSPEC) X(AF_NETLINK) X(AF_PACKET) X(AF_LOCAL) X(AF_XDP) X(AF_VSOCK)           \
+        X(PF_INET) X(PF_INET6) X(PF_UNIX) X(IPPROTO_IP) X(IPPROTO_TCP) X(IPPROTO_UDP)              \
             X(IPPROTO_ICMP) X(IPPROTO_ICMPV6) X(IPPROTO_RAW) X(IPPROTO_SCTP) X(IPPROTO_MPTCP) X(   \
                 IPPROTO_UDPLITE) X(ECONNREFUSED) X(EINPROGRESS) X(EAGAIN) X(EWOULDBLOCK) X(ENOENT) \
                 X(EPERM) X(ETIMEDOUT) X(ECONNRESET) X(EADDRINUSE) X(EHOSTUNREACH) X(ENOTSUP) X(    \
@@ -585,12 +586,13 @@ static void test_expressions(void)
 #define TABLE_NAMES(X)                                                                             \
     HEADER_NAMES(X)                                                                                \
     X(AF_BLUETOOTH)                                                                                \
-    X(AF_CAN) X(AF_MAX) X(PF_PACKET) X(IPPROTO_GRE) X(IPPROTO_IPV6) X(IPPROTO_ESP) X(EBADF)        \
-        X(EINTR) X(EINVAL) X(ENOMEM) X(EACCES) X(EEXIST) X(ENOSPC) X(EPIPE) X(ENETUNREACH)         \
-            X(EALREADY) X(EISCONN) X(ENOTCONN) X(ECANCELED) X(ERFKILL) X(MSG_OOB) X(MSG_TRUNC)     \
-                X(MSG_WAITALL) X(MSG_MORE) X(MSG_ERRQUEUE) X(SOL_IPV6) X(SO_LINGER) X(SO_MARK)     \
-                    X(SO_BINDTODEVICE) X(SO_PEERCRED) X(SO_INCOMING_CPU) X(O_ACCMODE) X(O_NOCTTY)  \
-                        X(O_DIRECT) X(O_NOATIME) X(O_PATH) X(O_TMPFILE) X(AT_SYMLINK_FOLLOW)       \
+    X(AF_CAN)                                                                                      \
+    X(AF_MAX) X(PF_PACKET) X(IPPROTO_GRE) X(IPPROTO_IPV6) X(IPPROTO_ESP) X(EBADF) X(EINTR)         \
+        X(EINVAL) X(ENOMEM) X(EACCES) X(EEXIST) X(ENOSPC) X(EPIPE) X(ENETUNREACH) X(EALREADY)      \
+            X(EISCONN) X(ENOTCONN) X(ECANCELED) X(ERFKILL) X(MSG_OOB) X(MSG_TRUNC) X(MSG_WAITALL)  \
+                X(MSG_MORE) X(MSG_ERRQUEUE) X(SOL_IPV6) X(SO_LINGER) X(SO_MARK) X(SO_BINDTODEVICE) \
+                    X(SO_PEERCRED) X(SO_INCOMING_CPU) X(O_ACCMODE) X(O_NOCTTY) X(O_DIRECT)         \
+                        X(O_NOATIME) X(O_PATH) X(O_TMPFILE) X(AT_SYMLINK_FOLLOW)                   \
                             X(AT_NO_AUTOMOUNT) X(SIGHUP) X(SIGSEGV) X(SIGPIPE) X(SIGSTOP)          \
                                 X(SHUT_RD) X(SHUT_WR)
 
