@@ -28,7 +28,7 @@ void sem_error(struct semantic *sem, struct loc loc, const char *fmt, ...)
     sem->errors++;
 }
 
-static void *xrealloc_array(void *p, size_t n, size_t size)
+void *sem_xrealloc(void *p, size_t n, size_t size)
 {
     void *r = realloc(p, n * size);
     if (!r) {
@@ -84,7 +84,7 @@ static struct map_info *map_get(struct semantic *sem, struct node *n)
     struct map_info *m = semantic_map(sem, n->name);
     if (m)
         return m;
-    sem->maps = xrealloc_array(sem->maps, sem->nmaps + 1, sizeof(*sem->maps));
+    sem->maps = sem_xrealloc(sem->maps, sem->nmaps + 1, sizeof(*sem->maps));
     m = calloc(1, sizeof(*m));
     if (!m) {
         perror("sobt");
@@ -107,7 +107,7 @@ struct var_info *unit_var(struct probe_unit *unit, const char *name)
 
 static struct var_info *var_add(struct probe_unit *unit, const char *name)
 {
-    unit->vars = xrealloc_array(unit->vars, unit->nvars + 1, sizeof(*unit->vars));
+    unit->vars = sem_xrealloc(unit->vars, unit->nvars + 1, sizeof(*unit->vars));
     struct var_info *v = &unit->vars[unit->nvars++];
     memset(v, 0, sizeof(*v));
     v->name = strdup(name);
@@ -152,90 +152,6 @@ static bool unify(struct type *to, const struct type *from, bool *grew)
     default:
         return true;
     }
-}
-
-/* ---- layouts ----------------------------------------------------------- */
-
-/* Strings are 8-byte aligned too: LLVM merges byte copies into wider stores,
- * and the verifier rejects misaligned stack accesses. */
-static uint32_t align_of(const struct type *t)
-{
-    if (t->kind == TY_STRING)
-        return 8;
-    if (t->kind == TY_TUPLE) {
-        uint32_t a = 1;
-        for (int i = 0; i < t->nfields; i++)
-            if (align_of(&t->fields[i]) > a)
-                a = align_of(&t->fields[i]);
-        return a;
-    }
-    return t->size >= 8 ? 8 : (t->size ? t->size : 1);
-}
-
-void type_layout_tuple(struct type *t)
-{
-    uint32_t off = 0;
-    free(t->offsets);
-    t->offsets = calloc(t->nfields ? t->nfields : 1, sizeof(uint32_t));
-    for (int i = 0; i < t->nfields; i++) {
-        uint32_t a = align_of(&t->fields[i]);
-        off = (off + a - 1) / a * a;
-        t->offsets[i] = off;
-        off += t->fields[i].size;
-    }
-    t->size = (off + 7) / 8 * 8;
-}
-
-enum value_kind value_kind_of(const struct type *t)
-{
-    switch (t->kind) {
-    case TY_INT: return VK_INT;
-    case TY_STRING: return VK_STRING;
-    case TY_PROBE: return VK_PROBE;
-    case TY_KSTACK: return VK_KSTACK;
-    case TY_USTACK: return VK_USTACK;
-    case TY_KSYM: return VK_KSYM;
-    case TY_USYM: return VK_USYM;
-    case TY_INET: return VK_INET;
-    case TY_PTR: return VK_INT;
-    default: return VK_NONE;
-    }
-}
-
-uint32_t map_key_size(const struct map_info *m)
-{
-    if (m->key.kind == TY_NONE)
-        return 8;
-    return (m->key.size + 7) / 8 * 8;
-}
-
-/* A record for a map key or event arguments: a tuple gives one field per
- * element, anything else one field. */
-void record_from_type(const struct type *t, struct record_desc *out)
-{
-    memset(out, 0, sizeof(*out));
-    if (t->kind == TY_NONE)
-        return;
-    if (t->kind == TY_TUPLE) {
-        out->nfields = t->nfields;
-        out->fields = calloc(t->nfields ? t->nfields : 1, sizeof(*out->fields));
-        for (int i = 0; i < t->nfields; i++) {
-            out->fields[i].kind = value_kind_of(&t->fields[i]);
-            out->fields[i].size = t->fields[i].size;
-            out->fields[i].offset = t->offsets[i];
-            out->fields[i].is_signed = t->fields[i].is_signed;
-            out->fields[i].frames = t->fields[i].count;
-        }
-        out->size = t->size;
-        return;
-    }
-    out->nfields = 1;
-    out->fields = calloc(1, sizeof(*out->fields));
-    out->fields[0].kind = value_kind_of(t);
-    out->fields[0].size = t->size;
-    out->fields[0].is_signed = t->is_signed;
-    out->fields[0].frames = t->count;
-    out->size = (t->size + 7) / 8 * 8;
 }
 
 /* ---- expressions ------------------------------------------------------- */
@@ -809,69 +725,6 @@ void sem_map_ref(struct semantic *sem, struct node *mapnode)
     mapnode->map = map_get(sem, mapnode);
 }
 
-/* ---- probes ------------------------------------------------------------- */
-
-static int add_probe_name(struct semantic *sem, const char *name)
-{
-    sem->probe_names =
-        xrealloc_array(sem->probe_names, sem->nprobe_names + 1, sizeof(*sem->probe_names));
-    sem->probe_names[sem->nprobe_names] = strdup(name);
-    return sem->nprobe_names++;
-}
-
-static struct probe_unit *unit_for(struct semantic *sem, struct node *probe,
-                                   enum probe_provider prov)
-{
-    for (int i = 0; i < sem->nunits; i++)
-        if (sem->units[i].probe == probe && sem->units[i].provider == prov)
-            return &sem->units[i];
-    sem->units = xrealloc_array(sem->units, sem->nunits + 1, sizeof(*sem->units));
-    struct probe_unit *u = &sem->units[sem->nunits];
-    memset(u, 0, sizeof(*u));
-    u->probe = probe;
-    u->provider = prov;
-    snprintf(u->section, sizeof(u->section), "sobt/p%d", sem->nunits);
-    sem->nunits++;
-    return u;
-}
-
-/* Expand every attach point and group them into units, one per
- * (probe block, provider). Probe ids are numbered per unit consecutively so
- * that a unit's cookie is an index into the program's probe names. */
-static int expand_probes(struct semantic *sem)
-{
-    struct node *prog = sem->ast->root;
-    for (int p = 0; p < prog->nprobes; p++) {
-        struct node *probe = prog->probes[p];
-        probe->probe_index = p;
-        for (int a = 0; a < probe->nattach; a++) {
-            struct node *at = probe->attach[a];
-            struct attach_point ap;
-            char err[256] = "";
-            int rc = attach_point_parse(at->str, &ap, err, sizeof(err));
-            if (rc < 0) {
-                diag_error(sem->src, at->loc, "%s", err);
-                return -1;
-            }
-            if (rc > 0 && sem->missing_probes != MISSING_PROBES_IGNORE)
-                diag_warning(sem->src, at->loc, "%s", err);
-            struct probe_unit *u = unit_for(sem, probe, ap.provider);
-            u->aps = xrealloc_array(u->aps, u->naps + 1, sizeof(*u->aps));
-            u->aps[u->naps++] = ap;
-        }
-    }
-    for (int i = 0; i < sem->nunits; i++) {
-        struct probe_unit *u = &sem->units[i];
-        u->first_probe_id = sem->nprobe_names;
-        for (int a = 0; a < u->naps; a++)
-            for (int m = 0; m < u->aps[a].nmatches; m++) {
-                add_probe_name(sem, u->aps[a].matches[m].full_name);
-                u->nmatches++;
-            }
-    }
-    return 0;
-}
-
 static void resolve_units(struct semantic *sem)
 {
     for (int i = 0; i < sem->nunits; i++) {
@@ -887,66 +740,6 @@ static void resolve_units(struct semantic *sem)
         resolve_block(sem, u->probe->then, 0);
     }
     sem->cur = NULL;
-}
-
-static struct attach_point single_match(const struct attach_point *ap, int m)
-{
-    struct attach_point one = *ap;
-    one.matches = calloc(1, sizeof(*one.matches));
-    one.matches[0].target = strdup(ap->matches[m].target);
-    one.matches[0].full_name = strdup(ap->matches[m].full_name);
-    one.nmatches = 1;
-    return one;
-}
-
-static void free_unit(struct probe_unit *u)
-{
-    for (int a = 0; a < u->naps; a++)
-        attach_point_free(&u->aps[a]);
-    free(u->aps);
-    for (int v = 0; v < u->nvars; v++)
-        free(u->vars[v].name);
-    free(u->vars);
-    for (int f = 0; f < u->nmatches && u->formats; f++)
-        tp_format_free(&u->formats[f]);
-    free(u->formats);
-}
-
-/* Replace every unit marked needs_split by one unit per match, in place, so
- * that the order of matches (and so the probe ids) stays the same. Each new
- * unit is one BPF program that reads its tracepoint's own field offsets. */
-static void split_units(struct semantic *sem)
-{
-    int total = 0;
-    for (int i = 0; i < sem->nunits; i++)
-        total += sem->units[i].needs_split ? sem->units[i].nmatches : 1;
-    struct probe_unit *units = calloc(total, sizeof(*units));
-    int k = 0;
-    for (int i = 0; i < sem->nunits; i++) {
-        struct probe_unit *u = &sem->units[i];
-        if (!u->needs_split) {
-            units[k++] = *u;
-            continue;
-        }
-        int id = u->first_probe_id;
-        for (int a = 0; a < u->naps; a++)
-            for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
-                struct probe_unit *nu = &units[k];
-                nu->probe = u->probe;
-                nu->provider = u->provider;
-                nu->aps = calloc(1, sizeof(*nu->aps));
-                nu->aps[0] = single_match(&u->aps[a], m);
-                nu->naps = 1;
-                nu->nmatches = 1;
-                nu->first_probe_id = id++;
-            }
-        free_unit(u);
-    }
-    free(sem->units);
-    sem->units = units;
-    sem->nunits = total;
-    for (int i = 0; i < total; i++)
-        snprintf(units[i].section, sizeof(units[i].section), "sobt/p%d", i);
 }
 
 /* config = { missing_probes = "warn"; max_strlen = 128 } */
@@ -994,7 +787,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
         sem->missing_probes = opts->missing_probes;
     attach_points_keep_missing_functions(opts->verify_only ||
                                          sem->missing_probes != MISSING_PROBES_ERROR);
-    if (sem->errors || expand_probes(sem) < 0)
+    if (sem->errors || sem_expand_probes(sem) < 0)
         return -1;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
         sem->changed = false;
@@ -1003,7 +796,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
         for (int i = 0; i < sem->nunits; i++)
             split |= sem->units[i].needs_split;
         if (split) {
-            split_units(sem);
+            sem_split_units(sem);
             sem->changed = true;
         }
         if (!sem->changed)
@@ -1032,7 +825,7 @@ void semantic_free(struct semantic *sem)
     }
     free(sem->maps);
     for (int i = 0; i < sem->nunits; i++)
-        free_unit(&sem->units[i]);
+        sem_free_unit(&sem->units[i]);
     free(sem->units);
     type_arena_free(&sem->types);
     for (int i = 0; i < sem->nasyncs; i++) {

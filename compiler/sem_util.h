@@ -31,4 +31,11 @@ void sem_map_set_value(struct semantic *sem, struct node *mapnode, const struct 
 void sem_map_ref(struct semantic *sem, struct node *mapnode);
 void sem_resolve_map_keys(struct semantic *sem, struct node *mapnode);
 
+/* realloc of n elements, exiting on failure (compilation cannot go on). */
+void *sem_xrealloc(void *p, size_t n, size_t size);
+/* resolve_probes.c */
+int sem_expand_probes(struct semantic *sem);
+void sem_split_units(struct semantic *sem);
+void sem_free_unit(struct probe_unit *u);
+
 #endif
