@@ -83,6 +83,16 @@ LLVMValueRef gen_deref(struct codegen *g, struct node *n)
 LLVMValueRef gen_index(struct codegen *g, struct node *n)
 {
     const struct type *container = &n->lhs->type;
+    if (container->kind == TY_STRING) {
+        /* a byte of a string on the stack; an index out of range reads 0 */
+        LLVMValueRef buf = gen_expr(g, n->lhs);
+        LLVMValueRef idx = gen_expr(g, n->rhs);
+        LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntULT, idx, gen_i64(g, container->size), "");
+        LLVMValueRef safe = LLVMBuildSelect(g->b, ok, idx, gen_i64(g, 0), "");
+        LLVMValueRef c = LLVMBuildLoad2(g->b, g->i8, LLVMBuildGEP2(g->b, g->i8, buf, &safe, 1, ""), "");
+        LLVMValueRef v = LLVMBuildSExt(g->b, c, g->i64, "");
+        return LLVMBuildSelect(g->b, ok, v, gen_i64(g, 0), "");
+    }
     uint32_t elem_size = container->elem ? container->elem->size : 1;
     LLVMValueRef base = gen_expr(g, n->lhs);
     LLVMValueRef idx = gen_expr(g, n->rhs);

@@ -292,13 +292,18 @@ void resolve_index(struct semantic *sem, struct node *n)
                   type_name_of(&n->rhs->type));
         return;
     }
+    uint32_t bound = t->kind == TY_ARRAY ? t->count : t->kind == TY_STRING ? t->size : 0;
+    if (bound && n->rhs->kind == N_INT && (n->rhs->ival < 0 || (uint64_t)n->rhs->ival >= bound)) {
+        sem_error(sem, n->rhs->loc, "index %lld is out of bounds of an array of %u",
+                  (long long)n->rhs->ival, bound);
+        return;
+    }
+    if (t->kind == TY_STRING) {
+        /* a char array already copied: index the copy */
+        n->type = type_int(1, true);
+        return;
+    }
     if (t->kind == TY_ARRAY || t->kind == TY_PTR) {
-        if (t->kind == TY_ARRAY && n->rhs->kind == N_INT &&
-            (n->rhs->ival < 0 || (uint64_t)n->rhs->ival >= t->count)) {
-            sem_error(sem, n->rhs->loc, "index %lld is out of bounds of an array of %u",
-                      (long long)n->rhs->ival, t->count);
-            return;
-        }
         element_of(sem, n, t);
         return;
     }

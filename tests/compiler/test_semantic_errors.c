@@ -117,6 +117,45 @@ static const struct error_case cases[] = {
      "stdin:1:24: ERROR: the value of @h (hist) cannot be read in a probe\n"
      "BEGIN { printf(\"%d\\n\", @h); @h = hist(2); }\n"
      "                       ^~\n"},
+    /* kernel types (BTF) */
+    {"BEGIN { $s = (struct nosuchstruct *)0; }",
+     "stdin:1:15: ERROR: unknown type in cast: struct nosuchstruct *\n"
+     "BEGIN { $s = (struct nosuchstruct *)0; }\n"
+     "              ^~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { $t = curtask; @x = $t->nosuchmember; }",
+     "stdin:1:28: ERROR: Struct/union of type 'struct task_struct' does not contain a field "
+     "named 'nosuchmember'\n"
+     "BEGIN { $t = curtask; @x = $t->nosuchmember; }\n"
+     "                           ^~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { $x = 5; @y = $x.foo; }",
+     "stdin:1:22: ERROR: cannot access field 'foo' on a value of type 'int64'\n"
+     "BEGIN { $x = 5; @y = $x.foo; }\n"
+     "                     ^~~~~~\n"},
+    {"BEGIN { @y = curtask.pid; }",
+     "stdin:1:14: ERROR: 'struct task_struct' is a pointer: use -> to reach its member 'pid'\n"
+     "BEGIN { @y = curtask.pid; }\n"
+     "             ^~~~~~~~~~~\n"},
+    {"BEGIN { $s = (struct sock)0; }",
+     "stdin:1:15: ERROR: cannot cast to 'struct sock': only to integers and pointers\n"
+     "BEGIN { $s = (struct sock)0; }\n"
+     "              ^~~~~~~~~~~\n"},
+    {"t:syscalls:sys_enter_connect { @ = args->uservaddr->nope; }",
+     "stdin:1:36: ERROR: Struct/union of type 'struct sockaddr' does not contain a field named "
+     "'nope'\n"
+     "t:syscalls:sys_enter_connect { @ = args->uservaddr->nope; }\n"
+     "                                   ^~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { @y = curtask->comm[20]; }",
+     "stdin:1:28: ERROR: index 20 is out of bounds of an array of 16\n"
+     "BEGIN { @y = curtask->comm[20]; }\n"
+     "                           ^~\n"},
+    {"BEGIN { @y = NO_SUCH_CONSTANT_X; }",
+     "stdin:1:14: ERROR: Unknown identifier: 'NO_SUCH_CONSTANT_X'\n"
+     "BEGIN { @y = NO_SUCH_CONSTANT_X; }\n"
+     "             ^~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { system(\"ls\"); }",
+     "stdin:1:9: ERROR: system() is an unsafe function being used in safe mode\n"
+     "BEGIN { system(\"ls\"); }\n"
+     "        ^~~~~~~~~~~~\n"},
 };
 
 static void run_case(const struct error_case *c)
