@@ -587,6 +587,27 @@ static void gen_block_stmts(struct codegen *g, struct node *block)
 
 /* ---- probe functions --------------------------------------------------- */
 
+/* if (stop[0]) return 0; -- an array lookup the verifier inlines */
+static void gen_stop_check(struct codegen *g)
+{
+    LLVMValueRef key = gen_alloca(g, 4, "stop_key");
+    gen_memset0(g, key, 4);
+    LLVMValueRef args[2] = {gen_map_ptr(g, g->stop_map_id), key};
+    LLVMValueRef p = gen_helper(g, HELPER_MAP_LOOKUP_ELEM, g->i8p, args, 2);
+    LLVMBasicBlockRef check = gen_block(g, "stop_check");
+    LLVMBasicBlockRef stop = gen_block(g, "stop");
+    LLVMBasicBlockRef run = gen_block(g, "run");
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), ""), run,
+                    check);
+    LLVMPositionBuilderAtEnd(g->b, check);
+    LLVMValueRef flag = gen_load_i64(g, p);
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, flag, gen_i64(g, 0), ""), stop, run);
+    LLVMPositionBuilderAtEnd(g->b, stop);
+    LLVMBuildRet(g->b, gen_i64(g, 0));
+    LLVMPositionBuilderAtEnd(g->b, run);
+    end_temps(g, 0);
+}
+
 static void gen_unit(struct codegen *g, struct probe_unit *u)
 {
     LLVMTypeRef fty = LLVMFunctionType(g->i64, &g->i8p, 1, false);
@@ -607,6 +628,8 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
         gen_memset0(g, g->var_slots[i], size);
     }
     g->ntemps = 0; /* variables live for the whole probe */
+    if (u->checks_stop_flag)
+        gen_stop_check(g);
     if (u->probe->pred) {
         LLVMValueRef c = to_bool(g, gen_expr(g, u->probe->pred));
         end_temps(g, 0);
@@ -635,6 +658,7 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
         .start_time_map_id = maps->start_time,
         .kstack_map_id = maps->kstack,
         .ustack_map_id = maps->ustack,
+        .stop_map_id = maps->stop,
     };
     g.b = LLVMCreateBuilderInContext(ctx);
     g.i1 = LLVMInt1TypeInContext(ctx);

@@ -47,6 +47,7 @@ struct codegen {
     int ringbuf_map_id;
     int start_time_map_id;
     int kstack_map_id, ustack_map_id;
+    int stop_map_id;
     /* stack buffers of the statement being generated: their lifetimes end
      * with it, so LLVM can give later statements the same stack slots */
     struct temp_buffer {
@@ -95,7 +96,7 @@ LLVMValueRef gen_index(struct codegen *g, struct node *n);
 
 /* The internal maps code refers to by id. */
 struct internal_maps {
-    int ringbuf, start_time, kstack, ustack;
+    int ringbuf, start_time, kstack, ustack, stop;
 };
 
 /* Emit every unit into module `mod`. 0 on success. */

@@ -16,6 +16,10 @@
 #include "resolve.h"
 
 #define MAP_MAX_ENTRIES 4096          /* bpftrace's default map size */
+/* From this many attach points on, a program checks a stop flag at entry:
+ * detaching each attach point costs the kernel two RCU grace periods
+ * (~25 ms), so stopping 350 tracepoints by detaching takes ~10 s. */
+#define STOP_FLAG_MIN_ATTACH 16
 #define STACK_FRAMES 127              /* PERF_MAX_STACK_DEPTH */
 #define RINGBUF_BYTES (512u << 10) /* mapped whole (twice) into our RSS: keep it modest */
 
@@ -108,6 +112,7 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
         d->section = strdup(u->section);
         d->provider = u->provider;
         d->bpf_prog_type = prog_type_of(u->provider);
+        d->checks_stop_flag = u->checks_stop_flag;
         d->nattach = u->nmatches;
         d->attach = calloc(u->nmatches ? u->nmatches : 1, sizeof(*d->attach));
         int k = 0;
@@ -143,6 +148,7 @@ static int generate(struct semantic *sem, const struct compile_options *opts,
         .start_time = p->start_time_map_id,
         .kstack = p->kstack_map_id,
         .ustack = p->ustack_map_id,
+        .stop = p->stop_map_id,
     };
     codegen_module(sem, ctx, mod, &maps);
     FILE *ir_out = (opts->dump & DUMP_IR) ? (opts->dump_out ? opts->dump_out : stdout) : NULL;
@@ -212,7 +218,7 @@ static struct compiled_program *compile_source(const struct source *src,
     struct compiled_program *p = calloc(1, sizeof(*p));
     p->strlen = sem.strlen;
     p->missing_probes = sem.missing_probes;
-    p->maps = calloc(sem.nmaps + 4, sizeof(*p->maps));
+    p->maps = calloc(sem.nmaps + 5, sizeof(*p->maps));
     for (int i = 0; i < sem.nmaps; i++)
         describe_map(sem.maps[i], &p->maps[i]);
     p->nmaps = sem.nmaps;
@@ -224,6 +230,12 @@ static struct compiled_program *compile_source(const struct source *src,
     p->ustack_map_id = sem.uses_ustack ? add_internal_map(p, "ustack", BPF_MAP_TYPE_STACK_TRACE, 4,
                                                           STACK_FRAMES * 8, MAP_MAX_ENTRIES)
                                        : -1;
+    bool stop_flag = false;
+    for (int i = 0; i < sem.nunits; i++) {
+        sem.units[i].checks_stop_flag = sem.units[i].nmatches >= STOP_FLAG_MIN_ATTACH;
+        stop_flag |= sem.units[i].checks_stop_flag;
+    }
+    p->stop_map_id = stop_flag ? add_internal_map(p, "stop", BPF_MAP_TYPE_ARRAY, 4, 8, 1) : -1;
     p->start_time_map_id = add_internal_map(p, "start_time", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
     describe_progs(&sem, p);
 

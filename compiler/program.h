@@ -115,6 +115,9 @@ struct attach_desc {
 /* One BPF program per probe block (BEGIN and END are blocks of their own). */
 struct prog_desc {
     char *section;          /* ELF section holding its instructions */
+    bool checks_stop_flag;  /* returns at once when maps[stop_map_id][0] != 0: stopping it
+                               needs no detach (many attach points: detaching each waits
+                               for RCU in the kernel) */
     enum probe_provider provider;
     uint32_t bpf_prog_type; /* BPF_PROG_TYPE_TRACEPOINT, ... */
     struct attach_desc *attach;
@@ -138,6 +141,7 @@ struct compiled_program {
     int ringbuf_map_id; /* the event channel (an internal map), -1 if unused */
     int kstack_map_id; /* BPF_MAP_TYPE_STACK_TRACE for kstack, -1 if unused */
     int ustack_map_id; /* BPF_MAP_TYPE_STACK_TRACE for ustack, -1 if unused */
+    int stop_map_id;   /* 1-entry array: set to 1 to stop the programs that check it; -1 */
     int start_time_map_id; /* internal 1-entry array the runtime fills with its start
                               time (CLOCK_MONOTONIC ns) before attaching, for `elapsed`;
                               -1 if unused */

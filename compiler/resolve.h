@@ -44,6 +44,7 @@ struct probe_unit {
     struct var_info *vars;
     int nvars;
     char section[32];
+    bool checks_stop_flag; /* many attach points: stopped by a flag, not by detaching */
     /* a tracepoint field sits at different offsets in this unit's matches:
      * the unit becomes one program per match */
     bool needs_split;

@@ -140,6 +140,7 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
             struct attachment *a = &out->items[out->count];
             a->perf_fd = a->link_fd = -1;
             int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j], a);
+            a->stopped_by_flag = pd->checks_stop_flag;
             if (rc < 0) {
                 attach_detach_all(out);
                 return -1;
@@ -174,6 +175,8 @@ static void *detach_range(void *arg)
 void attach_stop_all(struct attach_set *set)
 {
     for (int i = 0; i < set->count; i++) {
+        if (set->items[i].stopped_by_flag)
+            continue; /* the stop flag was set: detaching waits for the kernel */
         if (set->items[i].link_fd >= 0)
             close(set->items[i].link_fd);
         set->items[i].link_fd = -1;

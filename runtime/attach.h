@@ -20,7 +20,9 @@ int attach_count_probes(const struct compiled_program *prog);
 int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
                struct attach_set *out);
 
-/* Close every bpf link: the programs stop running at once (the kernel frees
+/* Stop every program: the caller has set the stop flag (loader_set_stop_flag)
+ * for those that check it; the others' bpf links are closed. Either way they
+ * stop running at once (the kernel frees
  * the program arrays after an RCU grace period, asynchronously). The perf
  * events stay open until attach_detach_all. */
 void attach_stop_all(struct attach_set *set);

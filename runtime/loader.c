@@ -307,6 +307,20 @@ int loader_set_start_time(const struct compiled_program *prog, const struct load
     return 0;
 }
 
+int loader_set_stop_flag(const struct compiled_program *prog, const struct loaded_program *lp)
+{
+    int id = prog->stop_map_id;
+    if (id < 0 || id >= lp->nmaps || lp->map_fds[id] < 0)
+        return 0;
+    uint32_t key = 0;
+    uint64_t one = 1;
+    if (bpf_map_update_elem(lp->map_fds[id], &key, &one, BPF_ANY) != 0) {
+        diag_plain_error("could not stop the programs: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static void close_all(int *fds, int n)
 {
     for (int i = 0; fds && i < n; i++)

@@ -33,4 +33,7 @@ void loader_unload(struct loaded_program *lp);
 /* The name `probe` prints for a program's first attach point, for messages. */
 const char *loader_probe_name(const struct compiled_program *prog, int prog_index);
 
+/* Tell the programs that check the stop flag to stop (program.h). */
+int loader_set_stop_flag(const struct compiled_program *prog, const struct loaded_program *lp);
+
 #endif

@@ -4,6 +4,8 @@
 #ifndef SOBT_RUNTIME_PROVIDER_H
 #define SOBT_RUNTIME_PROVIDER_H
 
+#include <stdbool.h>
+
 #include "program.h"
 
 /* What attaching left open: closing both detaches (a perf event that is
@@ -12,6 +14,7 @@
 struct attachment {
     int perf_fd; /* -1 when the provider needs none */
     int link_fd; /* -1 when nothing was attached */
+    bool stopped_by_flag; /* its program checks the stop flag: no need to detach to stop it */
 };
 
 struct provider {

@@ -96,8 +96,9 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
      * runs and while they are printed. Closing the links is enough for that
      * and fast; the perf events are closed (slowly) after the output. */
     ev->discard = true;
-    events_drain(ev);
+    loader_set_stop_flag(prog, lp);
     attach_stop_all(attached);
+    events_drain(ev);
     ev->discard = false;
     ev->exit_seen = false;
     if (rc == 0)

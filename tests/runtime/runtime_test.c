@@ -131,6 +131,9 @@ static void fixture_init(struct fixture *fx, const char *elf_path)
     fx->p.nmaps = NMAPS;
     fx->p.ringbuf_map_id = MAP_EVENTS;
     fx->p.start_time_map_id = MAP_START_TIME;
+    fx->p.kstack_map_id = -1; /* internal maps these fixtures do not have */
+    fx->p.ustack_map_id = -1;
+    fx->p.stop_map_id = -1;
     fx->p.asyncs = fx->asyncs;
     fx->p.nasyncs = NASYNCS;
     fx->p.progs = fx->progs;
