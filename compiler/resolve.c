@@ -184,23 +184,12 @@ static struct type key_type_of(struct semantic *sem, struct node *map)
 
 static bool key_element_ok(struct semantic *sem, struct node *arg)
 {
-    switch (arg->type.kind) {
-    case TY_PTR:
-    case TY_INT:
-    case TY_STRING:
-    case TY_PROBE:
-    case TY_KSTACK:
-    case TY_USTACK:
-    case TY_KSYM:
-    case TY_USYM:
-    case TY_INET:
-        return true;
-    case TY_NONE:
+    if (arg->type.kind == TY_NONE)
         return false; /* not known yet, or already reported */
-    default:
-        sem_error(sem, arg->loc, "%s cannot be used as a map key", type_name_of(&arg->type));
-        return false;
-    }
+    if (type_is_printable(&arg->type))
+        return true;
+    sem_error(sem, arg->loc, "%s cannot be used as a map key", type_name_of(&arg->type));
+    return false;
 }
 
 static void free_type(struct type *t)

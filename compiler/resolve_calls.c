@@ -152,24 +152,6 @@ void sem_async_args(struct semantic *sem, struct node *call, int from, struct as
     (void)sem;
 }
 
-static bool printable(const struct type *t)
-{
-    switch (t->kind) {
-    case TY_PTR:
-    case TY_INT:
-    case TY_STRING:
-    case TY_PROBE:
-    case TY_KSTACK:
-    case TY_USTACK:
-    case TY_KSYM:
-    case TY_USYM:
-    case TY_INET:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* printf, system and cat: a format literal and printf-style arguments,
  * checked against each other and carried to userspace in an event. */
 void sem_check_formatted_event(struct semantic *sem, struct node *call, enum async_kind kind)
@@ -187,7 +169,7 @@ void sem_check_formatted_event(struct semantic *sem, struct node *call, enum asy
         types[i] = &call->args[i + 1]->type;
         if (types[i]->kind == TY_NONE)
             return; /* reported where it was resolved */
-        if (!printable(types[i])) {
+        if (!type_is_printable(types[i])) {
             sem_error(sem, call->args[i + 1]->loc, "%s() cannot print a value of type '%s'",
                       call->name, type_name_of(types[i]));
             return;
@@ -239,7 +221,7 @@ void check_print(struct semantic *sem, struct node *call)
     sem_resolve_expr(sem, arg);
     if (arg->type.kind == TY_NONE)
         return;
-    if (!printable(&arg->type)) {
+    if (!type_is_printable(&arg->type)) {
         sem_error(sem, arg->loc, "print() cannot print a value of type '%s'",
                   type_name_of(&arg->type));
         return;

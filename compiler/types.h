@@ -62,6 +62,25 @@ static inline bool type_is_buffer(const struct type *t)
            t->kind == TY_USYM || t->kind == TY_INET;
 }
 
+/* Values the runtime can print (and so store in a map key or an event). */
+static inline bool type_is_printable(const struct type *t)
+{
+    switch (t->kind) {
+    case TY_PTR:
+    case TY_INT:
+    case TY_STRING:
+    case TY_PROBE:
+    case TY_KSTACK:
+    case TY_USTACK:
+    case TY_KSYM:
+    case TY_USYM:
+    case TY_INET:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Bytes a value of this type takes in a map value or variable. */
 static inline uint32_t type_storage_size(const struct type *t)
 {
