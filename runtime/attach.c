@@ -200,13 +200,20 @@ static bool detach_in_background(struct attach_set *set)
         return false;
     if (pid > 0)
         return true; /* the parent's copies close cheaply: the child holds the last ones */
+    /* The child of a process that may have other threads: only
+     * async-signal-safe calls from here on (no malloc, no new threads). */
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd <= 2; fd++)
         dup2(devnull, fd);
     setsid();
     if (fork() != 0) /* let init reap the worker, so nobody waits for it */
         _exit(0);
-    attach_detach_all(set);
+    for (int i = 0; i < set->count; i++) {
+        if (set->items[i].link_fd >= 0)
+            close(set->items[i].link_fd);
+        if (set->items[i].perf_fd >= 0)
+            close(set->items[i].perf_fd);
+    }
     _exit(0);
 }
 
