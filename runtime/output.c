@@ -11,7 +11,8 @@
  *  - top keeps the last `top` entries of that order; div divides printed values
  *    (hist counts too, while the bars still use the undivided counts). stats
  *    maps ignore both, as 0.17 does.
- *  - A map with no entries prints "\n". avg and stats maps print "\n" after
+ *  - A map with no entries prints "\n", but a count() map without a key prints
+ *    "@name: 0" (also after clear()). avg and stats maps print "\n" after
  *    their entries (so "\n\n" when empty). A hist prints "@name[k]: \n" (space
  *    before the newline), its buckets, then "\n", per key.
  *  - Buckets run from the first to the last non-zero one; each line is the
@@ -591,7 +592,9 @@ int output_print_map(FILE *out, const struct compiled_program *prog, const struc
         top = div = 0;
     size_t start = top && c.nrows > top ? c.nrows - (size_t)top : 0;
 
-    if (c.nrows == 0)
+    if (c.nrows == 0 && map->agg == AGG_COUNT && map->key.nfields == 0)
+        fprintf(out, "%s: 0\n", map->name); /* a count without a key is 0 before any event */
+    else if (c.nrows == 0)
         fputc('\n', out);
     for (size_t i = start; i < c.nrows; i++) {
         if (is_hist(map))
