@@ -34,6 +34,29 @@ echo
 echo "=== GUEST READY uptime=$(cut -d' ' -f1 /proc/uptime) ==="
 
 # Whether process $1 is still running (a zombie counts as gone).
+# Attach file descriptors (bpf links, perf events) open in process $1.
+attach_fds() {
+    ls -l "/proc/$1/fd" 2>/dev/null | grep -cE 'bpf_link|perf_event'
+}
+
+# Wait (at most 60 s) until process $1 holds attach descriptors and their
+# number has not changed for a second.
+wait_attached() {
+    local prev=-1 same=0 n left=120
+    while [ "$left" -gt 0 ] && alive "$1"; do
+        n=$(attach_fds "$1")
+        if [ "$n" -gt 0 ] && [ "$n" -eq "$prev" ]; then
+            same=$((same + 1))
+            [ "$same" -ge 2 ] && return 0
+        else
+            same=0
+        fi
+        prev=$n
+        left=$((left - 1))
+        sleep 0.5
+    done
+}
+
 alive() {
     [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
@@ -74,8 +97,10 @@ run_test() {
         left=$((left - 1))
         sleep 0.2
     done
-    # "Attaching N probes..." is printed before the probes are attached.
-    [ -z "$note" ] && sleep 1
+    # "Attaching N probes..." is printed before the programs are loaded and
+    # attached, which under emulation (and ASan) can take seconds: wait until
+    # sobt's count of open bpf links and perf events stops growing.
+    [ -z "$note" ] && wait_attached "$pid"
 
     # Traffic only for a sobt that is tracing: after an early exit it would
     # only make the output longer.
