@@ -99,6 +99,8 @@ int main(int argc, char **argv)
         .missing_probes = o.missing_probes >= 0 ? (enum missing_probes_policy)o.missing_probes
                                                 : MISSING_PROBES_ERROR,
         .verify_only = o.mode == RUN_VERIFY,
+        .params = (const char *const *)o.params,
+        .nparams = o.nparams,
     };
     struct compiled_program *prog = compile_program(&copts);
     free(owned_text);

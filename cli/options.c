@@ -9,8 +9,8 @@
 void print_usage(FILE *out)
 {
     fputs("USAGE:\n"
-          "    sobt [options] filename\n"
-          "    sobt [options] -e 'program'\n"
+          "    sobt [options] filename [arguments: $1, $2, ...]\n"
+          "    sobt [options] -e 'program' [arguments: $1, $2, ...]\n"
           "\n"
           "OPTIONS:\n"
           "    -e 'program'     execute this program\n"
@@ -138,18 +138,16 @@ int parse_options(int argc, char **argv, struct cli_options *o)
         o->list_pattern = rest ? argv[optind] : NULL;
         return 0;
     }
-    if (o->program_text && rest > 0) {
-        fprintf(stderr, "ERROR: give either -e 'program' or a file, not both\n");
-        return -1;
-    }
+    /* as in bpftrace: whatever follows the program are its $1, $2, ... */
     if (!o->program_text) {
-        if (rest != 1) {
-            fprintf(stderr, "ERROR: %s\n", rest ? "only one program file can be run"
-                                                : "no program given: use -e 'program' or a file");
+        if (rest < 1) {
+            fprintf(stderr, "ERROR: no program given: use -e 'program' or a file\n");
             print_usage(stderr);
             return -1;
         }
-        o->filename = argv[optind];
+        o->filename = argv[optind++];
     }
+    o->params = argv + optind;
+    o->nparams = argc - optind;
     return 0;
 }

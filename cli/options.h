@@ -24,6 +24,8 @@ struct cli_options {
     int ninclude_dirs;
     const char *include_files[MAX_INCLUDES]; /* --include FILE */
     int ninclude_files;
+    char **params; /* positional parameters $1, $2, ...: the arguments after the program */
+    int nparams;
 };
 
 /* Returns -1 on bad usage (message printed), 1 when the program should exit

@@ -28,6 +28,8 @@ struct compile_options {
     bool missing_probes_set; /* --missing-probes given: it overrides the script's config */
     enum missing_probes_policy missing_probes;
     bool verify_only;     /* --verify: probes this kernel lacks are still compiled */
+    const char *const *params; /* positional parameters: params[0] is $1 */
+    int nparams;
 };
 
 /* NULL after printing diagnostics when the program is wrong. */

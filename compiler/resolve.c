@@ -400,6 +400,33 @@ static void resolve_ternary(struct semantic *sem, struct node *n)
         n->type = type_int(8, a->is_signed && b->is_signed);
 }
 
+/* $1, $2, ... and $#: the command line's arguments after the program. A
+ * number becomes an integer literal, anything else a string literal; a
+ * parameter that was not given is 0 (or "" in str()), as in bpftrace. */
+static void resolve_positional(struct semantic *sem, struct node *n)
+{
+    if (n->name[1] == '#') {
+        n->kind = N_INT;
+        n->ival = sem->nparams;
+        n->type = type_int(8, true);
+        return;
+    }
+    long index = strtol(n->name + 1, NULL, 10);
+    const char *value = index >= 1 && index <= sem->nparams ? sem->params[index - 1] : NULL;
+    char *end = NULL;
+    long long number = value && *value ? strtoll(value, &end, 0) : 0;
+    if (!value || (end && *end == '\0')) {
+        n->kind = N_INT;
+        n->ival = number;
+        n->type = type_int(8, true);
+        return;
+    }
+    n->kind = N_STRING;
+    n->str = ast_strdup(sem->ast, value);
+    n->slen = strlen(value);
+    n->type = (struct type){.kind = TY_STRING, .size = (uint32_t)n->slen + 1};
+}
+
 static void resolve_incdec(struct semantic *sem, struct node *n)
 {
     struct node *t = n->lhs;
@@ -444,6 +471,10 @@ static void resolve_expr(struct semantic *sem, struct node *n)
         resolve_builtin(sem, n);
         break;
     case N_VAR: {
+        if (n->name[1] == '#' || (n->name[1] >= '0' && n->name[1] <= '9')) {
+            resolve_positional(sem, n);
+            break;
+        }
         struct var_info *v = unit_var(sem->cur, n->name);
         if (!v || !v->assigned) {
             sem_error(sem, n->loc, "Undefined or undeclared variable: %s", n->name);
@@ -765,6 +796,8 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
 {
     memset(sem, 0, sizeof(*sem));
     sem->consts = consts;
+    sem->params = opts->params;
+    sem->nparams = opts->nparams;
     sem->ast = ast;
     sem->src = ast->src;
     sem->unsafe = opts->unsafe;

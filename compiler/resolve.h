@@ -56,6 +56,8 @@ struct semantic {
     bool unsafe;
     uint32_t strlen;
     const struct constants *consts; /* macros, the built-in table, BTF enumerators */
+    const char *const *params;      /* positional parameters $1.. */
+    int nparams;
     enum missing_probes_policy missing_probes; /* config = { missing_probes = ... } */
 
     struct map_info **maps; /* individually allocated: nodes keep pointers */
