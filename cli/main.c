@@ -72,8 +72,7 @@ int main(int argc, char **argv)
         tracefs_ensure_mounted();
 
     if (o.list) {
-        probes_list(stdout, o.list_pattern, o.verbose);
-        return 0;
+        return probes_list(stdout, o.list_pattern, o.verbose) < 0 ? 1 : 0;
     }
 
     char *owned_text = NULL;
