@@ -417,20 +417,27 @@ def main():
     if args.list:
         print("\n".join(TESTS))
         return 0
+    return run_suite(parser, args, TESTS, run_test, Context, "sobt-integration-")
+
+
+def run_suite(parser, args, tests, run_test, make_context, tmp_prefix):
+    """The part of main() shared with integration3: check the arguments, run
+    the named tests (all by default), print ok/FAIL per test and the closing
+    "N passed, N failed" line; returns the exit status."""
     if not args.trafficgen:
         parser.error("--trafficgen PATH is required")
     tracer = args.bpftrace if args.self_check else args.tracer
     if not tracer:
         parser.error("--tracer PATH is required (or use --self-check)")
-    unknown = [n for n in args.names if n not in TESTS]
+    unknown = [n for n in args.names if n not in tests]
     if unknown:
         parser.error("no such test: %s (see --list)" % ", ".join(unknown))
     ensure_environment([tracer, args.trafficgen])
 
     passed = failed = 0
-    with tempfile.TemporaryDirectory(prefix="sobt-integration-") as tmpdir:
-        ctx = Context(args.self_check, tmpdir)
-        for name in args.names or list(TESTS):
+    with tempfile.TemporaryDirectory(prefix=tmp_prefix) as tmpdir:
+        ctx = make_context(args.self_check, tmpdir)
+        for name in args.names or list(tests):
             report = run_test(name, tracer, args.trafficgen, ctx)
             if report:
                 failed += 1

@@ -42,14 +42,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 SCRIPTS = HERE.parent.parent / "scripts"
 sys.path.insert(0, str(HERE.parent / "integration"))
 # The tracer process wrapper and failure type of the first integration suite.
-from run_integration import Tracer, TestFailure, ensure_environment  # noqa: E402
+from run_integration import Tracer, TestFailure, run_suite  # noqa: E402
 
 SETTLE_S = 2.0
 START_TIMEOUT_S = 120
@@ -485,30 +484,7 @@ def main():
     if args.print_variant:
         sys.stdout.write(bpftrace017_variant((SCRIPTS / args.print_variant).read_text()))
         return 0
-    if not args.trafficgen:
-        parser.error("--trafficgen PATH is required")
-    tracer = args.bpftrace if args.self_check else args.tracer
-    if not tracer:
-        parser.error("--tracer PATH is required (or use --self-check)")
-    unknown = [n for n in args.names if n not in TESTS]
-    if unknown:
-        parser.error("no such test: %s (see --list)" % ", ".join(unknown))
-    ensure_environment([tracer, args.trafficgen])
-
-    passed = failed = 0
-    with tempfile.TemporaryDirectory(prefix="sobt-integration3-") as tmpdir:
-        ctx = Context(args.self_check, tmpdir)
-        for name in args.names or list(TESTS):
-            report = run_test(name, tracer, args.trafficgen, ctx)
-            if report:
-                failed += 1
-                print("FAIL %s\n%s" % (name, report))
-            else:
-                passed += 1
-                print("ok %s" % name)
-            sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return run_suite(parser, args, TESTS, run_test, Context, "sobt-integration3-")
 
 
 if __name__ == "__main__":
