@@ -319,21 +319,11 @@ static bool is_integer_like(const struct type *t)
     return t->kind == TY_INT || t->kind == TY_PTR;
 }
 
-/* Everything the runtime knows how to render as text. */
+/* Everything the runtime renders as text (%s): the printable values that
+ * are not numbers. */
 static bool is_string_like(const struct type *t)
 {
-    switch (t->kind) {
-    case TY_STRING:
-    case TY_PROBE:
-    case TY_KSTACK:
-    case TY_USTACK:
-    case TY_KSYM:
-    case TY_USYM:
-    case TY_INET:
-        return true;
-    default:
-        return false;
-    }
+    return type_is_printable(t) && !is_integer_like(t);
 }
 
 static const struct printf_conversion *nth_conversion(const struct printf_format *f, int index)
