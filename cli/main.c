@@ -1,5 +1,6 @@
 /* sobt: compile a bpftrace program and run it. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +8,16 @@
 
 #include "compile.h"
 #include "options.h"
+#include "output_file.h"
 #include "probes.h"
 #include "run.h"
 
+/* The program text of FILE, or of standard input when FILE is "-" (as
+ * bpftrace reads it: `echo 'BEGIN { ... }' | sobt -`). */
 static char *read_file(const char *path)
 {
-    FILE *f = fopen(path, "r");
+    bool from_stdin = strcmp(path, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(path, "r");
     if (!f) {
         fprintf(stderr, "ERROR: failed to open %s: %s\n", path, strerror(errno));
         return NULL;
@@ -33,7 +38,14 @@ static char *read_file(const char *path)
             cap *= 2;
         }
     }
-    fclose(f);
+    bool read_error = ferror(f);
+    if (!from_stdin)
+        fclose(f);
+    if (buf && read_error) {
+        fprintf(stderr, "ERROR: failed to read %s: %s\n", path, strerror(errno));
+        free(buf);
+        return NULL;
+    }
     if (!buf) {
         fprintf(stderr, "ERROR: %s is too large\n", path);
         return NULL;
@@ -67,9 +79,16 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc != 0)
         return rc < 0 ? 1 : 0;
-    bool root = geteuid() == 0;
-    if (root)
-        tracefs_ensure_mounted();
+    /* Everything past the options needs root: tracefs is root's only, and
+     * loading tracing programs needs CAP_BPF and CAP_PERFMON. Say so first,
+     * as bpftrace does, rather than fail later on a symptom (tracefs looks
+     * unmounted to other users). */
+    if (geteuid() != 0) {
+        fprintf(stderr, "ERROR: sobt must run as root: it reads tracefs and loads BPF programs "
+                        "(CAP_BPF, CAP_PERFMON)\n");
+        return 1;
+    }
+    tracefs_ensure_mounted();
 
     if (o.list) {
         return probes_list(stdout, o.list_pattern, o.verbose) < 0 ? 1 : 0;
@@ -84,7 +103,7 @@ int main(int argc, char **argv)
         text = owned_text;
     }
     struct compile_options copts = {
-        .filename = o.program_text ? "stdin" : o.filename,
+        .filename = o.program_text || strcmp(o.filename, "-") == 0 ? "stdin" : o.filename,
         .text = text,
         .unsafe = o.unsafe,
         .dump = o.dump,
@@ -105,30 +124,21 @@ int main(int argc, char **argv)
     free(owned_text);
     if (!prog)
         return 1;
-    if (!root) {
-        fprintf(stderr, "ERROR: sobt needs root (CAP_BPF and CAP_PERFMON) to load BPF programs\n");
+
+    struct output_file out;
+    if (output_file_open(&out, o.output_path) != 0) {
         compiled_program_free(prog);
         return 1;
     }
-
-    FILE *out = stdout;
-    if (o.output_path) {
-        out = fopen(o.output_path, "w");
-        if (!out) {
-            fprintf(stderr, "ERROR: cannot open %s: %s\n", o.output_path, strerror(errno));
-            compiled_program_free(prog);
-            return 1;
-        }
-    }
     struct run_options ropts = {
         .mode = o.mode,
-        .out = out,
+        .out = out.stream,
         .quiet = o.quiet,
         .verbose = o.verbose,
     };
     rc = runtime_run(prog, &ropts);
-    if (out != stdout)
-        fclose(out);
+    if (output_file_close(&out) != 0)
+        rc = 1;
     compiled_program_free(prog);
     return rc;
 }

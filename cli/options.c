@@ -10,6 +10,7 @@ void print_usage(FILE *out)
 {
     fputs("USAGE:\n"
           "    sobt [options] filename [arguments: $1, $2, ...]\n"
+          "    sobt [options] - [arguments: $1, $2, ...]   (program on standard input)\n"
           "    sobt [options] -e 'program' [arguments: $1, $2, ...]\n"
           "\n"
           "OPTIONS:\n"

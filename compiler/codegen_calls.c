@@ -267,7 +267,7 @@ LLVMValueRef gen_var_comm(struct codegen *g, struct node *n)
 LLVMValueRef gen_var_probe(struct codegen *g, struct node *n)
 {
     if (g->unit->nmatches == 1)
-        return gen_i64(g, g->unit->first_probe_id);
+        return gen_i64(g, g->unit->probe_ids[0]);
     LLVMValueRef args[1] = {g->ctxarg};
     return gen_helper(g, HELPER_GET_ATTACH_COOKIE, g->i64, args, 1);
 }

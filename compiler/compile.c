@@ -119,7 +119,7 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
         for (int a = 0; a < u->naps; a++)
             for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
                 d->attach[k].target = strdup(u->aps[a].matches[m].target);
-                d->attach[k].probe_id = u->first_probe_id + k;
+                d->attach[k].probe_id = u->probe_ids[k];
                 d->attach[k].period_ns = u->aps[a].period_ns;
             }
     }

@@ -38,7 +38,8 @@ struct probe_unit {
     enum probe_provider provider;
     struct attach_point *aps; /* the block's attach points of this provider */
     int naps;
-    int first_probe_id;       /* probe ids of all matches are consecutive from here */
+    int *probe_ids;           /* per match, in match order: its index in probe_names (one
+                                 id per distinct name: `probe` keys of a name merge) */
     int nmatches;
     struct tp_format *formats; /* tracepoints: one format per match, in match order */
     struct var_info *vars;

@@ -1,6 +1,7 @@
 /* Attach points to probe units: every attach point of a probe block is
  * expanded, and grouped by provider into units, one BPF program each; a unit
  * whose tracepoints disagree on field offsets is split, one per tracepoint. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,13 @@
 #include "diag.h"
 #include "sem_util.h"
 
-static int add_probe_name(struct semantic *sem, const char *name)
+/* The id of a probe name, added if new: a name has one id wherever it is
+ * attached, so that `probe` compares and keys maps by name, as in bpftrace. */
+static int probe_name_id(struct semantic *sem, const char *name)
 {
+    for (int i = 0; i < sem->nprobe_names; i++)
+        if (strcmp(sem->probe_names[i], name) == 0)
+            return i;
     sem->probe_names =
         sem_xrealloc(sem->probe_names, sem->nprobe_names + 1, sizeof(*sem->probe_names));
     sem->probe_names[sem->nprobe_names] = strdup(name);
@@ -32,9 +38,52 @@ static struct probe_unit *unit_for(struct semantic *sem, struct node *probe,
     return u;
 }
 
+static bool unit_repeats_a_target(const struct probe_unit *u)
+{
+    for (int a = 0; a < u->naps; a++)
+        for (int m = 0; m < u->aps[a].nmatches; m++)
+            for (int b = a + 1; b < u->naps; b++)
+                for (int n = 0; n < u->aps[b].nmatches; n++)
+                    if (strcmp(u->aps[a].matches[m].target, u->aps[b].matches[n].target) == 0)
+                        return true;
+    return false;
+}
+
+/* A block that names one target twice (`t:a:b, t:a:b`, or a wildcard and a
+ * name it matches) runs once per naming, as in bpftrace. The kernel refuses
+ * to attach one program twice to one tracepoint or kprobe (EEXIST), so such a
+ * unit becomes one unit, one program, per attach point. Called before probe
+ * ids are given out. */
+static void split_repeated_targets(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nunits; i++) {
+        struct probe_unit *u = &sem->units[i];
+        if (u->naps < 2 || !unit_repeats_a_target(u))
+            continue;
+        int extra = u->naps - 1;
+        sem->units = sem_xrealloc(sem->units, sem->nunits + extra, sizeof(*sem->units));
+        u = &sem->units[i];
+        memmove(u + 1 + extra, u + 1, (sem->nunits - i - 1) * sizeof(*u));
+        for (int a = 1; a < u->naps; a++) {
+            struct probe_unit *nu = &u[a];
+            memset(nu, 0, sizeof(*nu));
+            nu->probe = u->probe;
+            nu->provider = u->provider;
+            nu->aps = calloc(1, sizeof(*nu->aps));
+            nu->aps[0] = u->aps[a];
+            nu->naps = 1;
+        }
+        u->naps = 1;
+        sem->nunits += extra;
+        i += extra;
+    }
+    for (int i = 0; i < sem->nunits; i++)
+        snprintf(sem->units[i].section, sizeof(sem->units[i].section), "sobt/p%d", i);
+}
+
 /* Expand every attach point and group them into units, one per
- * (probe block, provider). Probe ids are numbered per unit consecutively so
- * that a unit's cookie is an index into the program's probe names. */
+ * (probe block, provider). A match's probe id (its index in the program's
+ * probe names) is the cookie its attachment passes to the program. */
 int sem_expand_probes(struct semantic *sem)
 {
     struct node *prog = sem->ast->root;
@@ -57,14 +106,16 @@ int sem_expand_probes(struct semantic *sem)
             u->aps[u->naps++] = ap;
         }
     }
+    split_repeated_targets(sem);
     for (int i = 0; i < sem->nunits; i++) {
         struct probe_unit *u = &sem->units[i];
-        u->first_probe_id = sem->nprobe_names;
         for (int a = 0; a < u->naps; a++)
-            for (int m = 0; m < u->aps[a].nmatches; m++) {
-                add_probe_name(sem, u->aps[a].matches[m].full_name);
-                u->nmatches++;
-            }
+            u->nmatches += u->aps[a].nmatches;
+        u->probe_ids = calloc(u->nmatches ? u->nmatches : 1, sizeof(*u->probe_ids));
+        int k = 0;
+        for (int a = 0; a < u->naps; a++)
+            for (int m = 0; m < u->aps[a].nmatches; m++)
+                u->probe_ids[k++] = probe_name_id(sem, u->aps[a].matches[m].full_name);
     }
     return 0;
 }
@@ -90,6 +141,7 @@ void sem_free_unit(struct probe_unit *u)
     for (int f = 0; f < u->nmatches && u->formats; f++)
         tp_format_free(&u->formats[f]);
     free(u->formats);
+    free(u->probe_ids);
 }
 
 /* Replace every unit marked needs_split by one unit per match, in place, so
@@ -108,7 +160,7 @@ void sem_split_units(struct semantic *sem)
             units[k++] = *u;
             continue;
         }
-        int id = u->first_probe_id;
+        int k_match = 0;
         for (int a = 0; a < u->naps; a++)
             for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
                 struct probe_unit *nu = &units[k];
@@ -118,7 +170,8 @@ void sem_split_units(struct semantic *sem)
                 nu->aps[0] = single_match(&u->aps[a], m);
                 nu->naps = 1;
                 nu->nmatches = 1;
-                nu->first_probe_id = id++;
+                nu->probe_ids = malloc(sizeof(*nu->probe_ids));
+                nu->probe_ids[0] = u->probe_ids[k_match++];
             }
         sem_free_unit(u);
     }

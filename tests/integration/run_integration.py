@@ -339,6 +339,21 @@ def test_sockstat(ctx):
     return (argv, r"^Tracing sock statistics", traffic, check)
 
 
+def test_repeated_attach(ctx):
+    # One tracepoint named twice in a block (once by a wildcard): the block
+    # runs once per naming, and `probe` keys by name, so the two merge.
+    comm = "tr%d" % (os.getpid() % 10000000)
+
+    def check(lines, traffic):
+        expect_line(lines, "@[tracepoint:syscalls:sys_enter_connect]: %d"
+                    % (2 * traffic["connects"]))
+
+    program = ('t:syscalls:sys_enter_connect, t:syscalls:sys_enter_conn* /comm == "%s"/ '
+               '{ @[probe] = count(); }' % comm)
+    return (["-e", program], r"^Attaching \d+ probes?\.\.\.$",
+            ["--refused", "2", "--tcp4", "1", "--comm", comm], check)
+
+
 TESTS = {
     "netsize": test_netsize,
     "nettxlat": test_nettxlat,
@@ -347,6 +362,7 @@ TESTS = {
     "connect_by_pid_comm": test_connect_by_pid_comm,
     "accept_printf": test_accept_printf,
     "sockstat": test_sockstat,
+    "repeated_attach": test_repeated_attach,
 }
 
 

@@ -666,14 +666,18 @@ static char *repeat(const char *prefix, const char *unit, int n, const char *mid
 {
     size_t len =
         strlen(prefix) + n * (strlen(unit) + strlen(unit2)) + strlen(middle) + strlen(suffix) + 1;
-    char *s = malloc(len), *p = s;
-    p += sprintf(p, "%s", prefix);
+    char *s = malloc(len);
+    if (!s) {
+        perror("malloc");
+        exit(1);
+    }
+    char *p = stpcpy(s, prefix);
     for (int i = 0; i < n; i++)
-        p += sprintf(p, "%s", unit);
-    p += sprintf(p, "%s", middle);
+        p = stpcpy(p, unit);
+    p = stpcpy(p, middle);
     for (int i = 0; i < n; i++)
-        p += sprintf(p, "%s", unit2);
-    sprintf(p, "%s", suffix);
+        p = stpcpy(p, unit2);
+    stpcpy(p, suffix);
     return s;
 }
 
