@@ -78,3 +78,8 @@ const struct builtin_var *builtin_var_find(const char *name)
             return &vars[i];
     return NULL;
 }
+
+bool builtin_is_variable(const char *name)
+{
+    return builtin_var_find(name) != NULL;
+}

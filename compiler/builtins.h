@@ -36,6 +36,8 @@ struct builtin_var {
 
 const struct builtin_func *builtin_func_find(const char *name);
 const struct builtin_var *builtin_var_find(const char *name);
+/* Is name a built-in variable (pid, comm, ...)? */
+bool builtin_is_variable(const char *name);
 
 /* Type checks (compiler/resolve_calls.c) */
 void check_count(struct semantic *, struct node *);

@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "ast.h"
-#include "constants.h"
-#include "preprocess.h"
+#include "builtins.h"
+#include "preprocess/constants.h"
+#include "preprocess/preprocess.h"
 #include "codegen.h"
 #include "diag.h"
 #include "emit.h"
@@ -183,6 +184,7 @@ struct compiled_program *compile_program(const struct compile_options *opts)
         .ninclude_dirs = opts->ninclude_dirs,
         .include_files = opts->include_files,
         .ninclude_files = opts->ninclude_files,
+        .reserved_name = builtin_is_variable,
     };
     char *text = preprocess(&src, &popts, consts);
     if (!text) {

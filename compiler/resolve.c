@@ -9,7 +9,7 @@
 
 #include "builtins.h"
 #include "compile.h"
-#include "constants.h"
+#include "preprocess/constants.h"
 #include "diag.h"
 #include "sem_util.h"
 

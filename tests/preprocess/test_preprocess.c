@@ -23,10 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "constants.h"
+#include "builtins.h"
+#include "preprocess/constants.h"
 #include "diag.h"
-#include "macros.h"
-#include "preprocess.h"
+#include "preprocess/macros.h"
+#include "preprocess/preprocess.h"
 
 static int failures, checks;
 
@@ -93,7 +94,12 @@ static struct result run_pp(const char *filename, const char *text,
     FILE *mem = open_memstream(&r.diag, &diag_len);
     diag_stream = mem;
     struct source src = {.filename = (char *)filename, .text = (char *)text, .len = strlen(text)};
-    r.out = preprocess(&src, opts, r.consts);
+    /* as the compiler runs it: built-in variable names are reserved */
+    struct preprocess_options with_reserved = {0};
+    if (opts)
+        with_reserved = *opts;
+    with_reserved.reserved_name = builtin_is_variable;
+    r.out = preprocess(&src, &with_reserved, r.consts);
     diag_stream = NULL;
     fclose(mem);
     return r;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "constants.h"
+#include "preprocess/constants.h"
 
 struct named_value {
     const char *name;

@@ -53,6 +53,10 @@ struct preprocess_options {
     const char *const *include_files;
     int ninclude_files;
     bool strict_includes; /* a <header> that cannot be found is an error too */
+    /* Names the resolver gives a meaning of their own (built-in variables):
+     * a script macro of such a name is expanded in the text even when its
+     * body is a plain integer, so the name cannot shadow it. NULL: none. */
+    bool (*reserved_name)(const char *name);
 };
 
 /* Preprocess src (src->filename: the script's path, "stdin" or NULL for -e:

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A string-keyed hash map. Keys are not copied: they must outlive the map. */
 struct name_map {
@@ -105,6 +106,23 @@ struct tok_list {
     struct tok *v;
     int n, cap;
 };
+
+static inline bool c_ident_start(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static inline bool c_ident_char(int c)
+{
+    return c_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Is the token exactly the text s? */
+static inline bool tok_is(const struct tok *t, const char *s)
+{
+    return (int)strlen(s) == t->len && memcmp(t->text, s, t->len) == 0;
+}
+void tok_list_push(struct tok_list *l, struct tok t);
 void tok_list_free(struct tok_list *l);
 
 /* Tokenize text[0..len) as C tokens, appending to out. Comments become

@@ -1,12 +1,12 @@
 /* Named constants for the resolver (see constants.h). */
-#include "constants.h"
+#include "preprocess/constants.h"
 
 #include <bpf/btf.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btf.h"
-#include "macros.h"
+#include "preprocess/macros.h"
 
 struct constants {
     struct macro_table *macros;

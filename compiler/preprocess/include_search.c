@@ -1,5 +1,5 @@
 /* Include file search and include guards (see include_search.h). */
-#include "include_search.h"
+#include "preprocess/include_search.h"
 
 #include <fcntl.h>
 #include <glob.h>
@@ -11,7 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "macros.h"
+#include "preprocess/macros.h"
 
 /* A search's answer, remembered: glibc headers include <features.h> and
  * <bits/types.h> over and over, and misses (<stddef.h> lives in gcc's own
