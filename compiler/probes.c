@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracefs.h"
-#include "tracepoint_format.h"
+#include "target/tracefs.h"
+#include "target/tracepoint_format.h"
 
 #define MAX_PARTS 8
 

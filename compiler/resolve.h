@@ -8,10 +8,10 @@
 #include <stdbool.h>
 
 #include "ast.h"
-#include "btf_types.h"
+#include "target/btf_types.h"
 #include "probes.h"
 #include "program.h"
-#include "tracepoint_format.h"
+#include "target/tracepoint_format.h"
 #include "types.h"
 
 struct map_info {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "builtins.h"
-#include "kallsyms.h"
+#include "target/kallsyms.h"
 #include "printf_spec.h"
 #include "sem_util.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf.h"
+#include "target/btf.h"
 #include "preprocess/macros.h"
 
 struct constants {

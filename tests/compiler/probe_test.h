@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tracefs.h"
+#include "target/tracefs.h"
 
 static int test_failures __attribute__((unused));
 

@@ -5,7 +5,7 @@
 #include <fcntl.h>
 
 #include "probe_test.h"
-#include "tracepoint_format.h"
+#include "target/tracepoint_format.h"
 
 static const struct tp_field *field(const struct tp_format *fmt, const char *name)
 {

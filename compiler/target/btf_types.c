@@ -1,11 +1,11 @@
-#include "btf_types.h"
+#include "target/btf_types.h"
 
 #include <bpf/btf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf.h"
+#include "target/btf.h"
 
 struct type *type_arena_new(struct type_arena *a, struct type init)
 {

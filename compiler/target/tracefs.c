@@ -1,5 +1,5 @@
 /* Read-only tracefs queries: where tracefs is and which tracepoints it has. */
-#include "tracefs.h"
+#include "target/tracefs.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-#include "kallsyms.h"
+#include "target/kallsyms.h"
 
 #include <inttypes.h>
 #include <stdio.h>

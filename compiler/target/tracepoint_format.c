@@ -12,7 +12,7 @@
  * The text comes from the kernel, but tp_format_parse is also handed
  * arbitrary bytes by tests: every step checks its input and fails with
  * -EINVAL instead of trusting the layout. */
-#include "tracepoint_format.h"
+#include "target/tracepoint_format.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tracefs.h"
+#include "target/tracefs.h"
 
 static bool is_ident_char(char c)
 {

@@ -1,4 +1,4 @@
-#include "btf.h"
+#include "target/btf.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
