@@ -11,6 +11,7 @@
 #include "builtins.h"
 #include "preprocess/constants.h"
 #include "preprocess/preprocess.h"
+#include "probes/probe_kind.h"
 #include "codegen.h"
 #include "diag.h"
 #include "emit.h"
@@ -92,17 +93,6 @@ static int add_internal_map(struct compiled_program *p, const char *name, uint32
     return p->nmaps++;
 }
 
-static uint32_t prog_type_of(enum probe_provider prov)
-{
-    switch (prov) {
-    case PROV_TRACEPOINT: return BPF_PROG_TYPE_TRACEPOINT;
-    case PROV_INTERVAL: return BPF_PROG_TYPE_PERF_EVENT;
-    case PROV_KPROBE:
-    case PROV_KRETPROBE: return BPF_PROG_TYPE_KPROBE;
-    default: return BPF_PROG_TYPE_RAW_TRACEPOINT; /* BEGIN/END: run with BPF_PROG_TEST_RUN */
-    }
-}
-
 static void describe_progs(struct semantic *sem, struct compiled_program *p)
 {
     p->nprogs = sem->nunits;
@@ -112,7 +102,7 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
         struct prog_desc *d = &p->progs[i];
         d->section = strdup(u->section);
         d->provider = u->provider;
-        d->bpf_prog_type = prog_type_of(u->provider);
+        d->bpf_prog_type = probe_kind_of(u->provider)->bpf_prog_type;
         d->checks_stop_flag = u->checks_stop_flag;
         d->nattach = u->nmatches;
         d->attach = calloc(u->nmatches ? u->nmatches : 1, sizeof(*d->attach));

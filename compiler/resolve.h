@@ -9,7 +9,7 @@
 
 #include "ast.h"
 #include "target/btf_types.h"
-#include "probes.h"
+#include "probes/probes.h"
 #include "program.h"
 #include "target/tracepoint_format.h"
 #include "types.h"

@@ -5,6 +5,7 @@
 
 #include "builtins.h"
 #include "printf_spec.h"
+#include "probes/probe_kind.h"
 #include "sem_util.h"
 
 static void resolve_args(struct semantic *sem, struct node *call, int from)
@@ -297,39 +298,40 @@ void check_var_probe(struct semantic *sem, struct node *n)
     (void)sem;
 }
 
-void check_var_args(struct semantic *sem, struct node *n)
+/* Is the built-in variable n offered by the context of the probe being
+ * resolved (enum probe_offer)? Says which kinds offer it if not. */
+static bool offered_here(struct semantic *sem, struct node *n, unsigned offer)
 {
-    n->type.kind = TY_NONE;
-    if (sem->cur->provider != PROV_TRACEPOINT) {
-        sem_error(sem, n->loc, "args is only available in tracepoint probes");
-        return;
-    }
-    n->type.kind = TY_CTX;
+    if (probe_kind_of(sem->cur->provider)->offers & offer)
+        return true;
+    char kinds[256];
+    probe_kinds_offering(offer, kinds, sizeof(kinds));
+    sem_error(sem, n->loc, "The %s builtin can only be used with %s probes", n->name, kinds);
+    return false;
 }
 
+void check_var_args(struct semantic *sem, struct node *n)
+{
+    n->type.kind = offered_here(sem, n, OFFERS_ARGS) ? TY_CTX : TY_NONE;
+}
 
-/* arg0..arg5, retval and func: kprobe registers. */
+/* arg0..arg5, retval and func: registers of the probed function. */
 void check_var_arg(struct semantic *sem, struct node *n)
 {
     n->type = type_int(8, false);
-    if (sem->cur->provider != PROV_KPROBE)
-        sem_error(sem, n->loc, "The %s builtin can only be used with 'kprobe' and 'uprobe' probes",
-                  n->name);
+    offered_here(sem, n, OFFERS_ARGN);
 }
 
 void check_var_retval(struct semantic *sem, struct node *n)
 {
     n->type = type_int(8, true);
-    if (sem->cur->provider != PROV_KRETPROBE)
-        sem_error(sem, n->loc,
-                  "The retval builtin can only be used with 'kretprobe' and 'uretprobe' probes");
+    offered_here(sem, n, OFFERS_RETVAL);
 }
 
 void check_var_func(struct semantic *sem, struct node *n)
 {
     n->type = (struct type){.kind = TY_KSYM, .size = 8};
-    if (sem->cur->provider != PROV_KPROBE && sem->cur->provider != PROV_KRETPROBE)
-        sem_error(sem, n->loc, "The func builtin can only be used with kprobe and kretprobe probes");
+    offered_here(sem, n, OFFERS_FUNC);
 }
 
 /* curtask: the current task_struct, a kernel pointer. */

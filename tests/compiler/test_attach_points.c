@@ -2,7 +2,7 @@
  * periods), wildcard expansion and its speed, and the exact error text of
  * bad attach points. */
 #include "probe_test.h"
-#include "probes.h"
+#include "probes/probes.h"
 
 static struct attach_point parse_ok(const char *text)
 {

@@ -6,7 +6,7 @@
  * available_filter_functions is unreadable. Kprobe listing is checked
  * against /proc/kallsyms instead. */
 #include "probe_test.h"
-#include "probes.h"
+#include "probes/probes.h"
 
 struct text {
     char *data;

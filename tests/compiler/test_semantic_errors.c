@@ -97,7 +97,7 @@ static const struct error_case cases[] = {
      "BEGIN { clear(@a[1]); @a[1] = 1; }\n"
      "              ^~~~~\n"},
     {"kprobe:tcp_sendmsg { @ = args->x }",
-     "stdin:1:26: ERROR: args is only available in tracepoint probes\n"
+     "stdin:1:26: ERROR: The args builtin can only be used with 'tracepoint' probes\n"
      "kprobe:tcp_sendmsg { @ = args->x }\n"
      "                         ^~~~\n"},
     {"BEGIN { break; }",

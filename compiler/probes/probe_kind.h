@@ -1,0 +1,77 @@
+/* A probe kind on the compiler side: everything the compiler knows about one
+ * kind of attach point (its names, how its attach points are parsed and
+ * expanded, how -l lists it, what its programs' context offers the
+ * built-ins) is one `struct probe_kind`, defined in that kind's own file
+ * (kind_*.c) and listed once in probe_kinds.c. The runtime side of a kind is
+ * its provider (runtime/providers/). compiler/probes/README.md says how to
+ * add one. */
+#ifndef SOBT_PROBE_KIND_H
+#define SOBT_PROBE_KIND_H
+
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "probes/probes.h"
+#include "program.h"
+
+/* What a kind's context offers the built-ins that read it. */
+enum probe_offer {
+    OFFERS_ARGS = 1 << 0,   /* args: the tracepoint record's fields */
+    OFFERS_ARGN = 1 << 1,   /* arg0..arg5: the function's arguments */
+    OFFERS_RETVAL = 1 << 2, /* retval: the function's return value */
+    OFFERS_FUNC = 1 << 3,   /* func: the probed function */
+};
+
+/* Returned by a kind's list() when the pattern does not have its shape;
+ * distinct from the -errno of a failed listing. */
+#define PROBE_LIST_WRONG_SHAPE (-EDOM)
+
+struct probe_kind {
+    const char *name;       /* "tracepoint": what `probe` prints, the -l name */
+    const char *aliases[3]; /* other spellings ("t"), NULL-terminated */
+    enum probe_provider provider;
+    uint32_t bpf_prog_type;
+    const char *shape;      /* "2 arguments": for "... probe type requires 2 arguments" */
+    unsigned offers;        /* enum probe_offer bits */
+    /* A provider wildcard in -l ("*:...") lists this kind; false for return
+     * probes, which bpftrace leaves out as duplicates of the entries. */
+    bool listed_by_wildcard;
+    /* Parse the attach point's parts after the kind name (split at ':') and
+     * add its matches to ap (probe_add_match). Returns 0; 1 when a match is
+     * kept with a warning in err; -1 with the error in err. */
+    int (*expand)(const struct probe_kind *kind, char **parts, int nparts,
+                  struct attach_point *ap, char *err, size_t errlen);
+    /* -l: print the probes matching parts (the pattern after the kind name),
+     * one per line, with their fields when verbose. Returns how many, or
+     * PROBE_LIST_WRONG_SHAPE, or -errno after printing why. NULL: a kind
+     * with nothing to enumerate (BEGIN, interval). */
+    int (*list)(const struct probe_kind *kind, FILE *out, char **parts, int nparts, bool verbose);
+};
+
+/* probe_kinds.c: the table */
+const struct probe_kind *probe_kind_find(const char *name); /* by name or alias */
+const struct probe_kind *probe_kind_of(enum probe_provider provider);
+/* "'kprobe' and 'kretprobe'": the kinds that offer `offer` (enum
+ * probe_offer), quoted, for messages. */
+void probe_kinds_offering(unsigned offer, char *buf, size_t size);
+/* The kinds in -l order (by name, as bpftrace lists providers); NULL ends it. */
+extern const struct probe_kind *const probe_kinds[];
+
+/* Helpers for the kinds (attach_point.c). */
+#define PROBE_MAX_PARTS 8
+/* "a:b:c" -> parts, in place; empty parts are kept ("tracepoint::x" has
+ * three). Returns the number of parts, or -1 when there are too many. */
+int probe_split_parts(char *text, char *parts[PROBE_MAX_PARTS]);
+void probe_set_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool probe_has_wildcard(const char *s);
+/* Adds a match; takes ownership of both strings (NULL: out of memory).
+ * Returns 0 or -ENOMEM. */
+int probe_add_match(struct attach_point *ap, char *target, char *full_name);
+char *probe_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
