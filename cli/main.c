@@ -9,7 +9,7 @@
 #include "compile.h"
 #include "options.h"
 #include "output_file.h"
-#include "probes.h"
+#include "probes/probes.h"
 #include "run.h"
 
 /* The program text of FILE, or of standard input when FILE is "-" (as
