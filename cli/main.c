@@ -1,6 +1,7 @@
 /* sobt: compile a bpftrace program and run it. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,25 @@ static uint32_t env_strlen(void)
     return (uint32_t)v;
 }
 
+/* BPFTRACE_MAP_KEYS_MAX: 0 when unset (the script's config or the default
+ * decides); a value that is not a positive number is an error, as in bpftrace. */
+static uint32_t env_map_keys_max(void)
+{
+    const char *s = getenv("BPFTRACE_MAP_KEYS_MAX");
+    if (!s)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || v == 0 || v > UINT32_MAX || s[0] == '-') {
+        fprintf(stderr, "ERROR: Env var 'BPFTRACE_MAP_KEYS_MAX' did not contain a valid "
+                        "number of map keys, or was zero-valued (got '%s')\n",
+                s);
+        exit(1);
+    }
+    return (uint32_t)v;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_options o;
@@ -119,6 +139,8 @@ int main(int argc, char **argv)
         .verify_only = o.mode == RUN_VERIFY,
         .params = (const char *const *)o.params,
         .nparams = o.nparams,
+        .helper_check_level = o.helper_check_level,
+        .max_map_keys = env_map_keys_max(),
     };
     struct compiled_program *prog = compile_program(&copts);
     free(owned_text);

@@ -26,6 +26,9 @@ void print_usage(FILE *out)
           "    --dry-run        load and attach everything, then exit\n"
           "    --verify         load every program into the kernel verifier, attach nothing\n"
           "    --unsafe         allow unsafe builtin functions (system)\n"
+          "    -k               emit a warning when a bpf helper returns an error (except\n"
+          "                     read functions: probe reads and map lookups)\n"
+          "    -kk              check all bpf helper functions\n"
           "    --missing-probes=error|warn|ignore\n"
           "                     what a probe that cannot attach does (default: error,\n"
           "                     or the script's config = { missing_probes = ... })\n"
@@ -33,7 +36,9 @@ void print_usage(FILE *out)
           "    -V, --version    bpftrace-compatible version\n"
           "\n"
           "ENVIRONMENT:\n"
-          "    BPFTRACE_STRLEN  bytes kept of each string (default 64)\n"
+          "    BPFTRACE_STRLEN        bytes kept of each string (default 64)\n"
+          "    BPFTRACE_MAP_KEYS_MAX  max keys in a map (default 4096, or the script's\n"
+          "                           config = { max_map_keys = N })\n"
           "\n"
           "EXAMPLES:\n"
           "sobt -l '*sleep*'\n"
@@ -77,8 +82,15 @@ int parse_options(int argc, char **argv, struct cli_options *o)
     o->missing_probes = -1;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+e:lvqo:d:hVI:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+e:lvqo:d:hVI:k", longopts, NULL)) != -1) {
         switch (c) {
+        case 'k':
+            if (++o->helper_check_level > 2) {
+                fprintf(stderr, "ERROR: -k can be given at most twice (-kk)\n");
+                print_usage(stderr);
+                return -1;
+            }
+            break;
         case 'e': o->program_text = optarg; break;
         case 'l': o->list = true; break;
         case 'v': o->verbose = true; break;

@@ -19,6 +19,7 @@ struct cli_options {
     enum run_mode mode;       /* --dry-run, --verify */
     unsigned dump;            /* -d */
     int missing_probes;       /* --missing-probes: enum missing_probes_policy, -1 unset */
+    int helper_check_level;   /* -k: 1, -kk: 2 */
 #define MAX_INCLUDES 64
     const char *include_dirs[MAX_INCLUDES]; /* -I DIR */
     int ninclude_dirs;

@@ -86,6 +86,7 @@ struct map_info;  /* compiler/resolve.h */
 struct node {
     enum node_kind kind;
     struct loc loc;
+    struct loc op_loc; /* N_ASSIGN: the '=' (or 'op=') token alone */
 
     int op;           /* enum op or character */
     bool is_arrow;    /* N_FIELD: -> rather than . */

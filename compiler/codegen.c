@@ -382,7 +382,8 @@ static LLVMValueRef gen_tracepoint_field(struct codegen *g, struct node *n)
     gen_memset0(g, buf, n->type.size);
     if (n->field_flavor == FIELD_TP_CHARS) {
         LLVMValueRef args[3] = {buf, LLVMConstInt(g->i32, n->type.size, false), src};
-        gen_helper(g, HELPER_PROBE_READ_KERNEL, g->i64, args, 3);
+        gen_check_helper(g, HELPER_PROBE_READ_KERNEL,
+                         gen_helper(g, HELPER_PROBE_READ_KERNEL, g->i64, args, 3));
         return buf;
     }
     /* __data_loc: a u32 whose low half is the string's offset in the record */
@@ -390,7 +391,8 @@ static LLVMValueRef gen_tracepoint_field(struct codegen *g, struct node *n)
     LLVMValueRef off = LLVMBuildZExt(g->b, LLVMBuildAnd(g->b, loc, LLVMConstInt(g->i32, 0xffff, false), ""), g->i64, "");
     LLVMValueRef str = LLVMBuildGEP2(g->b, g->i8, g->ctxarg, &off, 1, "");
     LLVMValueRef args[3] = {buf, LLVMConstInt(g->i32, n->type.size, false), str};
-    gen_helper(g, HELPER_PROBE_READ_KERNEL_STR, g->i64, args, 3);
+    gen_check_helper(g, HELPER_PROBE_READ_KERNEL_STR,
+                     gen_helper(g, HELPER_PROBE_READ_KERNEL_STR, g->i64, args, 3));
     return buf;
 }
 
@@ -414,7 +416,7 @@ static LLVMValueRef gen_var_incdec(struct codegen *g, struct node *n)
     return n->is_prefix ? nv : old;
 }
 
-LLVMValueRef gen_expr(struct codegen *g, struct node *n)
+static LLVMValueRef gen_expr_node(struct codegen *g, struct node *n)
 {
     switch (n->kind) {
     case N_INT:
@@ -458,6 +460,16 @@ LLVMValueRef gen_expr(struct codegen *g, struct node *n)
     default:
         return gen_i64(g, 0);
     }
+}
+
+/* A helper failing inside an expression is reported at the innermost one. */
+LLVMValueRef gen_expr(struct codegen *g, struct node *n)
+{
+    struct loc outer = g->loc;
+    g->loc = n->loc;
+    LLVMValueRef v = gen_expr_node(g, n);
+    g->loc = outer;
+    return v;
 }
 
 /* ---- statements -------------------------------------------------------- */
@@ -529,6 +541,7 @@ static void gen_stmt_body(struct codegen *g, struct node *n);
 static void gen_stmt(struct codegen *g, struct node *n)
 {
     int mark = g->ntemps;
+    g->loc = n->loc;
     gen_stmt_body(g, n);
     end_temps(g, mark);
 }
@@ -648,7 +661,8 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
 }
 
 int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
-                   const struct internal_maps *maps)
+                   const struct internal_maps *maps, int helper_check_level,
+                   struct codegen_result *result)
 {
     struct codegen g = {
         .ctx = ctx,
@@ -659,6 +673,8 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
         .kstack_map_id = maps->kstack,
         .ustack_map_id = maps->ustack,
         .stop_map_id = maps->stop,
+        .losses_map_id = maps->losses,
+        .helper_check_level = helper_check_level,
     };
     g.b = LLVMCreateBuilderInContext(ctx);
     g.i1 = LLVMInt1TypeInContext(ctx);
@@ -675,6 +691,8 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
 
     for (int i = 0; i < sem->nunits; i++)
         gen_unit(&g, &sem->units[i]);
+    result->helper_errors = g.helper_errors;
+    result->nhelper_errors = g.nhelper_errors;
     free(g.temps);
     LLVMDisposeBuilder(g.b);
     return 0;

@@ -48,6 +48,16 @@ struct codegen {
     int start_time_map_id;
     int kstack_map_id, ustack_map_id;
     int stop_map_id;
+    int losses_map_id; /* per-CPU counters of lost events and stacks (program.h) */
+    /* -k/-kk (compile.h): which failing helpers send an ASYNC_HELPER_ERROR */
+    int helper_check_level;
+    /* where a helper that fails now is reported: the innermost expression
+     * being generated, or what a statement sets (codegen_maps.c) */
+    struct loc loc;
+    /* the ASYNC_HELPER_ERROR descriptions made so far; their async ids
+     * follow the resolver's (sem->nasyncs + index) */
+    struct async_desc *helper_errors;
+    int nhelper_errors;
     /* stack buffers of the statement being generated: their lifetimes end
      * with it, so LLVM can give later statements the same stack slots */
     struct temp_buffer {
@@ -94,13 +104,33 @@ LLVMValueRef gen_member(struct codegen *g, struct node *n);
 LLVMValueRef gen_deref(struct codegen *g, struct node *n);
 LLVMValueRef gen_index(struct codegen *g, struct node *n);
 
+/* codegen_checks.c: failing helpers, made visible. A helper's return value
+ * `ret` is checked as bpftrace checks it: a negative int is a failure. */
+void gen_check_helper(struct codegen *g, int helper, LLVMValueRef ret);
+/* In the current block (a failure already known): report `helper` failing
+ * with `ret` (an i64) at g->loc, when -k/-kk asks for it. */
+void gen_report_helper_failure(struct codegen *g, int helper, LLVMValueRef ret);
+bool gen_helper_is_checked(const struct codegen *g, int helper);
+/* Add one to the per-CPU loss counter `which` (enum loss_counter). */
+void gen_count_loss(struct codegen *g, int which);
+/* bpf_ringbuf_output of `size` bytes at `rec`; a record that does not fit
+ * is counted as a lost event. */
+void gen_ringbuf_output(struct codegen *g, LLVMValueRef rec, uint32_t size);
+
 /* The internal maps code refers to by id. */
 struct internal_maps {
-    int ringbuf, start_time, kstack, ustack, stop;
+    int ringbuf, start_time, kstack, ustack, stop, losses;
+};
+
+/* What code generation makes besides the module. */
+struct codegen_result {
+    struct async_desc *helper_errors; /* ASYNC_HELPER_ERROR descriptions (malloc'd), */
+    int nhelper_errors;               /* to append to the resolver's asyncs */
 };
 
 /* Emit every unit into module `mod`. 0 on success. */
 int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
-                   const struct internal_maps *maps);
+                   const struct internal_maps *maps, int helper_check_level,
+                   struct codegen_result *result);
 
 #endif

@@ -182,9 +182,7 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, struct node *m
             gen_store_value(g, gen_byte_ptr(g, rec, 8 + f->offset), &arg->type, v, f->size);
         }
     }
-    LLVMValueRef args[4] = {gen_map_ptr(g, g->ringbuf_map_id), rec, gen_i64(g, size),
-                            gen_i64(g, 0)};
-    gen_helper(g, HELPER_RINGBUF_OUTPUT, g->i64, args, 4);
+    gen_ringbuf_output(g, rec, size);
     return NULL;
 }
 
@@ -193,7 +191,8 @@ LLVMValueRef gen_delete(struct codegen *g, struct node *call, struct node *map)
     struct node *target = call->args[0];
     LLVMValueRef key = gen_map_key(g, target, 0);
     LLVMValueRef args[2] = {gen_map_ptr(g, target->map->id), key};
-    gen_helper(g, HELPER_MAP_DELETE_ELEM, g->i64, args, 2);
+    gen_check_helper(g, HELPER_MAP_DELETE_ELEM,
+                     gen_helper(g, HELPER_MAP_DELETE_ELEM, g->i64, args, 2));
     return NULL;
 }
 
@@ -259,7 +258,8 @@ LLVMValueRef gen_var_comm(struct codegen *g, struct node *n)
     LLVMValueRef buf = gen_alloca(g, 16, "comm");
     gen_memset0(g, buf, 16);
     LLVMValueRef args[2] = {buf, LLVMConstInt(g->i32, 16, false)};
-    gen_helper(g, HELPER_GET_CURRENT_COMM, g->i64, args, 2);
+    gen_check_helper(g, HELPER_GET_CURRENT_COMM,
+                     gen_helper(g, HELPER_GET_CURRENT_COMM, g->i64, args, 2));
     return buf;
 }
 

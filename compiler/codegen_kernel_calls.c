@@ -1,4 +1,5 @@
 /* Code generation of str, ntop, bswap, strncmp, stacks and symbols. */
+#include <errno.h>
 #include <sys/socket.h>
 #include <string.h>
 
@@ -108,6 +109,24 @@ LLVMValueRef gen_strncmp(struct codegen *g, struct node *call, struct node *map)
     return LLVMBuildZExt(g->b, differ, g->i64, "");
 }
 
+/* bpf_get_stackid loses a stack it took when the stack map cannot keep it:
+ * -EEXIST (the stack's hash slot holds another stack) or -ENOMEM (the map
+ * is full); those are counted. Other failures mean there was no stack to
+ * take (-EFAULT, or -EPERM for a user stack where there is none). */
+static void count_lost_stack(struct codegen *g, LLVMValueRef id)
+{
+    LLVMValueRef value = LLVMBuildSExt(g->b, LLVMBuildTrunc(g->b, id, g->i32, ""), g->i64, "");
+    LLVMValueRef exists = LLVMBuildICmp(g->b, LLVMIntEQ, value, gen_i64(g, -EEXIST), "");
+    LLVMValueRef full = LLVMBuildICmp(g->b, LLVMIntEQ, value, gen_i64(g, -ENOMEM), "");
+    LLVMBasicBlockRef lost = gen_block(g, "stack_lost");
+    LLVMBasicBlockRef done = gen_block(g, "stack_done");
+    LLVMBuildCondBr(g->b, LLVMBuildOr(g->b, exists, full, ""), lost, done);
+    LLVMPositionBuilderAtEnd(g->b, lost);
+    gen_count_loss(g, LOSS_STACKS);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
+}
+
 /* A stack id from bpf_get_stackid; a ustack also records whose it is. */
 static LLVMValueRef gen_stack(struct codegen *g, const struct type *t)
 {
@@ -115,6 +134,8 @@ static LLVMValueRef gen_stack(struct codegen *g, const struct type *t)
     LLVMValueRef args[3] = {g->ctxarg, gen_map_ptr(g, user ? g->ustack_map_id : g->kstack_map_id),
                             gen_i64(g, user ? (int64_t)BPF_F_USER_STACK : 0)};
     LLVMValueRef id = gen_helper(g, HELPER_GET_STACKID, g->i64, args, 3);
+    count_lost_stack(g, id);
+    gen_check_helper(g, HELPER_GET_STACKID, id);
     if (!user)
         return id;
     LLVMValueRef out = gen_alloca(g, 16, "ustack");
@@ -165,8 +186,12 @@ LLVMValueRef gen_join(struct codegen *g, struct node *call, struct node *map)
     LLVMValueRef rec = gen_helper(g, HELPER_RINGBUF_RESERVE, g->i8p, rargs, 3);
     LLVMBasicBlockRef fill = gen_block(g, "join_fill");
     LLVMBasicBlockRef done = gen_block(g, "join_done");
-    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, rec, LLVMConstNull(g->i8p), ""), done,
+    LLVMBasicBlockRef lost = gen_block(g, "join_lost");
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, rec, LLVMConstNull(g->i8p), ""), lost,
                     fill);
+    LLVMPositionBuilderAtEnd(g->b, lost);
+    gen_count_loss(g, LOSS_EVENTS);
+    LLVMBuildBr(g->b, done);
     LLVMPositionBuilderAtEnd(g->b, fill);
     gen_store_i64(g, rec, gen_i64(g, call->async_id));
     for (int i = 0; i < a->args.nfields; i++)

@@ -36,10 +36,12 @@ static LLVMValueRef gen_lookup(struct codegen *g, int map_id, LLVMValueRef key)
     return gen_helper(g, HELPER_MAP_LOOKUP_ELEM, g->i8p, args, 2);
 }
 
+/* A full map refuses new keys (-E2BIG): -k reports it at g->loc. */
 static void gen_update(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef value)
 {
     LLVMValueRef args[4] = {gen_map_ptr(g, map_id), key, value, gen_i64(g, UPDATE_ANY)};
-    gen_helper(g, HELPER_MAP_UPDATE_ELEM, g->i64, args, 4);
+    gen_check_helper(g, HELPER_MAP_UPDATE_ELEM,
+                     gen_helper(g, HELPER_MAP_UPDATE_ELEM, g->i64, args, 4));
 }
 
 void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
@@ -63,7 +65,8 @@ void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t va
     LLVMPositionBuilderAtEnd(g->b, done);
 }
 
-/* Read @m[k]: the value, or zero / an empty string when the key is absent.
+/* Read @m[k]: the value, or zero / an empty string when the key is absent
+ * (which -kk reports as bpftrace does: "Failed to map_lookup_elem: 0").
  * Strings are copied to the stack so the result outlives the lookup. */
 LLVMValueRef gen_map_read(struct codegen *g, struct node *mapnode)
 {
@@ -76,11 +79,19 @@ LLVMValueRef gen_map_read(struct codegen *g, struct node *mapnode)
     gen_memset0(g, out, size);
     LLVMBasicBlockRef found = gen_block(g, "read_found");
     LLVMBasicBlockRef done = gen_block(g, "read_done");
+    LLVMBasicBlockRef missing = done;
+    if (gen_helper_is_checked(g, HELPER_MAP_LOOKUP_ELEM))
+        missing = gen_block(g, "read_missing");
     LLVMValueRef isnull = LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), "");
-    LLVMBuildCondBr(g->b, isnull, done, found);
+    LLVMBuildCondBr(g->b, isnull, missing, found);
     LLVMPositionBuilderAtEnd(g->b, found);
     gen_memcpy(g, out, p, size);
     LLVMBuildBr(g->b, done);
+    if (missing != done) {
+        LLVMPositionBuilderAtEnd(g->b, missing);
+        gen_report_helper_failure(g, HELPER_MAP_LOOKUP_ELEM, gen_i64(g, 0));
+        LLVMBuildBr(g->b, done);
+    }
     LLVMPositionBuilderAtEnd(g->b, done);
     return is_str ? out : gen_load_i64(g, out);
 }
@@ -109,28 +120,39 @@ static LLVMValueRef gen_compound(struct codegen *g, int op, LLVMValueRef old, LL
     }
 }
 
+/* Where bpftrace 0.17 reports a failing helper of an assignment: an
+ * aggregation at its call, `@m[k] = v` at the '=', `@m[k] op= v` at the
+ * whole statement (and its read of @m[k] at the map). */
 void gen_map_assign(struct codegen *g, struct node *n)
 {
     struct node *mapnode = n->lhs;
     const struct map_info *m = mapnode->map;
+    struct loc outer = g->loc;
     if (n->rhs->kind == N_CALL && !n->op) {
         const struct builtin_func *bf = builtin_func_find(n->rhs->name);
         if (bf->cls == BC_AGGREGATION) {
+            g->loc = n->rhs->loc;
             bf->gen(g, n->rhs, mapnode);
+            g->loc = outer;
             return;
         }
     }
     LLVMValueRef value;
-    if (n->op)
-        value = gen_compound(g, n->op, gen_map_read(g, mapnode), gen_expr(g, n->rhs));
-    else
+    if (n->op) {
+        g->loc = mapnode->loc;
+        LLVMValueRef old = gen_map_read(g, mapnode);
+        value = gen_compound(g, n->op, old, gen_expr(g, n->rhs));
+    } else {
         value = gen_expr(g, n->rhs);
+    }
     LLVMValueRef key = gen_map_key(g, mapnode, 0);
     uint32_t vsize = type_storage_size(&m->value);
     LLVMValueRef buf = gen_alloca(g, vsize, "val");
     const struct type *vt = n->op ? &m->value : &n->rhs->type;
     gen_store_value(g, buf, vt, value, vsize);
+    g->loc = n->op ? n->loc : n->op_loc;
     gen_update(g, m->id, key, buf);
+    g->loc = outer;
 }
 
 LLVMValueRef gen_map_incdec(struct codegen *g, struct node *n)

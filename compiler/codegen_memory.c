@@ -8,8 +8,10 @@ LLVMValueRef gen_probe_read(struct codegen *g, LLVMValueRef dst, uint32_t size, 
 {
     LLVMValueRef src = LLVMBuildIntToPtr(g->b, addr, g->i8p, "");
     LLVMValueRef args[3] = {dst, LLVMConstInt(g->i32, size, false), src};
-    return gen_helper(g, user ? HELPER_PROBE_READ_USER : HELPER_PROBE_READ_KERNEL, g->i64, args,
-                      3);
+    int helper = user ? HELPER_PROBE_READ_USER : HELPER_PROBE_READ_KERNEL;
+    LLVMValueRef ret = gen_helper(g, helper, g->i64, args, 3);
+    gen_check_helper(g, helper, ret);
+    return ret;
 }
 
 LLVMValueRef gen_probe_read_str(struct codegen *g, LLVMValueRef dst, LLVMValueRef size,
@@ -17,8 +19,10 @@ LLVMValueRef gen_probe_read_str(struct codegen *g, LLVMValueRef dst, LLVMValueRe
 {
     LLVMValueRef src = LLVMBuildIntToPtr(g->b, addr, g->i8p, "");
     LLVMValueRef args[3] = {dst, size, src};
-    return gen_helper(g, user ? HELPER_PROBE_READ_USER_STR : HELPER_PROBE_READ_KERNEL_STR,
-                      g->i64, args, 3);
+    int helper = user ? HELPER_PROBE_READ_USER_STR : HELPER_PROBE_READ_KERNEL_STR;
+    LLVMValueRef ret = gen_helper(g, helper, g->i64, args, 3);
+    gen_check_helper(g, helper, ret);
+    return ret;
 }
 
 /* Sign- or zero-extend the low `bits` of v to 64 bits. */

@@ -17,7 +17,7 @@
 #include "emit.h"
 #include "resolve.h"
 
-#define MAP_MAX_ENTRIES 4096          /* bpftrace's default map size */
+#define STACK_MAP_ENTRIES 4096        /* stacks each stack map holds */
 /* From this many attach points on, a program checks a stop flag at entry:
  * detaching each attach point costs the kernel two RCU grace periods
  * (~25 ms), so stopping 350 tracepoints by detaching takes ~10 s. */
@@ -40,13 +40,15 @@ static enum map_agg agg_of(enum type_kind k)
     }
 }
 
-static void describe_map(const struct map_info *m, struct map_desc *d)
+/* Every map the script declares holds max_map_keys entries, as in bpftrace
+ * (a histogram's entries are its key-and-bucket pairs). */
+static void describe_map(const struct map_info *m, uint32_t max_entries, struct map_desc *d)
 {
     memset(d, 0, sizeof(*d));
     d->name = strdup(m->name);
     d->id = m->id;
     d->agg = agg_of(m->value.kind);
-    d->max_entries = MAP_MAX_ENTRIES;
+    d->max_entries = max_entries;
     record_from_type(&m->key, &d->key);
     uint32_t ks = map_key_size(m);
     d->key_size = ks;
@@ -127,6 +129,26 @@ static void on_llvm_diagnostic(LLVMDiagnosticInfoRef di, void *ctx)
         *first = LLVMGetDiagInfoDescription(di);
 }
 
+/* The helper-error descriptions code generation made join the resolver's
+ * events, in the order their ids were given. */
+static void append_helper_errors(struct semantic *sem, struct codegen_result *r)
+{
+    if (r->nhelper_errors == 0)
+        return;
+    struct async_desc *a =
+        realloc(sem->asyncs, (sem->nasyncs + r->nhelper_errors) * sizeof(*sem->asyncs));
+    if (!a) {
+        perror("sobt");
+        exit(1);
+    }
+    memcpy(a + sem->nasyncs, r->helper_errors, r->nhelper_errors * sizeof(*a));
+    sem->asyncs = a;
+    sem->nasyncs += r->nhelper_errors;
+    free(r->helper_errors);
+    r->helper_errors = NULL;
+    r->nhelper_errors = 0;
+}
+
 static int generate(struct semantic *sem, const struct compile_options *opts,
                     struct compiled_program *p)
 {
@@ -140,8 +162,11 @@ static int generate(struct semantic *sem, const struct compile_options *opts,
         .kstack = p->kstack_map_id,
         .ustack = p->ustack_map_id,
         .stop = p->stop_map_id,
+        .losses = p->losses_map_id,
     };
-    codegen_module(sem, ctx, mod, &maps);
+    struct codegen_result result = {0};
+    codegen_module(sem, ctx, mod, &maps, opts->helper_check_level, &result);
+    append_helper_errors(sem, &result);
     FILE *ir_out = (opts->dump & DUMP_IR) ? (opts->dump_out ? opts->dump_out : stdout) : NULL;
     int rc = emit_object(mod, ir_out, &p->elf, &p->elf_size);
     if (rc == 0 && llvm_error) {
@@ -210,18 +235,24 @@ static struct compiled_program *compile_source(const struct source *src,
     struct compiled_program *p = calloc(1, sizeof(*p));
     p->strlen = sem.strlen;
     p->missing_probes = sem.missing_probes;
-    p->maps = calloc(sem.nmaps + 5, sizeof(*p->maps));
+    p->source_name = strdup(src->filename ? src->filename : "stdin");
+    p->source_text = strdup(src->text);
+    p->maps = calloc(sem.nmaps + 6, sizeof(*p->maps));
     for (int i = 0; i < sem.nmaps; i++)
-        describe_map(sem.maps[i], &p->maps[i]);
+        describe_map(sem.maps[i], sem.max_map_keys, &p->maps[i]);
     p->nmaps = sem.nmaps;
     p->ringbuf_map_id = add_internal_map(p, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
     /* one stack trace map per kind: a stack id is only meaningful in its map */
     p->kstack_map_id = sem.uses_kstack ? add_internal_map(p, "kstack", BPF_MAP_TYPE_STACK_TRACE, 4,
-                                                          STACK_FRAMES * 8, MAP_MAX_ENTRIES)
+                                                          STACK_FRAMES * 8, STACK_MAP_ENTRIES)
                                        : -1;
     p->ustack_map_id = sem.uses_ustack ? add_internal_map(p, "ustack", BPF_MAP_TYPE_STACK_TRACE, 4,
-                                                          STACK_FRAMES * 8, MAP_MAX_ENTRIES)
+                                                          STACK_FRAMES * 8, STACK_MAP_ENTRIES)
                                        : -1;
+    p->stack_map_entries = STACK_MAP_ENTRIES;
+    /* what the programs could not record: lost events, lost stacks */
+    p->losses_map_id = add_internal_map(p, "losses", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
+                                        LOSS_COUNTERS);
     bool stop_flag = false;
     for (int i = 0; i < sem.nunits; i++) {
         sem.units[i].checks_stop_flag = sem.units[i].nmatches >= STOP_FLAG_MIN_ATTACH;

@@ -10,9 +10,24 @@ static FILE *stream(void)
     return diag_stream ? diag_stream : stderr;
 }
 
+/* How a diagnostic points into the source: sobt's own caret form, or the
+ * span form bpftrace 0.17 uses for warnings raised while tracing (-k):
+ *
+ *   stdin:1:25: ERROR: ...          stdin:1:25-30: WARNING: ...
+ *   <line>                          <line>
+ *           ^~~~~                           ~~~~~                        */
+enum pointer_style { POINT_CARET, POINT_SPAN };
+
+static int end_column(struct loc loc)
+{
+    int col = loc.col > 0 ? loc.col : 1;
+    return loc.end_col > col ? loc.end_col : col + 1;
+}
+
 /* Print the line `line` (1-based) of the source and an underline under
  * columns [col, end_col). */
-static void show_source_line(const struct source *src, struct loc loc)
+static void show_source_line(FILE *out, const struct source *src, struct loc loc,
+                             enum pointer_style style)
 {
     if (!src || !src->text || loc.line <= 0)
         return;
@@ -25,13 +40,12 @@ static void show_source_line(const struct source *src, struct loc loc)
     if (!p)
         return;
     size_t n = strcspn(p, "\n");
-    FILE *out = stream();
     fprintf(out, "%.*s\n", (int)n, p);
     int col = loc.col > 0 ? loc.col : 1;
-    int end = loc.end_col > col ? loc.end_col : col + 1;
+    int end = end_column(loc);
     for (int c = 1; c < col; c++)
         fputc(p[c - 1] == '\t' && (size_t)(c - 1) < n ? '\t' : ' ', out);
-    fputc('^', out);
+    fputc(style == POINT_CARET ? '^' : '~', out);
     for (int c = col + 1; c < end; c++)
         fputc('~', out);
     fputc('\n', out);
@@ -47,21 +61,23 @@ static void put_message(FILE *out, const char *fmt, va_list ap)
     fputc('\n', out);
 }
 
-static void report(const char *what, const struct source *src, struct loc loc, const char *fmt,
-                   va_list ap)
+static void report(FILE *out, const char *what, const struct source *src, struct loc loc,
+                   enum pointer_style style, const char *fmt, va_list ap)
 {
-    FILE *out = stream();
-    fprintf(out, "%s:%d:%d: %s: ", src && src->filename ? src->filename : "stdin", loc.line,
-            loc.col, what);
+    const char *name = src && src->filename ? src->filename : "stdin";
+    if (style == POINT_SPAN)
+        fprintf(out, "%s:%d:%d-%d: %s: ", name, loc.line, loc.col, end_column(loc), what);
+    else
+        fprintf(out, "%s:%d:%d: %s: ", name, loc.line, loc.col, what);
     put_message(out, fmt, ap);
-    show_source_line(src, loc);
+    show_source_line(out, src, loc, style);
 }
 
 void diag_error(const struct source *src, struct loc loc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    report("ERROR", src, loc, fmt, ap);
+    report(stream(), "ERROR", src, loc, POINT_CARET, fmt, ap);
     va_end(ap);
 }
 
@@ -69,7 +85,25 @@ void diag_warning(const struct source *src, struct loc loc, const char *fmt, ...
 {
     va_list ap;
     va_start(ap, fmt);
-    report("WARNING", src, loc, fmt, ap);
+    report(stream(), "WARNING", src, loc, POINT_CARET, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning_span(FILE *out, const struct source *src, struct loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(out, "WARNING", src, loc, POINT_SPAN, fmt, ap);
+    va_end(ap);
+}
+
+void diag_plain_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    FILE *out = stream();
+    fputs("WARNING: ", out);
+    put_message(out, fmt, ap);
     va_end(ap);
 }
 

@@ -27,5 +27,7 @@ void compiled_program_free(struct compiled_program *p)
     for (int i = 0; i < p->nprobe_names; i++)
         free(p->probe_names[i]);
     free(p->probe_names);
+    free(p->source_name);
+    free(p->source_text);
     free(p);
 }

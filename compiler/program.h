@@ -86,6 +86,15 @@ enum async_kind {
     ASYNC_PRINT_VALUE, /* print(non-map value): args has one field */
     ASYNC_JOIN,        /* join(argv [, sep]): args are string fields, fmt the separator;
                           printed up to the first empty one, then a newline */
+    ASYNC_HELPER_ERROR, /* -k/-kk: a checked BPF helper failed at `where`; fmt is the
+                           helper's name as bpftrace prints it ("map_update_elem"),
+                           args one s64: the helper's return value */
+};
+
+/* A span of the script: 1-based line, first column and the column one past
+ * the last, as bpftrace 0.17 reports it ("stdin:1:25-30"). */
+struct source_span {
+    int line, col, end_col;
 };
 
 struct async_desc {
@@ -94,6 +103,7 @@ struct async_desc {
     struct record_desc args; /* offsets relative to the byte after the u64 id */
     int map_id;
     uint64_t top, div;
+    struct source_span where; /* ASYNC_HELPER_ERROR */
 };
 
 enum probe_provider {
@@ -145,6 +155,9 @@ struct compiled_program {
     int start_time_map_id; /* internal 1-entry array the runtime fills with its start
                               time (CLOCK_MONOTONIC ns) before attaching, for `elapsed`;
                               -1 if unused */
+    int losses_map_id; /* internal per-CPU array of u64 counters the programs bump
+                          (enum loss_counter); -1 if unused */
+    uint32_t stack_map_entries; /* how many stacks each stack map holds, for messages */
     struct async_desc *asyncs;
     int nasyncs;
     char **probe_names; /* full probe names, e.g. "tracepoint:syscalls:sys_enter_connect" */
@@ -152,6 +165,18 @@ struct compiled_program {
     uint32_t strlen; /* BPFTRACE_STRLEN */
     enum missing_probes_policy missing_probes; /* from `config = { ... }`; the command
                                                   line may override it */
+    char *source_name; /* "stdin" for -e, else the script's path: for warnings */
+    char *source_text; /* the script as diagnostics show it (spans point into it) */
+};
+
+/* What the programs count in maps[losses_map_id], one slot each. */
+enum loss_counter {
+    LOSS_EVENTS,       /* a ring-buffer record could not be reserved or written:
+                          the runtime prints bpftrace's "Lost N events" */
+    LOSS_STACKS,       /* bpf_get_stackid could not keep a stack: the stack map
+                          was full (-ENOMEM) or the stack's hash slot held another
+                          stack (-EEXIST); the stack prints empty */
+    LOSS_COUNTERS,     /* number of slots */
 };
 
 /* In the ELF, every map reference is an ld_imm64 with src_reg = BPF_PSEUDO_MAP_FD

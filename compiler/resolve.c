@@ -762,7 +762,10 @@ static void resolve_units(struct semantic *sem)
     sem->cur = NULL;
 }
 
-/* config = { missing_probes = "warn"; max_strlen = 128 } */
+/* The default of bpftrace's max_map_keys (BPFTRACE_MAP_KEYS_MAX). */
+#define DEFAULT_MAX_MAP_KEYS 4096
+
+/* config = { missing_probes = "warn"; max_strlen = 128; max_map_keys = 8192 } */
 static void resolve_config(struct semantic *sem, const struct node *config)
 {
     for (int i = 0; config && i < config->nargs; i++) {
@@ -784,8 +787,15 @@ static void resolve_config(struct semantic *sem, const struct node *config)
                 sem_error(sem, v->loc, "max_strlen must be an integer between 1 and 200");
             else
                 sem->strlen = (uint32_t)v->ival;
+        } else if (strcmp(key, "max_map_keys") == 0) {
+            if (v->kind != N_INT || v->ival < 1 || v->ival > UINT32_MAX)
+                sem_error(sem, v->loc, "max_map_keys must be a positive integer");
+            else
+                sem->max_map_keys = (uint32_t)v->ival;
         } else {
-            sem_error(sem, a->loc, "unknown config setting: %s (supported: missing_probes, max_strlen)",
+            sem_error(sem, a->loc,
+                      "unknown config setting: %s (supported: missing_probes, max_strlen, "
+                      "max_map_keys)",
                       key);
         }
     }
@@ -802,9 +812,13 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem->src = ast->src;
     sem->unsafe = opts->unsafe;
     sem->strlen = opts->strlen ? opts->strlen : 64;
+    sem->max_map_keys = DEFAULT_MAX_MAP_KEYS;
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
     sem->final_pass = false;
+    /* as in bpftrace, the environment wins over the script's config block */
+    if (opts->max_map_keys)
+        sem->max_map_keys = opts->max_map_keys;
     if (opts->missing_probes_set)
         sem->missing_probes = opts->missing_probes;
     attach_points_keep_missing_functions(opts->verify_only ||

@@ -56,6 +56,7 @@ struct semantic {
     const struct source *src;
     bool unsafe;
     uint32_t strlen;
+    uint32_t max_map_keys; /* entries of every map the script declares */
     const struct constants *consts; /* macros, the built-in table, BTF enumerators */
     const char *const *params;      /* positional parameters $1.. */
     int nparams;

@@ -173,9 +173,10 @@ static struct node *mk_field(struct parse_ctx *ctx, struct node *lhs, char *name
 }
 
 static struct node *mk_assign(struct parse_ctx *ctx, int op, struct node *lhs, struct node *rhs,
-                              SOBT_YYLTYPE l)
+                              SOBT_YYLTYPE l, SOBT_YYLTYPE op_l)
 {
     struct node *n = mk(ctx, N_ASSIGN, l);
+    n->op_loc = loc_of(ctx, op_l);
     n->op = op;
     n->lhs = lhs;
     n->rhs = rhs;
@@ -319,7 +320,7 @@ config_entry
         {
             struct node *name = mk(ctx, N_BUILTIN, @1);
             name->name = $1;
-            $$ = mk_assign(ctx, OP_NONE, name, $3, @$);
+            $$ = mk_assign(ctx, OP_NONE, name, $3, @$, @2);
         }
     ;
 
@@ -401,9 +402,9 @@ simple_stmt
     : expr
         { $$ = mk(ctx, N_EXPR_STMT, @$); $$->lhs = $1; }
     | lvalue '=' expr
-        { $$ = mk_assign(ctx, OP_NONE, $1, $3, @$); }
+        { $$ = mk_assign(ctx, OP_NONE, $1, $3, @$, @2); }
     | lvalue assign_op expr
-        { $$ = mk_assign(ctx, $2, $1, $3, @$); }
+        { $$ = mk_assign(ctx, $2, $1, $3, @$, @2); }
     | LET VAR
         { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; }
     | LET VAR '=' expr

@@ -1,6 +1,7 @@
 /* The event loop's other half: each ring-buffer record is a u64 async id
  * (an index into program->asyncs) followed by that action's arguments. */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -144,11 +145,32 @@ static void print_joined(FILE *out, const struct async_desc *ad, const void *arg
     fputc('\n', out);
 }
 
+/* -k/-kk: a helper failed; bpftrace's warning, pointing into the script.
+ * bpftrace 0.17 prints it in the output (stdout, or -o FILE), in order with
+ * the rest. */
+static void report_helper_error(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    int64_t ret;
+    memcpy(&ret, args, sizeof(ret));
+    struct source src = {.filename = ev->prog->source_name, .text = ev->prog->source_text};
+    struct loc loc = {ad->where.line, ad->where.col, ad->where.end_col};
+    if (ret < 0)
+        diag_warning_span(ev->out, &src, loc, "Failed to %s: %s (%" PRId64 ")", ad->fmt,
+                          strerror((int)-ret), ret);
+    else
+        diag_warning_span(ev->out, &src, loc, "Failed to %s: %" PRId64, ad->fmt, ret);
+}
+
 static int handle_record(void *ctx, void *data, size_t size)
 {
     struct events *ev = ctx;
-    if (ev->discard || ev->exit_seen)
+    if (ev->discard)
         return 0;
+    /* Stop consuming: whatever is queued behind exit() is dropped anyway,
+     * and after a stop request the queue may never drain (each system()
+     * makes the very events that refill it). */
+    if (ev->exit_seen || (ev->stop && *ev->stop))
+        return EVENTS_STOPPED;
     uint64_t id;
     if (size < sizeof(id))
         return report_once(ev, -EINVAL, "%s", "malformed event: shorter than its id");
@@ -195,6 +217,11 @@ static int handle_record(void *ctx, void *data, size_t size)
         break;
     case ASYNC_JOIN:
         print_joined(ev->out, ad, args);
+        break;
+    case ASYNC_HELPER_ERROR:
+        if (ad->args.size < sizeof(int64_t))
+            return report_once(ev, -EINVAL, "%s", "malformed event: helper error without a value");
+        report_helper_error(ev, ad, args);
         break;
     }
     return 0;

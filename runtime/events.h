@@ -3,6 +3,8 @@
 #ifndef SOBT_RUNTIME_EVENTS_H
 #define SOBT_RUNTIME_EVENTS_H
 
+#include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -18,13 +20,21 @@ struct events {
     bool exit_seen;
     /* Drop records without looking at them (after SIGINT, as bpftrace). */
     bool discard;
+    /* Set (by a signal handler) when tracing must stop: the record being
+     * handled is the last one, however many are queued; NULL: never. */
+    const volatile sig_atomic_t *stop;
     int error; /* first error of a handler, reported once */
 };
+
+/* What events_poll and events_drain return when they stopped reading because
+ * of exit() or a stop request (libbpf stops consuming when the record
+ * handler returns a negative value). Not an error. */
+#define EVENTS_STOPPED (-ECANCELED)
 
 int events_open(struct events *ev, const struct compiled_program *prog,
                 const struct loaded_program *lp, FILE *out);
 /* Waits up to timeout_ms for records and handles them. Returns the number
- * handled, or a negative errno (-EINTR when a signal arrived). */
+ * handled, EVENTS_STOPPED, or a negative errno (-EINTR when a signal arrived). */
 int events_poll(struct events *ev, int timeout_ms);
 /* Handles whatever is queued without waiting. */
 int events_drain(struct events *ev);

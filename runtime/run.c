@@ -2,7 +2,9 @@
  * signal, run END, print the maps, detach. The order and what is dropped
  * after exit() follow bpftrace 0.17: records queued behind an exit() (or
  * arriving after SIGINT) are not printed, END still runs and its output is
- * printed, and the maps are printed once at the end. */
+ * printed, and the maps are printed once at the end. Records the programs
+ * could not queue are reported as "Lost N events" as they are found, and
+ * once more before END. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "diag.h"
 #include "events.h"
 #include "loader.h"
+#include "losses.h"
 #include "output.h"
 #include "provider.h"
 #include "run.h"
@@ -37,7 +40,10 @@ static void catch_stop_signals(struct saved_signals *saved)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = request_stop;
     sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: the signal must interrupt the wait for events. */
+    /* The wait for events (epoll_wait, poll) ends with EINTR even so;
+     * SA_RESTART keeps a write to a slow reader, or the read of a system()
+     * command's output, from being cut short and losing output. */
+    sa.sa_flags = SA_RESTART;
     sigaction(SIGINT, &sa, &saved->intr);
     sigaction(SIGTERM, &sa, &saved->term);
 }
@@ -71,25 +77,32 @@ static int run_special(const struct compiled_program *prog, const struct loaded_
     return provider_begin_end_run(lp->prog_fds[index], loader_probe_name(prog, index));
 }
 
-/* Read events until exit() or a signal. Returns 0, or -1 after an error. */
-static int trace_until_stopped(struct events *ev)
+/* Read events until exit() or a signal. Returns 0, or -1 after an error.
+ * The record handlers stop at the first record after a stop request, so a
+ * signal ends this within one record's work, however long the queue. */
+static int trace_until_stopped(struct events *ev, struct losses *losses, FILE *out)
 {
+    ev->stop = &stop_requested;
+    int rc = 0;
     while (!stop_requested && !ev->exit_seen) {
         int n = events_poll(ev, POLL_TIMEOUT_MS);
-        if (n < 0 && n != -EINTR) {
+        losses_report_events(losses, out);
+        if (n < 0 && n != -EINTR && n != EVENTS_STOPPED) {
             diag_plain_error("reading events failed: %s", strerror(-n));
-            return -1;
+            rc = -1;
+            break;
         }
     }
-    return 0;
+    ev->stop = NULL;
+    return rc;
 }
 
 static int trace(const struct compiled_program *prog, const struct loaded_program *lp,
-                 struct attach_set *attached, struct events *ev, FILE *out)
+                 struct attach_set *attached, struct events *ev, struct losses *losses, FILE *out)
 {
     int rc = run_special(prog, lp, PROV_BEGIN);
     if (rc == 0)
-        rc = trace_until_stopped(ev);
+        rc = trace_until_stopped(ev, losses, out);
 
     /* Whatever is still queued after exit() or a signal is dropped, as
      * bpftrace does; stopping the programs first keeps maps still while END
@@ -101,10 +114,14 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
     events_drain(ev);
     ev->discard = false;
     ev->exit_seen = false;
+    losses_report_events(losses, out); /* the programs are stopped: the last word */
     if (rc == 0)
         rc = run_special(prog, lp, PROV_END);
     if (rc == 0) {
         events_drain(ev); /* END's own output, up to its exit() */
+        losses_report_events(losses, out);
+        fflush(out);
+        losses_report_stacks(losses, prog);
         output_print_maps_at_exit(out, prog, lp->map_fds);
         fflush(out);
     }
@@ -155,11 +172,14 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
     }
 
     struct events ev;
+    struct losses losses = {.fd = -1};
     struct attach_set attached = {0};
     /* The printers read stack maps; a failure here only costs the symbols of
      * processes that exit before the maps are printed. */
     output_use_maps(prog, lp.map_fds);
     int rc = events_open(&ev, prog, &lp, out);
+    if (rc == 0)
+        rc = losses_open(&losses, prog, &lp);
     if (rc == 0)
         rc = loader_set_start_time(prog, &lp);
     if (rc == 0)
@@ -167,8 +187,9 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
     /* --dry-run (as in current bpftrace): attach, then stop at once; no
      * BEGIN, no events, no map dump. */
     if (rc == 0 && opts->mode == RUN_NORMAL)
-        rc = trace(prog, &lp, &attached, &ev, out);
+        rc = trace(prog, &lp, &attached, &ev, &losses, out);
     attach_release_all(&attached);
+    losses_close(&losses);
     events_close(&ev);
     output_use_maps(NULL, NULL);
     loader_unload(&lp);

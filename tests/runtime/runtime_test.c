@@ -134,6 +134,7 @@ static void fixture_init(struct fixture *fx, const char *elf_path)
     fx->p.kstack_map_id = -1; /* internal maps these fixtures do not have */
     fx->p.ustack_map_id = -1;
     fx->p.stop_map_id = -1;
+    fx->p.losses_map_id = -1;
     fx->p.asyncs = fx->asyncs;
     fx->p.nasyncs = NASYNCS;
     fx->p.progs = fx->progs;

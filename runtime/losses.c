@@ -1,0 +1,93 @@
+/* Lost events and lost stacks: the programs count them per CPU (a failed
+ * ring-buffer reservation, a failed bpf_get_stackid); the runtime sums the
+ * CPUs and reports what is new since its last report. */
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "diag.h"
+#include "losses.h"
+
+int losses_open(struct losses *l, const struct compiled_program *prog,
+                const struct loaded_program *lp)
+{
+    memset(l, 0, sizeof(*l));
+    l->fd = -1;
+    int id = prog->losses_map_id;
+    if (id < 0)
+        return 0;
+    if (id >= lp->nmaps || lp->map_fds[id] < 0 ||
+        prog->maps[id].bpf_type != BPF_MAP_TYPE_PERCPU_ARRAY || prog->maps[id].value_size != 8 ||
+        prog->maps[id].max_entries < LOSS_COUNTERS) {
+        diag_plain_error("the loss counters name an unusable map %d", id);
+        return -1;
+    }
+    l->ncpus = libbpf_num_possible_cpus();
+    if (l->ncpus <= 0) {
+        diag_plain_error("cannot count the possible CPUs: %s", strerror(-l->ncpus));
+        return -1;
+    }
+    l->values = calloc((size_t)l->ncpus, sizeof(*l->values));
+    if (!l->values) {
+        diag_plain_error("out of memory");
+        return -1;
+    }
+    l->fd = lp->map_fds[id];
+    return 0;
+}
+
+/* What the programs have counted in slot `which` so far, over all CPUs;
+ * what was last reported when the map cannot be read. */
+static uint64_t total(struct losses *l, uint32_t which)
+{
+    if (bpf_map_lookup_elem(l->fd, &which, l->values) != 0)
+        return l->reported[which];
+    uint64_t sum = 0;
+    for (int cpu = 0; cpu < l->ncpus; cpu++)
+        sum += l->values[cpu];
+    return sum;
+}
+
+/* The count lost since the last report, which is now reported. */
+static uint64_t take_new(struct losses *l, uint32_t which)
+{
+    if (l->fd < 0)
+        return 0;
+    uint64_t now = total(l, which);
+    uint64_t fresh = now > l->reported[which] ? now - l->reported[which] : 0;
+    l->reported[which] = now;
+    return fresh;
+}
+
+void losses_report_events(struct losses *l, FILE *out)
+{
+    uint64_t lost = take_new(l, LOSS_EVENTS);
+    if (lost == 0)
+        return;
+    fprintf(out, "Lost %" PRIu64 " events\n", lost);
+    fflush(out);
+}
+
+void losses_report_stacks(struct losses *l, const struct compiled_program *prog)
+{
+    uint64_t lost = take_new(l, LOSS_STACKS);
+    if (lost == 0)
+        return;
+    diag_plain_warning("Lost %" PRIu64 " stack trace%s: the stack map (%" PRIu32
+                       " stacks) was full or the stack's hash slot held another stack; "
+                       "%s print%s as an empty stack",
+                       lost, lost == 1 ? "" : "s", prog->stack_map_entries,
+                       lost == 1 ? "it" : "they", lost == 1 ? "s" : "");
+}
+
+void losses_close(struct losses *l)
+{
+    free(l->values);
+    l->values = NULL;
+    l->fd = -1;
+}

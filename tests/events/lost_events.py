@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Lost events are counted and reported: a flood of printf records into a
+reader too slow for it loses records, and sobt must say how many ("Lost N
+events", as bpftrace prints it), so that printed lines + reported losses =
+events produced. The same flood into a reader that keeps up loses nothing.
+
+Usage: lost_events.py SOBT [slow|fast]...
+
+The program counts what it produced in a count() map printed at exit, and
+stops producing well before it calls exit(), so no record is dropped for
+arriving after exit(). Rates are chosen so both outcomes are certain:
+
+  slow  20k records/s for 5 s; the reader sleeps 3 s before reading. The
+        ring buffer (512 KiB, ~22k records), the pipe (64 KiB) and stdio
+        hold ~30k of the ~60k made meanwhile: at least ~30k must be lost.
+  fast   5k records/s for 3 s, read at once: the ring buffer alone holds
+        4 s of them, so nothing may be lost.
+
+Ends with "N passed, N failed"; needs root.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+PROGRAM = """i:ms:10 /@ticks < {ticks}/ {{
+  @ticks++;
+  $i = 0;
+  while ($i < {per_tick}) {{ printf("line %d\\n", $i); @produced = count(); $i++; }}
+}}
+i:s:{exit_after} {{ exit(); }}
+"""
+
+CASES = {
+    # name: (ticks of 10 ms, records per tick, exit after s, reader's sleep s)
+    "slow": (500, 200, 7, 3),
+    "fast": (300, 50, 5, 0),
+}
+
+
+def run(sobt, ticks, per_tick, exit_after, reader_sleep):
+    program = PROGRAM.format(ticks=ticks, per_tick=per_tick, exit_after=exit_after)
+    proc = subprocess.Popen([sobt, "-e", program], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    time.sleep(reader_sleep)
+    try:
+        out, err = proc.communicate(timeout=exit_after + 60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        return None, "timed out\n" + err.decode(errors="replace")
+    return (proc.returncode, out.decode(errors="replace")), err.decode(errors="replace")
+
+
+def tally(text):
+    """Lines printed, losses reported, and the @produced and @ticks counts."""
+    printed = sum(1 for line in text.splitlines() if re.fullmatch(r"line \d+", line))
+    lost = sum(int(n) for n in re.findall(r"^Lost (\d+) events$", text, re.M))
+    produced = re.search(r"^@produced: (\d+)$", text, re.M)
+    ticks = re.search(r"^@ticks: (\d+)$", text, re.M)
+    return (printed, lost, int(produced.group(1)) if produced else None,
+            int(ticks.group(1)) if ticks else None)
+
+
+def check(name, sobt):
+    ticks, per_tick, exit_after, reader_sleep = CASES[name]
+    result, err = run(sobt, ticks, per_tick, exit_after, reader_sleep)
+    if result is None:
+        return err
+    status, text = result
+    printed, lost, produced, done_ticks = tally(text)
+    facts = "printed %d, lost %d, produced %s, ticks %s, exit status %s" % (
+        printed, lost, produced, done_ticks, status)
+    problems = []
+    if status != 0:
+        problems.append("exit status %s" % status)
+    if done_ticks != ticks:
+        problems.append("the producer did not finish its %d ticks before exit()" % ticks)
+    if produced != ticks * per_tick:
+        problems.append("@produced should be %d" % (ticks * per_tick))
+    elif printed + lost != produced:
+        problems.append("printed + lost != produced: %d events unaccounted for"
+                        % (produced - printed - lost))
+    if name == "slow" and lost == 0:
+        problems.append("a reader asleep for %d s must lose events" % reader_sleep)
+    if name == "fast" and lost != 0:
+        problems.append("a reader that keeps up must lose nothing")
+    if problems:
+        return "%s\n%s\nstderr:\n%s" % (facts, "; ".join(problems), err)
+    print("   %s" % facts)
+    return None
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit("usage: lost_events.py SOBT [slow|fast]...")
+    if os.geteuid() != 0:
+        print("FAIL: must run as root (sobt loads BPF programs)")
+        print("0 passed, 1 failed")
+        return 1
+    sobt, names = sys.argv[1], sys.argv[2:] or list(CASES)
+    passed = failed = 0
+    for name in names:
+        report = check(name, sobt)
+        if report:
+            failed += 1
+            print("FAIL %s\n%s" % (name, report))
+        else:
+            passed += 1
+            print("ok %s" % name)
+        sys.stdout.flush()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
