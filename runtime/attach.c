@@ -15,72 +15,16 @@
 #include "attach.h"
 #include "diag.h"
 
-int perf_event_open_cloexec(void *attr, int pid, int cpu)
-{
-    return (int)syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-}
-
-int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char *probe_name,
-                           struct attachment *out)
-{
-    LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = cookie);
-    int link_fd = bpf_link_create(prog_fd, perf_fd, BPF_PERF_EVENT, &opts);
-    if (link_fd < 0) {
-        diag_plain_error("%s: could not attach the program: %s", probe_name, strerror(errno));
-        close(perf_fd);
-        return -1;
-    }
-    out->perf_fd = perf_fd;
-    out->link_fd = link_fd;
-    return 0;
-}
-
-void attachment_close(struct attachment *a)
-{
-    /* The link first: it holds a reference on the perf event. */
-    if (a->link_fd >= 0)
-        close(a->link_fd);
-    if (a->perf_fd >= 0)
-        close(a->perf_fd);
-    a->link_fd = a->perf_fd = -1;
-}
-
-static const struct provider *provider_for(enum probe_provider p)
-{
-    switch (p) {
-    case PROV_TRACEPOINT:
-        return &provider_tracepoint;
-    case PROV_INTERVAL:
-        return &provider_interval;
-    case PROV_KPROBE:
-        return &provider_kprobe;
-    case PROV_KRETPROBE:
-        return &provider_kretprobe;
-    case PROV_BEGIN:
-    case PROV_END:
-        break;
-    }
-    return NULL;
-}
-
 int attach_count_probes(const struct compiled_program *prog)
 {
     int n = 0;
     for (int i = 0; i < prog->nprogs; i++) {
         const struct prog_desc *pd = &prog->progs[i];
-        bool special = pd->provider == PROV_BEGIN || pd->provider == PROV_END;
+        const struct provider *p = provider_for(pd->provider);
         /* BEGIN/END count once even if the description lists no attach point. */
-        n += special && pd->nattach == 0 ? 1 : pd->nattach;
+        n += p && p->run && pd->nattach == 0 ? 1 : pd->nattach;
     }
     return n;
-}
-
-int attach_find_provider(const struct compiled_program *prog, enum probe_provider provider)
-{
-    for (int i = 0; i < prog->nprogs; i++)
-        if (prog->progs[i].provider == provider)
-            return i;
-    return -1;
 }
 
 static const char *probe_name_of(const struct compiled_program *prog, const struct attach_desc *at)
@@ -134,7 +78,7 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
     for (int i = 0; i < prog->nprogs; i++) {
         const struct prog_desc *pd = &prog->progs[i];
         const struct provider *prov = provider_for(pd->provider);
-        if (!prov)
+        if (!prov || !prov->attach)
             continue;
         for (int j = 0; j < pd->nattach; j++) {
             struct attachment *a = &out->items[out->count];

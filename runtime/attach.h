@@ -4,7 +4,7 @@
 #define SOBT_RUNTIME_ATTACH_H
 
 #include "loader.h"
-#include "provider.h"
+#include "providers/provider.h"
 
 struct attach_set {
     struct attachment *items;
@@ -34,8 +34,5 @@ void attach_detach_all(struct attach_set *set);
 /* At exit: like attach_detach_all, but many perf events are closed by a
  * short-lived background process so that sobt exits without waiting. */
 void attach_release_all(struct attach_set *set);
-
-/* Index of the program of this provider (PROV_BEGIN / PROV_END), or -1. */
-int attach_find_provider(const struct compiled_program *prog, enum probe_provider provider);
 
 #endif

@@ -15,7 +15,7 @@
 #include "loader.h"
 #include "losses.h"
 #include "output.h"
-#include "provider.h"
+#include "providers/provider.h"
 #include "run.h"
 #include "tracefs_mount.h"
 
@@ -56,9 +56,11 @@ static void restore_signals(const struct saved_signals *saved)
 
 static bool uses_tracefs(const struct compiled_program *prog)
 {
-    for (int i = 0; i < prog->nprogs; i++)
-        if (prog->progs[i].provider == PROV_TRACEPOINT)
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct provider *p = provider_for(prog->progs[i].provider);
+        if (p && p->needs_tracefs)
             return true;
+    }
     return false;
 }
 
@@ -68,13 +70,18 @@ static void print_attaching(FILE *out, int nprobes)
     fflush(out);
 }
 
+/* Run every BEGIN (or END) block, in the order of the script. */
 static int run_special(const struct compiled_program *prog, const struct loaded_program *lp,
                        enum probe_provider which)
 {
-    int index = attach_find_provider(prog, which);
-    if (index < 0)
-        return 0;
-    return provider_begin_end_run(lp->prog_fds[index], loader_probe_name(prog, index));
+    const struct provider *p = provider_for(which);
+    for (int i = 0; i < prog->nprogs; i++) {
+        if (prog->progs[i].provider != which)
+            continue;
+        if (p->run(lp->prog_fds[i], loader_probe_name(prog, i)) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Read events until exit() or a signal. Returns 0, or -1 after an error.

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "provider.h"
+#include "providers/provider.h"
 
 #define KPROBE_PMU_DIR "/sys/bus/event_source/devices/kprobe"
 

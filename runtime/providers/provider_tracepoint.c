@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "provider.h"
+#include "providers/provider.h"
 #include "tracefs_mount.h"
 
 /* events/CAT/NAME/id; target is "CAT:NAME". Returns the id or -1. */
@@ -71,4 +71,5 @@ static int tracepoint_attach(int prog_fd, const struct attach_desc *at, const ch
 const struct provider provider_tracepoint = {
     .name = "tracepoint",
     .attach = tracepoint_attach,
+    .needs_tracefs = true,
 };

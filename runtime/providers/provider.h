@@ -1,6 +1,8 @@
-/* Probe providers: one per probe kind, one small interface. A provider
- * attaches one program to one attach point and says how to undo it; BEGIN and
- * END are not attached at all but run once (provider_begin_end.c). */
+/* Probe providers: the runtime side of a probe kind (the compiler side is
+ * compiler/probes/), one file each behind one small interface, listed once in
+ * providers.c. A provider attaches one program at one attach point; closing
+ * what it left open detaches it. BEGIN and END are attached nowhere: their
+ * provider runs them once (provider_begin_end.c). */
 #ifndef SOBT_RUNTIME_PROVIDER_H
 #define SOBT_RUNTIME_PROVIDER_H
 
@@ -20,19 +22,18 @@ struct attachment {
 struct provider {
     const char *name;
     /* Attach prog_fd at `at`. `probe_name` is the full probe name for error
-     * messages. Returns 0, or -1 after printing one error line. */
+     * messages. Returns 0, or -1 after printing one error line. NULL for
+     * programs that are run rather than attached. */
     int (*attach)(int prog_fd, const struct attach_desc *at, const char *probe_name,
                   struct attachment *out);
+    /* Run prog_fd once, now (BEGIN, END). Returns 0 or -1 after printing an
+     * error. NULL for attached programs. */
+    int (*run)(int prog_fd, const char *probe_name);
+    bool needs_tracefs; /* tracefs must be mounted before it attaches */
 };
 
-extern const struct provider provider_tracepoint;
-extern const struct provider provider_interval;
-extern const struct provider provider_kprobe;
-extern const struct provider provider_kretprobe;
-
-/* Runs a BEGIN or END program once, now, on this CPU. Returns 0 or -1 after
- * printing an error. */
-int provider_begin_end_run(int prog_fd, const char *probe_name);
+/* The provider of a probe kind (providers.c); NULL for an unknown one. */
+const struct provider *provider_for(enum probe_provider provider);
 
 /* Attach a program through a perf event: the bpf link carries the cookie that
  * the program reads back with bpf_get_attach_cookie. Takes ownership of

@@ -7,9 +7,9 @@
 #include <bpf/bpf.h>
 
 #include "diag.h"
-#include "provider.h"
+#include "providers/provider.h"
 
-int provider_begin_end_run(int prog_fd, const char *probe_name)
+static int run_once(int prog_fd, const char *probe_name)
 {
     LIBBPF_OPTS(bpf_test_run_opts, opts);
     if (bpf_prog_test_run_opts(prog_fd, &opts) != 0) {
@@ -18,3 +18,13 @@ int provider_begin_end_run(int prog_fd, const char *probe_name)
     }
     return 0;
 }
+
+const struct provider provider_begin = {
+    .name = "BEGIN",
+    .run = run_once,
+};
+
+const struct provider provider_end = {
+    .name = "END",
+    .run = run_once,
+};

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "provider.h"
+#include "providers/provider.h"
 
 static int interval_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,
                            struct attachment *out)
