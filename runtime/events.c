@@ -12,8 +12,9 @@
 
 #include "diag.h"
 #include "events.h"
-#include "output.h"
-#include "printf_format.h"
+#include "output/output.h"
+#include "output/printf.h"
+#include "output/values.h"
 
 #define DEFAULT_TIME_FORMAT "%H:%M:%S\n"
 

@@ -16,7 +16,7 @@
 
 #include "expect.h"
 #include "expected_text.h"
-#include "output.h"
+#include "output/output.h"
 #include "record.h"
 
 static int ncpus;

@@ -6,7 +6,8 @@
 
 #include "expect.h"
 #include "expected_text.h"
-#include "printf_format.h"
+#include "output/printf.h"
+#include "output/values.h"
 #include "record.h"
 
 static char *probe_names[] = {"BEGIN", "END"};

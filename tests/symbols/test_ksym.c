@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "symbols.h"
+#include "symbols/ksyms.h"
 
 struct kallsym {
     uint64_t addr;

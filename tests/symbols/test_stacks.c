@@ -39,8 +39,10 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "output.h"
-#include "printf_format.h"
+#include "output/output.h"
+#include "output/stack_maps.h"
+#include "output/printf.h"
+#include "output/values.h"
 
 #define STACK_FRAMES 127
 #define STACK_VALUE_SIZE (STACK_FRAMES * 8)

@@ -22,8 +22,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "output.h"
-#include "usymbols.h"
+#include "output/output.h"
+#include "output/stack_maps.h"
+#include "symbols/usyms.h"
 
 /* A function with a known name and a size well above the offsets used. */
 __attribute__((noinline)) int symbols_test_target(int x)

@@ -1,18 +1,12 @@
-/* Formatting event records the way bpftrace's printf() and print(value) do. */
-#ifndef SOBT_PRINTF_FORMAT_H
-#define SOBT_PRINTF_FORMAT_H
+/* One value as bpftrace prints it: in map keys and values, print(value),
+ * and printf's %s. */
+#ifndef SOBT_OUTPUT_VALUES_H
+#define SOBT_OUTPUT_VALUES_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "program.h"
-
-/* printf(fmt, args...): the fields of `args` sit at their offsets in `data`.
- * Integers are widened to 64 bits (sign-extended when signed) and then read
- * by the conversion as C printf would read them, which is what bpftrace 0.17
- * does: %d/%u/%x/%o/%c take the low 32 bits, %hd 16, %hhd 8, %ld/%lld/%zd/%jd
- * all 64; %p prints 0x... (or "(nil)" for 0). `%%` prints one `%`. */
-void output_printf(FILE *out, const struct compiled_program *prog, const char *fmt,
-                   const struct record_desc *args, const void *data);
 
 /* print(value) for a non-map value: the value at v->offset in `data`, then a newline. */
 void output_print_value(FILE *out, const struct compiled_program *prog, const struct value_desc *v,

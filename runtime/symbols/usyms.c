@@ -1,7 +1,7 @@
 /* User-space symbolization with libdwfl: one Dwfl (the process's modules as
  * /proc/PID/maps lists them, their ELF files opened at once) per process,
  * kept after the process exits. See usymbols.h. */
-#include "usymbols.h"
+#include "symbols/usyms.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "symbols.h"
+#include "symbols/ksyms.h"
 
 /* Processes kept at once; the least recently used one is dropped beyond it. */
 #define MAX_PROCESSES 1024

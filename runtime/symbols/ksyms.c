@@ -1,6 +1,6 @@
 /* Kernel symbolization: a table of (address, name) from kallsyms, sorted by
  * address, searched by bisection. See symbols.h for the rules. */
-#include "symbols.h"
+#include "symbols/ksyms.h"
 
 #include <errno.h>
 #include <inttypes.h>

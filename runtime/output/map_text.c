@@ -1,0 +1,230 @@
+/* Maps in bpftrace 0.17's text format.
+ *
+ * The rules, each checked against bpftrace 0.17 (tests/output has the commands):
+ *  - An entry is "@name[k1, k2]: value\n"; "@name: value\n" without keys.
+ *    Keys print raw: strings without quotes, probes by name, ints by signedness.
+ *  - Entries are sorted ascending: int-valued maps (count, sum, min, max, plain
+ *    ints) by value, avg and stats by their average, hist/lhist by the total of
+ *    their buckets; plain string (and other non-int) values by key. Keys compare
+ *    field by field, ints as unsigned of their width, strings with strcmp; the
+ *    key also breaks ties (bpftrace leaves ties in hash order).
+ *  - top keeps the last `top` entries of that order; div divides printed values
+ *    (hist counts too, while the bars still use the undivided counts). stats
+ *    maps ignore both, as 0.17 does.
+ *  - A map with no entries prints "\n", but a count() map without a key prints
+ *    "@name: 0" (also after clear()). avg and stats maps print "\n" after
+ *    their entries (so "\n\n" when empty). A hist prints "@name[k]: \n" (space
+ *    before the newline), its buckets, then "\n", per key.
+ *  - Buckets run from the first to the last non-zero one; each line is the
+ *    label left-aligned in 16 columns, the count right-aligned in 8, " |", a bar
+ *    of count * 52 / max '@'s padded with spaces to 52, "|".
+ *  - At exit: "\n\n", then every printed map in byte order of its name. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/map_rows.h"
+#include "output/output.h"
+#include "output/values.h"
+
+#define HIST_BAR_WIDTH 52
+
+static void print_key(FILE *out, const struct map_rows *c, const struct row *r)
+{
+    const struct record_desc *key = &c->map->key;
+    fputs(c->map->name, out);
+    if (key->nfields == 0)
+        return;
+    fputc('[', out);
+    for (int i = 0; i < key->nfields; i++) {
+        if (i)
+            fputs(", ", out);
+        output_print_key_field(out, c->prog, &key->fields[i], r->key);
+    }
+    fputc(']', out);
+}
+
+static void print_int(FILE *out, uint64_t v, bool is_signed)
+{
+    if (is_signed)
+        fprintf(out, "%" PRId64, (int64_t)v);
+    else
+        fprintf(out, "%" PRIu64, v);
+}
+
+/* hist labels: powers of two, with K/M/G from 2^10 on and T from 2^40 on
+ * (2^50 is "1024T": bpftrace has no larger suffix). */
+static void hist_power_label(char *buf, size_t cap, int power)
+{
+    static const char suffixes[] = {'\0', 'K', 'M', 'G', 'T'};
+    int tier = power / 10 < 4 ? power / 10 : 4;
+    uint64_t n = (uint64_t)1 << (power - tier * 10);
+    if (tier)
+        snprintf(buf, cap, "%" PRIu64 "%c", n, suffixes[tier]);
+    else
+        snprintf(buf, cap, "%" PRIu64, n);
+}
+
+static void hist_label(char *buf, size_t cap, size_t index)
+{
+    if (index == 0) {
+        snprintf(buf, cap, "(..., 0)");
+    } else if (index == 1) {
+        snprintf(buf, cap, "[0]");
+    } else if (index == 2) {
+        snprintf(buf, cap, "[1]");
+    } else {
+        char lo[32], hi[32];
+        hist_power_label(lo, sizeof(lo), (int)index - 2);
+        hist_power_label(hi, sizeof(hi), (int)index - 1);
+        snprintf(buf, cap, "[%s, %s)", lo, hi);
+    }
+}
+
+/* lhist bounds use the largest of K, M, G, T, P, E that divides them exactly
+ * ("[1K, 2K)", "[3M, ...)"), else plain decimal ("[1000000, 2000000)"). */
+static void lhist_bound(char *buf, size_t cap, int64_t n)
+{
+    static const char suffixes[] = "KMGTPE";
+    for (int tier = 6; tier >= 1; tier--) {
+        int64_t unit = (int64_t)1 << (10 * tier);
+        if (n != 0 && n % unit == 0) {
+            snprintf(buf, cap, "%" PRId64 "%c", n / unit, suffixes[tier - 1]);
+            return;
+        }
+    }
+    snprintf(buf, cap, "%" PRId64, n);
+}
+
+static void lhist_label(char *buf, size_t cap, const struct map_desc *map, size_t index,
+                        size_t nbuckets)
+{
+    char lo[32], hi[32];
+    if (index == 0) {
+        lhist_bound(lo, sizeof(lo), map->lhist_min);
+        snprintf(buf, cap, "(..., %s)", lo);
+    } else if (index == nbuckets - 1) {
+        lhist_bound(lo, sizeof(lo), map->lhist_max);
+        snprintf(buf, cap, "[%s, ...)", lo);
+    } else {
+        int64_t start = map->lhist_min + (int64_t)(index - 1) * map->lhist_step;
+        lhist_bound(lo, sizeof(lo), start);
+        lhist_bound(hi, sizeof(hi), start + map->lhist_step);
+        snprintf(buf, cap, "[%s, %s)", lo, hi);
+    }
+}
+
+static void print_hist_row(FILE *out, const struct map_rows *c, const struct row *r, uint64_t div)
+{
+    print_key(out, c, r);
+    fputs(": \n", out);
+
+    size_t first = c->nbuckets, last = 0;
+    uint64_t max = 0;
+    for (size_t i = 0; i < c->nbuckets; i++) {
+        if (!r->buckets[i])
+            continue;
+        if (first == c->nbuckets)
+            first = i;
+        last = i;
+        if (r->buckets[i] > max)
+            max = r->buckets[i];
+    }
+    for (size_t i = first; i < c->nbuckets && i <= last; i++) {
+        char label[96];
+        if (c->map->agg == AGG_HIST)
+            hist_label(label, sizeof(label), i);
+        else
+            lhist_label(label, sizeof(label), c->map, i, c->nbuckets);
+        uint64_t count = r->buckets[i];
+        unsigned bar = (unsigned)((unsigned __int128)count * HIST_BAR_WIDTH / max);
+        fprintf(out, "%-16s%8" PRIu64 " |", label, divide(count, div, false));
+        for (unsigned k = 0; k < HIST_BAR_WIDTH; k++)
+            fputc(k < bar ? '@' : ' ', out);
+        fputs("|\n", out);
+    }
+    fputc('\n', out);
+}
+
+static void print_plain_row(FILE *out, const struct map_rows *c, const struct row *r, uint64_t div)
+{
+    const struct map_desc *map = c->map;
+    bool is_signed = map_value_is_signed(map);
+    print_key(out, c, r);
+    fputs(": ", out);
+    if (map->agg == AGG_STATS) {
+        fprintf(out, "count %" PRId64 ", average ", (int64_t)r->count);
+        print_int(out, r->value, is_signed);
+        fputs(", total ", out);
+        print_int(out, r->total, is_signed);
+    } else if (map->agg == AGG_NONE && map->value.kind != VK_INT) {
+        output_print_field(out, c->prog, &map->value, cpu_value(&c->snap, r->entry, 0));
+    } else {
+        print_int(out, divide(r->value, div, is_signed), is_signed);
+    }
+    fputc('\n', out);
+}
+
+int output_print_map(FILE *out, const struct compiled_program *prog, const struct map_desc *map,
+                     int map_fd, uint64_t top, uint64_t div)
+{
+    struct map_rows c;
+    int err = map_rows_read(&c, prog, map, map_fd);
+    if (err)
+        return err;
+
+    /* bpftrace 0.17 prints every stats entry undivided whatever top and div say. */
+    if (map->agg == AGG_STATS)
+        top = div = 0;
+    size_t start = top && c.nrows > top ? c.nrows - (size_t)top : 0;
+
+    if (c.nrows == 0 && map->agg == AGG_COUNT && map->key.nfields == 0)
+        fprintf(out, "%s: 0\n", map->name); /* a count without a key is 0 before any event */
+    else if (c.nrows == 0)
+        fputc('\n', out);
+    for (size_t i = start; i < c.nrows; i++) {
+        if (map_is_hist(map))
+            print_hist_row(out, &c, &c.rows[i], div);
+        else
+            print_plain_row(out, &c, &c.rows[i], div);
+    }
+    if (map->agg == AGG_AVG || map->agg == AGG_STATS)
+        fputc('\n', out);
+
+    map_rows_free(&c);
+    return 0;
+}
+
+static int compare_map_names(const void *pa, const void *pb)
+{
+    const struct map_desc *a = *(const struct map_desc *const *)pa;
+    const struct map_desc *b = *(const struct map_desc *const *)pb;
+    return strcmp(a->name, b->name);
+}
+
+int output_print_maps_at_exit(FILE *out, const struct compiled_program *prog, const int *map_fds)
+{
+    fputs("\n\n", out);
+    const struct map_desc **order =
+        malloc((size_t)(prog->nmaps ? prog->nmaps : 1) * sizeof(*order));
+    if (!order)
+        return -ENOMEM;
+    int n = 0;
+    for (int i = 0; i < prog->nmaps; i++) {
+        if (!prog->maps[i].is_internal && map_fds[i] >= 0)
+            order[n++] = &prog->maps[i];
+    }
+    if (n > 1)
+        qsort(order, (size_t)n, sizeof(*order), compare_map_names);
+
+    int first_err = 0;
+    for (int i = 0; i < n; i++) {
+        int err = output_print_map(out, prog, order[i], map_fds[order[i] - prog->maps], 0, 0);
+        if (err && !first_err)
+            first_err = err;
+    }
+    free(order);
+    return first_err;
+}
+

@@ -1,0 +1,166 @@
+/* One value of a record (a map key or value, an event argument) as the text
+ * bpftrace shows for it; see values.h. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <bpf/bpf.h>
+
+#include "output/stack_maps.h"
+#include "output/values.h"
+#include "symbols/ksyms.h"
+#include "symbols/usyms.h"
+
+uint64_t output_read_int(const struct value_desc *v, const void *record)
+{
+    const uint8_t *p = (const uint8_t *)record + v->offset;
+    switch (v->size) {
+    case 1: {
+        uint8_t x;
+        memcpy(&x, p, 1);
+        return v->is_signed ? (uint64_t)(int64_t)(int8_t)x : x;
+    }
+    case 2: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        return v->is_signed ? (uint64_t)(int64_t)(int16_t)x : x;
+    }
+    case 4: {
+        uint32_t x;
+        memcpy(&x, p, 4);
+        return v->is_signed ? (uint64_t)(int64_t)(int32_t)x : x;
+    }
+    default: {
+        uint64_t x = 0;
+        memcpy(&x, p, v->size < 8 ? v->size : 8);
+        return x;
+    }
+    }
+}
+
+/* ntop(): the family word decides how many of the 16 address bytes count. */
+static void print_inet(FILE *out, const uint8_t *p)
+{
+    uint64_t family;
+    char text[INET6_ADDRSTRLEN];
+    memcpy(&family, p, 8);
+    int af = family == AF_INET6 ? AF_INET6 : AF_INET;
+    if (inet_ntop(af, p + 8, text, sizeof(text)))
+        fputs(text, out);
+}
+
+/* bpftrace indents stack frames by 8 spaces, and by 4 inside map keys. */
+#define STACK_INDENT 8
+#define STACK_KEY_INDENT 4
+#define SYMBOL_TEXT_MAX 1024
+
+/* ksym: a u64 address; usym: a u64 address then a u64 pid. The bare name,
+ * without offset, as bpftrace's ksym()/usym() print. */
+static void print_symbol(FILE *out, const struct value_desc *v, const uint8_t *p)
+{
+    char text[SYMBOL_TEXT_MAX];
+    uint64_t addr, pid = 0;
+    memcpy(&addr, p, 8);
+    if (v->kind == VK_KSYM) {
+        ksym_format(addr, false, text, sizeof(text));
+    } else {
+        if (v->size >= 16)
+            memcpy(&pid, p + 8, 8);
+        usym_format((int)pid, addr, false, text, sizeof(text));
+    }
+    fputs(text, out);
+}
+
+/* kstack: a u64 stack id; ustack: a u64 stack id then a u64 pid. The frames
+ * are read from the program's stack map (output_use_maps): "\n", then for
+ * each frame up to the first 0 (at most v->frames) the indent, "name+offset"
+ * and "\n". A stack that cannot be read (bpf_get_stackid failed, so the id is
+ * a negative errno, or the map is not known) prints as nothing, as bpftrace
+ * prints it. */
+static void print_stack(FILE *out, const struct value_desc *v, const uint8_t *p, int indent)
+{
+    uint64_t id, pid = 0;
+    memcpy(&id, p, 8);
+    if (v->kind == VK_USTACK && v->size >= 16)
+        memcpy(&pid, p + 8, 8);
+    uint32_t max_frames = 0;
+    int fd = output_stack_map_fd(v->kind, &max_frames);
+    if (fd < 0 || max_frames == 0 || id > UINT32_MAX)
+        return;
+    uint64_t *frames = calloc(max_frames, sizeof(*frames));
+    if (!frames)
+        return;
+    uint32_t key = (uint32_t)id;
+    if (bpf_map_lookup_elem(fd, &key, frames) == 0) {
+        uint32_t shown = v->frames && v->frames < max_frames ? v->frames : max_frames;
+        char text[SYMBOL_TEXT_MAX];
+        fputc('\n', out);
+        for (uint32_t i = 0; i < shown && frames[i]; i++) {
+            if (v->kind == VK_KSTACK)
+                ksym_format(frames[i], true, text, sizeof(text));
+            else
+                usym_format((int)pid, frames[i], true, text, sizeof(text));
+            fprintf(out, "%*s%s\n", indent, "", text);
+        }
+    }
+    free(frames);
+}
+
+void output_print_key_field(FILE *out, const struct compiled_program *prog,
+                            const struct value_desc *v, const void *record)
+{
+    if (v->kind == VK_KSTACK || v->kind == VK_USTACK)
+        print_stack(out, v, (const uint8_t *)record + v->offset, STACK_KEY_INDENT);
+    else
+        output_print_field(out, prog, v, record);
+}
+
+void output_print_field(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+                        const void *record)
+{
+    const uint8_t *p = (const uint8_t *)record + v->offset;
+    switch (v->kind) {
+    case VK_INT: {
+        uint64_t x = output_read_int(v, record);
+        if (v->is_signed)
+            fprintf(out, "%" PRId64, (int64_t)x);
+        else
+            fprintf(out, "%" PRIu64, x);
+        return;
+    }
+    case VK_STRING:
+        fprintf(out, "%.*s", (int)strnlen((const char *)p, v->size), (const char *)p);
+        return;
+    case VK_PROBE: {
+        uint64_t idx;
+        memcpy(&idx, p, 8);
+        if (prog && idx < (uint64_t)prog->nprobe_names)
+            fputs(prog->probe_names[idx], out);
+        else
+            fprintf(out, "<probe %" PRIu64 ">", idx);
+        return;
+    }
+    case VK_INET:
+        print_inet(out, p);
+        return;
+    case VK_KSYM:
+    case VK_USYM:
+        print_symbol(out, v, p);
+        return;
+    case VK_KSTACK:
+    case VK_USTACK:
+        print_stack(out, v, p, STACK_INDENT);
+        return;
+    case VK_NONE:
+        return;
+    }
+}
+
+void output_print_value(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+                        const void *data)
+{
+    output_print_field(out, prog, v, data);
+    fputc('\n', out);
+}
