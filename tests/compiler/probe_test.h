@@ -1,5 +1,5 @@
-/* Shared by the tests of tracefs, tracepoint formats and attach points:
- * assertions that count failures, and the tracefs precondition. */
+/* Shared by the tests of tracefs, tracepoint formats and attach points: the
+ * tracefs precondition and a clock (assertions: common/check.h). */
 #ifndef SOBT_TESTS_PROBE_TEST_H
 #define SOBT_TESTS_PROBE_TEST_H
 
@@ -11,37 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/check.h"
 #include "target/tracefs.h"
-
-static int test_failures __attribute__((unused));
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond);                       \
-            test_failures++;                                                                       \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_STR(got, want)                                                                       \
-    do {                                                                                           \
-        const char *got_ = (got), *want_ = (want);                                                 \
-        if (!got_ || strcmp(got_, want_) != 0) {                                                   \
-            fprintf(stderr, "%s:%d: FAIL: %s\n    got:  \"%s\"\n    want: \"%s\"\n", __FILE__,     \
-                    __LINE__, #got, got_ ? got_ : "(null)", want_);                                \
-            test_failures++;                                                                       \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_INT(got, want)                                                                       \
-    do {                                                                                           \
-        long long got_ = (long long)(got), want_ = (long long)(want);                              \
-        if (got_ != want_) {                                                                       \
-            fprintf(stderr, "%s:%d: FAIL: %s == %lld, want %lld\n", __FILE__, __LINE__, #got,      \
-                    got_, want_);                                                                  \
-            test_failures++;                                                                       \
-        }                                                                                          \
-    } while (0)
 
 /* These tests read the live kernel's tracefs; without it they cannot say
  * anything, so they fail rather than skip. */
@@ -64,16 +35,6 @@ static inline double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static inline int test_finish(const char *name)
-{
-    if (test_failures) {
-        fprintf(stderr, "%s: %d failure(s)\n", name, test_failures);
-        return 1;
-    }
-    printf("%s: all checks passed\n", name);
-    return 0;
 }
 
 #endif

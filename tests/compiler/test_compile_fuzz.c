@@ -18,16 +18,6 @@ static const char *seeds[] = {
     "END { @e = elapsed / 1000; @n = nsecs % 7; @p[probe] = min(cpu); print(@p, 3, 2); }",
 };
 
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t next_random(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-
 /* Characters worth inserting: the language's punctuation and digits. */
 static const char alphabet[] = "{}()[]@$;,/*+-!<>=&|^%?:.\"0123456789 \nabcxyz_";
 
@@ -44,14 +34,14 @@ static void append(char *out, size_t cap, size_t *len, const char *s, size_t n)
 static void mutate(const char *in, char *out, size_t cap)
 {
     size_t len = strlen(in), used = 0;
-    size_t pos = len ? next_random() % len : 0;
-    size_t span = next_random() % 8;
+    size_t pos = len ? test_random() % len : 0;
+    size_t span = test_random() % 8;
     if (pos + span > len)
         span = len - pos;
-    char c = alphabet[next_random() % (sizeof(alphabet) - 1)];
+    char c = alphabet[test_random() % (sizeof(alphabet) - 1)];
     out[0] = '\0';
     append(out, cap, &used, in, pos);
-    switch (next_random() % 4) {
+    switch (test_random() % 4) {
     case 0: /* delete a span */
         append(out, cap, &used, in + pos + span, len - pos - span);
         break;
@@ -79,7 +69,7 @@ int main(void)
         for (int round = 0; round < 120; round++) {
             /* a chain of up to three mutations of the seed */
             snprintf(a, sizeof(a), "%s", seeds[s]);
-            int steps = 1 + (int)(next_random() % 3);
+            int steps = 1 + (int)(test_random() % 3);
             for (int k = 0; k < steps; k++)
                 mutate(buf[k % 2], buf[(k + 1) % 2], sizeof(a));
             const char *text = buf[steps % 2];

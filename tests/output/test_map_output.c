@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "expect.h"
+#include "common/check.h"
 #include "expected_text.h"
 #include "output/output.h"
 #include "record.h"
@@ -30,7 +30,7 @@ struct tmap {
     int fd;
 };
 
-static void die(const char *what, int err)
+static void die_errno(const char *what, int err)
 {
     fprintf(stderr, "FAIL: %s: %s\n", what, strerror(err < 0 ? -err : err));
     fprintf(stderr, "test_map_output creates real BPF maps and needs root (CAP_BPF); "
@@ -82,7 +82,7 @@ static void tmap_create(struct tmap *m, const char *name, enum map_agg agg,
     }
     m->fd = bpf_map_create(d->bpf_type, NULL, d->key_size, d->value_size, d->max_entries, NULL);
     if (m->fd < 0)
-        die("bpf_map_create", m->fd);
+        die_errno("bpf_map_create", m->fd);
 }
 
 static void tmap_lhist(struct tmap *m, int64_t min, int64_t max, int64_t step)
@@ -115,7 +115,7 @@ static void put_plain(struct tmap *m, const struct record *key, const void *valu
     bpf_key_of(m, key, k);
     int err = bpf_map_update_elem(m->fd, k, value, BPF_ANY);
     if (err)
-        die("bpf_map_update_elem", err);
+        die_errno("bpf_map_update_elem", err);
 }
 
 static void put_int(struct tmap *m, const struct record *key, int64_t v)
@@ -132,14 +132,14 @@ static void percpu_update(struct tmap *m, const uint8_t *bpf_key, int cpu, slot_
     size_t stride = (m->desc.value_size + 7) / 8 * 8;
     uint8_t *values = calloc((size_t)ncpus, stride);
     if (!values)
-        die("calloc", ENOMEM);
+        die_errno("calloc", ENOMEM);
     if (bpf_map_lookup_elem(m->fd, bpf_key, values) < 0)
         memset(values, 0, (size_t)ncpus * stride);
     fn(values + (size_t)(cpu % ncpus) * stride, v);
     int err = bpf_map_update_elem(m->fd, bpf_key, values, BPF_ANY);
     free(values);
     if (err)
-        die("bpf_map_update_elem (per-CPU)", err);
+        die_errno("bpf_map_update_elem (per-CPU)", err);
 }
 
 static int64_t slot_word(const uint8_t *slot, int i)
@@ -775,7 +775,7 @@ int main(void)
 {
     ncpus = libbpf_num_possible_cpus();
     if (ncpus <= 0)
-        die("libbpf_num_possible_cpus", ncpus);
+        die_errno("libbpf_num_possible_cpus", ncpus);
     test_at_exit();
     test_count_sum();
     test_min_max();
@@ -786,5 +786,5 @@ int main(void)
     test_lhist();
     test_print_top_div();
     test_empty_zero_clear();
-    return test_summary("test_map_output");
+    return test_finish("test_map_output");
 }

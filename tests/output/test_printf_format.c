@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "expect.h"
+#include "common/check.h"
 #include "expected_text.h"
 #include "output/printf.h"
 #include "output/values.h"
@@ -174,5 +174,5 @@ int main(void)
     test_unterminated_string();
     test_inet();
     test_print_value();
-    return test_summary("test_printf_format");
+    return test_finish("test_printf_format");
 }

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "expect.h"
+#include "common/check.h"
 #include "printf_spec.h"
 
 static void test_pieces(void)
@@ -149,5 +149,5 @@ int main(void)
     test_accepted();
     test_rejected();
     test_arguments();
-    return test_summary("test_printf_spec");
+    return test_finish("test_printf_spec");
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/check.h"
 #include "ast.h"
 #include "diag.h"
 
@@ -25,14 +26,13 @@ struct error_case {
     const char *expected;
 };
 
-static int failures;
-static int checks;
-
+/* A case that went wrong (the caller counted the check): what, and both texts. */
 static void fail(const char *name, const char *what, const char *expected, const char *got)
 {
-    failures++;
-    fprintf(stderr, "FAIL %s: %s\n--- expected ---\n%s--- got ---\n%s----------------\n", name,
-            what, expected ? expected : "(none)\n", got ? got : "(none)\n");
+    test_failures++;
+    fprintf(stderr, "FAIL %s: %s\n", name, what);
+    print_visible("expected", expected ? expected : "(none)\n");
+    print_visible("got", got ? got : "(none)\n");
 }
 
 /* Parse src with diagnostics captured; returns the tree (or NULL) and sets
@@ -942,7 +942,7 @@ static void run_dump_cases(void)
         const struct dump_case *c = &dump_cases[i];
         char *diag;
         struct ast *ast = parse_capturing(c->src, strlen(c->src), &diag);
-        checks++;
+        test_checks++;
         if (!ast) {
             fail(c->name, "parse failed", c->expected, diag);
         } else {
@@ -964,7 +964,7 @@ static void run_error_cases(void)
         const struct error_case *c = &error_cases[i];
         char *diag;
         struct ast *ast = parse_capturing(c->src, strlen(c->src), &diag);
-        checks++;
+        test_checks++;
         if (ast) {
             char *got = dump_to_string(ast);
             fail(c->name, "parse succeeded", c->expected, got);
@@ -1022,7 +1022,7 @@ static void check_locations(const char *name, const char *src, const char *expec
 {
     char *diag;
     struct ast *ast = parse_capturing(src, strlen(src), &diag);
-    checks++;
+    test_checks++;
     if (!ast) {
         fail(name, "parse failed", expected, diag);
         free(diag);
@@ -1092,22 +1092,12 @@ static void run_location_cases(void)
 
 /* ---- robustness ---- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
 /* Either a tree and no output, or NULL and exactly one "file:line:col: ERROR:". */
 static void check_robust(const char *name, const char *text, size_t len)
 {
     char *diag;
     struct ast *ast = parse_capturing(text, len, &diag);
-    checks++;
+    test_checks++;
     if (ast) {
         char *dump = dump_to_string(ast);
         if (diag[0] || !dump[0])
@@ -1124,7 +1114,7 @@ static void expect_error(const char *name, const char *text, size_t len, const c
 {
     char *diag;
     struct ast *ast = parse_capturing(text, len, &diag);
-    checks++;
+    test_checks++;
     if (ast) {
         fail(name, "parse succeeded", message, "(a tree)\n");
         ast_free(ast);
@@ -1188,7 +1178,7 @@ static void run_deep_nesting(void)
         char *text = repeat(open, fine[i].close, fine[i].times, fine[i].suffix);
         char *diag;
         struct ast *ast = parse_capturing(text, strlen(text), &diag);
-        checks++;
+        test_checks++;
         if (!ast)
             fail(fine[i].name, "parse failed", "", diag);
         ast_free(ast);
@@ -1204,7 +1194,7 @@ static void run_large_inputs(void)
     char *text = repeat("BEGIN { ", "@x = @x + 1; ", 20000, "}");
     char *diag;
     struct ast *ast = parse_capturing(text, strlen(text), &diag);
-    checks++;
+    test_checks++;
     if (!ast || ast->root->probes[0]->then->nstmts != 20000)
         fail("20k_statements", "wrong statement count", "20000 statements\n", diag);
     ast_free(ast);
@@ -1244,9 +1234,9 @@ static void run_random_bytes(void)
     char buf[512];
     char name[64];
     for (int iter = 0; iter < 3000; iter++) {
-        size_t len = rng() % (sizeof(buf) - 1);
+        size_t len = test_random() % (sizeof(buf) - 1);
         for (size_t i = 0; i < len; i++)
-            buf[i] = (char)(rng() & 0xff);
+            buf[i] = (char)(test_random() & 0xff);
         buf[len] = '\0'; /* struct source promises a terminated text */
         snprintf(name, sizeof(name), "random_bytes_%d", iter);
         check_robust(name, buf, len);
@@ -1333,19 +1323,19 @@ static void run_token_soup(void)
     char name[64];
     for (int iter = 0; iter < 5000; iter++) {
         size_t len = 0;
-        if (rng() % 2) {
+        if (test_random() % 2) {
             memcpy(buf, "BEGIN { ", 8);
             len = 8;
         }
-        int words = (int)(rng() % 40);
+        int words = (int)(test_random() % 40);
         for (int w = 0; w < words; w++) {
-            const char *word = vocabulary[rng() % (uint64_t)nwords];
+            const char *word = vocabulary[test_random() % (uint64_t)nwords];
             size_t wl = strlen(word);
             if (len + wl + 2 >= sizeof(buf))
                 break;
             memcpy(buf + len, word, wl);
             len += wl;
-            buf[len++] = rng() % 4 ? ' ' : '\n';
+            buf[len++] = test_random() % 4 ? ' ' : '\n';
         }
         buf[len] = '\0';
         snprintf(name, sizeof(name), "token_soup_%d", iter);
@@ -1376,9 +1366,9 @@ static void run_mutations(void)
     for (int iter = 0; iter < 3000; iter++) {
         memcpy(buf, script, len);
         size_t n = len;
-        size_t at = rng() % len;
-        char c = edits[rng() % (sizeof(edits) - 1)];
-        switch (rng() % 3) {
+        size_t at = test_random() % len;
+        char c = edits[test_random() % (sizeof(edits) - 1)];
+        switch (test_random() % 3) {
         case 0: /* replace */
             buf[at] = c;
             break;
@@ -1422,8 +1412,7 @@ int main(int argc, char **argv)
     run_token_soup();
     run_mutations();
 
-    printf("%d checks, %d failures (%zu dump cases, %zu error cases)\n", checks, failures,
-           sizeof(dump_cases) / sizeof(dump_cases[0]),
+    printf("%zu dump cases, %zu error cases\n", sizeof(dump_cases) / sizeof(dump_cases[0]),
            sizeof(error_cases) / sizeof(error_cases[0]));
-    return failures ? 1 : 0;
+    return test_finish("test_parser");
 }

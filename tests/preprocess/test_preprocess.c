@@ -24,33 +24,11 @@
 #include <unistd.h>
 
 #include "builtins.h"
+#include "common/check.h"
 #include "preprocess/constants.h"
 #include "diag.h"
 #include "preprocess/macros.h"
 #include "preprocess/preprocess.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
-
-static void check_text(const char *name, const char *expected, const char *got)
-{
-    checks++;
-    if (expected == got || (expected && got && strcmp(expected, got) == 0))
-        return;
-    failures++;
-    fprintf(stderr, "FAIL %s\n--- expected ---\n%s--- got ---\n%s----------------\n", name,
-            expected ? expected : "(NULL)\n", got ? got : "(NULL)\n");
-}
 
 static int count_lines(const char *s)
 {
@@ -117,8 +95,8 @@ static void expect_pp(const char *name, const char *text, const char *expected_o
                       const char *expected_diag)
 {
     struct result r = run_pp("test.bt", text, NULL);
-    check_text(name, expected_out, r.out);
-    check_text(name, expected_diag ? expected_diag : "", r.diag);
+    expect_text(name, r.out, expected_out);
+    expect_text(name, r.diag, expected_diag ? expected_diag : "");
     if (r.out)
         CHECK(count_lines(r.out) == count_lines(text), "%s: %d lines in, %d out", name,
               count_lines(text), count_lines(r.out));
@@ -254,7 +232,7 @@ static void test_lines_and_directives(void)
     struct result r = run_pp("test.bt", "#ifdef BPFTRACE_HAVE_BTF\nyes\n#else\nno\n#endif\n", NULL);
     bool have_btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
     CHECK(have_btf, "this test machine must have /sys/kernel/btf/vmlinux");
-    check_text("BPFTRACE_HAVE_BTF", have_btf ? "\nyes\n\n\n\n" : "\n\n\nno\n\n", r.out);
+    expect_text("BPFTRACE_HAVE_BTF", r.out, have_btf ? "\nyes\n\n\n\n" : "\n\n\nno\n\n");
     free_result(&r);
 
     r = run_pp("test.bt",
@@ -351,11 +329,10 @@ static void test_includes(void)
     struct preprocess_options strict = {.strict_includes = true};
     struct result r = run_pp("test.bt", "\n  #include <net/sock.h>\n", &strict);
     CHECK(r.out == NULL, "strict includes: a missing <header> must fail");
-    check_text("strict includes",
-               "test.bt:2:3: ERROR: cannot find include file net/sock.h\n"
-               "  #include <net/sock.h>\n"
-               "  ^~~~~~~~~~~~~~~~~~~~~\n",
-               r.diag);
+    expect_text("strict includes", r.diag,
+                "test.bt:2:3: ERROR: cannot find include file net/sock.h\n"
+                "  #include <net/sock.h>\n"
+                "  ^~~~~~~~~~~~~~~~~~~~~\n");
     free_result(&r);
 
     /* the script's own headers: beside the script, in -I, and --include */
@@ -393,9 +370,9 @@ static void test_includes(void)
                "#endif\n"
                "BEGIN { @ = IS_PORT(8080); @ = SYS_FN(2); }\n",
                &opts);
-    check_text("local includes",
-               "\n\n\n\n\n\n\nBEGIN { @ = ((8080) == LOCAL_PORT); @ = SYS_FN(2); }\n", r.out);
-    check_text("local includes: no diagnostics", "", r.diag);
+    expect_text("local includes", r.out,
+                "\n\n\n\n\n\n\nBEGIN { @ = ((8080) == LOCAL_PORT); @ = SYS_FN(2); }\n");
+    expect_text("local includes: no diagnostics", r.diag, "");
     expect_value(r.consts, "LOCAL_PORT", 8080);
     expect_value(r.consts, "EXTRA", 8081);
     expect_value(r.consts, "FORCED", 42);
@@ -411,14 +388,14 @@ static void test_includes(void)
     char expected[1024];
     snprintf(expected, sizeof(expected),
              "%s/bad.h:2:1: ERROR: expected value in expression\n#if\n^~~\n", tmpdir);
-    check_text("error in a local header", expected, r.diag);
+    expect_text("error in a local header", r.diag, expected);
     CHECK(r.out == NULL, "error in a local header must fail");
     free_result(&r);
 
     const char *missing[] = {"no-such-file.h"};
     struct preprocess_options missing_opts = {.include_files = missing, .ninclude_files = 1};
     r = run_pp(script, "BEGIN { }\n", &missing_opts);
-    check_text("missing --include", "ERROR: cannot find include file no-such-file.h\n", r.diag);
+    expect_text("missing --include", r.diag, "ERROR: cannot find include file no-such-file.h\n");
     CHECK(r.out == NULL, "a missing --include file must fail");
     free_result(&r);
 }
@@ -487,8 +464,8 @@ static void test_real_headers(void)
                              "#include <net/sock.h>\n"
                              "BEGIN { }\n",
                              NULL);
-    check_text("real headers: text", "\n\n\n\n\n\n\n\n\n\nBEGIN { }\n", r.out);
-    check_text("real headers: no diagnostics", "", r.diag);
+    expect_text("real headers: text", r.out, "\n\n\n\n\n\n\n\n\n\nBEGIN { }\n");
+    expect_text("real headers: no diagnostics", r.diag, "");
     /* the values the brief names, through the resolver's lookup */
     expect_value(r.consts, "AF_INET", 2);
     expect_value(r.consts, "AF_INET6", 10);
@@ -561,7 +538,7 @@ static void test_expressions(void)
     const char *dirs[] = {dir};
     struct preprocess_options opts = {.include_dirs = dirs, .ninclude_dirs = 1};
     struct result r = run_pp("test.bt", "#include <exprs.h>\n", &opts);
-    check_text("expressions: no diagnostics", "", r.diag);
+    expect_text("expressions: no diagnostics", r.diag, "");
     expect_value(r.consts, "V_SHIFT", 8);
     expect_value(r.consts, "V_PAREN", 2); /* AF_INET from the built-in table */
     expect_value(r.consts, "V_CAST", 5);
@@ -658,9 +635,9 @@ static void test_btf(void)
     free_result(&r);
 
     const char *name = constant_enum_name("skb_drop_reason", 2);
-    check_text("enum name", "SKB_DROP_REASON_NOT_SPECIFIED", name);
+    expect_text("enum name", name, "SKB_DROP_REASON_NOT_SPECIFIED");
     name = constant_enum_name("enum bpf_map_type", 1);
-    check_text("enum name with 'enum'", "BPF_MAP_TYPE_HASH", name);
+    expect_text("enum name with 'enum'", name, "BPF_MAP_TYPE_HASH");
     CHECK(constant_enum_name("skb_drop_reason", -77) == NULL, "no name for -77");
     CHECK(constant_enum_name("no_such_enum_type", 0) == NULL, "no such enum type");
 }
@@ -694,17 +671,6 @@ static void expect_failure_line(const char *name, const char *text, const char *
     CHECK(r.diag && strstr(r.diag, message), "%s: expected \"%s\" in:\n%s", name, message,
           r.diag ? r.diag : "");
     free_result(&r);
-}
-
-/* A small deterministic generator (xorshift), so failures reproduce. */
-static uint64_t rng_state = 88172645463325252ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
 }
 
 static void test_hostile(int fuzz_runs)
@@ -757,11 +723,11 @@ static void test_hostile(int fuzz_runs)
         char text[sizeof(seed) + 64];
         size_t len = sizeof(seed) - 1;
         memcpy(text, seed, len + 1);
-        int edits = 1 + rng() % 4;
+        int edits = 1 + test_random() % 4;
         for (int k = 0; k < edits; k++) {
-            size_t at = rng() % len;
-            char c = alphabet[rng() % (sizeof(alphabet) - 1)];
-            switch (rng() % 3) {
+            size_t at = test_random() % len;
+            char c = alphabet[test_random() % (sizeof(alphabet) - 1)];
+            switch (test_random() % 3) {
             case 0: /* replace */
                 text[at] = c;
                 break;
@@ -859,6 +825,5 @@ int main(int argc, char **argv)
     if (timing)
         test_speed();
     remove_tmpdir();
-    printf("%d checks, %d failures\n", checks, failures);
-    return failures ? 1 : 0;
+    return test_finish("test_preprocess");
 }

@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach.h"
+#include "common/check.h"
 #include "diag.h"
 #include "loader.h"
 #include "run.h"
@@ -30,33 +31,15 @@
 
 static const char *fixtures_path, *noinline_path;
 
-static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("FAIL: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            fail(__VA_ARGS__);                                                                     \
-    } while (0)
-
 static void *read_file(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
-    CHECK(f, "cannot open %s: %s", path, strerror(errno));
+    REQUIRE(f, "cannot open %s: %s", path, strerror(errno));
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     void *buf = malloc(n);
-    CHECK(buf && fread(buf, 1, n, f) == (size_t)n, "cannot read %s", path);
+    REQUIRE(buf && fread(buf, 1, n, f) == (size_t)n, "cannot read %s", path);
     fclose(f);
     *size = n;
     return buf;
@@ -69,7 +52,7 @@ static char *slurp(FILE *f)
     long n = ftell(f);
     char *s = calloc(1, n + 1);
     rewind(f);
-    CHECK(fread(s, 1, n, f) == (size_t)n, "cannot read back output");
+    REQUIRE(fread(s, 1, n, f) == (size_t)n, "cannot read back output");
     return s;
 }
 
@@ -155,7 +138,7 @@ static struct prog_desc *add_prog(struct fixture *fx, const char *section,
 static void add_attach(struct fixture *fx, struct prog_desc *pd, const char *target,
                        const char *probe_name, uint64_t period_ns)
 {
-    CHECK(fx->p.nprobe_names < MAX_PROBES, "too many probes");
+    REQUIRE(fx->p.nprobe_names < MAX_PROBES, "too many probes");
     int id = fx->p.nprobe_names++;
     fx->probe_names[id] = strdup(probe_name);
     pd->attach = realloc(pd->attach, (pd->nattach + 1) * sizeof(*pd->attach));
@@ -205,7 +188,7 @@ struct run_result {
 static struct run_result run_captured(struct fixture *fx, enum run_mode mode, bool verbose)
 {
     FILE *out = tmpfile(), *err = tmpfile();
-    CHECK(out && err, "tmpfile: %s", strerror(errno));
+    REQUIRE(out && err, "tmpfile: %s", strerror(errno));
     diag_stream = err;
     struct run_options opts = {.mode = mode, .out = out, .verbose = verbose};
     struct run_result r = {.rc = runtime_run(&fx->p, &opts)};
@@ -224,11 +207,6 @@ static void run_result_free(struct run_result *r)
     r->out = r->err = NULL;
 }
 
-static void expect_text(const char *what, const char *got, const char *want)
-{
-    CHECK(strcmp(got, want) == 0, "%s:\n--- got ---\n%s--- want ---\n%s", what, got, want);
-}
-
 /* ---- tests ----------------------------------------------------------------- */
 
 /* BEGIN prints, exits and prints again (dropped); END runs after exit(),
@@ -240,7 +218,7 @@ static void test_begin_end(void)
     add_begin(&fx, "begin");
     add_end(&fx, "end");
     struct run_result r = run_captured(&fx, RUN_NORMAL, false);
-    CHECK(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
+    REQUIRE(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
     expect_text("output", r.out, "Attaching 2 probes...\nvalue 42\nvalue 7\n\n\n\n");
     expect_text("errors", r.err, "");
     run_result_free(&r);
@@ -268,11 +246,11 @@ static void test_tracepoint(void)
     add_tracepoint(&fx, "tp_print_exit", "syscalls:sys_enter_getpid");
     keep_calling = 1;
     pthread_t t;
-    CHECK(pthread_create(&t, NULL, call_getpid_until_stopped, NULL) == 0, "pthread_create");
+    REQUIRE(pthread_create(&t, NULL, call_getpid_until_stopped, NULL) == 0, "pthread_create");
     struct run_result r = run_captured(&fx, RUN_NORMAL, false);
     keep_calling = 0;
     pthread_join(t, NULL);
-    CHECK(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
+    REQUIRE(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
     /* The thread may call getpid again between exit() and the detach, and
      * every such call is counted: the count is at least 1, not exactly 1. */
     const char *want = "Attaching 2 probes...\nvalue 41\nvalue 1\n\n\n@hits[1]: ";
@@ -280,7 +258,7 @@ static void test_tracepoint(void)
     char *end = NULL;
     unsigned long long hits =
         strncmp(r.out, want, want_len) == 0 ? strtoull(r.out + want_len, &end, 10) : 0;
-    CHECK(hits >= 1 && end && strcmp(end, "\n") == 0,
+    REQUIRE(hits >= 1 && end && strcmp(end, "\n") == 0,
           "output:\n--- got ---\n%s--- want ---\n%sN (N >= 1)\n", r.out, want);
     run_result_free(&r);
     fixture_free(&fx);
@@ -298,10 +276,10 @@ static void test_interval(void)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct run_result r = run_captured(&fx, RUN_NORMAL, false);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    CHECK(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
+    REQUIRE(r.rc == 0, "runtime_run returned %d: %s", r.rc, r.err);
     expect_text("output", r.out, "Attaching 1 probe...\nvalue 1000\n\n\n\n");
     double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    CHECK(secs < 2.0, "a 10 ms interval took %.2f s to fire", secs);
+    REQUIRE(secs < 2.0, "a 10 ms interval took %.2f s to fire", secs);
     run_result_free(&r);
     fixture_free(&fx);
 }
@@ -316,7 +294,7 @@ static void test_sigint(void)
     add_end(&fx, "end");
     char path[] = "/tmp/sobt-runtime-sigint-XXXXXX";
     int fd = mkstemp(path);
-    CHECK(fd >= 0, "mkstemp");
+    REQUIRE(fd >= 0, "mkstemp");
     pid_t child = fork();
     if (child == 0) {
         FILE *out = fdopen(fd, "w");
@@ -335,11 +313,11 @@ static void test_sigint(void)
         if (f)
             fclose(f);
     }
-    CHECK(strstr(buf, "value 41"), "BEGIN output never appeared: '%s'", buf);
+    REQUIRE(strstr(buf, "value 41"), "BEGIN output never appeared: '%s'", buf);
     kill(child, SIGINT);
     int status;
-    CHECK(waitpid(child, &status, 0) == child, "waitpid");
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
+    REQUIRE(waitpid(child, &status, 0) == child, "waitpid");
+    REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status 0x%x", status);
     FILE *f = fopen(path, "r");
     size_t n = fread(buf, 1, sizeof(buf) - 1, f);
     buf[n] = '\0';
@@ -360,23 +338,23 @@ static void test_verify(void)
     add_attach(&fx, add_prog(&fx, "kprobe_noop", PROV_KPROBE, BPF_PROG_TYPE_KPROBE), "tcp_sendmsg",
                "kprobe:tcp_sendmsg", 0);
     struct run_result r = run_captured(&fx, RUN_VERIFY, true);
-    CHECK(r.rc == 0, "verify returned %d: %s", r.rc, r.err);
+    REQUIRE(r.rc == 0, "verify returned %d: %s", r.rc, r.err);
     expect_text("output", r.out, "");
     const char *names[] = {"BEGIN", "tracepoint:syscalls:sys_enter_getpid", "kprobe:tcp_sendmsg"};
     const char *line = r.err;
     for (int i = 0; i < 3; i++) {
         unsigned verified, loaded;
         size_t len = strlen(names[i]);
-        CHECK(strncmp(line, names[i], len) == 0 && line[len] == ':', "-v line %d is: %s", i, line);
-        CHECK(sscanf(line + len, ": %u instructions verified, %u instructions loaded", &verified,
+        REQUIRE(strncmp(line, names[i], len) == 0 && line[len] == ':', "-v line %d is: %s", i, line);
+        REQUIRE(sscanf(line + len, ": %u instructions verified, %u instructions loaded", &verified,
                      &loaded) == 2,
               "unexpected -v line: %s", line);
-        CHECK(verified > 0 && loaded > 0, "-v counts are zero: %s", line);
+        REQUIRE(verified > 0 && loaded > 0, "-v counts are zero: %s", line);
         line = strchr(line, '\n');
-        CHECK(line, "too few -v lines: %s", r.err);
+        REQUIRE(line, "too few -v lines: %s", r.err);
         line++;
     }
-    CHECK(*line == '\0', "extra -v output: %s", line);
+    REQUIRE(*line == '\0', "extra -v output: %s", line);
     run_result_free(&r);
     fixture_free(&fx);
 }
@@ -389,7 +367,7 @@ static void test_dry_run(void)
     add_begin(&fx, "begin");
     add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_getpid");
     struct run_result r = run_captured(&fx, RUN_DRY_RUN, false);
-    CHECK(r.rc == 0, "dry run returned %d: %s", r.rc, r.err);
+    REQUIRE(r.rc == 0, "dry run returned %d: %s", r.rc, r.err);
     expect_text("output", r.out, "Attaching 2 probes...\n");
     run_result_free(&r);
     fixture_free(&fx);
@@ -397,7 +375,7 @@ static void test_dry_run(void)
     fixture_init(&fx, fixtures_path);
     add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_no_such_thing");
     r = run_captured(&fx, RUN_DRY_RUN, false);
-    CHECK(r.rc == 1, "dry run of a missing tracepoint returned %d", r.rc);
+    REQUIRE(r.rc == 1, "dry run of a missing tracepoint returned %d", r.rc);
     expect_text("error", r.err,
                 "ERROR: tracepoint:syscalls:sys_enter_no_such_thing: no such tracepoint "
                 "(No such file or directory)\n");
@@ -416,9 +394,9 @@ static void test_kprobe_error(void)
     struct run_result r = run_captured(&fx, RUN_DRY_RUN, false);
     if (has_pmu) {
         /* A kernel with kprobes: the same program must attach. */
-        CHECK(r.rc == 0, "kprobe attach failed on a kernel with a kprobe PMU: %s", r.err);
+        REQUIRE(r.rc == 0, "kprobe attach failed on a kernel with a kprobe PMU: %s", r.err);
     } else {
-        CHECK(r.rc == 1, "kprobe without a PMU returned %d", r.rc);
+        REQUIRE(r.rc == 1, "kprobe without a PMU returned %d", r.rc);
         expect_text("error", r.err,
                     "ERROR: kprobe:tcp_sendmsg: this kernel has no kprobe support (no kprobe "
                     "PMU)\n");
@@ -433,13 +411,13 @@ static void test_verifier_reject(void)
     fixture_init(&fx, fixtures_path);
     add_tracepoint(&fx, "bad_deref", "syscalls:sys_enter_getpid");
     struct run_result r = run_captured(&fx, RUN_NORMAL, false);
-    CHECK(r.rc == 1, "a program the verifier refuses returned %d", r.rc);
-    CHECK(strstr(r.err, "map_value_or_null") || strstr(r.err, "invalid mem access"),
+    REQUIRE(r.rc == 1, "a program the verifier refuses returned %d", r.rc);
+    REQUIRE(strstr(r.err, "map_value_or_null") || strstr(r.err, "invalid mem access"),
           "no verifier log in:\n%s", r.err);
     const char *last = "ERROR: Error loading program: tracepoint:syscalls:sys_enter_getpid "
                        "(Permission denied)\n";
     size_t n = strlen(r.err), m = strlen(last);
-    CHECK(n >= m && strcmp(r.err + n - m, last) == 0, "last line is not '%s' in:\n%s", last, r.err);
+    REQUIRE(n >= m && strcmp(r.err + n - m, last) == 0, "last line is not '%s' in:\n%s", last, r.err);
     run_result_free(&r);
     fixture_free(&fx);
 }
@@ -450,7 +428,7 @@ static void test_relocation_reject(void)
     fixture_init(&fx, noinline_path);
     add_tracepoint(&fx, "tp_count", "syscalls:sys_enter_getpid");
     struct run_result r = run_captured(&fx, RUN_VERIFY, false);
-    CHECK(r.rc == 1, "an object with relocations returned %d", r.rc);
+    REQUIRE(r.rc == 1, "an object with relocations returned %d", r.rc);
     expect_text("error", r.err,
                 "ERROR: BPF object: unexpected relocation section .reltp_count against "
                 "tp_count\n");
@@ -469,7 +447,7 @@ static int list_sys_enter(char ***out)
     char dir[512];
     snprintf(dir, sizeof(dir), "%s/events/syscalls", runtime_tracefs_dir());
     DIR *d = opendir(dir);
-    CHECK(d, "cannot list %s: %s", dir, strerror(errno));
+    REQUIRE(d, "cannot list %s: %s", dir, strerror(errno));
     char **names = NULL;
     int n = 0;
     struct dirent *e;
@@ -510,7 +488,7 @@ static void test_many_tracepoints(void)
 {
     char **names;
     int n = list_sys_enter(&names);
-    CHECK(n >= 300, "only %d sys_enter_* tracepoints", n);
+    REQUIRE(n >= 300, "only %d sys_enter_* tracepoints", n);
     struct fixture fx;
     fixture_init(&fx, fixtures_path);
     struct prog_desc *pd = add_prog(&fx, "tp_count", PROV_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT);
@@ -525,31 +503,31 @@ static void test_many_tracepoints(void)
         if (strcmp(names[i], "sys_enter_getppid") == 0)
             getppid_id = i;
     }
-    CHECK(getpid_id >= 0 && getppid_id >= 0, "getpid/getppid tracepoints missing");
+    REQUIRE(getpid_id >= 0 && getppid_id >= 0, "getpid/getppid tracepoints missing");
 
     struct loaded_program lp;
-    CHECK(loader_load(&fx.p, false, NULL, &lp) == 0, "load failed");
+    REQUIRE(loader_load(&fx.p, false, NULL, &lp) == 0, "load failed");
     uint32_t zero = 0;
-    CHECK(loader_set_start_time(&fx.p, &lp) == 0, "setting the start time failed");
+    REQUIRE(loader_set_start_time(&fx.p, &lp) == 0, "setting the start time failed");
     uint64_t start_ns = 0;
-    CHECK(bpf_map_lookup_elem(lp.map_fds[MAP_START_TIME], &zero, &start_ns) == 0, "lookup");
+    REQUIRE(bpf_map_lookup_elem(lp.map_fds[MAP_START_TIME], &zero, &start_ns) == 0, "lookup");
     struct timespec mono;
     clock_gettime(CLOCK_MONOTONIC, &mono);
     uint64_t mono_ns = (uint64_t)mono.tv_sec * 1000000000u + mono.tv_nsec;
-    CHECK(start_ns > 0 && start_ns <= mono_ns && mono_ns - start_ns < 1000000000u,
+    REQUIRE(start_ns > 0 && start_ns <= mono_ns && mono_ns - start_ns < 1000000000u,
           "start time %llu is not just before %llu", (unsigned long long)start_ns,
           (unsigned long long)mono_ns);
     uint64_t me = (uint64_t)getpid();
-    CHECK(bpf_map_update_elem(lp.map_fds[MAP_PID], &zero, &me, BPF_ANY) == 0, "map update");
+    REQUIRE(bpf_map_update_elem(lp.map_fds[MAP_PID], &zero, &me, BPF_ANY) == 0, "map update");
 
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct attach_set set;
-    CHECK(attach_all(&fx.p, &lp, &set) == 0, "attach failed");
+    REQUIRE(attach_all(&fx.p, &lp, &set) == 0, "attach failed");
     double secs = seconds_since(&t0);
-    CHECK(set.count == n, "attached %d of %d", set.count, n);
+    REQUIRE(set.count == n, "attached %d of %d", set.count, n);
     printf("attached %d tracepoints in %.3f s\n", n, secs);
-    CHECK(secs < 1.0, "attaching %d tracepoints took %.3f s", n, secs);
+    REQUIRE(secs < 1.0, "attaching %d tracepoints took %.3f s", n, secs);
 
     for (int i = 0; i < 100; i++)
         syscall(SYS_getpid);
@@ -561,13 +539,13 @@ static void test_many_tracepoints(void)
 
     uint64_t got_getpid = percpu_sum(lp.map_fds[MAP_HITS], getpid_id);
     uint64_t got_getppid = percpu_sum(lp.map_fds[MAP_HITS], getppid_id);
-    CHECK(got_getpid == 100, "sys_enter_getpid counted %llu, want 100",
+    REQUIRE(got_getpid == 100, "sys_enter_getpid counted %llu, want 100",
           (unsigned long long)got_getpid);
-    CHECK(got_getppid == 50, "sys_enter_getppid counted %llu, want 50",
+    REQUIRE(got_getppid == 50, "sys_enter_getppid counted %llu, want 50",
           (unsigned long long)got_getppid);
     uint64_t key, *prev = NULL;
     while (bpf_map_get_next_key(lp.map_fds[MAP_HITS], prev, &key) == 0) {
-        CHECK(key < (uint64_t)n, "cookie %llu out of range", (unsigned long long)key);
+        REQUIRE(key < (uint64_t)n, "cookie %llu out of range", (unsigned long long)key);
         prev = &key;
     }
     loader_unload(&lp);
@@ -578,7 +556,7 @@ static void test_many_tracepoints(void)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct run_result r = run_captured(&fx, RUN_DRY_RUN, false);
     secs = seconds_since(&t0);
-    CHECK(r.rc == 0, "dry run failed: %s", r.err);
+    REQUIRE(r.rc == 0, "dry run failed: %s", r.err);
     char want[64];
     snprintf(want, sizeof(want), "Attaching %d probes...\n", n);
     expect_text("output", r.out, want);
@@ -632,7 +610,7 @@ static void test_sigkill(void)
     const char *name = "sobt_killtest";
     int progs, links;
     count_kernel_objects(name, &progs, &links);
-    CHECK(progs == 0 && links == 0, "%d %s programs before the test", progs, name);
+    REQUIRE(progs == 0 && links == 0, "%d %s programs before the test", progs, name);
 
     struct fixture fx;
     fixture_init(&fx, fixtures_path);
@@ -654,10 +632,10 @@ static void test_sigkill(void)
             break;
         usleep(10000);
     }
-    CHECK(progs == 1 && links == 2, "child never attached: %d programs, %d links", progs, links);
+    REQUIRE(progs == 1 && links == 2, "child never attached: %d programs, %d links", progs, links);
     kill(child, SIGKILL);
     int status;
-    CHECK(waitpid(child, &status, 0) == child, "waitpid");
+    REQUIRE(waitpid(child, &status, 0) == child, "waitpid");
     /* Releasing is asynchronous in the kernel (RCU); give it a moment. */
     for (int i = 0; i < 300; i++) {
         count_kernel_objects(name, &progs, &links);
@@ -665,7 +643,7 @@ static void test_sigkill(void)
             break;
         usleep(10000);
     }
-    CHECK(progs == 0 && links == 0, "after SIGKILL %d programs and %d links remain", progs, links);
+    REQUIRE(progs == 0 && links == 0, "after SIGKILL %d programs and %d links remain", progs, links);
     fixture_free(&fx);
 }
 
@@ -688,19 +666,18 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    CHECK(argc == 4, "usage: %s TEST FIXTURES.o FIXTURES_NOINLINE.o", argv[0]);
+    REQUIRE(argc == 4, "usage: %s TEST FIXTURES.o FIXTURES_NOINLINE.o", argv[0]);
     fixtures_path = argv[2];
     noinline_path = argv[3];
-    CHECK(geteuid() == 0, "these tests load BPF programs and need root");
-    CHECK(tracefs_ensure_mounted() == 0, "tracefs is not available and could not be mounted");
+    REQUIRE(geteuid() == 0, "these tests load BPF programs and need root");
+    REQUIRE(tracefs_ensure_mounted() == 0, "tracefs is not available and could not be mounted");
     for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
         if (strcmp(argv[1], tests[i].name) == 0 || strcmp(argv[1], "all") == 0) {
             tests[i].run();
-            printf("ok %s\n", tests[i].name);
             if (strcmp(argv[1], "all") != 0)
-                return 0;
+                return test_finish(tests[i].name);
         }
     }
-    CHECK(strcmp(argv[1], "all") == 0, "no test named %s", argv[1]);
-    return 0;
+    REQUIRE(strcmp(argv[1], "all") == 0, "no test named %s", argv[1]);
+    return test_finish("runtime_test");
 }

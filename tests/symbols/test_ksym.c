@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "common/check.h"
 #include "symbols/ksyms.h"
 
 struct kallsym {
@@ -252,5 +252,5 @@ int main(void)
     check_fixture_rules();
     check_known_functions(); /* back on /proc/kallsyms after ksym_free */
     check_against_bpftrace();
-    return check_report("test_ksym");
+    return test_finish("test_ksym");
 }

@@ -38,7 +38,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "common/check.h"
 #include "output/output.h"
 #include "output/stack_maps.h"
 #include "output/printf.h"
@@ -372,8 +372,8 @@ static void check_real_stack_maps(void)
     expect_true("kernel stack passes through bpf_prog_test_run_raw_tp",
                 strstr(text, "\n    bpf_prog_test_run_raw_tp+") != NULL);
     expect_true("kernel stack passes through __sys_bpf", strstr(text, "\n    __sys_bpf+") != NULL);
-    if (check_failures)
-        show_visible("kernel stack", text);
+    if (test_failures)
+        print_visible("kernel stack", text);
     free(text);
 
     uint64_t ukey[2] = {uid, (uint64_t)getpid()};
@@ -384,8 +384,8 @@ static void check_real_stack_maps(void)
      * on frame pointers in libbpf, so only the first is checked. */
     expect_true("user stack from bpf_get_stackid starts in libc's syscall()",
                 strncmp(text, "@real_u[\n    syscall+", 21) == 0);
-    if (check_failures)
-        show_visible("user stack", text);
+    if (test_failures)
+        print_visible("user stack", text);
     free(text);
 
     output_use_maps(&prog, map_fds);
@@ -401,5 +401,5 @@ int main(void)
     check_known_stacks();
     check_real_stack_maps();
     output_use_maps(NULL, NULL);
-    return check_report("test_stacks");
+    return test_finish("test_stacks");
 }

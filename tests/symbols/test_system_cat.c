@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "common/check.h"
 #include "compile.h"
 #include "diag.h"
 #include "run.h"
@@ -127,5 +127,5 @@ int main(void)
         die("this test loads BPF programs and needs root");
     check_against_bpftrace_text();
     check_cat_limit();
-    return check_report("test_system_cat");
+    return test_finish("test_system_cat");
 }

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "common/check.h"
 #include "output/output.h"
 #include "output/stack_maps.h"
 #include "symbols/usyms.h"
@@ -198,5 +198,5 @@ int main(int argc, char **argv)
     check_exited_child();
     check_watcher();
     usym_free();
-    return check_report("test_usym");
+    return test_finish("test_usym");
 }
