@@ -1,4 +1,4 @@
-/* BEGIN and END: run once, before tracing starts and after it stops (the
+/* BEGIN and END (also spelled begin and end, as current bpftrace does): run once, before tracing starts and after it stops (the
  * runtime runs them with BPF_PROG_TEST_RUN: runtime/providers/provider_begin_end.c). */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,7 @@ static int expand_special(const struct probe_kind *kind, char **parts, int npart
 
 const struct probe_kind probe_kind_begin = {
     .name = "BEGIN",
+    .aliases = {"begin"}, /* current bpftrace's spelling */
     .provider = PROV_BEGIN,
     /* any type BPF_PROG_TEST_RUN runs with a context of our choosing */
     .bpf_prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
@@ -30,6 +31,7 @@ const struct probe_kind probe_kind_begin = {
 
 const struct probe_kind probe_kind_end = {
     .name = "END",
+    .aliases = {"end"},
     .provider = PROV_END,
     .bpf_prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
     .shape = "0 arguments",

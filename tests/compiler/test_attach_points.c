@@ -88,9 +88,22 @@ static void test_special_and_intervals(void)
 
     check_error("BEGIN:x", "BEGIN probe type requires 0 arguments");
     check_error("END:", "END probe type requires 0 arguments");
-    check_error("interval:s", "interval probe type requires 2 arguments");
-    check_error("interval:1", "interval probe type requires 2 arguments");
-    check_error("i:s:1:2", "interval probe type requires 2 arguments");
+    check_error("interval", "interval probe type requires 1 or 2 arguments, found 0");
+    check_error("i:s:1:2", "interval probe type requires 1 or 2 arguments, found 3");
+    /* current bpftrace's one-argument spelling: a duration, in ns without a
+     * suffix; `probe` names it in microseconds */
+    check_single("interval:1s", PROV_INTERVAL, "", "interval:us:1000000", 1000000000ull);
+    check_single("i:250ms", PROV_INTERVAL, "", "interval:us:250000", 250000000ull);
+    check_single("interval:5m", PROV_INTERVAL, "", "interval:us:300000000", 300000000000ull);
+    check_single("interval:2us", PROV_INTERVAL, "", "interval:us:2", 2000ull);
+    check_single("interval:1_000_000", PROV_INTERVAL, "", "interval:us:1000", 1000000ull);
+    check_single("interval:1e9", PROV_INTERVAL, "", "interval:us:1000000", 1000000000ull);
+    check_error("interval:s", "Failed to parse 's': not a number");
+    check_error("interval:1",
+                "Invalid rate of interval probe. Minimum is 1000 or 1us. Found: 1 nanoseconds");
+    check_error("interval:1b", "Invalid rate of interval probe: invalid trailing bytes: 1b");
+    check_single("begin", PROV_BEGIN, "", "BEGIN", 0);
+    check_single("end", PROV_END, "", "END", 0);
     check_error("interval:xs:1", "xs is not an accepted unit of time");
     check_error("interval:ns:1", "ns is not an accepted unit of time");
     check_error("interval:s:abc", "Failed to parse 'abc': not a number");
