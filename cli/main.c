@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "file_read.h"
 #include "options.h"
 #include "output_file.h"
 #include "probes/probes.h"
@@ -15,49 +16,23 @@
 
 /* The program text of FILE, or of standard input when FILE is "-" (as
  * bpftrace reads it: `echo 'BEGIN { ... }' | sobt -`). */
-static char *read_file(const char *path)
+static char *read_program(const char *path)
 {
-    bool from_stdin = strcmp(path, "-") == 0;
-    FILE *f = from_stdin ? stdin : fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "ERROR: failed to open %s: %s\n", path, strerror(errno));
+    size_t len;
+    int err = 0;
+    char *text = strcmp(path, "-") == 0 ? fd_read_all(STDIN_FILENO, &len, &err)
+                                        : file_read_all(path, &len, &err);
+    if (!text) {
+        fprintf(stderr, "ERROR: failed to read %s: %s\n", strcmp(path, "-") == 0 ? "stdin" : path,
+                strerror(-err));
         return NULL;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool read_error = ferror(f);
-    if (!from_stdin)
-        fclose(f);
-    if (buf && read_error) {
-        fprintf(stderr, "ERROR: failed to read %s: %s\n", path, strerror(errno));
-        free(buf);
-        return NULL;
-    }
-    if (!buf) {
-        fprintf(stderr, "ERROR: %s is too large\n", path);
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
+    if (strlen(text) != len) {
         fprintf(stderr, "ERROR: %s contains a NUL byte; it is not a bpftrace program\n", path);
-        free(buf);
+        free(text);
         return NULL;
     }
-    return buf;
+    return text;
 }
 
 static uint32_t env_strlen(void)
@@ -117,7 +92,7 @@ int main(int argc, char **argv)
     char *owned_text = NULL;
     const char *text = o.program_text;
     if (!text) {
-        owned_text = read_file(o.filename);
+        owned_text = read_program(o.filename);
         if (!owned_text)
             return 1;
         text = owned_text;

@@ -1,5 +1,6 @@
 /* Include file search and include guards (see include_search.h). */
 #include "preprocess/include_search.h"
+#include "file_read.h"
 
 #include <fcntl.h>
 #include <glob.h>
@@ -234,17 +235,9 @@ char *read_whole_file(const char *path, size_t *len)
         close(fd);
         return NULL;
     }
-    size_t size = (size_t)st.st_size, n = 0;
-    char *text = malloc(size + 1);
-    while (n < size) {
-        ssize_t r = read(fd, text + n, size - n);
-        if (r <= 0)
-            break; /* an error or a file that shrank: use what was read */
-        n += r;
-    }
+    int err;
+    char *text = fd_read_all(fd, len, &err);
     close(fd);
-    text[n] = '\0';
-    *len = n;
     return text;
 }
 

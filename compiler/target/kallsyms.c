@@ -1,6 +1,7 @@
 /* Kernel symbols from /proc/kallsyms: the functions one can probe, and the
  * address of a symbol. */
 #include "target/kallsyms.h"
+#include "file_read.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -56,46 +57,16 @@ static bool is_probeable_function(const char *name)
            !strstr(name, ".cold") && !strstr(name, ".part.");
 }
 
-static char *read_kallsyms(size_t *len_out)
-{
-    FILE *f = fopen("/proc/kallsyms", "re");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 22, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (cap - len < 65536) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    fclose(f);
-    if (buf) {
-        buf[len] = '\0';
-        *len_out = len;
-    }
-    return buf;
-}
-
 static int load_functions(void)
 {
     if (ksyms.loaded)
         return ksyms.error;
     ksyms.loaded = true;
     size_t len;
-    ksyms.text = read_kallsyms(&len);
+    int err = 0;
+    ksyms.text = file_read_all("/proc/kallsyms", &len, &err);
     if (!ksyms.text) {
-        ksyms.error = errno ? -errno : -ENOMEM;
+        ksyms.error = err;
         return ksyms.error;
     }
     int cap = 0;

@@ -13,6 +13,7 @@
  * arbitrary bytes by tests: every step checks its input and fails with
  * -EINVAL instead of trusting the layout. */
 #include "target/tracepoint_format.h"
+#include "file_read.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -267,49 +268,6 @@ int tp_format_parse(const char *text, struct tp_format *out)
     return err;
 }
 
-/* tracefs files report size 0, so read until EOF. */
-static char *read_whole_file(const char *path, int *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        *err = -errno;
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (len + 1 == cap) {
-            char *bigger = cap < (1u << 24) ? realloc(buf, cap * 2) : NULL;
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-                *err = -EFBIG;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + len, cap - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            *err = -errno;
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (n == 0) {
-            buf[len] = '\0';
-            break;
-        }
-        len += (size_t)n;
-    }
-    if (!buf && !*err)
-        *err = -ENOMEM;
-    close(fd);
-    return buf;
-}
-
 static bool is_path_component(const char *s)
 {
     return s && *s && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
@@ -329,7 +287,8 @@ int tp_format_load(const char *category, const char *name, struct tp_format *out
         (int)sizeof(path))
         return -ENAMETOOLONG;
     int err = 0;
-    char *text = read_whole_file(path, &err);
+    size_t len;
+    char *text = file_read_all(path, &len, &err);
     if (!text)
         return err;
     err = tp_format_parse(text, out);
