@@ -150,13 +150,16 @@ static int generate(struct semantic *sem, const struct compile_options *opts,
         .ustack = p->ustack_map_id,
         .stop = p->stop_map_id,
     };
-    codegen_module(sem, ctx, mod, &maps);
+    struct stack_use *stack = calloc(sem->nunits ? sem->nunits : 1, sizeof(*stack));
+    codegen_module(sem, ctx, mod, &maps, stack);
     FILE *ir_out = (opts->dump & DUMP_IR) ? (opts->dump_out ? opts->dump_out : stdout) : NULL;
     int rc = emit_object(mod, ir_out, &p->elf, &p->elf_size);
     if (rc == 0 && llvm_error) {
-        diag_plain_error("the BPF back end rejected the program: %s", llvm_error);
+        if (!stack_report_overflow(sem, stack, llvm_error))
+            diag_plain_error("the BPF back end rejected the program: %s", llvm_error);
         rc = -1;
     }
+    free(stack);
     if (llvm_error)
         LLVMDisposeMessage(llvm_error);
     LLVMDisposeModule(mod);
