@@ -78,6 +78,8 @@ enum op {
 struct type_name {
     char *base;     /* "struct sock", "union foo", "enum bar", "uint32", "int", "char" ... */
     int pointers;   /* number of trailing '*' */
+    bool has_len;       /* let $s: string[N] */
+    int64_t array_len;  /* N */
     struct loc loc;
 };
 
@@ -92,6 +94,7 @@ struct node {
     bool is_arrow;    /* N_FIELD: -> rather than . */
     bool is_prefix;   /* N_INCDEC */
     bool is_unsigned; /* N_INT written above INT64_MAX: typed uint64, as in bpftrace */
+    bool is_param_text; /* N_STRING holding a positional parameter's text, not a literal */
 
     int64_t ival;     /* N_INT, N_UNROLL */
     char *name;       /* N_BUILTIN, N_VAR, N_MAP, N_CALL, N_FIELD, N_VAR_DECL */

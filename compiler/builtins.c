@@ -18,7 +18,7 @@ static const struct builtin_func funcs[] = {
     {"clear", 1, 1, BC_STATEMENT, check_map_only, gen_async_call},
     {"zero", 1, 1, BC_STATEMENT, check_map_only, gen_async_call},
     {"time", 0, 1, BC_STATEMENT, check_time, gen_async_call},
-    {"exit", 0, 0, BC_STATEMENT, check_exit, gen_async_call},
+    {"exit", 0, 0, BC_STATEMENT, check_exit, gen_exit},
     /* map maintenance done in BPF */
     {"delete", 1, 1, BC_STATEMENT, check_delete, gen_delete},
     /* memory, strings and addresses */

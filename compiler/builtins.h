@@ -82,6 +82,7 @@ LLVMValueRef gen_avg_stats(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_hist(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_lhist(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_async_call(struct codegen *, struct node *, struct node *);
+LLVMValueRef gen_exit(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_delete(struct codegen *, struct node *, struct node *);
 LLVMValueRef gen_var_pid(struct codegen *, struct node *);
 LLVMValueRef gen_var_tid(struct codegen *, struct node *);

@@ -64,7 +64,9 @@ LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
     }
     g->temps[g->ntemps].ptr = p;
     g->temps[g->ntemps].size = words * 8;
+    g->temps[g->ntemps].owner = g->cur_node;
     g->ntemps++;
+    stack_note_alloc(g);
     lifetime_marker(g, "llvm.lifetime.start", p, words * 8);
     return p;
 }
@@ -279,6 +281,19 @@ static LLVMValueRef gen_string_compare(struct codegen *g, struct node *n)
     return from_bool(g, eq);
 }
 
+LLVMValueRef gen_pointer_offset(struct codegen *g, LLVMValueRef count, const struct type *ptr)
+{
+    uint32_t step = type_pointer_step(ptr);
+    return step == 1 ? count : LLVMBuildMul(g->b, count, gen_i64(g, step), "");
+}
+
+LLVMValueRef gen_incdec_value(struct codegen *g, struct node *n, LLVMValueRef old,
+                              const struct type *t)
+{
+    LLVMValueRef one = t->kind == TY_PTR ? gen_i64(g, type_pointer_step(t)) : gen_i64(g, 1);
+    return n->op == OP_INC ? LLVMBuildAdd(g->b, old, one, "") : LLVMBuildSub(g->b, old, one, "");
+}
+
 static LLVMValueRef gen_binary(struct codegen *g, struct node *n)
 {
     if (n->op == OP_LAND || n->op == OP_LOR)
@@ -288,6 +303,11 @@ static LLVMValueRef gen_binary(struct codegen *g, struct node *n)
     LLVMValueRef l = gen_expr(g, n->lhs);
     LLVMValueRef r = gen_expr(g, n->rhs);
     bool s = n->lhs->type.is_signed && n->rhs->type.is_signed;
+    /* p + i, i + p and p - i move by whole pointees, as in C */
+    if (n->lhs->type.kind == TY_PTR && n->rhs->type.kind == TY_INT)
+        r = gen_pointer_offset(g, r, &n->lhs->type);
+    if (n->rhs->type.kind == TY_PTR && n->lhs->type.kind == TY_INT)
+        l = gen_pointer_offset(g, l, &n->rhs->type);
     switch (n->op) {
     case '+': return LLVMBuildAdd(g->b, l, r, "");
     case '-': return LLVMBuildSub(g->b, l, r, "");
@@ -405,18 +425,42 @@ static LLVMValueRef gen_var_read(struct codegen *g, struct node *n)
     return gen_load_i64(g, slot);
 }
 
+/* A variable holds its value converted to its own type: integers narrower
+ * than 64 bits wrap at their width, as bpftrace's do. */
+static LLVMValueRef to_var_type(struct codegen *g, LLVMValueRef v, const struct var_info *var)
+{
+    return var->type.kind == TY_INT ? gen_int_convert(g, v, &var->type) : v;
+}
+
 static LLVMValueRef gen_var_incdec(struct codegen *g, struct node *n)
 {
     struct var_info *v = unit_var(g->unit, n->lhs->name);
     LLVMValueRef slot = g->var_slots[v - g->unit->vars];
     LLVMValueRef old = gen_load_i64(g, slot);
-    LLVMValueRef nv = n->op == OP_INC ? LLVMBuildAdd(g->b, old, gen_i64(g, 1), "")
-                                      : LLVMBuildSub(g->b, old, gen_i64(g, 1), "");
+    LLVMValueRef nv = gen_incdec_value(g, n, old, &v->type);
+    nv = to_var_type(g, nv, v);
     gen_store_i64(g, slot, nv);
     return n->is_prefix ? nv : old;
 }
 
-static LLVMValueRef gen_expr_node(struct codegen *g, struct node *n)
+static LLVMValueRef gen_expr_kind(struct codegen *g, struct node *n);
+
+/* Every expression is generated with g->cur_node (the owner of the stack
+ * buffers it allocates) and g->loc (where -k reports a helper failing
+ * inside it: the innermost expression) pointing at it. */
+LLVMValueRef gen_expr(struct codegen *g, struct node *n)
+{
+    const struct node *outer = g->cur_node;
+    struct loc outer_loc = g->loc;
+    g->cur_node = n;
+    g->loc = n->loc;
+    LLVMValueRef v = gen_expr_kind(g, n);
+    g->cur_node = outer;
+    g->loc = outer_loc;
+    return v;
+}
+
+static LLVMValueRef gen_expr_kind(struct codegen *g, struct node *n)
 {
     switch (n->kind) {
     case N_INT:
@@ -462,16 +506,6 @@ static LLVMValueRef gen_expr_node(struct codegen *g, struct node *n)
     }
 }
 
-/* A helper failing inside an expression is reported at the innermost one. */
-LLVMValueRef gen_expr(struct codegen *g, struct node *n)
-{
-    struct loc outer = g->loc;
-    g->loc = n->loc;
-    LLVMValueRef v = gen_expr_node(g, n);
-    g->loc = outer;
-    return v;
-}
-
 /* ---- statements -------------------------------------------------------- */
 
 static void gen_block_stmts(struct codegen *g, struct node *block);
@@ -483,10 +517,10 @@ static void gen_var_assign(struct codegen *g, struct node *n)
     if (n->op) {
         struct node bin = {.kind = N_BINARY, .op = n->op, .lhs = n->lhs, .rhs = n->rhs,
                            .type = n->lhs->type};
-        gen_store_i64(g, slot, gen_binary(g, &bin));
+        gen_store_i64(g, slot, to_var_type(g, gen_binary(g, &bin), v));
         return;
     }
-    LLVMValueRef val = gen_expr(g, n->rhs);
+    LLVMValueRef val = to_var_type(g, gen_expr(g, n->rhs), v);
     gen_store_value(g, slot, &n->rhs->type, val, type_storage_size(&v->type));
 }
 
@@ -494,6 +528,12 @@ static void gen_var_assign(struct codegen *g, struct node *n)
 static void start_dead_block(struct codegen *g)
 {
     LLVMPositionBuilderAtEnd(g->b, gen_block(g, "dead"));
+}
+
+void gen_probe_return(struct codegen *g)
+{
+    LLVMBuildRet(g->b, gen_i64(g, 0));
+    start_dead_block(g);
 }
 
 static void gen_if(struct codegen *g, struct node *n)
@@ -542,7 +582,10 @@ static void gen_stmt(struct codegen *g, struct node *n)
 {
     int mark = g->ntemps;
     g->loc = n->loc;
+    const struct node *outer = g->cur_node;
+    g->cur_node = n;
     gen_stmt_body(g, n);
+    g->cur_node = outer;
     end_temps(g, mark);
 }
 
@@ -576,8 +619,7 @@ static void gen_stmt_body(struct codegen *g, struct node *n)
             gen_block_stmts(g, n->then);
         break;
     case N_RETURN:
-        LLVMBuildRet(g->b, gen_i64(g, 0));
-        start_dead_block(g);
+        gen_probe_return(g);
         break;
     case N_BREAK:
     case N_CONTINUE:
@@ -635,11 +677,15 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
 
     /* variables start zeroed, as bpftrace's do */
     g->var_slots = calloc(u->nvars ? u->nvars : 1, sizeof(LLVMValueRef));
+    g->cur_node = NULL;
+    g->var_bytes = 0;
     for (int i = 0; i < u->nvars; i++) {
         uint32_t size = type_storage_size(&u->vars[i].type);
         g->var_slots[i] = gen_alloca(g, size, u->vars[i].name);
         gen_memset0(g, g->var_slots[i], size);
     }
+    for (int i = 0; i < g->ntemps; i++)
+        g->var_bytes += g->temps[i].size;
     g->ntemps = 0; /* variables live for the whole probe */
     if (u->checks_stop_flag)
         gen_stop_check(g);
@@ -689,8 +735,10 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
     LLVMSetInitializer(lic, LLVMConstStringInContext(ctx, "GPL", 3, false));
     LLVMSetSection(lic, "license");
 
-    for (int i = 0; i < sem->nunits; i++)
+    for (int i = 0; i < sem->nunits; i++) {
+        g.stack = &result->stack[i];
         gen_unit(&g, &sem->units[i]);
+    }
     result->helper_errors = g.helper_errors;
     result->nhelper_errors = g.nhelper_errors;
     free(g.temps);

@@ -63,8 +63,21 @@ struct codegen {
     struct temp_buffer {
         LLVMValueRef ptr;
         uint32_t size;
+        const struct node *owner; /* the expression it was made for */
     } *temps;
     int ntemps, temps_cap;
+    /* stack accounting (codegen_stack.c) */
+    const struct node *cur_node; /* expression or statement being generated */
+    uint32_t var_bytes;          /* the unit's variables, live all along */
+    struct stack_use *stack;     /* the unit's record */
+};
+
+/* The most stack a unit's code holds at once, and what holds the most of it
+ * then: named in the error when the BPF back end finds the stack too small. */
+struct stack_use {
+    uint32_t peak_bytes;     /* variables and live buffers together */
+    const struct node *node; /* the expression owning most of them (NULL: variables) */
+    uint32_t node_bytes;
 };
 
 /* codegen.c */
@@ -82,6 +95,13 @@ LLVMValueRef gen_load_i64(struct codegen *g, LLVMValueRef ptr);
 void gen_store_value(struct codegen *g, LLVMValueRef dst, const struct type *t, LLVMValueRef v,
                      uint32_t slot_size);
 LLVMBasicBlockRef gen_block(struct codegen *g, const char *name);
+/* `count` pointees of the pointer type ptr, in bytes. */
+LLVMValueRef gen_pointer_offset(struct codegen *g, LLVMValueRef count, const struct type *ptr);
+/* The value after ++ or -- (n) of `old`, of type t: a pointer moves by a pointee. */
+LLVMValueRef gen_incdec_value(struct codegen *g, struct node *n, LLVMValueRef old,
+                              const struct type *t);
+/* Return from the probe here; what follows is generated into a dead block. */
+void gen_probe_return(struct codegen *g);
 
 /* codegen_maps.c */
 LLVMValueRef gen_map_key(struct codegen *g, struct node *map, uint32_t extra);
@@ -126,11 +146,21 @@ struct internal_maps {
 struct codegen_result {
     struct async_desc *helper_errors; /* ASYNC_HELPER_ERROR descriptions (malloc'd), */
     int nhelper_errors;               /* to append to the resolver's asyncs */
+    struct stack_use *stack;          /* the caller's array: one per unit, filled in */
 };
 
 /* Emit every unit into module `mod`. 0 on success. */
 int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
                    const struct internal_maps *maps, int helper_check_level,
                    struct codegen_result *result);
+
+/* codegen_stack.c */
+/* Account for the buffer just added to g->temps. */
+void stack_note_alloc(struct codegen *g);
+/* The BPF back end said `llvm_message` (its stack limit error): report it
+ * at the expression that used the most stack in the function it names.
+ * Returns false when the message is not about the stack. */
+bool stack_report_overflow(const struct semantic *sem, const struct stack_use *stack,
+                           const char *llvm_message);
 
 #endif

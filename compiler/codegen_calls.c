@@ -186,6 +186,16 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, struct node *m
     return NULL;
 }
 
+/* exit(): the event asks userspace to stop, and the probe itself ends here,
+ * as in bpftrace: nothing after exit() runs, on any path (inside if, while,
+ * unroll or a loop body alike). */
+LLVMValueRef gen_exit(struct codegen *g, struct node *call, struct node *map)
+{
+    gen_async_call(g, call, map);
+    gen_probe_return(g);
+    return NULL;
+}
+
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, struct node *map)
 {
     struct node *target = call->args[0];

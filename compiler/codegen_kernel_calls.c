@@ -8,7 +8,24 @@
 
 #define BPF_F_USER_STACK (1ull << 8)
 
-/* str(p), str(p, n): at most the string type's size, NUL included. */
+/* Bytes str() may write, NUL included: the buffer's size, or n + 1 for
+ * str(p, n) when that is smaller (a length known only at run time is
+ * clamped to the buffer). */
+static LLVMValueRef str_limit(struct codegen *g, struct node *call, uint32_t size)
+{
+    if (call->nargs < 2)
+        return LLVMConstInt(g->i32, size, false);
+    struct node *len = call->args[1];
+    if (len->kind == N_INT)
+        return LLVMConstInt(g->i32, (uint64_t)len->ival + 1 < size ? (uint64_t)len->ival + 1 : size,
+                            false);
+    LLVMValueRef n = LLVMBuildAdd(g->b, gen_expr(g, len), gen_i64(g, 1), "");
+    LLVMValueRef big = LLVMBuildICmp(g->b, LLVMIntUGT, n, gen_i64(g, size), "");
+    n = LLVMBuildSelect(g->b, big, gen_i64(g, size), n, "");
+    return LLVMBuildTrunc(g->b, n, g->i32, "");
+}
+
+/* str(p), str(p, n): a string of BPFTRACE_STRLEN bytes, NUL-padded. */
 LLVMValueRef gen_str(struct codegen *g, struct node *call, struct node *map)
 {
     struct node *p = call->args[0];
@@ -16,19 +33,18 @@ LLVMValueRef gen_str(struct codegen *g, struct node *call, struct node *map)
     LLVMValueRef v = gen_expr(g, p);
     LLVMValueRef buf = gen_alloca(g, size, "str");
     gen_memset0(g, buf, size); /* hash keys compare the bytes after the NUL too */
-    if (p->type.kind == TY_STRING) {
-        gen_memcpy(g, buf, v, size - 1);
+    LLVMValueRef limit = str_limit(g, call, size);
+    if (p->type.kind == TY_STRING && LLVMIsConstant(limit)) {
+        /* a string already on the stack (a literal, a parameter's text) */
+        uint32_t n = (uint32_t)LLVMConstIntGetZExtValue(limit);
+        gen_memcpy(g, buf, v, (p->type.size < n ? p->type.size : n) - 1);
         return buf;
     }
-    LLVMValueRef limit = LLVMConstInt(g->i32, size, false);
-    if (call->nargs == 2 && call->args[1]->kind != N_INT) {
-        /* a length known only at run time: clamp it to the buffer (n + 1 for the NUL) */
-        LLVMValueRef n = LLVMBuildAdd(g->b, gen_expr(g, call->args[1]), gen_i64(g, 1), "");
-        LLVMValueRef big = LLVMBuildICmp(g->b, LLVMIntUGT, n, gen_i64(g, size), "");
-        n = LLVMBuildSelect(g->b, big, gen_i64(g, size), n, "");
-        limit = LLVMBuildTrunc(g->b, n, g->i32, "");
-    }
-    gen_probe_read_str(g, buf, limit, v, p->type.is_user);
+    /* a string on the stack with a length known only at run time is read
+     * like any other: the stack is kernel memory */
+    bool on_stack = p->type.kind == TY_STRING;
+    LLVMValueRef addr = on_stack ? LLVMBuildPtrToInt(g->b, v, g->i64, "") : v;
+    gen_probe_read_str(g, buf, limit, addr, !on_stack && p->type.is_user);
     return buf;
 }
 

@@ -13,7 +13,10 @@ LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra
 {
     const struct map_info *m = mapnode->map;
     uint32_t ks = map_key_size(m);
+    const struct node *outer = g->cur_node;
+    g->cur_node = mapnode; /* the key is this map reference's stack */
     LLVMValueRef key = gen_alloca(g, ks + extra, "key");
+    g->cur_node = outer;
     gen_memset0(g, key, ks + extra);
     if (m->key.kind == TY_NONE)
         return key;
@@ -141,7 +144,10 @@ void gen_map_assign(struct codegen *g, struct node *n)
     if (n->op) {
         g->loc = mapnode->loc;
         LLVMValueRef old = gen_map_read(g, mapnode);
-        value = gen_compound(g, n->op, old, gen_expr(g, n->rhs));
+        LLVMValueRef r = gen_expr(g, n->rhs);
+        if (m->value.kind == TY_PTR) /* @p += i moves by whole pointees */
+            r = gen_pointer_offset(g, r, &m->value);
+        value = gen_compound(g, n->op, old, r);
     } else {
         value = gen_expr(g, n->rhs);
     }
@@ -160,8 +166,7 @@ LLVMValueRef gen_map_incdec(struct codegen *g, struct node *n)
     struct node *mapnode = n->lhs;
     const struct map_info *m = mapnode->map;
     LLVMValueRef old = gen_map_read(g, mapnode);
-    LLVMValueRef nv = n->op == OP_INC ? LLVMBuildAdd(g->b, old, gen_i64(g, 1), "")
-                                      : LLVMBuildSub(g->b, old, gen_i64(g, 1), "");
+    LLVMValueRef nv = gen_incdec_value(g, n, old, &m->value);
     LLVMValueRef key = gen_map_key(g, mapnode, 0);
     LLVMValueRef buf = gen_alloca(g, 8, "val");
     gen_store_i64(g, buf, nv);

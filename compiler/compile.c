@@ -164,15 +164,18 @@ static int generate(struct semantic *sem, const struct compile_options *opts,
         .stop = p->stop_map_id,
         .losses = p->losses_map_id,
     };
-    struct codegen_result result = {0};
+    struct stack_use *stack = calloc(sem->nunits ? sem->nunits : 1, sizeof(*stack));
+    struct codegen_result result = {.stack = stack};
     codegen_module(sem, ctx, mod, &maps, opts->helper_check_level, &result);
     append_helper_errors(sem, &result);
     FILE *ir_out = (opts->dump & DUMP_IR) ? (opts->dump_out ? opts->dump_out : stdout) : NULL;
     int rc = emit_object(mod, ir_out, &p->elf, &p->elf_size);
     if (rc == 0 && llvm_error) {
-        diag_plain_error("the BPF back end rejected the program: %s", llvm_error);
+        if (!stack_report_overflow(sem, stack, llvm_error))
+            diag_plain_error("the BPF back end rejected the program: %s", llvm_error);
         rc = -1;
     }
+    free(stack);
     if (llvm_error)
         LLVMDisposeMessage(llvm_error);
     LLVMDisposeModule(mod);

@@ -52,9 +52,12 @@ const char *type_name_of(const struct type *t)
         return b;
     case TY_PROBE: return "probe";
     case TY_TUPLE: return "tuple";
-    case TY_PTR: return "pointer";
+    case TY_PTR: /* "int32 *", "struct sock **", as bpftrace names them */
+        snprintf(b, 48, "%s%s*", t->elem ? type_name_of(t->elem) : "void",
+                 t->elem && t->elem->kind == TY_PTR ? "" : " ");
+        return b;
     case TY_ARRAY: return "array";
-    case TY_RECORD: return "struct";
+    case TY_RECORD: return record_name(t);
     case TY_CTX: return "args";
     case TY_COUNT: return "count";
     case TY_SUM: return "sum";
@@ -65,6 +68,11 @@ const char *type_name_of(const struct type *t)
     case TY_HIST: return "hist";
     case TY_LHIST: return "lhist";
     case TY_VOID: return "void";
+    case TY_KSTACK: return "kstack";
+    case TY_USTACK: return "ustack";
+    case TY_KSYM: return "ksym";
+    case TY_USYM: return "usym";
+    case TY_INET: return "inet";
     default: return "unknown";
     }
 }
@@ -105,17 +113,8 @@ struct var_info *unit_var(struct probe_unit *unit, const char *name)
     return NULL;
 }
 
-static struct var_info *var_add(struct probe_unit *unit, const char *name)
-{
-    unit->vars = sem_xrealloc(unit->vars, unit->nvars + 1, sizeof(*unit->vars));
-    struct var_info *v = &unit->vars[unit->nvars++];
-    memset(v, 0, sizeof(*v));
-    v->name = strdup(name);
-    return v;
-}
-
-/* Types as stored in maps and variables: integers widen to 64 bits, keeping
- * their signedness, as bpftrace does. */
+/* Types as stored in maps: integers widen to 64 bits, keeping their
+ * signedness, as bpftrace does. (Variables keep their width: resolve_vars.c.) */
 static struct type storage_type(const struct type *t)
 {
     if (t->kind == TY_INT)
@@ -125,7 +124,7 @@ static struct type storage_type(const struct type *t)
 
 /* Can a value of type `from` be stored where `to` was established? Strings
  * of different lengths unify to the longer one. Returns false on mismatch. */
-static bool unify(struct type *to, const struct type *from, bool *grew)
+bool sem_unify(struct type *to, const struct type *from, bool *grew)
 {
     if (to->kind != from->kind)
         return false;
@@ -144,7 +143,7 @@ static bool unify(struct type *to, const struct type *from, bool *grew)
         if (to->nfields != from->nfields)
             return false;
         for (int i = 0; i < to->nfields; i++)
-            if (!unify(&to->fields[i], &from->fields[i], grew))
+            if (!sem_unify(&to->fields[i], &from->fields[i], grew))
                 return false;
         if (*grew)
             type_layout_tuple(to);
@@ -226,7 +225,7 @@ static void resolve_map_keys(struct semantic *sem, struct node *n)
     bool grew = false;
     if (m->key.kind == TY_NONE && k.kind == TY_NONE)
         return;
-    if (m->key.kind == TY_NONE || k.kind == TY_NONE || !unify(&m->key, &k, &grew)) {
+    if (m->key.kind == TY_NONE || k.kind == TY_NONE || !sem_unify(&m->key, &k, &grew)) {
         if (m->key.kind == TY_NONE)
             sem_error(sem, n->loc, "%s used with a key here but without one elsewhere", n->name);
         else if (k.kind == TY_NONE)
@@ -253,7 +252,7 @@ static void map_set_value(struct semantic *sem, struct node *mapnode, const stru
         return;
     }
     bool grew = false;
-    if (!unify(&m->value, &st, &grew)) {
+    if (!sem_unify(&m->value, &st, &grew)) {
         sem_error(sem, mapnode->loc,
                   "type mismatch for %s: trying to assign value of type '%s' when map already "
                   "contains a value of type '%s'",
@@ -343,6 +342,22 @@ static void resolve_call(struct semantic *sem, struct node *n, bool as_map_value
     bf->check(sem, n);
 }
 
+/* Pointer arithmetic as in C and bpftrace: p + i, i + p and p - i move by
+ * whole pointees and keep the pointer's type; nothing else (p - q, p * i,
+ * i - p, ...) is allowed, as in bpftrace 0.17. */
+static void resolve_pointer_arithmetic(struct semantic *sem, struct node *n)
+{
+    const struct type *l = &n->lhs->type, *r = &n->rhs->type;
+    if (n->op == '+' && l->kind != r->kind)
+        n->type = l->kind == TY_PTR ? *l : *r;
+    else if (n->op == '-' && l->kind == TY_PTR && r->kind == TY_INT)
+        n->type = *l;
+    else
+        sem_error(sem, n->loc, "invalid operands to %s: '%s' and '%s'", op_spelling(n->op),
+                  type_name_of(l), type_name_of(r));
+    n->type.is_char = false;
+}
+
 static void resolve_binary(struct semantic *sem, struct node *n)
 {
     resolve_expr(sem, n->lhs);
@@ -371,6 +386,10 @@ static void resolve_binary(struct semantic *sem, struct node *n)
         n->type = type_int(8, false);
         break;
     default:
+        if (l->kind == TY_PTR || r->kind == TY_PTR) {
+            resolve_pointer_arithmetic(sem, n);
+            break;
+        }
         /* arithmetic is signed only when both sides are */
         n->type = type_int(8, l->is_signed && r->is_signed);
     }
@@ -400,31 +419,10 @@ static void resolve_ternary(struct semantic *sem, struct node *n)
         n->type = type_int(8, a->is_signed && b->is_signed);
 }
 
-/* $1, $2, ... and $#: the command line's arguments after the program. A
- * number becomes an integer literal, anything else a string literal; a
- * parameter that was not given is 0 (or "" in str()), as in bpftrace. */
-static void resolve_positional(struct semantic *sem, struct node *n)
+/* ++ and -- work on integers, and on pointers (by a whole pointee). */
+static bool is_steppable(const struct type *t)
 {
-    if (n->name[1] == '#') {
-        n->kind = N_INT;
-        n->ival = sem->nparams;
-        n->type = type_int(8, true);
-        return;
-    }
-    long index = strtol(n->name + 1, NULL, 10);
-    const char *value = index >= 1 && index <= sem->nparams ? sem->params[index - 1] : NULL;
-    char *end = NULL;
-    long long number = value && *value ? strtoll(value, &end, 0) : 0;
-    if (!value || (end && *end == '\0')) {
-        n->kind = N_INT;
-        n->ival = number;
-        n->type = type_int(8, true);
-        return;
-    }
-    n->kind = N_STRING;
-    n->str = ast_strdup(sem->ast, value);
-    n->slen = strlen(value);
-    n->type = (struct type){.kind = TY_STRING, .size = (uint32_t)n->slen + 1};
+    return t->kind == TY_INT || t->kind == TY_PTR;
 }
 
 static void resolve_incdec(struct semantic *sem, struct node *n)
@@ -435,11 +433,11 @@ static void resolve_incdec(struct semantic *sem, struct node *n)
         resolve_map_keys(sem, t);
         if (t->map && !t->map->value_known)
             map_set_value(sem, t, &n->type);
-        else if (t->map && t->map->value.kind != TY_INT)
+        else if (t->map && !is_steppable(&t->map->value))
             sem_error(sem, n->loc, "%s on %s, whose values are %s", op_spelling(n->op), t->name,
                       type_name_of(&t->map->value));
-        if (t->map)
-            n->type = t->map->value.kind == TY_INT ? t->map->value : n->type;
+        if (t->map && is_steppable(&t->map->value))
+            n->type = t->map->value;
         t->type = n->type;
     } else if (t->kind == N_VAR) {
         struct var_info *v = unit_var(sem->cur, t->name);
@@ -447,7 +445,7 @@ static void resolve_incdec(struct semantic *sem, struct node *n)
             sem_error(sem, t->loc, "Undefined or undeclared variable: %s", t->name);
             return;
         }
-        if (v->type.kind != TY_INT)
+        if (!is_steppable(&v->type))
             sem_error(sem, n->loc, "%s on %s, which is %s", op_spelling(n->op), t->name,
                       type_name_of(&v->type));
         t->type = v->type;
@@ -466,22 +464,20 @@ static void resolve_expr(struct semantic *sem, struct node *n)
     case N_STRING:
         n->type.kind = TY_STRING;
         n->type.size = (uint32_t)n->slen + 1;
+        /* a literal that is a value in the program must fit the string size
+         * (bpftrace's rule); a parameter's text is cut to it like any read */
+        if (!n->is_param_text && n->type.size > sem->strlen)
+            sem_error(sem, n->loc, "String is too long (over %u bytes): %s", sem->strlen, n->str);
         break;
     case N_BUILTIN:
         resolve_builtin(sem, n);
         break;
     case N_VAR: {
-        if (n->name[1] == '#' || (n->name[1] >= '0' && n->name[1] <= '9')) {
-            resolve_positional(sem, n);
+        if (sem_is_positional(n)) {
+            sem_resolve_positional(sem, n);
             break;
         }
-        struct var_info *v = unit_var(sem->cur, n->name);
-        if (!v || !v->assigned) {
-            sem_error(sem, n->loc, "Undefined or undeclared variable: %s", n->name);
-            n->type.kind = TY_NONE;
-        } else {
-            n->type = v->type;
-        }
+        sem_read_var(sem, n);
         break;
     }
     case N_MAP:
@@ -545,51 +541,6 @@ static void resolve_expr(struct semantic *sem, struct node *n)
 
 /* ---- statements -------------------------------------------------------- */
 
-static void resolve_assign_var(struct semantic *sem, struct node *n)
-{
-    struct node *t = n->lhs;
-    struct var_info *v = unit_var(sem->cur, t->name);
-    if (n->op) {
-        if (!v || !v->assigned) {
-            sem_error(sem, t->loc, "Undefined or undeclared variable: %s", t->name);
-            return;
-        }
-        if (v->type.kind != TY_INT || n->rhs->type.kind != TY_INT) {
-            if (n->rhs->type.kind != TY_NONE)
-                sem_error(sem, n->loc, "%s= needs integers", op_spelling(n->op));
-            return;
-        }
-        t->type = v->type;
-        return;
-    }
-    struct type vt = n->rhs->type;
-    if (vt.kind == TY_NONE) {
-        if (!v)
-            v = var_add(sem->cur, t->name);
-        return;
-    }
-    if (vt.kind == TY_VOID || type_is_aggregation(&vt) || vt.kind == TY_CTX) {
-        sem_error(sem, n->rhs->loc, "value of type '%s' cannot be assigned to a variable",
-                  type_name_of(&vt));
-        return;
-    }
-    vt = storage_type(&vt);
-    if (!v)
-        v = var_add(sem->cur, t->name);
-    if (!v->assigned || v->type.kind == TY_NONE) {
-        v->type = vt;
-        v->assigned = true;
-    } else {
-        bool grew = false;
-        if (!unify(&v->type, &vt, &grew))
-            sem_error(sem, n->loc,
-                      "type mismatch for %s: trying to assign value of type '%s' when variable "
-                      "already contains a value of type '%s'",
-                      t->name, type_name_of(&vt), type_name_of(&v->type));
-    }
-    t->type = v->type;
-}
-
 static void resolve_assign(struct semantic *sem, struct node *n)
 {
     struct node *t = n->lhs;
@@ -606,7 +557,7 @@ static void resolve_assign(struct semantic *sem, struct node *n)
     }
     resolve_expr(sem, n->rhs);
     if (t->kind == N_VAR) {
-        resolve_assign_var(sem, n);
+        sem_assign_var(sem, n);
         return;
     }
     if (t->kind != N_MAP) {
@@ -621,7 +572,9 @@ static void resolve_assign(struct semantic *sem, struct node *n)
         if (n->rhs->type.kind != TY_NONE && n->rhs->type.kind != TY_INT)
             sem_error(sem, n->rhs->loc, "%s= needs an integer, not '%s'", op_spelling(n->op),
                       type_name_of(&n->rhs->type));
-        if (t->map && t->map->value_known && t->map->value.kind != TY_INT)
+        bool pointer_step = t->map && t->map->value.kind == TY_PTR &&
+                            (n->op == '+' || n->op == '-');
+        if (t->map && t->map->value_known && t->map->value.kind != TY_INT && !pointer_step)
             sem_error(sem, n->loc, "%s= on %s, whose values are %s", op_spelling(n->op), t->name,
                       type_name_of(&t->map->value));
         t->type = t->map ? t->map->value : it;
@@ -657,32 +610,9 @@ static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
     case N_ASSIGN:
         resolve_assign(sem, n);
         break;
-    case N_VAR_DECL: {
-        struct var_info *v = unit_var(sem->cur, n->name);
-        if (!v)
-            v = var_add(sem->cur, n->name);
-        if (n->cast_type) {
-            struct type t;
-            if (sem_type_of_name(sem, n->cast_type, &t) < 0)
-                sem_error(sem, n->cast_type->loc, "unknown type: %s", n->cast_type->base);
-            else {
-                v->type = storage_type(&t);
-                v->assigned = true;
-            }
-        }
-        if (n->rhs) {
-            struct node fake = {.kind = N_ASSIGN, .loc = n->loc, .rhs = n->rhs};
-            struct node target = {.kind = N_VAR, .loc = n->loc, .name = n->name};
-            fake.lhs = &target;
-            resolve_expr(sem, n->rhs);
-            resolve_assign_var(sem, &fake);
-        } else if (!n->cast_type) {
-            /* `let $x;` declares an integer that starts at zero */
-            v->type = type_int(8, true);
-            v->assigned = true;
-        }
+    case N_VAR_DECL:
+        sem_declare_var(sem, n);
         break;
-    }
     case N_IF:
         resolve_cond(sem, n->cond);
         resolve_block(sem, n->then, loop_depth);
@@ -750,11 +680,7 @@ static void resolve_units(struct semantic *sem)
     for (int i = 0; i < sem->nunits; i++) {
         struct probe_unit *u = &sem->units[i];
         sem->cur = u;
-        for (int v = 0; v < u->nvars; v++)
-            free(u->vars[v].name);
-        free(u->vars);
-        u->vars = NULL;
-        u->nvars = 0;
+        sem_vars_new_pass(u);
         if (u->probe->pred)
             resolve_cond(sem, u->probe->pred);
         resolve_block(sem, u->probe->then, 0);

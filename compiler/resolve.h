@@ -28,7 +28,14 @@ struct map_info {
 struct var_info {
     char *name; /* "$x" */
     struct type type;
-    bool assigned;
+    bool assigned;  /* has a type and may be read */
+    bool has_value; /* an assignment was seen (not only a declaration) */
+    bool declared;  /* let $x */
+    bool typed;     /* let $x: T: the type is T, whatever is assigned */
+    bool resizable; /* a string variable grows to its longest value */
+    /* kept from one resolver pass to the next (the rest starts over): the
+     * longest string assigned, so that every use sees the final size */
+    uint32_t string_size;
 };
 
 /* One BPF program: the part of a probe block that attaches through one provider

@@ -341,8 +341,9 @@ void check_var_curtask(struct semantic *sem, struct node *n)
         n->type = type_int(8, false); /* no BTF: still the address */
 }
 
+/* rand: 32 random bits, typed uint64 as in bpftrace 0.17 (sizeof(rand) is 8). */
 void check_var_rand(struct semantic *sem, struct node *n)
 {
-    n->type = type_int(4, false);
+    n->type = type_int(8, false);
     (void)sem;
 }

@@ -31,11 +31,15 @@ static bool args_known(const struct node *call)
 }
 
 /* str(p) and str(p, n): a NUL-terminated string read from p, at most n bytes
- * (and at most BPFTRACE_STRLEN). */
+ * (and at most BPFTRACE_STRLEN). Its type is always BPFTRACE_STRLEN bytes,
+ * as in bpftrace (sizeof(str(p, 2)) is 64); the limit is applied when the
+ * string is read. */
 void check_str(struct semantic *sem, struct node *call)
 {
-    resolve_args(sem, call);
     call->type.kind = TY_NONE;
+    if (sem_positional_in_str(sem, call) && call->args[0]->kind != N_STRING)
+        return; /* reported */
+    resolve_args(sem, call);
     if (!args_known(call))
         return;
     const struct type *p = &call->args[0]->type;
@@ -44,25 +48,18 @@ void check_str(struct semantic *sem, struct node *call)
                   type_name_of(p));
         return;
     }
-    uint32_t size = sem->strlen;
     if (call->nargs == 2) {
         struct node *n = call->args[1];
         if (n->type.kind != TY_INT) {
             sem_error(sem, n->loc, "str() length must be an integer");
             return;
         }
-        if (n->kind == N_INT) {
-            if (n->ival < 0) {
-                sem_error(sem, n->loc, "str() length must not be negative");
-                return;
-            }
-            if ((uint64_t)n->ival + 1 < size)
-                size = (uint32_t)n->ival + 1;
+        if (n->kind == N_INT && n->ival < 0) {
+            sem_error(sem, n->loc, "str() length must not be negative");
+            return;
         }
     }
-    if (p->kind == TY_STRING && p->size < size)
-        size = p->size;
-    call->type = (struct type){.kind = TY_STRING, .size = size};
+    call->type = (struct type){.kind = TY_STRING, .size = sem->strlen};
 }
 
 /* ntop(addr) and ntop(af, addr): addr an IPv4 address as an integer, or the

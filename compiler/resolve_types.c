@@ -320,6 +320,8 @@ void resolve_sizeof(struct semantic *sem, struct node *n)
         sem_resolve_expr(sem, n->lhs);
         t = n->lhs->type;
     }
-    n->ival = t.size;
+    /* a ustack value carries its process with it, but is a stack id of 8
+     * bytes to the user, as in bpftrace */
+    n->ival = t.kind == TY_USTACK ? 8 : t.size;
     n->type = type_int(8, false);
 }

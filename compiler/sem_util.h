@@ -31,6 +31,28 @@ void sem_map_set_value(struct semantic *sem, struct node *mapnode, const struct 
 void sem_map_ref(struct semantic *sem, struct node *mapnode);
 void sem_resolve_map_keys(struct semantic *sem, struct node *mapnode);
 
+/* Can a value of type `from` be stored where `to` was established? Strings
+ * of different lengths unify to the longer one (*grew is set). */
+bool sem_unify(struct type *to, const struct type *from, bool *grew);
+
+/* resolve_vars.c: scratch variables */
+struct var_info *sem_var_add(struct probe_unit *unit, const char *name);
+/* Forget what a pass learnt about the unit's variables, but for the final
+ * size of their strings. */
+void sem_vars_new_pass(struct probe_unit *unit);
+void sem_assign_var(struct semantic *sem, struct node *assign);
+void sem_declare_var(struct semantic *sem, struct node *decl);
+void sem_read_var(struct semantic *sem, struct node *var);
+
+/* resolve_positional.c: $1, $2, ... and $# */
+bool sem_is_positional(const struct node *n);
+/* A parameter used as a number: it becomes an integer literal. */
+void sem_resolve_positional(struct semantic *sem, struct node *n);
+/* str($N), str($N + k): the parameter's text becomes the argument. Returns
+ * true when the argument involved a parameter (it is then a string literal,
+ * or an error was reported). */
+bool sem_positional_in_str(struct semantic *sem, struct node *call);
+
 /* realloc of n elements, exiting on failure (compilation cannot go on). */
 void *sem_xrealloc(void *p, size_t n, size_t size);
 /* resolve_probes.c */

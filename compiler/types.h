@@ -87,6 +87,13 @@ static inline uint32_t type_storage_size(const struct type *t)
     return type_is_buffer(t) ? (t->size + 7) / 8 * 8 : 8;
 }
 
+/* Bytes one step of arithmetic on pointer type t moves: the pointee's size
+ * (1 for void, as GNU C counts it). */
+static inline uint32_t type_pointer_step(const struct type *t)
+{
+    return t->elem && t->elem->size ? t->elem->size : 1;
+}
+
 static inline struct type type_int(uint32_t size, bool is_signed)
 {
     struct type t = {.kind = TY_INT, .size = size, .is_signed = is_signed};

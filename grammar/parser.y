@@ -583,6 +583,8 @@ let_type
     : cast_type
     | IDENT stars
         { $$ = mk_type(ctx, $1, @$); $$->pointers = (int)$2; }
+    | IDENT '[' INT ']'
+        { $$ = mk_type(ctx, $1, @$); $$->has_len = true; $$->array_len = $3; }
     ;
 
 type_name

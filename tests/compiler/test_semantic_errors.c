@@ -9,6 +9,16 @@ struct error_case {
     const char *expected; /* everything written to the diagnostics stream */
 };
 
+/* Cases that need compile options (designated initializers only). */
+struct option_case {
+    const char *program;
+    const char *expected;
+    uint32_t strlen;       /* BPFTRACE_STRLEN (0: the default, 64) */
+    const char *params[3]; /* positional parameters $1.. (NULL-terminated) */
+};
+
+#define LONG64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
 static const struct error_case cases[] = {
     {"BEGIN { foo(); }",
      "stdin:1:9: ERROR: Unknown function: foo\n"
@@ -156,23 +166,140 @@ static const struct error_case cases[] = {
      "stdin:1:9: ERROR: system() is an unsafe function being used in safe mode\n"
      "BEGIN { system(\"ls\"); }\n"
      "        ^~~~~~~~~~~~\n"},
+    /* typed let: the declared type holds (current bpftrace's rules) */
+    {"BEGIN { let $x: uint8 = 300; }",
+     "stdin:1:9: ERROR: type mismatch for $x: trying to assign value '300' which does not fit "
+     "into the variable of type 'uint8'\n"
+     "BEGIN { let $x: uint8 = 300; }\n"
+     "        ^~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { let $x: int8 = -200; }",
+     "stdin:1:9: ERROR: type mismatch for $x: trying to assign value '-200' which does not fit "
+     "into the variable of type 'int8'\n"
+     "BEGIN { let $x: int8 = -200; }\n"
+     "        ^~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { let $x: uint32 = -1; }",
+     "stdin:1:9: ERROR: type mismatch for $x: trying to assign value '-1' which does not fit "
+     "into the variable of type 'uint32'\n"
+     "BEGIN { let $x: uint32 = -1; }\n"
+     "        ^~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { let $x: uint8 = \"str\"; }",
+     "stdin:1:9: ERROR: type mismatch for $x: trying to assign value of type 'string[4]' when "
+     "variable already has a type 'uint8'\n"
+     "BEGIN { let $x: uint8 = \"str\"; }\n"
+     "        ^~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { let $x: uint8; $x = (uint64)5; }",
+     "stdin:1:24: ERROR: Integer size mismatch. Assignment type 'uint64' is larger than the "
+     "variable type 'uint8'.\n"
+     "BEGIN { let $x: uint8; $x = (uint64)5; }\n"
+     "                       ^~~~~~~~~~~~~~\n"},
+    {"BEGIN { let $x: uint8 = 1; $x += 256; }",
+     "stdin:1:28: ERROR: type mismatch for $x: trying to assign value '256' which does not fit "
+     "into the variable of type 'uint8'\n"
+     "BEGIN { let $x: uint8 = 1; $x += 256; }\n"
+     "                           ^~~~~~~~~\n"},
+    {"BEGIN { let $s: string[4] = \"abcdef\"; }",
+     "stdin:1:9: ERROR: type mismatch for $s: trying to assign value of type 'string[7]' when "
+     "variable already has a type 'string[4]'\n"
+     "BEGIN { let $s: string[4] = \"abcdef\"; }\n"
+     "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { $x = 1; let $x: uint8; }",
+     "stdin:1:17: ERROR: Variable declarations need to occur before variable usage or "
+     "assignment. Variable: $x\n"
+     "BEGIN { $x = 1; let $x: uint8; }\n"
+     "                ^~~~~~~~~~~~~\n"},
+    {"BEGIN { let $x: uint8; let $x: uint16; }",
+     "stdin:1:24: ERROR: Variable $x was already declared. Variable shadowing is not allowed.\n"
+     "BEGIN { let $x: uint8; let $x: uint16; }\n"
+     "                       ^~~~~~~~~~~~~~\n"},
+    {"BEGIN { let $x: struct task_struct; }",
+     "stdin:1:17: ERROR: invalid variable declaration type: struct task_struct\n"
+     "BEGIN { let $x: struct task_struct; }\n"
+     "                ^~~~~~~~~~~~~~~~~~\n"},
+    /* an untyped variable keeps the width of its first value */
+    {"BEGIN { $x = (uint8)1; $x = 1000; }",
+     "stdin:1:24: ERROR: type mismatch for $x: trying to assign value '1000' which does not fit "
+     "into the variable of type 'uint8'\n"
+     "BEGIN { $x = (uint8)1; $x = 1000; }\n"
+     "                       ^~~~~~~~~\n"},
+    {"BEGIN { $x = (uint16)1; $x = pid; }",
+     "stdin:1:25: ERROR: Integer size mismatch. Assignment type 'uint64' is larger than the "
+     "variable type 'uint16'.\n"
+     "BEGIN { $x = (uint16)1; $x = pid; }\n"
+     "                        ^~~~~~~~\n"},
+    /* pointer arithmetic: only p + i, i + p and p - i */
+    {"BEGIN { $p = (int32 *)16; $q = (int32 *)32; @ = $q - $p; }",
+     "stdin:1:49: ERROR: invalid operands to -: 'int32 *' and 'int32 *'\n"
+     "BEGIN { $p = (int32 *)16; $q = (int32 *)32; @ = $q - $p; }\n"
+     "                                                ^~~~~~~\n"},
+    {"BEGIN { $p = (struct sock *)0; $p *= 2; }",
+     "stdin:1:32: ERROR: invalid operands to *=: 'struct sock *' and 'int64'\n"
+     "BEGIN { $p = (struct sock *)0; $p *= 2; }\n"
+     "                               ^~~~~~~\n"},
+    /* a string literal longer than the string size */
+    {"BEGIN { @ = \"" LONG64 "\"; }",
+     "stdin:1:13: ERROR: String is too long (over 64 bytes): " LONG64 "\n"
+     "BEGIN { @ = \"" LONG64 "\"; }\n"
+     "            ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"config = { max_strlen = 8 } BEGIN { @s = \"12345678\"; }",
+     "stdin:1:42: ERROR: String is too long (over 8 bytes): 12345678\n"
+     "config = { max_strlen = 8 } BEGIN { @s = \"12345678\"; }\n"
+     "                                         ^~~~~~~~~~\n"},
 };
 
-static void run_case(const struct error_case *c)
+static const struct option_case option_cases[] = {
+    /* positional parameters used as numbers */
+    {.program = "BEGIN { @ = $1; }",
+     .expected = "stdin:1:13: ERROR: $1 used numerically but given \"99999999999999999999\", "
+                 "which does not fit in a 64-bit integer. Try using str($1).\n"
+                 "BEGIN { @ = $1; }\n"
+                 "            ^~\n",
+     .params = {"99999999999999999999"}},
+    {.program = "BEGIN { @ = $2 + 1; }",
+     .expected = "stdin:1:13: ERROR: $2 used numerically but given \"hello\". Try using str($2).\n"
+                 "BEGIN { @ = $2 + 1; }\n"
+                 "            ^~\n",
+     .params = {"1", "hello"}},
+    {.program = "BEGIN { @ = str($1 + 6); }",
+     .expected = "stdin:1:22: ERROR: only addition of a single constant less or equal to the "
+                 "length of $1 (which is 5) is allowed inside str()\n"
+                 "BEGIN { @ = str($1 + 6); }\n"
+                 "                     ^\n",
+     .params = {"hello"}},
+    /* more than the 512-byte BPF stack: the expression that needs it */
+    {.program = "BEGIN { @[str(0), str(0), str(0), str(0), str(0)] = 1; }",
+     .expected = "stdin:1:9: ERROR: the BPF stack limit of 512 bytes is exceeded: this "
+                 "expression needs 1000 bytes of stack (2008 in use at this point)\n"
+                 "BEGIN { @[str(0), str(0), str(0), str(0), str(0)] = 1; }\n"
+                 "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
+     .strlen = 200},
+    {.program = "BEGIN { printf(\"%s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), "
+                 "str(0)); }",
+     .expected = "stdin:1:9: ERROR: the BPF stack limit of 512 bytes is exceeded: this "
+                 "expression needs 392 bytes of stack (776 in use at this point)\n"
+                 "BEGIN { printf(\"%s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), "
+                 "str(0)); }\n"
+                 "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+};
+
+static void run_one(const char *program, const char *expected, uint32_t strlen,
+                    const char *const *params)
 {
     char *buf = NULL;
     size_t len = 0;
     diag_stream = open_memstream(&buf, &len);
-    struct compile_options opts = {.filename = "stdin", .text = c->program, .strlen = 64};
+    struct compile_options opts = {.filename = "stdin", .text = program,
+                                   .strlen = strlen ? strlen : 64, .params = params};
+    while (params && opts.nparams < 3 && params[opts.nparams])
+        opts.nparams++;
     struct compiled_program *p = compile_program(&opts);
     fclose(diag_stream);
     diag_stream = NULL;
     if (p) {
-        fprintf(stderr, "FAIL: compiled although it should not: %s\n", c->program);
+        fprintf(stderr, "FAIL: compiled although it should not: %s\n", program);
         test_failures++;
         compiled_program_free(p);
     }
-    CHECK_STR(buf, c->expected);
+    CHECK_STR(buf, expected);
     free(buf);
 }
 
@@ -180,6 +307,9 @@ int main(void)
 {
     require_tracefs();
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        run_case(&cases[i]);
+        run_one(cases[i].program, cases[i].expected, 0, NULL);
+    for (size_t i = 0; i < sizeof(option_cases) / sizeof(option_cases[0]); i++)
+        run_one(option_cases[i].program, option_cases[i].expected, option_cases[i].strlen,
+                option_cases[i].params);
     return test_finish("semantic_errors");
 }

@@ -6,6 +6,13 @@ Usage:
   run_diff.py --sobt PATH [--bpftrace PATH] [--cases DIR] [NAME...]
   run_diff.py --self-check [--runs 3]      # bpftrace on both sides
 
+A case may give its program command-line arguments ($1, $2, ...) in a
+first line of the form
+
+  // args: 42 hello "two words"
+
+(split as a shell would); both tracers get them after the file name.
+
 --self-check validates the cases themselves: it runs bpftrace --runs times
 and requires identical output every time, so a case whose output depends on
 timing or on hash order cannot slip in.
@@ -17,6 +24,7 @@ import argparse
 import difflib
 import os
 import pathlib
+import shlex
 import shutil
 import signal
 import subprocess
@@ -43,11 +51,21 @@ class Run:
         self.status = status
 
 
+ARGS_PREFIX = "// args:"
+
+
+def case_args(case):
+    """The positional arguments a case declares on its first line, if any."""
+    with open(case, encoding="utf-8") as f:
+        first = f.readline().strip()
+    return shlex.split(first[len(ARGS_PREFIX):]) if first.startswith(ARGS_PREFIX) else []
+
+
 def run_tracer(tracer, case):
     """Run one tracer on one case file; stdin is closed so nothing waits on it."""
     # A session of its own, so that a timeout kills the tracer and anything
     # it started.
-    proc = subprocess.Popen([tracer, str(case)], stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen([tracer, str(case)] + case_args(case), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
