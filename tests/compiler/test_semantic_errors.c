@@ -275,7 +275,7 @@ static const struct option_case option_cases[] = {
     {.program = "BEGIN { printf(\"%s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), "
                  "str(0)); }",
      .expected = "stdin:1:9: ERROR: the BPF stack limit of 512 bytes is exceeded: this "
-                 "expression needs 392 bytes of stack (776 in use at this point)\n"
+                 "expression needs 400 bytes of stack (784 in use at this point)\n"
                  "BEGIN { printf(\"%s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), "
                  "str(0)); }\n"
                  "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
