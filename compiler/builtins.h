@@ -7,7 +7,7 @@
 
 #include <llvm-c/Core.h>
 
-#include "ast.h"
+#include "frontend/ast.h"
 
 struct semantic;
 struct codegen;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ast.h"
+#include "frontend/ast.h"
 #include "builtins.h"
 #include "preprocess/constants.h"
 #include "preprocess/preprocess.h"

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "ast.h"
+#include "frontend/ast.h"
 
 /* Where diagnostics go (stderr by default; tests redirect it). */
 extern FILE *diag_stream;

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "ast.h"
+#include "frontend/ast.h"
 #include "target/btf_types.h"
 #include "probes/probes.h"
 #include "program.h"

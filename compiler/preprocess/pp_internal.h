@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ast.h"
+#include "frontend/ast.h"
 #include "preprocess/include_search.h"
 #include "preprocess/macros.h"
 #include "preprocess/preprocess.h"

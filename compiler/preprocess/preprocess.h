@@ -40,7 +40,7 @@
 
 #include <stdbool.h>
 
-#include "ast.h"
+#include "frontend/ast.h"
 
 struct constants;
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/check.h"
-#include "ast.h"
+#include "frontend/ast.h"
 #include "diag.h"
 
 struct dump_case {

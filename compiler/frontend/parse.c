@@ -3,7 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "ast.h"
+#include "frontend/ast.h"
 #include "diag.h"
 #include "lexer.h"
 #include "parser.h"

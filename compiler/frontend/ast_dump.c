@@ -4,7 +4,7 @@
  * Two wrappers are left out because they carry nothing: a probe's body block
  * (its statements are listed under the probe) and expression statements.
  * The parser tests compare this text, so keep it stable. */
-#include "ast.h"
+#include "frontend/ast.h"
 
 static void dump_node(const struct node *n, int depth, FILE *out);
 

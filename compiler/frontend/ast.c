@@ -1,7 +1,7 @@
 /* AST memory: every node, string and array of a tree is recorded in the
  * tree's arena so that one ast_free releases it all, including after a
  * parse error half way through building it. */
-#include "ast.h"
+#include "frontend/ast.h"
 
 #include <stdlib.h>
 #include <string.h>
