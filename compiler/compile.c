@@ -8,14 +8,14 @@
 #include <string.h>
 
 #include "frontend/ast.h"
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "preprocess/constants.h"
 #include "preprocess/preprocess.h"
 #include "probes/probe_kind.h"
-#include "codegen.h"
+#include "codegen/codegen.h"
 #include "diag.h"
-#include "emit.h"
-#include "resolve.h"
+#include "codegen/emit.h"
+#include "sema/semantic.h"
 
 #define STACK_MAP_ENTRIES 4096        /* stacks each stack map holds */
 /* From this many attach points on, a program checks a stop flag at entry:

@@ -107,18 +107,6 @@ static int yylex(SOBT_YYSTYPE *lval, SOBT_YYLTYPE *lloc, yyscan_t scanner, struc
 
 static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner, const char *msg);
 
-/* Convert a bison span to a node location. */
-struct loc parse_loc(const struct parse_ctx *ctx, SOBT_YYLTYPE l)
-{
-    struct loc loc = {.line = l.first_line, .col = l.first_column, .end_col = l.last_column};
-    if (l.last_line != l.first_line) {
-        int len = l.first_line >= 1 && l.first_line <= ctx->nlines ? ctx->line_len[l.first_line - 1]
-                                                                   : 0;
-        loc.end_col = len + 1 > loc.col ? len + 1 : loc.col + 1;
-    }
-    return loc;
-}
-
 #define loc_of parse_loc
 
 static struct node *mk(struct parse_ctx *ctx, enum node_kind kind, SOBT_YYLTYPE l)

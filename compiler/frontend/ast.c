@@ -136,3 +136,15 @@ const char *op_spelling(int op)
         return "?";
     }
 }
+
+void ast_for_each_child(struct node *n, void (*fn)(struct node *child, void *ctx), void *ctx)
+{
+    struct node *single[] = {n->pred, n->cond, n->lhs, n->rhs, n->then, n->els};
+    for (size_t i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+        if (single[i])
+            fn(single[i], ctx);
+    for (int i = 0; i < n->nargs; i++)
+        fn(n->args[i], ctx);
+    for (int i = 0; i < n->nstmts; i++)
+        fn(n->stmts[i], ctx);
+}

@@ -83,7 +83,8 @@ struct type_name {
     struct loc loc;
 };
 
-struct map_info;  /* compiler/resolve.h */
+struct map_info;     /* sema/semantic.h */
+struct builtin_func; /* builtins/builtins.h */
 
 struct node {
     enum node_kind kind;
@@ -120,6 +121,7 @@ struct node {
     /* filled in by the resolver */
     struct type type;
     struct map_info *map;   /* N_MAP, and map arguments of calls */
+    const struct builtin_func *builtin; /* N_CALL: the built-in function it calls */
     int var_slot;           /* N_VAR: index into the probe's scratch variables */
     int async_id;           /* calls that send an event to userspace */
     int probe_index;        /* N_PROBE: index in the compiled program */
@@ -161,6 +163,10 @@ void *ast_alloc(struct ast *ast, size_t size);
 /* Append a node to a growable array of node pointers owned by the ast. */
 void ast_push(struct ast *ast, struct node ***arr, int *n, struct node *item);
 void ast_free(struct ast *ast);
+
+/* Call fn on every direct child of n (operands, conditions, branches,
+ * arguments, statements, the predicate and body of a probe), in order. */
+void ast_for_each_child(struct node *n, void (*fn)(struct node *child, void *ctx), void *ctx);
 
 /* Parse a whole program. Returns NULL after printing a diagnostic on error.
  * The ast keeps a pointer to src (caller keeps src alive). (compiler/parse.c) */

@@ -10,7 +10,7 @@
 /* Gives the printers the loaded program's map fds (indexed like prog->maps):
  * kstack and ustack values are ids in its stack maps. Also starts watching its
  * maps for the pids of ustack/usym values, so that processes that exit before
- * the maps are printed can still be symbolized (see usymbols.h). Call it after
+ * the maps are printed can still be symbolized (see symbols/usyms.h). Call it after
  * loading, and with (NULL, NULL) before the maps are closed. Returns 0, or a
  * negative errno when the watcher could not start (printing still works). */
 int output_use_maps(const struct compiled_program *prog, const int *map_fds);

@@ -11,7 +11,7 @@
  * with_offset, "name+offset" (decimal, "+0" included). The symbol is the one
  * with the highest address at or below addr (kallsyms has no sizes); data
  * symbols (b, B, d, D, r, R) are left out, as bcc does; among aliases at one
- * address, the one bpftrace picks (see the sort in symbols.c). When no symbol is at
+ * address, the one bpftrace picks (see the sort in ksyms.c). When no symbol is at
  * or below addr, writes the address as bpftrace does ("0x1f", "0" for 0) and
  * returns false. /proc/kallsyms is read once, on first use. */
 bool ksym_format(uint64_t addr, bool with_offset, char *buf, size_t cap);

@@ -1,6 +1,6 @@
 /* User-space symbolization with libdwfl: one Dwfl (the process's modules as
  * /proc/PID/maps lists them, their ELF files opened at once) per process,
- * kept after the process exits. See usymbols.h. */
+ * kept after the process exits. See usyms.h. */
 #include "symbols/usyms.h"
 
 #include <bpf/bpf.h>

@@ -1,4 +1,4 @@
-/* Map printing (runtime/output.c) on REAL kernel maps: each case creates
+/* Map printing (runtime/output/) on REAL kernel maps: each case creates
  * maps with bpf_map_create as the compiler describes them, fills them from
  * userspace the way the BPF code of the equivalent bpftrace program would
  * (spreading updates over CPUs for per-CPU maps), prints them, and compares

@@ -1,4 +1,4 @@
-/* printf() and print(value) formatting (runtime/printf_format.c) against
+/* printf() and print(value) formatting (runtime/output/printf.c, values.c) against
  * bpftrace 0.17's output. No BPF needed: records are built in memory. */
 #include <stdio.h>
 #include <stdlib.h>

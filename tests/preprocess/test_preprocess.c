@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "common/check.h"
 #include "preprocess/constants.h"
 #include "diag.h"

@@ -1,4 +1,4 @@
-/* Kernel symbolization (runtime/symbols.c): exact "name+offset" text for
+/* Kernel symbolization (runtime/symbols/ksyms.c): exact "name+offset" text for
  * addresses taken from /proc/kallsyms, the rules for what counts as a symbol
  * (on a fixture file), and a live comparison with bpftrace 0.17's ksym() on
  * every address that several symbols share, where bpftrace's choice follows

@@ -1,4 +1,4 @@
-/* User symbolization (runtime/usymbols.c, libdwfl): a function of this test
+/* User symbolization (runtime/symbols/usyms.c, libdwfl): a function of this test
  * binary and one of libc, in this process; in a child process that has exited
  * (remembered while it lived, or found by the map watcher in a real BPF map);
  * and the bpftrace text for what cannot be resolved.

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sem_util.h"
+#include "sema/sema.h"
 
 int sem_type_of_name(struct semantic *sem, const struct type_name *tn, struct type *out)
 {
@@ -166,9 +166,8 @@ static void resolve_tracepoint_field(struct semantic *sem, struct node *n)
 
 /* ---- members ---- */
 
-void resolve_field(struct semantic *sem, struct node *n)
+void sem_type_field(struct semantic *sem, struct node *n)
 {
-    sem_resolve_expr(sem, n->lhs);
     n->type.kind = TY_NONE;
     const struct type *lt = &n->lhs->type;
     if (lt->kind == TY_NONE)
@@ -218,9 +217,8 @@ void resolve_field(struct semantic *sem, struct node *n)
 
 /* ---- casts ---- */
 
-void resolve_cast(struct semantic *sem, struct node *n)
+void sem_type_cast(struct semantic *sem, struct node *n)
 {
-    sem_resolve_expr(sem, n->lhs);
     n->type.kind = TY_NONE;
     struct type t;
     bool user = n->lhs->type.is_user;
@@ -259,9 +257,8 @@ static void element_of(struct semantic *sem, struct node *n, const struct type *
     n->type.is_user = container->is_user;
 }
 
-void resolve_deref(struct semantic *sem, struct node *n)
+void sem_type_deref(struct semantic *sem, struct node *n)
 {
-    sem_resolve_expr(sem, n->lhs);
     n->type.kind = TY_NONE;
     const struct type *t = &n->lhs->type;
     if (t->kind == TY_NONE)
@@ -279,10 +276,8 @@ void resolve_deref(struct semantic *sem, struct node *n)
     sem_error(sem, n->loc, "cannot dereference a value of type '%s'", type_name_of(t));
 }
 
-void resolve_index(struct semantic *sem, struct node *n)
+void sem_type_index(struct semantic *sem, struct node *n)
 {
-    sem_resolve_expr(sem, n->lhs);
-    sem_resolve_expr(sem, n->rhs);
     n->type.kind = TY_NONE;
     const struct type *t = &n->lhs->type;
     if (t->kind == TY_NONE || n->rhs->type.kind == TY_NONE)
@@ -310,14 +305,13 @@ void resolve_index(struct semantic *sem, struct node *n)
     sem_error(sem, n->loc, "cannot index a value of type '%s'", type_name_of(t));
 }
 
-void resolve_sizeof(struct semantic *sem, struct node *n)
+void sem_type_sizeof(struct semantic *sem, struct node *n)
 {
     struct type t = {0};
     if (n->cast_type) {
         if (sem_type_of_name(sem, n->cast_type, &t) < 0)
             sem_error(sem, n->loc, "unknown type: %s", n->cast_type->base);
     } else {
-        sem_resolve_expr(sem, n->lhs);
         t = n->lhs->type;
     }
     /* a ustack value carries its process with it, but is a stack id of 8

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sem_util.h"
+#include "sema/sema.h"
 
 /* Strings are 8-byte aligned too: LLVM merges byte copies into wider stores,
  * and the verifier rejects misaligned stack accesses. */

@@ -1,7 +1,5 @@
-/* Reading kernel and user memory: struct members, dereference, indexing.
- * Every read goes through bpf_probe_read_{kernel,user}, which zero the
- * destination when the address is bad, so a bad pointer reads as 0. */
-#include "codegen.h"
+/* Reading kernel and user memory (see memory.h). */
+#include "codegen/memory.h"
 
 LLVMValueRef gen_probe_read(struct codegen *g, LLVMValueRef dst, uint32_t size, LLVMValueRef addr,
                             bool user)
@@ -37,8 +35,6 @@ static LLVMValueRef extend_bits(struct codegen *g, LLVMValueRef v, uint32_t bits
     return LLVMBuildAnd(g->b, v, gen_i64(g, (int64_t)((1ull << bits) - 1)), "");
 }
 
-/* The value of type t stored at addr: structs and arrays stay addresses,
- * strings are copied, integers and pointers are loaded (bitfields too). */
 LLVMValueRef gen_read_value(struct codegen *g, LLVMValueRef addr, const struct type *t,
                             uint32_t bit_offset, uint32_t bit_size)
 {
@@ -70,36 +66,4 @@ LLVMValueRef gen_read_value(struct codegen *g, LLVMValueRef addr, const struct t
         return extend_bits(g, v, bit_size, t->is_signed);
     }
     return extend_bits(g, v, bytes * 8, t->kind == TY_INT && t->is_signed);
-}
-
-LLVMValueRef gen_member(struct codegen *g, struct node *n)
-{
-    LLVMValueRef base = gen_expr(g, n->lhs);
-    LLVMValueRef addr = LLVMBuildAdd(g->b, base, gen_i64(g, n->member_offset), "");
-    return gen_read_value(g, addr, &n->type, n->bit_offset, n->bit_size);
-}
-
-LLVMValueRef gen_deref(struct codegen *g, struct node *n)
-{
-    return gen_read_value(g, gen_expr(g, n->lhs), &n->type, 0, 0);
-}
-
-LLVMValueRef gen_index(struct codegen *g, struct node *n)
-{
-    const struct type *container = &n->lhs->type;
-    if (container->kind == TY_STRING) {
-        /* a byte of a string on the stack; an index out of range reads 0 */
-        LLVMValueRef buf = gen_expr(g, n->lhs);
-        LLVMValueRef idx = gen_expr(g, n->rhs);
-        LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntULT, idx, gen_i64(g, container->size), "");
-        LLVMValueRef safe = LLVMBuildSelect(g->b, ok, idx, gen_i64(g, 0), "");
-        LLVMValueRef c = LLVMBuildLoad2(g->b, g->i8, LLVMBuildGEP2(g->b, g->i8, buf, &safe, 1, ""), "");
-        LLVMValueRef v = LLVMBuildSExt(g->b, c, g->i64, "");
-        return LLVMBuildSelect(g->b, ok, v, gen_i64(g, 0), "");
-    }
-    uint32_t elem_size = container->elem ? container->elem->size : 1;
-    LLVMValueRef base = gen_expr(g, n->lhs);
-    LLVMValueRef idx = gen_expr(g, n->rhs);
-    LLVMValueRef off = LLVMBuildMul(g->b, idx, gen_i64(g, elem_size), "");
-    return gen_read_value(g, LLVMBuildAdd(g->b, base, off, ""), &n->type, 0, 0);
 }

@@ -16,9 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sem_util.h"
+#include "builtins/builtins.h"
+#include "sema/walk.h"
 
-bool sem_is_positional(const struct node *n)
+static bool is_positional(const struct node *n)
 {
     return n->kind == N_VAR && (n->name[1] == '#' || (n->name[1] >= '0' && n->name[1] <= '9'));
 }
@@ -69,7 +70,8 @@ static void make_param_string(struct semantic *sem, struct node *n, const char *
     n->type = (struct type){.kind = TY_STRING, .size = (uint32_t)len + 1};
 }
 
-void sem_resolve_positional(struct semantic *sem, struct node *n)
+/* A parameter used as a number: it becomes an integer literal. */
+static void substitute_number(struct semantic *sem, struct node *n)
 {
     n->type.kind = TY_NONE;
     if (is_count(n)) {
@@ -107,7 +109,7 @@ static bool contains_positional(const struct node *n)
 {
     if (!n)
         return false;
-    if (sem_is_positional(n))
+    if (is_positional(n))
         return true;
     return contains_positional(n->lhs) || contains_positional(n->rhs) ||
            contains_positional(n->cond) || contains_positional(n->then) ||
@@ -117,7 +119,7 @@ static bool contains_positional(const struct node *n)
 /* str($N + k) and str(k + $N): the text from byte k on. */
 static void positional_plus_offset(struct semantic *sem, struct node *arg)
 {
-    struct node *param = sem_is_positional(arg->lhs) ? arg->lhs : arg->rhs;
+    struct node *param = is_positional(arg->lhs) ? arg->lhs : arg->rhs;
     struct node *other = param == arg->lhs ? arg->rhs : arg->lhs;
     if (is_count(param)) {
         sem_error(sem, param->loc, "use $#, not str($#)");
@@ -140,10 +142,13 @@ static void positional_plus_offset(struct semantic *sem, struct node *arg)
     make_param_string(sem, arg, text + other->ival, sem->strlen - 1);
 }
 
-bool sem_positional_in_str(struct semantic *sem, struct node *call)
+/* str($N), str($N + k): the parameter's text becomes the argument. Returns
+ * true when the argument involved a parameter (it is then a string literal,
+ * or an error was reported). */
+static bool substitute_text(struct semantic *sem, struct node *call)
 {
     struct node *arg = call->args[0];
-    if (sem_is_positional(arg)) {
+    if (is_positional(arg)) {
         if (is_count(arg)) {
             sem_error(sem, call->loc, "use $#, not str($#)");
             return true;
@@ -155,7 +160,7 @@ bool sem_positional_in_str(struct semantic *sem, struct node *call)
         }
         return true;
     }
-    if (arg->kind == N_BINARY && (sem_is_positional(arg->lhs) || sem_is_positional(arg->rhs))) {
+    if (arg->kind == N_BINARY && (is_positional(arg->lhs) || is_positional(arg->rhs))) {
         positional_plus_offset(sem, arg);
         return true;
     }
@@ -166,4 +171,30 @@ bool sem_positional_in_str(struct semantic *sem, struct node *call)
         return true;
     }
     return false;
+}
+
+static void substitute(struct node *n, void *ctx)
+{
+    struct semantic *sem = ctx;
+    if (is_positional(n)) {
+        substitute_number(sem, n);
+        return;
+    }
+    if (n->kind == N_CALL && n->nargs > 0) {
+        const struct builtin_func *bf = builtin_func_find(n->name);
+        if (bf && bf->param_text && substitute_text(sem, n)) {
+            /* the first argument is done (or reported): the others remain */
+            for (int i = 1; i < n->nargs; i++)
+                substitute(n->args[i], sem);
+            return;
+        }
+    }
+    ast_for_each_child(n, substitute, sem);
+}
+
+void sem_substitute_positionals(struct semantic *sem)
+{
+    struct node *prog = sem->ast->root;
+    for (int i = 0; i < prog->nprobes; i++)
+        substitute(prog->probes[i], sem);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "sem_util.h"
+#include "sema/sema.h"
 
 /* The id of a probe name, added if new: a name has one id wherever it is
  * attached, so that `probe` compares and keys maps by name, as in bpftrace. */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "emit.h"
+#include "codegen/emit.h"
 
 void LLVMInitializeBPFDisassembler(void);
 

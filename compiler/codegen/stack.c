@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codegen.h"
+#include "codegen/ir.h"
 #include "diag.h"
 
 #define BPF_STACK_BYTES 512

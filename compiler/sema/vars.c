@@ -18,7 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sem_util.h"
+#include "sema/sema.h"
+
+struct var_info *unit_var(struct probe_unit *unit, const char *name)
+{
+    for (int i = 0; i < unit->nvars; i++)
+        if (strcmp(unit->vars[i].name, name) == 0)
+            return &unit->vars[i];
+    return NULL;
+}
 
 struct var_info *sem_var_add(struct probe_unit *unit, const char *name)
 {
@@ -324,8 +332,7 @@ void sem_declare_var(struct semantic *sem, struct node *decl)
     if (decl->rhs) {
         struct node target = {.kind = N_VAR, .loc = decl->loc, .name = decl->name};
         struct node assign = {.kind = N_ASSIGN, .loc = decl->loc, .lhs = &target, .rhs = decl->rhs};
-        sem_resolve_expr(sem, decl->rhs);
-        sem_assign_var(sem, &assign);
+        sem_assign_var(sem, &assign); /* its value was resolved by the statement */
     }
 }
 

@@ -1,4 +1,4 @@
-#include "emit.h"
+#include "codegen/emit.h"
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Target.h>

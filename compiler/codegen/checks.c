@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codegen.h"
+#include "codegen/ir.h"
 
 /* bpftrace 0.17's -k checks every helper it checks at all except those whose
  * failure leaves a zero behind that the script can test for (memory reads

@@ -1,0 +1,248 @@
+/* Aggregations: count, sum, min, max, avg, stats, hist, lhist. Each is
+ * only ever the value of a map element (`@m[k] = hist(x)`): the check fixes
+ * the map's value type, the code updates the element in place, per CPU. */
+#include <string.h>
+
+#include "builtins/entries.h"
+#include "codegen/maps.h"
+#include "sema/sema.h"
+
+/* ---- checks ---- */
+
+static bool require_int_arg(struct semantic *sem, struct node *call, int i)
+{
+    struct node *a = call->args[i];
+    if (a->type.kind == TY_NONE)
+        return false;
+    if (a->type.kind != TY_INT) {
+        sem_error(sem, a->loc, "%s() expects an integer argument, got '%s'", call->name,
+                  type_name_of(&a->type));
+        return false;
+    }
+    return true;
+}
+
+static void set_agg(struct semantic *sem, struct node *call, enum type_kind kind, uint32_t size,
+                    bool is_signed)
+{
+    struct type t = {.kind = kind, .size = size, .is_signed = is_signed};
+    call->type = t;
+    if (sem->agg_target)
+        sem_map_set_value(sem, sem->agg_target, &t);
+}
+
+void check_count(struct semantic *sem, struct node *call)
+{
+    set_agg(sem, call, TY_COUNT, 8, false);
+}
+
+void check_int_aggregation(struct semantic *sem, struct node *call)
+{
+    bool is_signed = call->args[0]->type.is_signed;
+    if (!require_int_arg(sem, call, 0))
+        is_signed = true;
+    const char *n = call->name;
+    if (strcmp(n, "sum") == 0)
+        set_agg(sem, call, TY_SUM, 8, is_signed);
+    else if (strcmp(n, "min") == 0)
+        set_agg(sem, call, TY_MIN, 16, is_signed);
+    else if (strcmp(n, "max") == 0)
+        set_agg(sem, call, TY_MAX, 16, is_signed);
+    else if (strcmp(n, "avg") == 0)
+        set_agg(sem, call, TY_AVG, 16, is_signed);
+    else
+        set_agg(sem, call, TY_STATS, 16, is_signed);
+}
+
+void check_hist(struct semantic *sem, struct node *call)
+{
+    require_int_arg(sem, call, 0);
+    set_agg(sem, call, TY_HIST, 8, false);
+}
+
+void check_lhist(struct semantic *sem, struct node *call)
+{
+    require_int_arg(sem, call, 0);
+    int64_t v[3];
+    static const char *what[3] = {"min", "max", "step"};
+    for (int i = 0; i < 3; i++) {
+        if (!sem_literal_int(call->args[i + 1], &v[i])) {
+            sem_error(sem, call->args[i + 1]->loc, "lhist() %s must be an integer literal",
+                      what[i]);
+            return;
+        }
+    }
+    if (v[0] < 0 || v[1] <= v[0] || v[2] <= 0) {
+        sem_error(sem, call->loc,
+                  "lhist() needs 0 <= min < max and step > 0 (min %lld, max %lld, step %lld)",
+                  (long long)v[0], (long long)v[1], (long long)v[2]);
+        return;
+    }
+    if ((v[1] - v[0]) / v[2] > 1000) {
+        sem_error(sem, call->loc, "lhist() would have more than 1000 buckets");
+        return;
+    }
+    set_agg(sem, call, TY_LHIST, 8, false);
+    struct map_info *m = sem->agg_target ? sem->agg_target->map : NULL;
+    if (!m)
+        return;
+    if (m->lhist_step && (m->lhist_min != v[0] || m->lhist_max != v[1] || m->lhist_step != v[2]))
+        sem_error(sem, call->loc, "lhist() of %s is called with different bounds elsewhere",
+                  m->name);
+    m->lhist_min = v[0];
+    m->lhist_max = v[1];
+    m->lhist_step = v[2];
+}
+
+/* ---- code: the value's update in place, and its first value ---- */
+
+struct agg_arg {
+    LLVMValueRef value; /* the argument, or the increment */
+    bool is_signed;
+    bool is_max;
+};
+
+static LLVMValueRef field_ptr(struct codegen *g, LLVMValueRef base, uint32_t off)
+{
+    return gen_byte_ptr(g, base, off);
+}
+
+static void add_to_first(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    struct agg_arg *a = arg;
+    LLVMValueRef old = gen_load_i64(g, p);
+    gen_store_i64(g, p, LLVMBuildAdd(g->b, old, a->value, ""));
+}
+
+static void set_first(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    struct agg_arg *a = arg;
+    gen_store_i64(g, p, a->value);
+}
+
+LLVMValueRef gen_count(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    struct agg_arg one = {.value = gen_i64(g, 1)};
+    gen_map_upsert(g, a->target->map->id, a->key, 8, add_to_first, set_first, &one);
+    return NULL;
+}
+
+LLVMValueRef gen_sum(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    struct agg_arg add = {.value = a->value[0]};
+    gen_map_upsert(g, a->target->map->id, a->key, 8, add_to_first, set_first, &add);
+    return NULL;
+}
+
+/* min/max value: struct { s64 value; u64 is_set; } */
+static void min_max_update(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    struct agg_arg *a = arg;
+    LLVMValueRef old = gen_load_i64(g, p);
+    LLVMValueRef is_set = gen_load_i64(g, field_ptr(g, p, 8));
+    LLVMIntPredicate pred = a->is_max ? (a->is_signed ? LLVMIntSGT : LLVMIntUGT)
+                                      : (a->is_signed ? LLVMIntSLT : LLVMIntULT);
+    LLVMValueRef better = LLVMBuildICmp(g->b, pred, a->value, old, "");
+    LLVMValueRef unset = LLVMBuildICmp(g->b, LLVMIntEQ, is_set, gen_i64(g, 0), "");
+    LLVMValueRef take = LLVMBuildOr(g->b, better, unset, "");
+    gen_store_i64(g, p, LLVMBuildSelect(g->b, take, a->value, old, ""));
+    gen_store_i64(g, field_ptr(g, p, 8), gen_i64(g, 1));
+}
+
+static void min_max_init(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    struct agg_arg *a = arg;
+    gen_store_i64(g, p, a->value);
+    gen_store_i64(g, field_ptr(g, p, 8), gen_i64(g, 1));
+}
+
+LLVMValueRef gen_min_max(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    struct agg_arg arg = {
+        .value = a->value[0],
+        .is_signed = call->args[0]->type.is_signed,
+        .is_max = strcmp(call->name, "max") == 0,
+    };
+    gen_map_upsert(g, a->target->map->id, a->key, 16, min_max_update, min_max_init, &arg);
+    return NULL;
+}
+
+/* avg/stats value: struct { s64 count; s64 total; } */
+static void avg_update(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    struct agg_arg *a = arg;
+    gen_store_i64(g, p, LLVMBuildAdd(g->b, gen_load_i64(g, p), gen_i64(g, 1), ""));
+    LLVMValueRef tp = field_ptr(g, p, 8);
+    gen_store_i64(g, tp, LLVMBuildAdd(g->b, gen_load_i64(g, tp), a->value, ""));
+}
+
+static void avg_init(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    struct agg_arg *a = arg;
+    gen_store_i64(g, p, gen_i64(g, 1));
+    gen_store_i64(g, field_ptr(g, p, 8), a->value);
+}
+
+LLVMValueRef gen_avg_stats(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    struct agg_arg add = {.value = a->value[0]};
+    gen_map_upsert(g, a->target->map->id, a->key, 16, avg_update, avg_init, &add);
+    return NULL;
+}
+
+/* Bucket of a power-of-two histogram (see program.h): 0 for negatives, 1 for
+ * zero, 2 + floor(log2(n)) otherwise. A branch-free binary search. */
+static LLVMValueRef gen_log2_bucket(struct codegen *g, LLVMValueRef n)
+{
+    LLVMValueRef v = n, r = gen_i64(g, 0);
+    for (int s = 32; s > 0; s /= 2) {
+        LLVMValueRef big = LLVMBuildICmp(g->b, LLVMIntUGE, v, gen_i64(g, (int64_t)1 << s), "");
+        v = LLVMBuildSelect(g->b, big, LLVMBuildLShr(g->b, v, gen_i64(g, s), ""), v, "");
+        r = LLVMBuildSelect(g->b, big, LLVMBuildAdd(g->b, r, gen_i64(g, s), ""), r, "");
+    }
+    LLVMValueRef positive = LLVMBuildAdd(g->b, r, gen_i64(g, 2), "");
+    LLVMValueRef is_zero = LLVMBuildICmp(g->b, LLVMIntEQ, n, gen_i64(g, 0), "");
+    LLVMValueRef is_neg = LLVMBuildICmp(g->b, LLVMIntSLT, n, gen_i64(g, 0), "");
+    LLVMValueRef b = LLVMBuildSelect(g->b, is_zero, gen_i64(g, 1), positive, "");
+    return LLVMBuildSelect(g->b, is_neg, gen_i64(g, 0), b, "");
+}
+
+/* The bucket index goes after the user key (the key_extra bytes). */
+static void count_bucket(struct codegen *g, const struct gen_args *a, LLVMValueRef bucket)
+{
+    const struct map_info *m = a->target->map;
+    gen_store_i64(g, gen_byte_ptr(g, a->key, map_key_size(m)), bucket);
+    struct agg_arg one = {.value = gen_i64(g, 1)};
+    gen_map_upsert(g, m->id, a->key, 8, add_to_first, set_first, &one);
+}
+
+LLVMValueRef gen_hist(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    LLVMValueRef v = a->value[0];
+    /* an unsigned argument with the top bit set is a huge number, not a negative one */
+    if (!call->args[0]->type.is_signed) {
+        LLVMValueRef top = LLVMBuildICmp(g->b, LLVMIntSLT, v, gen_i64(g, 0), "");
+        LLVMValueRef b = gen_log2_bucket(g, v);
+        count_bucket(g, a, LLVMBuildSelect(g->b, top, gen_i64(g, 65), b, ""));
+        return NULL;
+    }
+    count_bucket(g, a, gen_log2_bucket(g, v));
+    return NULL;
+}
+
+LLVMValueRef gen_lhist(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    const struct map_info *m = a->target->map;
+    LLVMValueRef v = a->value[0];
+    LLVMValueRef min = gen_i64(g, m->lhist_min), max = gen_i64(g, m->lhist_max);
+    int64_t over = 1 + (m->lhist_max - m->lhist_min) / m->lhist_step;
+    bool s = call->args[0]->type.is_signed;
+    LLVMValueRef below = LLVMBuildICmp(g->b, s ? LLVMIntSLT : LLVMIntULT, v, min, "");
+    LLVMValueRef above = LLVMBuildICmp(g->b, s ? LLVMIntSGE : LLVMIntUGE, v, max, "");
+    LLVMValueRef in = LLVMBuildAdd(
+        g->b, LLVMBuildUDiv(g->b, LLVMBuildSub(g->b, v, min, ""), gen_i64(g, m->lhist_step), ""),
+        gen_i64(g, 1), "");
+    LLVMValueRef b = LLVMBuildSelect(g->b, above, gen_i64(g, over), in, "");
+    count_bucket(g, a, LLVMBuildSelect(g->b, below, gen_i64(g, 0), b, ""));
+    return NULL;
+}

@@ -1,0 +1,121 @@
+/* The table of built-ins: adding one is an entry here and its check and
+ * code in the theme file it belongs to (see builtins.h for the columns).
+ * Events name the kind the runtime's handler dispatches on
+ * (runtime/events.c). */
+#include "builtins/builtins.h"
+
+#include <string.h>
+
+#include "builtins/entries.h"
+#include "probes/probe_kind.h"
+#include "sema/sema.h"
+
+#define LITERAL_THEN_VALUES {ARG_LITERAL}
+
+static const struct builtin_func funcs[] = {
+    /* aggregations: the value of a map element, updated in place */
+    {"count", 0, 0, BC_AGGREGATION, .check = check_count, .gen = gen_count},
+    {"sum", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_sum},
+    {"min", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_min_max},
+    {"max", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_min_max},
+    {"avg", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_avg_stats},
+    {"stats", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_avg_stats},
+    {"hist", 1, 1, BC_AGGREGATION, .key_extra = 8, .check = check_hist, .gen = gen_hist},
+    {"lhist", 4, 4, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL, ARG_LITERAL, ARG_LITERAL},
+     .key_extra = 8, .check = check_lhist, .gen = gen_lhist},
+
+    /* events: a record through the ring buffer, handled in userspace */
+    {"printf", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,
+     .event = ASYNC_PRINTF, .check = check_printf, .gen = gen_async_call},
+    /* print(@m [, top [, div]]): ASYNC_PRINT; print(value): ASYNC_PRINT_VALUE */
+    {"print", 1, 3, BC_STATEMENT, {ARG_MAP_OR_VALUE, ARG_LITERAL, ARG_LITERAL},
+     .is_event = true, .event = ASYNC_PRINT, .check = check_print, .gen = gen_async_call},
+    {"clear", 1, 1, BC_STATEMENT, {ARG_MAP}, .is_event = true, .event = ASYNC_CLEAR,
+     .check = check_map_only, .gen = gen_async_call},
+    {"zero", 1, 1, BC_STATEMENT, {ARG_MAP}, .is_event = true, .event = ASYNC_ZERO,
+     .check = check_map_only, .gen = gen_async_call},
+    {"time", 0, 1, BC_STATEMENT, {ARG_LITERAL}, .is_event = true, .event = ASYNC_TIME,
+     .check = check_time, .gen = gen_async_call},
+    {"exit", 0, 0, BC_STATEMENT, .is_event = true, .event = ASYNC_EXIT, .check = check_exit,
+     .gen = gen_exit},
+    {"system", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .unsafe = true,
+     .is_event = true, .event = ASYNC_SYSTEM, .check = check_system, .gen = gen_async_call},
+    {"cat", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,
+     .event = ASYNC_CAT, .check = check_cat, .gen = gen_async_call},
+    {"join", 1, 2, BC_STATEMENT, {ARG_VALUE, ARG_LITERAL}, .is_event = true,
+     .event = ASYNC_JOIN, .check = check_join, .gen = gen_join},
+
+    /* map maintenance done in BPF */
+    {"delete", 1, 1, BC_STATEMENT, {ARG_MAP_ELEMENT}, .check = check_delete, .gen = gen_delete},
+
+    /* memory, strings and addresses */
+    {"str", 1, 2, BC_VALUE, .param_text = true, .check = check_str, .gen = gen_str},
+    {"ntop", 1, 2, BC_VALUE, .check = check_ntop, .gen = gen_ntop},
+    {"bswap", 1, 1, BC_VALUE, .check = check_bswap, .gen = gen_bswap},
+    {"strncmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_strncmp,
+     .gen = gen_strncmp},
+
+    /* stacks and symbols, printed in userspace */
+    {"kstack", 0, 2, BC_VALUE, {ARG_RAW, ARG_RAW}, .check = check_kstack_call,
+     .gen = gen_stack_call},
+    {"ustack", 0, 2, BC_VALUE, {ARG_RAW, ARG_RAW}, .check = check_ustack_call,
+     .gen = gen_stack_call},
+    {"ksym", 1, 1, BC_VALUE, .check = check_sym, .gen = gen_sym},
+    {"usym", 1, 1, BC_VALUE, .check = check_sym, .gen = gen_sym},
+    {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_kaddr},
+};
+
+static const struct builtin_var vars[] = {
+    /* the current process and CPU, the clock */
+    {"pid", 0, check_var_u64, gen_var_pid},
+    {"tid", 0, check_var_u64, gen_var_tid},
+    {"uid", 0, check_var_u64, gen_var_uid},
+    {"gid", 0, check_var_u64, gen_var_gid},
+    {"cpu", 0, check_var_u64, gen_var_cpu},
+    {"nsecs", 0, check_var_u64, gen_var_nsecs},
+    {"elapsed", 0, check_var_u64, gen_var_elapsed},
+    {"comm", 0, check_var_comm, gen_var_comm},
+    {"curtask", 0, check_var_curtask, gen_var_curtask},
+    {"rand", 0, check_var_rand, gen_var_rand},
+    /* the probe's context */
+    {"probe", 0, check_var_probe, gen_var_probe},
+    {"args", OFFERS_ARGS, check_var_args, gen_var_args},
+    {"arg0", OFFERS_ARGN, check_var_arg, gen_var_arg},
+    {"arg1", OFFERS_ARGN, check_var_arg, gen_var_arg},
+    {"arg2", OFFERS_ARGN, check_var_arg, gen_var_arg},
+    {"arg3", OFFERS_ARGN, check_var_arg, gen_var_arg},
+    {"arg4", OFFERS_ARGN, check_var_arg, gen_var_arg},
+    {"arg5", OFFERS_ARGN, check_var_arg, gen_var_arg},
+    {"retval", OFFERS_RETVAL, check_var_retval, gen_var_retval},
+    {"func", OFFERS_FUNC, check_var_func, gen_var_func},
+    /* stacks */
+    {"kstack", 0, check_var_kstack, gen_var_stack},
+    {"ustack", 0, check_var_ustack, gen_var_stack},
+};
+
+const struct builtin_func *builtin_func_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
+        if (strcmp(funcs[i].name, name) == 0)
+            return &funcs[i];
+    return NULL;
+}
+
+const struct builtin_var *builtin_var_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        if (strcmp(vars[i].name, name) == 0)
+            return &vars[i];
+    return NULL;
+}
+
+bool builtin_is_variable(const char *name)
+{
+    return builtin_var_find(name) != NULL;
+}
+
+bool builtin_is_aggregation(const char *name)
+{
+    const struct builtin_func *bf = builtin_func_find(name);
+    return bf && bf->cls == BC_AGGREGATION;
+}

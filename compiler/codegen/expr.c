@@ -1,0 +1,452 @@
+/* Expressions: literals, variables, map reads, operators, members and
+ * casts, calls of built-ins (their arguments evaluated here, see expr.h). */
+#include "codegen/expr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins/builtins.h"
+#include "codegen/maps.h"
+#include "codegen/memory.h"
+
+static LLVMValueRef gen_string_literal(struct codegen *g, struct node *n)
+{
+    LLVMValueRef buf = gen_alloca(g, n->type.size, "str");
+    LLVMValueRef c = LLVMConstStringInContext(g->ctx, n->str, (unsigned)n->slen, false);
+    LLVMBuildStore(g->b, c, LLVMBuildBitCast(g->b, buf, LLVMPointerType(LLVMTypeOf(c), 0), ""));
+    return buf;
+}
+
+/* String equality as bpftrace defines it: equal up to and including the
+ * first NUL; bytes past a buffer's end read as NUL. Unrolled with selects so
+ * the verifier sees straight-line code. */
+static LLVMValueRef gen_string_eq(struct codegen *g, LLVMValueRef a, uint32_t sa, LLVMValueRef b,
+                                  uint32_t sb)
+{
+    uint32_t n = sa > sb ? sa : sb;
+    LLVMValueRef equal = LLVMConstInt(g->i1, 1, false);
+    LLVMValueRef done = LLVMConstInt(g->i1, 0, false);
+    LLVMValueRef zero8 = LLVMConstInt(g->i8, 0, false);
+    for (uint32_t i = 0; i < n; i++) {
+        LLVMValueRef ai = i < sa ? LLVMBuildLoad2(g->b, g->i8, gen_byte_ptr(g, a, i), "") : zero8;
+        LLVMValueRef bi = i < sb ? LLVMBuildLoad2(g->b, g->i8, gen_byte_ptr(g, b, i), "") : zero8;
+        LLVMValueRef ne = LLVMBuildICmp(g->b, LLVMIntNE, ai, bi, "");
+        LLVMValueRef nul = LLVMBuildICmp(g->b, LLVMIntEQ, ai, zero8, "");
+        LLVMValueRef mismatch = LLVMBuildAnd(g->b, LLVMBuildNot(g->b, done, ""), ne, "");
+        equal = LLVMBuildSelect(g->b, mismatch, LLVMConstInt(g->i1, 0, false), equal, "");
+        done = LLVMBuildOr(g->b, done, LLVMBuildOr(g->b, ne, nul, ""), "");
+    }
+    return equal;
+}
+
+/* Signed division and remainder: the BPF instruction set before v4 divides
+ * unsigned only, so divide magnitudes and fix the sign (C semantics:
+ * quotient truncates toward zero, remainder takes the dividend's sign). */
+static LLVMValueRef gen_signed_divmod(struct codegen *g, LLVMValueRef l, LLVMValueRef r, bool rem)
+{
+    LLVMValueRef zero = gen_i64(g, 0);
+    LLVMValueRef lneg = LLVMBuildICmp(g->b, LLVMIntSLT, l, zero, "");
+    LLVMValueRef rneg = LLVMBuildICmp(g->b, LLVMIntSLT, r, zero, "");
+    LLVMValueRef la = LLVMBuildSelect(g->b, lneg, LLVMBuildNeg(g->b, l, ""), l, "");
+    LLVMValueRef ra = LLVMBuildSelect(g->b, rneg, LLVMBuildNeg(g->b, r, ""), r, "");
+    if (rem) {
+        LLVMValueRef m = LLVMBuildURem(g->b, la, ra, "");
+        return LLVMBuildSelect(g->b, lneg, LLVMBuildNeg(g->b, m, ""), m, "");
+    }
+    LLVMValueRef q = LLVMBuildUDiv(g->b, la, ra, "");
+    LLVMValueRef neg = LLVMBuildXor(g->b, lneg, rneg, "");
+    return LLVMBuildSelect(g->b, neg, LLVMBuildNeg(g->b, q, ""), q, "");
+}
+
+/* Division by zero yields 0 (and modulo by zero the dividend), as the BPF
+ * instruction set defines it; guard explicitly so LLVM may not treat it as
+ * undefined behaviour and fold it away. */
+static LLVMValueRef gen_divmod(struct codegen *g, struct node *n, LLVMValueRef l, LLVMValueRef r)
+{
+    bool rem = n->op == '%';
+    LLVMValueRef iszero = LLVMBuildICmp(g->b, LLVMIntEQ, r, gen_i64(g, 0), "");
+    LLVMValueRef safe_r = LLVMBuildSelect(g->b, iszero, gen_i64(g, 1), r, "");
+    LLVMValueRef v;
+    if (n->lhs->type.is_signed && n->rhs->type.is_signed)
+        v = gen_signed_divmod(g, l, safe_r, rem);
+    else
+        v = rem ? LLVMBuildURem(g->b, l, safe_r, "") : LLVMBuildUDiv(g->b, l, safe_r, "");
+    return LLVMBuildSelect(g->b, iszero, rem ? l : gen_i64(g, 0), v, "");
+}
+
+static LLVMValueRef gen_logical(struct codegen *g, struct node *n)
+{
+    LLVMValueRef l = gen_to_bool(g, gen_expr(g, n->lhs));
+    LLVMBasicBlockRef lhs_end = LLVMGetInsertBlock(g->b);
+    LLVMBasicBlockRef rhs_bb = gen_block(g, "logic_rhs");
+    LLVMBasicBlockRef done_bb = gen_block(g, "logic_done");
+    if (n->op == OP_LAND)
+        LLVMBuildCondBr(g->b, l, rhs_bb, done_bb);
+    else
+        LLVMBuildCondBr(g->b, l, done_bb, rhs_bb);
+    LLVMPositionBuilderAtEnd(g->b, rhs_bb);
+    LLVMValueRef r = gen_to_bool(g, gen_expr(g, n->rhs));
+    LLVMBasicBlockRef rhs_end = LLVMGetInsertBlock(g->b);
+    LLVMBuildBr(g->b, done_bb);
+    LLVMPositionBuilderAtEnd(g->b, done_bb);
+    LLVMValueRef phi = LLVMBuildPhi(g->b, g->i1, "");
+    LLVMValueRef short_val = LLVMConstInt(g->i1, n->op == OP_LOR, false);
+    LLVMValueRef vals[2] = {short_val, r};
+    LLVMBasicBlockRef bbs[2] = {lhs_end, rhs_end};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return gen_from_bool(g, phi);
+}
+
+/* Against a literal, equality is simply the first strlen(literal) + 1 bytes
+ * matching: the literal's NUL must meet the other string's end. */
+static LLVMValueRef gen_string_eq_literal(struct codegen *g, LLVMValueRef a, uint32_t sa,
+                                          const struct node *lit)
+{
+    uint32_t n = (uint32_t)strnlen(lit->str, lit->slen) + 1;
+    LLVMValueRef equal = LLVMConstInt(g->i1, 1, false);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t c = i < lit->slen ? (uint8_t)lit->str[i] : 0;
+        if (i >= sa) /* the other string ended without a NUL: equal only if we are at ours */
+            return c == 0 ? equal : LLVMConstInt(g->i1, 0, false);
+        LLVMValueRef ai = LLVMBuildLoad2(g->b, g->i8, gen_byte_ptr(g, a, i), "");
+        LLVMValueRef eq = LLVMBuildICmp(g->b, LLVMIntEQ, ai, LLVMConstInt(g->i8, c, false), "");
+        equal = LLVMBuildAnd(g->b, equal, eq, "");
+    }
+    return equal;
+}
+
+static LLVMValueRef gen_string_compare(struct codegen *g, struct node *n)
+{
+    LLVMValueRef eq;
+    if (n->rhs->kind == N_STRING || n->lhs->kind == N_STRING) {
+        struct node *lit = n->rhs->kind == N_STRING ? n->rhs : n->lhs;
+        struct node *other = lit == n->rhs ? n->lhs : n->rhs;
+        eq = gen_string_eq_literal(g, gen_expr(g, other), other->type.size, lit);
+    } else {
+        LLVMValueRef l = gen_expr(g, n->lhs);
+        LLVMValueRef r = gen_expr(g, n->rhs);
+        eq = gen_string_eq(g, l, n->lhs->type.size, r, n->rhs->type.size);
+    }
+    if (n->op == OP_NE)
+        eq = LLVMBuildNot(g->b, eq, "");
+    return gen_from_bool(g, eq);
+}
+
+/* The value after ++ or -- (n) of `old`, of type t: a pointer moves by a pointee. */
+static LLVMValueRef gen_incdec_value(struct codegen *g, struct node *n, LLVMValueRef old,
+                                     const struct type *t)
+{
+    LLVMValueRef one = t->kind == TY_PTR ? gen_i64(g, type_pointer_step(t)) : gen_i64(g, 1);
+    return n->op == OP_INC ? LLVMBuildAdd(g->b, old, one, "") : LLVMBuildSub(g->b, old, one, "");
+}
+
+static LLVMValueRef gen_binary(struct codegen *g, struct node *n)
+{
+    if (n->op == OP_LAND || n->op == OP_LOR)
+        return gen_logical(g, n);
+    if (n->lhs->type.kind == TY_STRING)
+        return gen_string_compare(g, n);
+    LLVMValueRef l = gen_expr(g, n->lhs);
+    LLVMValueRef r = gen_expr(g, n->rhs);
+    bool s = n->lhs->type.is_signed && n->rhs->type.is_signed;
+    /* p + i, i + p and p - i move by whole pointees, as in C */
+    if (n->lhs->type.kind == TY_PTR && n->rhs->type.kind == TY_INT)
+        r = gen_pointer_offset(g, r, &n->lhs->type);
+    if (n->rhs->type.kind == TY_PTR && n->lhs->type.kind == TY_INT)
+        l = gen_pointer_offset(g, l, &n->rhs->type);
+    switch (n->op) {
+    case '+': return LLVMBuildAdd(g->b, l, r, "");
+    case '-': return LLVMBuildSub(g->b, l, r, "");
+    case '*': return LLVMBuildMul(g->b, l, r, "");
+    case '/':
+    case '%': return gen_divmod(g, n, l, r);
+    case '&': return LLVMBuildAnd(g->b, l, r, "");
+    case '|': return LLVMBuildOr(g->b, l, r, "");
+    case '^': return LLVMBuildXor(g->b, l, r, "");
+    case OP_SHL:
+    case OP_SHR: {
+        /* shifts of 64 or more give 0 rather than LLVM's poison */
+        LLVMValueRef big = LLVMBuildICmp(g->b, LLVMIntUGE, r, gen_i64(g, 64), "");
+        LLVMValueRef amt = LLVMBuildAnd(g->b, r, gen_i64(g, 63), "");
+        LLVMValueRef v = n->op == OP_SHL ? LLVMBuildShl(g->b, l, amt, "")
+                                         : (n->lhs->type.is_signed ? LLVMBuildAShr(g->b, l, amt, "")
+                                                                   : LLVMBuildLShr(g->b, l, amt, ""));
+        LLVMValueRef over = n->op == OP_SHR && n->lhs->type.is_signed
+                                ? LLVMBuildAShr(g->b, l, gen_i64(g, 63), "")
+                                : gen_i64(g, 0);
+        return LLVMBuildSelect(g->b, big, over, v, "");
+    }
+    case OP_EQ: return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntEQ, l, r, ""));
+    case OP_NE: return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntNE, l, r, ""));
+    case '<': return gen_from_bool(g, LLVMBuildICmp(g->b, s ? LLVMIntSLT : LLVMIntULT, l, r, ""));
+    case '>': return gen_from_bool(g, LLVMBuildICmp(g->b, s ? LLVMIntSGT : LLVMIntUGT, l, r, ""));
+    case OP_LE: return gen_from_bool(g, LLVMBuildICmp(g->b, s ? LLVMIntSLE : LLVMIntULE, l, r, ""));
+    case OP_GE: return gen_from_bool(g, LLVMBuildICmp(g->b, s ? LLVMIntSGE : LLVMIntUGE, l, r, ""));
+    default: return gen_i64(g, 0);
+    }
+}
+
+static LLVMValueRef gen_ternary(struct codegen *g, struct node *n)
+{
+    LLVMValueRef c = gen_to_bool(g, gen_expr(g, n->cond));
+    LLVMValueRef result = NULL;
+    bool is_str = type_is_buffer(&n->type);
+    if (is_str)
+        result = gen_alloca(g, n->type.size, "ternary");
+    LLVMBasicBlockRef then_bb = gen_block(g, "t_then");
+    LLVMBasicBlockRef else_bb = gen_block(g, "t_else");
+    LLVMBasicBlockRef done_bb = gen_block(g, "t_done");
+    LLVMBuildCondBr(g->b, c, then_bb, else_bb);
+    LLVMValueRef vals[2];
+    LLVMBasicBlockRef bbs[2];
+    struct node *branches[2] = {n->then, n->els};
+    LLVMBasicBlockRef starts[2] = {then_bb, else_bb};
+    for (int i = 0; i < 2; i++) {
+        LLVMPositionBuilderAtEnd(g->b, starts[i]);
+        vals[i] = gen_expr(g, branches[i]);
+        if (is_str)
+            gen_store_value(g, result, &branches[i]->type, vals[i], n->type.size);
+        bbs[i] = LLVMGetInsertBlock(g->b);
+        LLVMBuildBr(g->b, done_bb);
+    }
+    LLVMPositionBuilderAtEnd(g->b, done_bb);
+    if (is_str)
+        return result;
+    LLVMValueRef phi = LLVMBuildPhi(g->b, g->i64, "");
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return phi;
+}
+
+static LLVMValueRef gen_tracepoint_field(struct codegen *g, struct node *n)
+{
+    /* the offset is this unit's own: a probe block split into one program
+     * per tracepoint shares its AST between programs */
+    const struct tp_field *f = tp_format_field(&g->unit->formats[0], n->name);
+    LLVMValueRef src = gen_byte_ptr(g, g->ctxarg, f->offset);
+    if (n->field_flavor == FIELD_TP_SCALAR) {
+        LLVMTypeRef it = LLVMIntTypeInContext(g->ctx, n->type.size * 8);
+        LLVMValueRef v = LLVMBuildLoad2(g->b, it, LLVMBuildBitCast(g->b, src, LLVMPointerType(it, 0), ""), "");
+        if (n->type.size == 8)
+            return v;
+        return n->type.is_signed ? LLVMBuildSExt(g->b, v, g->i64, "")
+                                 : LLVMBuildZExt(g->b, v, g->i64, "");
+    }
+    if (n->field_flavor == FIELD_TP_ARRAY) /* its address, in the record */
+        return LLVMBuildPtrToInt(g->b, src, g->i64, "");
+    LLVMValueRef buf = gen_alloca(g, n->type.size, "tpstr");
+    gen_memset0(g, buf, n->type.size);
+    if (n->field_flavor == FIELD_TP_CHARS) {
+        LLVMValueRef args[3] = {buf, LLVMConstInt(g->i32, n->type.size, false), src};
+        gen_check_helper(g, HELPER_PROBE_READ_KERNEL,
+                         gen_helper(g, HELPER_PROBE_READ_KERNEL, g->i64, args, 3));
+        return buf;
+    }
+    /* __data_loc: a u32 whose low half is the string's offset in the record */
+    LLVMValueRef loc = LLVMBuildLoad2(g->b, g->i32, LLVMBuildBitCast(g->b, src, LLVMPointerType(g->i32, 0), ""), "");
+    LLVMValueRef off = LLVMBuildZExt(g->b, LLVMBuildAnd(g->b, loc, LLVMConstInt(g->i32, 0xffff, false), ""), g->i64, "");
+    LLVMValueRef str = LLVMBuildGEP2(g->b, g->i8, g->ctxarg, &off, 1, "");
+    LLVMValueRef args[3] = {buf, LLVMConstInt(g->i32, n->type.size, false), str};
+    gen_check_helper(g, HELPER_PROBE_READ_KERNEL_STR,
+                     gen_helper(g, HELPER_PROBE_READ_KERNEL_STR, g->i64, args, 3));
+    return buf;
+}
+
+static LLVMValueRef gen_var_read(struct codegen *g, struct node *n)
+{
+    struct var_info *v = unit_var(g->unit, n->name);
+    LLVMValueRef slot = g->var_slots[v - g->unit->vars];
+    if (type_is_buffer(&v->type))
+        return slot;
+    return gen_load_i64(g, slot);
+}
+
+LLVMValueRef gen_var_value(struct codegen *g, LLVMValueRef v, const struct var_info *var)
+{
+    return var->type.kind == TY_INT ? gen_int_convert(g, v, &var->type) : v;
+}
+
+static LLVMValueRef gen_var_incdec(struct codegen *g, struct node *n)
+{
+    struct var_info *v = unit_var(g->unit, n->lhs->name);
+    LLVMValueRef slot = g->var_slots[v - g->unit->vars];
+    LLVMValueRef old = gen_load_i64(g, slot);
+    LLVMValueRef nv = gen_incdec_value(g, n, old, &v->type);
+    nv = gen_var_value(g, nv, v);
+    gen_store_i64(g, slot, nv);
+    return n->is_prefix ? nv : old;
+}
+
+/* ---- maps ---- */
+
+LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra)
+{
+    const struct map_info *m = mapnode->map;
+    const struct node *outer = g->cur_node;
+    g->cur_node = mapnode; /* the key is this map reference's stack */
+    LLVMValueRef key = gen_map_key_buffer(g, m, extra);
+    g->cur_node = outer;
+    for (int i = 0; i < mapnode->nargs && m->key.kind != TY_NONE; i++)
+        gen_map_key_put(g, key, m, i, &mapnode->args[i]->type, gen_expr(g, mapnode->args[i]));
+    return key;
+}
+
+static LLVMValueRef gen_map_read(struct codegen *g, struct node *mapnode)
+{
+    return gen_map_value_at(g, mapnode->map, gen_map_key(g, mapnode, 0));
+}
+
+/* @m[k]++ and friends: the key is evaluated once, read and written back. */
+static LLVMValueRef gen_map_incdec(struct codegen *g, struct node *n)
+{
+    const struct map_info *m = n->lhs->map;
+    LLVMValueRef key = gen_map_key(g, n->lhs, 0);
+    LLVMValueRef old = gen_map_value_at(g, m, key);
+    LLVMValueRef nv = gen_incdec_value(g, n, old, &m->value);
+    LLVMValueRef buf = gen_alloca(g, 8, "val");
+    gen_store_i64(g, buf, nv);
+    gen_map_update(g, m->id, key, buf);
+    return n->is_prefix ? nv : old;
+}
+
+/* ---- memory ---- */
+
+static LLVMValueRef gen_member(struct codegen *g, struct node *n)
+{
+    LLVMValueRef base = gen_expr(g, n->lhs);
+    LLVMValueRef addr = LLVMBuildAdd(g->b, base, gen_i64(g, n->member_offset), "");
+    return gen_read_value(g, addr, &n->type, n->bit_offset, n->bit_size);
+}
+
+static LLVMValueRef gen_deref(struct codegen *g, struct node *n)
+{
+    return gen_read_value(g, gen_expr(g, n->lhs), &n->type, 0, 0);
+}
+
+static LLVMValueRef gen_index(struct codegen *g, struct node *n)
+{
+    const struct type *container = &n->lhs->type;
+    if (container->kind == TY_STRING) {
+        /* a byte of a string on the stack; an index out of range reads 0 */
+        LLVMValueRef buf = gen_expr(g, n->lhs);
+        LLVMValueRef idx = gen_expr(g, n->rhs);
+        LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntULT, idx, gen_i64(g, container->size), "");
+        LLVMValueRef safe = LLVMBuildSelect(g->b, ok, idx, gen_i64(g, 0), "");
+        LLVMValueRef c = LLVMBuildLoad2(g->b, g->i8, LLVMBuildGEP2(g->b, g->i8, buf, &safe, 1, ""), "");
+        LLVMValueRef v = LLVMBuildSExt(g->b, c, g->i64, "");
+        return LLVMBuildSelect(g->b, ok, v, gen_i64(g, 0), "");
+    }
+    uint32_t elem_size = container->elem ? container->elem->size : 1;
+    LLVMValueRef base = gen_expr(g, n->lhs);
+    LLVMValueRef idx = gen_expr(g, n->rhs);
+    LLVMValueRef off = LLVMBuildMul(g->b, idx, gen_i64(g, elem_size), "");
+    return gen_read_value(g, LLVMBuildAdd(g->b, base, off, ""), &n->type, 0, 0);
+}
+
+/* ---- calls ---- */
+
+/* The arguments of a call, evaluated in order as the built-in takes them:
+ * values, and the keys of map elements; literals and whole maps are read
+ * from the tree by the built-in itself. */
+static void gen_call_args(struct codegen *g, const struct builtin_func *bf, struct node *call,
+                          struct gen_args *a)
+{
+    for (int i = 0; i < call->nargs; i++) {
+        struct node *arg = call->args[i];
+        switch (builtin_arg_kind(bf, i)) {
+        case ARG_VALUE:
+            a->value[i] = gen_expr(g, arg);
+            break;
+        case ARG_MAP_OR_VALUE:
+            if (!builtin_arg_is_whole_map(arg))
+                a->value[i] = gen_expr(g, arg);
+            break;
+        case ARG_MAP_ELEMENT:
+            a->value[i] = gen_map_key(g, arg, 0);
+            break;
+        case ARG_LITERAL:
+        case ARG_RAW:
+        case ARG_MAP:
+            break;
+        }
+    }
+}
+
+static LLVMValueRef gen_call(struct codegen *g, struct node *call)
+{
+    const struct builtin_func *bf = builtin_func_find(call->name);
+    struct gen_args a = {0};
+    gen_call_args(g, bf, call, &a);
+    return bf->gen(g, call, &a);
+}
+
+void gen_aggregation(struct codegen *g, struct node *call, struct node *target)
+{
+    const struct builtin_func *bf = builtin_func_find(call->name);
+    struct gen_args a = {.target = target};
+    gen_call_args(g, bf, call, &a);
+    a.key = gen_map_key(g, target, bf->key_extra);
+    bf->gen(g, call, &a);
+}
+
+static LLVMValueRef gen_expr_kind(struct codegen *g, struct node *n);
+
+/* Every expression is generated with g->cur_node (the owner of the stack
+ * buffers it allocates) and g->loc (where -k reports a helper failing
+ * inside it: the innermost expression) pointing at it. */
+LLVMValueRef gen_expr(struct codegen *g, struct node *n)
+{
+    const struct node *outer = g->cur_node;
+    struct loc outer_loc = g->loc;
+    g->cur_node = n;
+    g->loc = n->loc;
+    LLVMValueRef v = gen_expr_kind(g, n);
+    g->cur_node = outer;
+    g->loc = outer_loc;
+    return v;
+}
+
+static LLVMValueRef gen_expr_kind(struct codegen *g, struct node *n)
+{
+    switch (n->kind) {
+    case N_INT:
+        return gen_i64(g, n->ival);
+    case N_STRING:
+        return gen_string_literal(g, n);
+    case N_BUILTIN:
+        return builtin_var_find(n->name)->gen(g, n);
+    case N_VAR:
+        return gen_var_read(g, n);
+    case N_MAP:
+        return gen_map_read(g, n);
+    case N_CALL:
+        return gen_call(g, n);
+    case N_BINARY:
+        return gen_binary(g, n);
+    case N_UNARY: {
+        if (n->op == '*')
+            return gen_deref(g, n);
+        LLVMValueRef v = gen_expr(g, n->lhs);
+        if (n->op == '-')
+            return LLVMBuildNeg(g->b, v, "");
+        if (n->op == '~')
+            return LLVMBuildNot(g->b, v, "");
+        return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntEQ, v, gen_i64(g, 0), ""));
+    }
+    case N_TERNARY:
+        return gen_ternary(g, n);
+    case N_FIELD:
+        return n->field_flavor == FIELD_MEMBER ? gen_member(g, n) : gen_tracepoint_field(g, n);
+    case N_INDEX:
+        return gen_index(g, n);
+    case N_CAST:
+        if (n->type.kind == TY_PTR)
+            return gen_expr(g, n->lhs); /* an address either way */
+        return gen_int_convert(g, gen_expr(g, n->lhs), &n->type);
+    case N_INCDEC:
+        return n->lhs->kind == N_MAP ? gen_map_incdec(g, n) : gen_var_incdec(g, n);
+    case N_SIZEOF:
+        return gen_i64(g, n->ival);
+    default:
+        return gen_i64(g, 0);
+    }
+}

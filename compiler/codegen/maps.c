@@ -1,0 +1,92 @@
+/* BPF map operations on keys and values already built (see maps.h). */
+#include "codegen/maps.h"
+
+/* BPF_ANY */
+#define UPDATE_ANY 0
+
+LLVMValueRef gen_map_key_buffer(struct codegen *g, const struct map_info *m, uint32_t extra)
+{
+    uint32_t size = map_key_size(m) + extra;
+    LLVMValueRef key = gen_alloca(g, size, "key");
+    gen_memset0(g, key, size);
+    return key;
+}
+
+void gen_map_key_put(struct codegen *g, LLVMValueRef key, const struct map_info *m, int index,
+                     const struct type *t, LLVMValueRef v)
+{
+    if (m->key.kind != TY_TUPLE) {
+        gen_store_value(g, key, t, v, m->key.size);
+        return;
+    }
+    gen_store_value(g, gen_byte_ptr(g, key, m->key.offsets[index]), t, v,
+                    m->key.fields[index].size);
+}
+
+LLVMValueRef gen_map_lookup(struct codegen *g, int map_id, LLVMValueRef key)
+{
+    LLVMValueRef args[2] = {gen_map_ptr(g, map_id), key};
+    return gen_helper(g, HELPER_MAP_LOOKUP_ELEM, g->i8p, args, 2);
+}
+
+/* A full map refuses new keys (-E2BIG): -k reports it at g->loc. */
+void gen_map_update(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef value)
+{
+    LLVMValueRef args[4] = {gen_map_ptr(g, map_id), key, value, gen_i64(g, UPDATE_ANY)};
+    gen_check_helper(g, HELPER_MAP_UPDATE_ELEM,
+                     gen_helper(g, HELPER_MAP_UPDATE_ELEM, g->i64, args, 4));
+}
+
+void gen_map_delete(struct codegen *g, int map_id, LLVMValueRef key)
+{
+    LLVMValueRef args[2] = {gen_map_ptr(g, map_id), key};
+    gen_check_helper(g, HELPER_MAP_DELETE_ELEM,
+                     gen_helper(g, HELPER_MAP_DELETE_ELEM, g->i64, args, 2));
+}
+
+void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
+                    gen_update_fn update, gen_update_fn init, void *arg)
+{
+    LLVMValueRef p = gen_map_lookup(g, map_id, key);
+    LLVMBasicBlockRef found = gen_block(g, "found");
+    LLVMBasicBlockRef missing = gen_block(g, "missing");
+    LLVMBasicBlockRef done = gen_block(g, "upsert_done");
+    LLVMValueRef isnull = LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), "");
+    LLVMBuildCondBr(g->b, isnull, missing, found);
+    LLVMPositionBuilderAtEnd(g->b, found);
+    update(g, p, arg);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, missing);
+    LLVMValueRef fresh = gen_alloca(g, value_size, "fresh");
+    gen_memset0(g, fresh, value_size);
+    init(g, fresh, arg);
+    gen_map_update(g, map_id, key, fresh);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+LLVMValueRef gen_map_value_at(struct codegen *g, const struct map_info *m, LLVMValueRef key)
+{
+    LLVMValueRef p = gen_map_lookup(g, m->id, key);
+    bool is_buffer = type_is_buffer(&m->value);
+    uint32_t size = type_storage_size(&m->value);
+    LLVMValueRef out = gen_alloca(g, size, "mapval");
+    gen_memset0(g, out, size);
+    LLVMBasicBlockRef found = gen_block(g, "read_found");
+    LLVMBasicBlockRef done = gen_block(g, "read_done");
+    LLVMBasicBlockRef missing = done;
+    if (gen_helper_is_checked(g, HELPER_MAP_LOOKUP_ELEM))
+        missing = gen_block(g, "read_missing");
+    LLVMValueRef isnull = LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), "");
+    LLVMBuildCondBr(g->b, isnull, missing, found);
+    LLVMPositionBuilderAtEnd(g->b, found);
+    gen_memcpy(g, out, p, size);
+    LLVMBuildBr(g->b, done);
+    if (missing != done) {
+        LLVMPositionBuilderAtEnd(g->b, missing);
+        gen_report_helper_failure(g, HELPER_MAP_LOOKUP_ELEM, gen_i64(g, 0));
+        LLVMBuildBr(g->b, done);
+    }
+    LLVMPositionBuilderAtEnd(g->b, done);
+    return is_buffer ? out : gen_load_i64(g, out);
+}

@@ -1,0 +1,146 @@
+/* Semantic analysis (see README.md): the program's config block, its
+ * attach points expanded into units, its positional parameters
+ * substituted, then every unit resolved. Maps are global and may be used in
+ * one probe before the probe that gives them a type, so the units are
+ * resolved repeatedly until no map type changes, with errors reported only
+ * on the last pass. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "diag.h"
+#include "sema/walk.h"
+
+#define MAX_PASSES 8
+
+static void resolve_units(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nunits; i++) {
+        struct probe_unit *u = &sem->units[i];
+        sem->cur = u;
+        sem_vars_new_pass(u);
+        if (u->probe->pred)
+            sem_resolve_cond(sem, u->probe->pred);
+        sem_resolve_block(sem, u->probe->then, 0);
+    }
+    sem->cur = NULL;
+}
+
+/* The default of bpftrace's max_map_keys (BPFTRACE_MAP_KEYS_MAX). */
+#define DEFAULT_MAX_MAP_KEYS 4096
+
+/* config = { missing_probes = "warn"; max_strlen = 128; max_map_keys = 8192 } */
+static void resolve_config(struct semantic *sem, const struct node *config)
+{
+    for (int i = 0; config && i < config->nargs; i++) {
+        const struct node *a = config->args[i];
+        const char *key = a->lhs->name;
+        const struct node *v = a->rhs;
+        if (strcmp(key, "missing_probes") == 0) {
+            static const char *modes[] = {"error", "warn", "ignore"};
+            int m = -1;
+            for (int k = 0; k < 3 && v->kind == N_STRING; k++)
+                if (strcmp(v->str, modes[k]) == 0)
+                    m = k;
+            if (m < 0)
+                sem_error(sem, v->loc, "missing_probes must be \"error\", \"warn\" or \"ignore\"");
+            else
+                sem->missing_probes = (enum missing_probes_policy)m;
+        } else if (strcmp(key, "max_strlen") == 0) {
+            if (v->kind != N_INT || v->ival < 1 || v->ival > 200)
+                sem_error(sem, v->loc, "max_strlen must be an integer between 1 and 200");
+            else
+                sem->strlen = (uint32_t)v->ival;
+        } else if (strcmp(key, "max_map_keys") == 0) {
+            if (v->kind != N_INT || v->ival < 1 || v->ival > UINT32_MAX)
+                sem_error(sem, v->loc, "max_map_keys must be a positive integer");
+            else
+                sem->max_map_keys = (uint32_t)v->ival;
+        } else {
+            sem_error(sem, a->loc,
+                      "unknown config setting: %s (supported: missing_probes, max_strlen, "
+                      "max_map_keys)",
+                      key);
+        }
+    }
+}
+
+int resolve_program(struct semantic *sem, struct ast *ast, const struct constants *consts,
+                    const struct compile_options *opts)
+{
+    memset(sem, 0, sizeof(*sem));
+    sem->consts = consts;
+    sem->params = opts->params;
+    sem->nparams = opts->nparams;
+    sem->ast = ast;
+    sem->src = ast->src;
+    sem->unsafe = opts->unsafe;
+    sem->strlen = opts->strlen ? opts->strlen : 64;
+    sem->max_map_keys = DEFAULT_MAX_MAP_KEYS;
+    sem->final_pass = true;
+    resolve_config(sem, ast->root->config);
+    sem->final_pass = false;
+    /* as in bpftrace, the environment wins over the script's config block */
+    if (opts->max_map_keys)
+        sem->max_map_keys = opts->max_map_keys;
+    if (opts->missing_probes_set)
+        sem->missing_probes = opts->missing_probes;
+    attach_points_keep_missing_functions(opts->verify_only ||
+                                         sem->missing_probes != MISSING_PROBES_ERROR);
+    if (sem->errors || sem_expand_probes(sem) < 0)
+        return -1;
+    /* positional parameters become literals before anything is typed */
+    sem->final_pass = true;
+    sem_substitute_positionals(sem);
+    sem->final_pass = false;
+    if (sem->errors)
+        return -1;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+        sem->changed = false;
+        resolve_units(sem);
+        bool split = false;
+        for (int i = 0; i < sem->nunits; i++)
+            split |= sem->units[i].needs_split;
+        if (split) {
+            sem_split_units(sem);
+            sem->changed = true;
+        }
+        if (!sem->changed)
+            break;
+    }
+    sem->final_pass = true;
+    resolve_units(sem);
+    for (int i = 0; i < sem->nmaps && !sem->errors; i++) {
+        struct map_info *m = sem->maps[i];
+        if (!m->value_known) {
+            diag_error(sem->src, m->first_loc, "map %s is used but never assigned a value",
+                       m->name);
+            sem->errors++;
+        }
+    }
+    return sem->errors ? -1 : 0;
+}
+
+void semantic_free(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nmaps; i++) {
+        free(sem->maps[i]->name);
+        sem_free_type(&sem->maps[i]->key);
+        sem_free_type(&sem->maps[i]->value);
+        free(sem->maps[i]);
+    }
+    free(sem->maps);
+    for (int i = 0; i < sem->nunits; i++)
+        sem_free_unit(&sem->units[i]);
+    free(sem->units);
+    type_arena_free(&sem->types);
+    for (int i = 0; i < sem->nasyncs; i++) {
+        free(sem->asyncs[i].fmt);
+        free(sem->asyncs[i].args.fields);
+    }
+    free(sem->asyncs);
+    for (int i = 0; i < sem->nprobe_names; i++)
+        free(sem->probe_names[i]);
+    free(sem->probe_names);
+    memset(sem, 0, sizeof(*sem));
+}

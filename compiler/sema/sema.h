@@ -1,0 +1,71 @@
+/* The resolver's core, for the files of sema/ and for the built-ins' checks
+ * (builtins/): errors, types, maps, variables, events, probe units. Nothing
+ * here walks the tree (that is walk.h's, which the built-ins do not see). */
+#ifndef SOBT_SEMA_H
+#define SOBT_SEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sema/semantic.h"
+
+/* core.c */
+/* Report an error at loc, only on the final pass (earlier passes may see
+ * maps whose types are not known yet). */
+void sem_error(struct semantic *sem, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* realloc of n elements, exiting on failure (compilation cannot go on). */
+void *sem_xrealloc(void *p, size_t n, size_t size);
+const char *type_name_of(const struct type *t);
+/* Types as stored in maps: integers widen to 64 bits, keeping their
+ * signedness, as bpftrace does (variables keep their width: vars.c). */
+struct type sem_storage_type(const struct type *t);
+/* Can a value of type `from` be stored where `to` was established? Strings
+ * of different lengths unify to the longer one (*grew is set). */
+bool sem_unify(struct type *to, const struct type *from, bool *grew);
+void sem_free_type(struct type *t);
+/* A compile-time integer: a literal, possibly negated. */
+bool sem_literal_int(const struct node *n, int64_t *out);
+
+/* types.c: a type as written in a cast, sizeof or let: 0 and *out set, or -1. */
+int sem_type_of_name(struct semantic *sem, const struct type_name *tn, struct type *out);
+/* The type of a member access, cast, dereference, index or sizeof whose
+ * operands are resolved. */
+void sem_type_field(struct semantic *sem, struct node *n);
+void sem_type_cast(struct semantic *sem, struct node *n);
+void sem_type_deref(struct semantic *sem, struct node *n);
+void sem_type_index(struct semantic *sem, struct node *n);
+void sem_type_sizeof(struct semantic *sem, struct node *n);
+
+/* maps.c */
+/* The map n names, created on first use; sets n->map. */
+struct map_info *sem_map_of(struct semantic *sem, struct node *n);
+/* n's key expressions are resolved: fix or check the map's key type. */
+void sem_map_settle_key(struct semantic *sem, struct node *n);
+/* Fix or check the value type of the map mapnode names. */
+void sem_map_set_value(struct semantic *sem, struct node *mapnode, const struct type *vt);
+/* The type of reading @m[k] (keys settled). */
+void sem_map_read_type(struct semantic *sem, struct node *n);
+
+/* events.c: register an event kind for a call (final pass only); returns
+ * its id (also in call->async_id), or -1 before the final pass. */
+int sem_add_async(struct semantic *sem, struct node *call, enum async_kind kind);
+/* The event's argument record: call->args[from..] laid out as a tuple. */
+void sem_async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a);
+
+/* vars.c: scratch variables */
+struct var_info *sem_var_add(struct probe_unit *unit, const char *name);
+/* Forget what a pass learnt about the unit's variables, but for the final
+ * size of their strings. */
+void sem_vars_new_pass(struct probe_unit *unit);
+/* An assignment or declaration whose value is resolved. */
+void sem_assign_var(struct semantic *sem, struct node *assign);
+void sem_declare_var(struct semantic *sem, struct node *decl);
+void sem_read_var(struct semantic *sem, struct node *var);
+
+/* units.c: attach points into units, one BPF program each */
+int sem_expand_probes(struct semantic *sem);
+void sem_split_units(struct semantic *sem);
+void sem_free_unit(struct probe_unit *u);
+
+#endif

@@ -1,0 +1,24 @@
+/* The resolver's walkers over the tree (expr.c, stmt.c, positional.c) and
+ * the driver's use of them (resolve.c). Private to sema/: the built-ins'
+ * checks see resolved arguments and never walk. */
+#ifndef SOBT_SEMA_WALK_H
+#define SOBT_SEMA_WALK_H
+
+#include "sema/sema.h"
+
+/* expr.c */
+void sem_resolve_expr(struct semantic *sem, struct node *n);
+/* Resolve a map reference's keys and settle its key type. */
+void sem_resolve_map_keys(struct semantic *sem, struct node *mapnode);
+/* A call of a built-in function; as_map_value: it is `@m[k] = call`. */
+void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value);
+
+/* stmt.c */
+void sem_resolve_cond(struct semantic *sem, struct node *c);
+void sem_resolve_block(struct semantic *sem, struct node *block, int loop_depth);
+
+/* positional.c: $1, $2, ... and $# become literals throughout the program,
+ * before it is resolved (errors reported at once). */
+void sem_substitute_positionals(struct semantic *sem);
+
+#endif
