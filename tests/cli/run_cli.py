@@ -18,23 +18,21 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
+from harness import TestFailure  # noqa: E402
+
 HELLO = 'BEGIN { printf("hello %s\\n", str($1)); exit(); }'
 
 
-class CheckFailure(Exception):
-    pass
-
-
 def run(argv, stdin=None, stdout=subprocess.PIPE, **kwargs):
-    proc = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE,
-                          timeout=60, **kwargs)
-    out = proc.stdout.decode(errors="replace") if proc.stdout is not None else ""
-    return proc.returncode, out, proc.stderr.decode(errors="replace")
+    result = harness.run(argv, 60, input=stdin, stdout=stdout, **kwargs).raise_if_timed_out()
+    return result.status, result.out, result.err
 
 
 def expect(what, got, wanted):
     if got != wanted:
-        raise CheckFailure("%s: expected %r, got %r" % (what, wanted, got))
+        raise TestFailure("%s: expected %r, got %r" % (what, wanted, got))
 
 
 def check_stdin_program(sobt, tmp):
@@ -109,26 +107,19 @@ CHECKS = {
 }
 
 
+def run_check(name, sobt):
+    with tempfile.TemporaryDirectory(prefix="sobt-cli-") as tmp:
+        CHECKS[name](sobt, pathlib.Path(tmp))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sobt", required=True)
     parser.add_argument("checks", nargs="*")
     args = parser.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("run_cli: FAIL: must run as root")
-    names = args.checks or list(CHECKS)
-    passed = failed = 0
-    for name in names:
-        with tempfile.TemporaryDirectory(prefix="sobt-cli-") as tmp:
-            try:
-                CHECKS[name](os.path.abspath(args.sobt), pathlib.Path(tmp))
-                print("ok %s" % name)
-                passed += 1
-            except (CheckFailure, subprocess.TimeoutExpired) as failure:
-                print("FAIL %s\n  %s" % (name, failure))
-                failed += 1
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sobt = os.path.abspath(args.sobt)
+    harness.require(root="sobt loads BPF programs; not_root drops it itself", executables=[sobt])
+    sys.exit(harness.run_cases(args.checks or list(CHECKS), lambda name: run_check(name, sobt)))
 
 
 if __name__ == "__main__":

@@ -22,19 +22,14 @@ a final "N passed, N failed" line; exits non-zero on any failure.
 """
 import argparse
 import difflib
-import os
 import pathlib
 import shlex
 import shutil
-import signal
-import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-
-# bpftrace 0.17 prints this on stderr when it cannot raise RLIMIT_MEMLOCK,
-# which is harmless on kernels that account BPF memory through cgroups.
-MEMLOCK_NOISE = "couldn't set RLIMIT_MEMLOCK"
+sys.path.insert(0, str(HERE.parent / "common"))
+import harness  # noqa: E402
 
 CASE_TIMEOUT_S = 30
 
@@ -63,22 +58,10 @@ def case_args(case):
 
 def run_tracer(tracer, case):
     """Run one tracer on one case file; stdin is closed so nothing waits on it."""
-    # A session of its own, so that a timeout kills the tracer and anything
-    # it started.
-    proc = subprocess.Popen([tracer, str(case)] + case_args(case), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=CASE_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        return Run(out, b"timed out after %d s\n" % CASE_TIMEOUT_S, "timeout")
-    stderr = b"".join(
-        line for line in err.splitlines(keepends=True)
-        if MEMLOCK_NOISE.encode() not in line
-    )
-    return Run(out, stderr, proc.returncode)
+    result = harness.run([tracer, str(case)] + case_args(case), CASE_TIMEOUT_S)
+    if result.timed_out:
+        return Run(result.stdout, b"timed out after %d s\n" % CASE_TIMEOUT_S, "timeout")
+    return Run(result.stdout, harness.drop_noise(result.stderr), result.status)
 
 
 def describe(name, run):
@@ -117,19 +100,11 @@ def find_cases(cases_dir, names):
     return cases
 
 
-def check_environment(tracers):
-    if os.geteuid() != 0:
-        sys.exit("run_diff: FAIL: must run as root (bpftrace and sobt load BPF programs)")
-    for tracer in tracers:
-        if not (os.path.isfile(tracer) and os.access(tracer, os.X_OK)):
-            sys.exit("run_diff: FAIL: not an executable: %s" % tracer)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sobt", help="the sobt binary under test")
-    parser.add_argument("--bpftrace", default=shutil.which("bpftrace") or "/usr/bin/bpftrace",
+    parser.add_argument("--bpftrace", default=harness.BPFTRACE,
                         help="the reference (default: bpftrace on PATH)")
     parser.add_argument("--cases", type=pathlib.Path, default=HERE / "cases")
     parser.add_argument("--self-check", action="store_true",
@@ -139,18 +114,16 @@ def main():
     parser.add_argument("names", nargs="*", help="run only these cases")
     args = parser.parse_args()
 
-    if args.self_check:
-        check_environment([args.bpftrace])
-    else:
-        if not args.sobt:
-            parser.error("--sobt PATH is required (or use --self-check)")
-        check_environment([args.bpftrace, args.sobt])
+    if not args.self_check and not args.sobt:
+        parser.error("--sobt PATH is required (or use --self-check)")
+    harness.require(root="bpftrace and sobt load BPF programs",
+                    executables=[args.bpftrace] + ([] if args.self_check else [args.sobt]))
 
-    passed = failed = timeouts = 0
+    tally = harness.Tally()
+    timeouts = 0
     for case in find_cases(args.cases, args.names):
         if timeouts >= MAX_TIMEOUTS:
-            failed += 1
-            print("FAIL %s\nnot run: %d runs timed out already" % (case.stem, timeouts))
+            tally.fail(case.stem, "not run: %d runs timed out already" % timeouts)
             continue
         reference = run_tracer(args.bpftrace, case)
         runs = [reference]
@@ -167,17 +140,11 @@ def main():
             runs.append(run_tracer(args.sobt, case))
             report = compare(case, reference, runs[-1], "bpftrace", "sobt")
         timeouts += sum(1 for run in runs if run.status == "timeout")
-        if report:
-            failed += 1
-            print("FAIL %s" % case.stem)
-            print(report, end="" if report.endswith("\n") else "\n")
-        else:
-            passed += 1
-            print("ok %s" % case.stem)
-        sys.stdout.flush()
-
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        if not report:
+            tally.ok(case.stem)
+        else:  # Tally ends the report with a newline of its own.
+            tally.fail(case.stem, report[:-1] if report.endswith("\n") else report)
+    return tally.finish()
 
 
 if __name__ == "__main__":

@@ -18,11 +18,13 @@ arriving after exit(). Rates are chosen so both outcomes are certain:
 
 Ends with "N passed, N failed"; needs root.
 """
-import os
+import pathlib
 import re
-import subprocess
 import sys
 import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
 
 PROGRAM = """i:ms:10 /@ticks < {ticks}/ {{
   @ticks++;
@@ -41,16 +43,12 @@ CASES = {
 
 def run(sobt, ticks, per_tick, exit_after, reader_sleep):
     program = PROGRAM.format(ticks=ticks, per_tick=per_tick, exit_after=exit_after)
-    proc = subprocess.Popen([sobt, "-e", program], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = harness.start([sobt, "-e", program])
     time.sleep(reader_sleep)
-    try:
-        out, err = proc.communicate(timeout=exit_after + 60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        return None, "timed out\n" + err.decode(errors="replace")
-    return (proc.returncode, out.decode(errors="replace")), err.decode(errors="replace")
+    result = harness.finish(proc, exit_after + 60)
+    if result.timed_out:
+        return None, "timed out\n" + result.err
+    return (result.status, result.out), result.err
 
 
 def tally(text):
@@ -93,25 +91,9 @@ def check(name, sobt):
 
 
 def main():
-    if len(sys.argv) < 2:
-        sys.exit("usage: lost_events.py SOBT [slow|fast]...")
-    if os.geteuid() != 0:
-        print("FAIL: must run as root (sobt loads BPF programs)")
-        print("0 passed, 1 failed")
-        return 1
-    sobt, names = sys.argv[1], sys.argv[2:] or list(CASES)
-    passed = failed = 0
-    for name in names:
-        report = check(name, sobt)
-        if report:
-            failed += 1
-            print("FAIL %s\n%s" % (name, report))
-        else:
-            passed += 1
-            print("ok %s" % name)
-        sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    sobt, names = harness.sobt_and_names(CASES)
+    harness.require(root="sobt loads BPF programs", executables=[sobt])
+    return harness.run_cases(names, lambda name: check(name, sobt))
 
 
 if __name__ == "__main__":

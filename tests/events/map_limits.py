@@ -12,11 +12,12 @@ the config line blanked (line numbers stay put) and the limit in the
 environment instead. Ends with "N passed, N failed"; needs root.
 """
 import os
+import pathlib
 import re
-import subprocess
 import sys
 
-BPFTRACE_NOISE = ("couldn't set RLIMIT_MEMLOCK", "WARNING: Addrspace is not set")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
 
 ASSIGNMENTS = "BEGIN { @[1]=1; @[2]=2; @[3]=3; exit(); }"
 # Every kind of map, each given one key more than it may hold; no two
@@ -74,50 +75,48 @@ def run(tool, options, env, program):
     full_env = dict(os.environ)
     full_env.pop("BPFTRACE_MAP_KEYS_MAX", None)
     full_env.update(env)
-    proc = subprocess.run([tool] + options + ["-e", program], capture_output=True, text=True,
-                          env=full_env, timeout=60)
-    err = "".join(line for line in proc.stderr.splitlines(keepends=True)
-                  if not any(noise in line for noise in BPFTRACE_NOISE))
-    return proc.returncode, proc.stdout, err
+    result = harness.run([tool] + options + ["-e", program], 60, env=full_env)
+    result.raise_if_timed_out()
+    return result.status, result.out, harness.drop_noise(result.err)
+
+
+def check_read(sobt, name, tally):
+    options, expected = READ_CASES[name]
+    status, out, err = run(sobt, options, {}, READ_FAILURE)
+    found = re.search(READ_WARNING, out, re.M) is not None
+    if status == 0 and found == expected and "[]" in out:
+        tally.ok(name)
+    else:
+        tally.fail("%s: a read warning %s expected; exit status %s"
+                   % (name, "was" if expected else "was not", status),
+                   "stdout:\n%sstderr:\n%s" % (out, err))
+
+
+def check_against_bpftrace(sobt, name, tally):
+    options, env, program, reference = CASES[name]
+    expected = run(harness.BPFTRACE, options, BPFTRACE_ENV.get(name, env),
+                   reference if reference is not None else program)
+    got = run(sobt, options, env, program)
+    if got == expected:
+        tally.ok(name)
+    else:
+        tally.fail(name, "\n".join("--- %s: exit status %s\nstdout:\n%sstderr:\n%s"
+                                   % (label, status, out, err)
+                                   for label, (status, out, err)
+                                   in (("bpftrace", expected), ("sobt", got))))
 
 
 def main():
-    if len(sys.argv) < 2:
-        sys.exit("usage: map_limits.py SOBT [NAME]...")
-    if os.geteuid() != 0:
-        print("FAIL: must run as root (both tracers load BPF programs)")
-        print("0 passed, 1 failed")
-        return 1
-    sobt, names = sys.argv[1], sys.argv[2:] or list(CASES) + list(READ_CASES)
-    passed = failed = 0
+    sobt, names = harness.sobt_and_names(list(CASES) + list(READ_CASES))
+    harness.require(root="both tracers load BPF programs", executables=[sobt, harness.BPFTRACE])
+    tally = harness.Tally()
     for name in names:
-        if name in READ_CASES:
-            options, expected = READ_CASES[name]
-            status, out, err = run(sobt, options, {}, READ_FAILURE)
-            found = re.search(READ_WARNING, out, re.M) is not None
-            if status == 0 and found == expected and "[]" in out:
-                passed += 1
-                print("ok %s" % name)
-            else:
-                failed += 1
-                print("FAIL %s: a read warning %s expected; exit status %s\nstdout:\n%sstderr:\n%s"
-                      % (name, "was" if expected else "was not", status, out, err))
-            continue
-        options, env, program, reference = CASES[name]
-        expected = run("bpftrace", options, BPFTRACE_ENV.get(name, env),
-                       reference if reference is not None else program)
-        got = run(sobt, options, env, program)
-        if got == expected:
-            passed += 1
-            print("ok %s" % name)
-        else:
-            failed += 1
-            print("FAIL %s" % name)
-            for label, (status, out, err) in (("bpftrace", expected), ("sobt", got)):
-                print("--- %s: exit status %s\nstdout:\n%sstderr:\n%s" % (label, status, out, err))
-        sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        check = check_read if name in READ_CASES else check_against_bpftrace
+        try:
+            check(sobt, name, tally)
+        except harness.TestFailure as failure:  # a run timed out
+            tally.fail(name, "  %s" % failure)
+    return tally.finish()
 
 
 if __name__ == "__main__":

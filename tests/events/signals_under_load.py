@@ -13,12 +13,13 @@ sends one signal, and measures until exit. bpftrace 0.17 takes ~0.3 s here;
 the bound leaves room for a loaded CI machine. Ends with "N passed, N
 failed"; needs root and tracefs.
 """
-import os
+import pathlib
 import signal
-import subprocess
 import sys
-import threading
 import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
 
 BOUND_S = 3.0
 RUNNING_LINES = 20  # output lines that show tracing has started
@@ -36,87 +37,43 @@ CASES = {
 }
 
 
-class Reader(threading.Thread):
-    """Reads a pipe to its end so the tracer never blocks on it."""
-
-    def __init__(self, pipe):
-        super().__init__(daemon=True)
-        self.pipe = pipe
-        self.data = bytearray()
-        self.lock = threading.Lock()
-
-    def run(self):
-        for chunk in iter(lambda: self.pipe.read1(65536), b""):
-            with self.lock:
-                self.data += chunk
-
-    def lines(self):
-        with self.lock:
-            return self.data.count(b"\n")
-
-    def text(self):
-        with self.lock:
-            return bytes(self.data).decode(errors="replace")
-
-
 def check(sobt, signame, program):
-    proc = subprocess.Popen([sobt, "--unsafe", "-e", program], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    out, err = Reader(proc.stdout), Reader(proc.stderr)
-    out.start()
-    err.start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while out.lines() < RUNNING_LINES and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if proc.poll() is not None or out.lines() < RUNNING_LINES:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        return "never started (exit status %s); stderr:\n%s" % (proc.returncode, err.text())
-    sent = time.monotonic()
-    proc.send_signal(getattr(signal, signame))
+    tracer = harness.Tracer([sobt, "--unsafe", "-e", program])
     try:
-        proc.wait(timeout=BOUND_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        tracer.wait_for_lines(RUNNING_LINES, START_TIMEOUT_S)
+        started = tracer.running()
+    except harness.TestFailure:
+        started = False
+    if not started:
+        tracer.kill()
+        return "never started (exit status %s); stderr:\n%s" % (tracer.proc.returncode,
+                                                                 tracer.stderr_text())
+    sent = time.monotonic()
+    tracer.signal(getattr(signal, signame))
+    status = tracer.wait(BOUND_S)
+    if status is None:
+        tracer.kill()
         return "still running %.1f s after %s: killed" % (BOUND_S, signame)
     took = time.monotonic() - sent
-    out.join(5)
-    err.join(5)
+    tracer.drain()
     # END's output comes last, before the (empty) map dump.
-    tail = [line for line in out.text().splitlines() if line.strip()][-1:]
+    tail = [line for line in tracer.output() if line.strip()][-1:]
     problems = []
-    if proc.returncode != 0:
-        problems.append("exit status %s" % proc.returncode)
+    if status != 0:
+        problems.append("exit status %s" % status)
     if tail != ["end"]:
         problems.append("END's output is not the last line: %r" % tail)
     if problems:
-        return "%s after %.2f s; stderr:\n%s" % ("; ".join(problems), took, err.text())
+        return "%s after %.2f s; stderr:\n%s" % ("; ".join(problems), took, tracer.stderr_text())
     print("   exited %.2f s after %s" % (took, signame))
     return None
 
 
 def main():
-    if len(sys.argv) < 2:
-        sys.exit("usage: signals_under_load.py SOBT [NAME]...")
-    if os.geteuid() != 0:
-        print("FAIL: must run as root (sobt loads BPF programs)")
-        print("0 passed, 1 failed")
-        return 1
-    sobt, names = sys.argv[1], sys.argv[2:] or list(CASES)
-    passed = failed = 0
-    for name in names:
-        signame, program = CASES[name]
-        report = check(sobt, signame, program)
-        if report:
-            failed += 1
-            print("FAIL %s\n%s" % (name, report))
-        else:
-            passed += 1
-            print("ok %s" % name)
-        sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    sobt, names = harness.sobt_and_names(CASES)
+    harness.require(root="sobt loads BPF programs", executables=[sobt],
+                    tracepoint="sched/sched_switch")
+    return harness.run_cases(names, lambda name: check(sobt, *CASES[name]))
 
 
 if __name__ == "__main__":

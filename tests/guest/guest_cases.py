@@ -11,9 +11,13 @@ console log against them afterwards.
 
 The case file format is described at the top of tests/guest/cases.txt.
 """
+import pathlib
 import re
 import shlex
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
 
 KEYS = {"sobt", "traffic", "ready", "linger", "rc", "expect", "reject"}
 REPEATED = {"expect", "reject"}
@@ -146,7 +150,7 @@ def test_seconds(body):
 
 
 def console_tail(lines, count=40):
-    return "\n".join("  | " + l for l in lines[-count:])
+    return "\n".join(harness.quoted(lines[-count:]))
 
 
 def check(cases_path, console_path, names):
@@ -156,13 +160,12 @@ def check(cases_path, console_path, names):
         print("FAIL guest: the guest never reached /init's first line (boot failed)")
         print(console_tail(lines))
         return 1
-    failed = 0
+    tally = harness.Tally()
     for case in cases:
         name = case["name"]
         if name not in blocks:
-            failed += 1
-            print("FAIL %s: no complete output block (=== BEGIN/END test %s ===) on the console"
-                  % (name, name))
+            tally.fail("%s: no complete output block (=== BEGIN/END test %s ===) on the console"
+                       % (name, name))
             continue
         rc, body = blocks[name]
         text = "\n".join(body) + "\n"
@@ -180,21 +183,19 @@ def check(cases_path, console_path, names):
         seconds = test_seconds(body)
         took = " (%.1f s)" % seconds if seconds is not None else ""
         if problems:
-            failed += 1
-            print("FAIL %s%s" % (name, took))
-            for p in problems:
-                print("  " + p)
-            print("\n".join("  | " + l for l in body))
+            # The body as one entry: an empty one still prints its empty line.
+            tally.fail(name + took, ["  " + p for p in problems]
+                       + ["\n".join(harness.quoted(body))])
         else:
-            print("ok %s%s" % (name, took))
+            tally.ok(name + took)
     if done is None:
         print("FAIL guest: no '=== GUEST DONE' line: the guest died or hung before the end")
         print(console_tail(lines))
     else:
         print("guest: /init started at %.1f s of guest uptime, tests ran for %.1f s"
               % (ready, done - ready))
-    print("%d passed, %d failed" % (len(cases) - failed, failed))
-    return 1 if failed or done is None else 0
+    status = tally.finish()
+    return 1 if done is None else status
 
 
 def show(console_path):

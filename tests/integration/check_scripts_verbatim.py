@@ -14,7 +14,9 @@ import pathlib
 import re
 import sys
 
-SCRIPTS = pathlib.Path(__file__).resolve().parent.parent.parent / "scripts"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
+from harness import SCRIPTS  # noqa: E402
 
 # In the order the blocks appear in the notes.
 VERBATIM = [
@@ -27,27 +29,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--notes", type=pathlib.Path)
     args = parser.parse_args()
-    failed = 0
+    tally = harness.Tally()
 
     blocks = None
     if args.notes:
         text = args.notes.read_text()
         blocks = re.findall(r"^```bt\n(.*?)^```", text, re.S | re.M)
         if len(blocks) != len(VERBATIM):
-            print("FAIL notes have %d bt blocks, expected %d" % (len(blocks), len(VERBATIM)))
-            return 1
+            tally.fail("notes have %d bt blocks, expected %d" % (len(blocks), len(VERBATIM)))
+            return tally.exit_status()
 
     for i, (name, digest) in enumerate(VERBATIM):
         content = (SCRIPTS / name).read_bytes()
         if hashlib.sha256(content).hexdigest() != digest:
-            print("FAIL %s: differs from the recorded notes block (sha256)" % name)
-            failed += 1
+            tally.fail("%s: differs from the recorded notes block (sha256)" % name)
         elif blocks is not None and blocks[i].encode() != content:
-            print("FAIL %s: differs from block %d of %s" % (name, i + 1, args.notes))
-            failed += 1
+            tally.fail("%s: differs from block %d of %s" % (name, i + 1, args.notes))
         else:
-            print("ok %s" % name)
-    return 1 if failed else 0
+            tally.ok(name)
+    return tally.exit_status()
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 """trafficgen on its own, without a tracer: every mode runs and reports what
 the integration tests rely on (ports, results, the connect/accept totals).
 Needs root (--ping-overflow makes a network namespace)."""
+import pathlib
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
 
 MIX = ["--tcp4", "2", "--tcp6", "1", "--tcp-size", "70000", "--udp4", "3", "--udp6", "2",
        "--refused", "1", "--inprogress", "1", "--udp-overflow", "20", "--ping-overflow", "5",
@@ -25,11 +28,14 @@ EXPECTED = [  # (pattern, lines per loop)
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: check_trafficgen.py TRAFFICGEN")
-    proc = subprocess.run([sys.argv[1]] + MIX, capture_output=True, text=True, timeout=120)
-    lines = proc.stdout.splitlines()
+    harness.require(executables=[sys.argv[1]])
+    proc = harness.run([sys.argv[1]] + MIX, 120)
+    lines = proc.out.splitlines()
     problems = []
-    if proc.returncode != 0:
-        problems.append("exit status %d: %s" % (proc.returncode, proc.stderr.strip()))
+    if proc.timed_out:
+        problems.append("timed out after 120 s")
+    elif proc.status != 0:
+        problems.append("exit status %d: %s" % (proc.status, proc.err.strip()))
     for pattern, per_loop in EXPECTED:
         got = sum(1 for line in lines if re.match(pattern, line))
         if got != 2 * per_loop:
@@ -41,13 +47,14 @@ def main():
     if len(lines) != 1 + 2 * sum(n for _, n in EXPECTED):
         problems.append("%d lines of output, expected %d"
                         % (len(lines), 1 + 2 * sum(n for _, n in EXPECTED)))
+    tally = harness.Tally()
     for p in problems:
-        print("FAIL " + p)
+        tally.fail(p)
     if problems:
-        print("--- output:\n" + proc.stdout)
-        return 1
-    print("ok trafficgen")
-    return 0
+        print("--- output:\n" + proc.out)
+    else:
+        tally.ok("trafficgen")
+    return tally.exit_status()
 
 
 if __name__ == "__main__":

@@ -21,18 +21,11 @@ import argparse
 import os
 import pathlib
 import re
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 
-HERE = pathlib.Path(__file__).resolve().parent
-SCRIPTS = HERE.parent.parent / "scripts"
-TRACEFS = pathlib.Path("/sys/kernel/tracing")
-MEMLOCK_NOISE = b"couldn't set RLIMIT_MEMLOCK"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
+from harness import SCRIPTS, TestFailure  # noqa: E402
 
 # After the tracer's start line, give it this long to finish attaching. Both
 # tracers print "Attaching N probes..." before they attach (and install their
@@ -40,90 +33,6 @@ MEMLOCK_NOISE = b"couldn't set RLIMIT_MEMLOCK"
 # sign of readiness; a SIGINT sent too early kills the tracer.
 SETTLE_S = 2.0
 START_TIMEOUT_S = 60
-STOP_TIMEOUT_S = 60
-
-
-class TestFailure(Exception):
-    pass
-
-
-class Tracer:
-    """A tracer process whose stdout is collected line by line as it runs."""
-
-    def __init__(self, argv):
-        self.argv = argv
-        self.lines = []
-        self.cond = threading.Condition()
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.stderr = b""
-        self.reader = threading.Thread(target=self._read_stdout, daemon=True)
-        self.reader.start()
-        self.err_reader = threading.Thread(target=self._read_stderr, daemon=True)
-        self.err_reader.start()
-
-    def _read_stdout(self):
-        for raw in self.proc.stdout:
-            with self.cond:
-                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self.cond.notify_all()
-        with self.cond:
-            self.cond.notify_all()
-
-    def _read_stderr(self):
-        self.stderr = b"".join(line for line in self.proc.stderr if MEMLOCK_NOISE not in line)
-
-    def wait_for_line(self, pattern, timeout):
-        regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                if any(regex.search(line) for line in self.lines):
-                    return
-                if self.proc.poll() is not None and not self.reader.is_alive():
-                    raise TestFailure("tracer exited (status %s) before printing /%s/"
-                                      % (self.proc.returncode, pattern))
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TestFailure("tracer did not print /%s/ within %d s"
-                                      % (pattern, timeout))
-                self.cond.wait(min(left, 0.2))
-
-    def stop(self, repeat_sigint=False):
-        """SIGINT, as Ctrl-C would; returns the exit status.
-
-        repeat_sigint works around a race in bpftrace 0.17: a SIGINT that
-        arrives while it is between two waits for events is noted but not acted
-        on until the next event, which may never come (seen about once in ten
-        runs, blocked in epoll_wait with the signal already handled). A second
-        SIGINT interrupts that wait. sobt gets exactly one."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-        try:
-            if repeat_sigint:
-                deadline = time.monotonic() + STOP_TIMEOUT_S
-                while self.proc.poll() is None and time.monotonic() < deadline:
-                    try:
-                        self.proc.wait(timeout=3)
-                    except subprocess.TimeoutExpired:
-                        self.proc.send_signal(signal.SIGINT)
-            self.proc.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            raise TestFailure("tracer did not exit within %d s of SIGINT" % STOP_TIMEOUT_S)
-        self.reader.join(5)
-        self.err_reader.join(5)
-        return self.proc.returncode
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-    def output(self):
-        with self.cond:
-            return list(self.lines)
 
 
 # ---------------------------------------------------------------------------
@@ -175,17 +84,15 @@ def map_entries(lines, pattern):
 
 def run_trafficgen(trafficgen, args):
     """Runs trafficgen directly (no shell) so its pid and comm are its own."""
-    proc = subprocess.Popen([trafficgen] + args, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    out, err = proc.communicate(timeout=120)
-    if proc.returncode != 0:
+    result = harness.run([trafficgen] + args, 120).raise_if_timed_out()
+    if result.status != 0:
         raise TestFailure("trafficgen %s failed (%d): %s"
-                          % (" ".join(args), proc.returncode, err.decode(errors="replace")))
-    lines = out.decode().splitlines()
+                          % (" ".join(args), result.status, result.err))
+    lines = result.out.splitlines()
     total = re.match(r"^total connect=(\d+) accept=(\d+)$", lines[-1] if lines else "")
     if not total:
         raise TestFailure("trafficgen printed no total line")
-    return {"pid": proc.pid, "lines": lines,
+    return {"pid": result.pid, "lines": lines,
             "connects": int(total.group(1)), "accepts": int(total.group(2))}
 
 
@@ -366,104 +273,28 @@ TESTS = {
 }
 
 
-class Context:
-    def __init__(self, self_check, tmpdir):
-        self.self_check = self_check
-        self.tmpdir = tmpdir
-
-
 def run_test(name, tracer_path, trafficgen, ctx):
     tracer_args, ready, traffic_args, check = TESTS[name](ctx)
-    tracer = Tracer([tracer_path] + tracer_args)
-    traffic = None
-    try:
-        tracer.wait_for_line(ready, START_TIMEOUT_S)
-        time.sleep(SETTLE_S)
-        traffic = run_trafficgen(trafficgen, traffic_args)
+    return harness.trace_workload(
+        [tracer_path] + tracer_args, ready, lambda: run_trafficgen(trafficgen, traffic_args),
+        check, START_TIMEOUT_S, SETTLE_S,
         # Let the last events and interval prints through before stopping.
-        time.sleep(1.2 if name == "sockstat" else 0.5)
-        status = tracer.stop(repeat_sigint=ctx.self_check)
-        lines = tracer.output()
-        if status != 0:
-            raise TestFailure("tracer exited with status %d after SIGINT" % status)
-        check(lines, traffic)
-        return None
-    except TestFailure as failure:
-        tracer.kill()
-        tracer.reader.join(5)
-        report = ["  %s" % failure,
-                  "  tracer: %s" % " ".join(tracer.argv),
-                  "  --- tracer stdout:"] + ["  | " + l for l in tracer.output()]
-        if tracer.stderr:
-            report += ["  --- tracer stderr:"] + [
-                "  | " + l for l in tracer.stderr.decode(errors="replace").splitlines()]
-        if traffic:
-            report += ["  --- trafficgen (pid %d):" % traffic["pid"]] + [
-                "  | " + l for l in traffic["lines"]]
-        return "\n".join(report)
-    finally:
-        tracer.kill()
-
-
-def ensure_environment(paths):
-    if os.geteuid() != 0:
-        sys.exit("run_integration: FAIL: must run as root (tracing needs it)")
-    for path in paths:
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            sys.exit("run_integration: FAIL: not an executable: %s" % path)
-    if not (TRACEFS / "events").is_dir():
-        subprocess.run(["mount", "-t", "tracefs", "nodev", str(TRACEFS)])
-    if not (TRACEFS / "events" / "net" / "net_dev_xmit").is_dir():
-        sys.exit("run_integration: FAIL: tracefs is not mounted at %s and could not be "
-                 "mounted, or this kernel lacks the net tracepoints" % TRACEFS)
+        linger_s=1.2 if name == "sockstat" else 0.5, repeat_sigint=ctx.self_check,
+        describe=lambda traffic: (["  --- trafficgen (pid %d):" % traffic["pid"]]
+                                  + harness.quoted(traffic["lines"])))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tracer", help="the sobt binary under test")
-    parser.add_argument("--self-check", action="store_true",
-                        help="run under bpftrace to validate the assertions")
-    parser.add_argument("--bpftrace", default=shutil.which("bpftrace") or "/usr/bin/bpftrace")
-    parser.add_argument("--trafficgen", help="the trafficgen binary")
-    parser.add_argument("--list", action="store_true", help="list the tests")
-    parser.add_argument("names", nargs="*", help="run only these tests")
+    harness.add_tracer_arguments(parser, "run under bpftrace to validate the assertions")
     args = parser.parse_args()
 
     if args.list:
         print("\n".join(TESTS))
         return 0
-    return run_suite(parser, args, TESTS, run_test, Context, "sobt-integration-")
-
-
-def run_suite(parser, args, tests, run_test, make_context, tmp_prefix):
-    """The part of main() shared with integration3: check the arguments, run
-    the named tests (all by default), print ok/FAIL per test and the closing
-    "N passed, N failed" line; returns the exit status."""
-    if not args.trafficgen:
-        parser.error("--trafficgen PATH is required")
-    tracer = args.bpftrace if args.self_check else args.tracer
-    if not tracer:
-        parser.error("--tracer PATH is required (or use --self-check)")
-    unknown = [n for n in args.names if n not in tests]
-    if unknown:
-        parser.error("no such test: %s (see --list)" % ", ".join(unknown))
-    ensure_environment([tracer, args.trafficgen])
-
-    passed = failed = 0
-    with tempfile.TemporaryDirectory(prefix=tmp_prefix) as tmpdir:
-        ctx = make_context(args.self_check, tmpdir)
-        for name in args.names or list(tests):
-            report = run_test(name, tracer, args.trafficgen, ctx)
-            if report:
-                failed += 1
-                print("FAIL %s\n%s" % (name, report))
-            else:
-                passed += 1
-                print("ok %s" % name)
-            sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return harness.run_tracer_suite(parser, args, TESTS, run_test, harness.SuiteContext,
+                                    "sobt-integration-")
 
 
 if __name__ == "__main__":

@@ -38,17 +38,14 @@ import errno
 import os
 import pathlib
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import time
 
-HERE = pathlib.Path(__file__).resolve().parent
-SCRIPTS = HERE.parent.parent / "scripts"
-sys.path.insert(0, str(HERE.parent / "integration"))
-# The tracer process wrapper and failure type of the first integration suite.
-from run_integration import Tracer, TestFailure, run_suite  # noqa: E402
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
+from harness import SCRIPTS, TestFailure  # noqa: E402
 
 SETTLE_S = 2.0
 START_TIMEOUT_S = 120
@@ -141,6 +138,11 @@ class Traffic:
             if m:
                 found.append((m.group(1).strip("[]"), int(m.group(2)), m.group(3).strip()))
         return found
+
+    def report(self):
+        """Its argv and output, for a failure report."""
+        return (["  --- trafficgen (pid %d): %s" % (self.pid, " ".join(self.argv))]
+                + harness.quoted(self.lines))
 
 
 # ---------------------------------------------------------------------------
@@ -416,10 +418,8 @@ TESTS = {
 }
 
 
-class Context:
-    def __init__(self, self_check, tmpdir):
-        self.self_check = self_check
-        self.tmpdir = tmpdir
+class Context(harness.SuiteContext):
+    """With the script each test runs: as shipped, or its 0.17 variant."""
 
     def script_path(self, name):
         if not self.self_check:
@@ -431,51 +431,29 @@ class Context:
 
 def run_test(name, tracer_path, trafficgen, ctx):
     script_name, ready, traffic_args, check = TESTS[name](ctx)
-    tracer = Tracer([tracer_path, ctx.script_path(script_name)])
-    traffic = None
+    started = []
+
+    def traffic():
+        started.append(Traffic(trafficgen, traffic_args))
+        return started[-1]
+
     try:
-        tracer.wait_for_line(ready, START_TIMEOUT_S)
-        time.sleep(SETTLE_S)
-        traffic = Traffic(trafficgen, traffic_args)
-        time.sleep(0.5)  # let the last events through
-        status = tracer.stop(repeat_sigint=ctx.self_check)
-        traffic.release()
-        lines = tracer.output()
-        if status != 0:
-            raise TestFailure("tracer exited with status %d after SIGINT" % status)
-        check(lines, traffic)
-        return None
-    except TestFailure as failure:
-        tracer.kill()
-        tracer.reader.join(5)
-        report = ["  %s" % failure,
-                  "  tracer: %s" % " ".join(tracer.argv),
-                  "  --- tracer stdout:"] + ["  | " + l for l in tracer.output()]
-        if tracer.stderr:
-            report += ["  --- tracer stderr:"] + [
-                "  | " + l for l in tracer.stderr.decode(errors="replace").splitlines()]
-        if traffic:
-            report += ["  --- trafficgen (pid %d): %s" % (traffic.pid, " ".join(traffic.argv))]
-            report += ["  | " + l for l in traffic.lines]
-        return "\n".join(report)
+        return harness.trace_workload(
+            [tracer_path, ctx.script_path(script_name)], ready, traffic, check,
+            START_TIMEOUT_S, SETTLE_S, linger_s=0.5,  # let the last events through
+            repeat_sigint=ctx.self_check, describe=Traffic.report)
     finally:
-        tracer.kill()
-        if traffic:
-            traffic.release()
+        for made in started:  # held until the tracer has exited
+            made.release()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tracer", help="the sobt binary under test")
-    parser.add_argument("--self-check", action="store_true",
-                        help="run under bpftrace 0.17 (script variants) to validate the tests")
-    parser.add_argument("--bpftrace", default=shutil.which("bpftrace") or "/usr/bin/bpftrace")
-    parser.add_argument("--trafficgen", help="the trafficgen binary")
-    parser.add_argument("--list", action="store_true", help="list the tests")
+    harness.add_tracer_arguments(
+        parser, "run under bpftrace 0.17 (script variants) to validate the tests")
     parser.add_argument("--print-variant", metavar="SCRIPT",
                         help="print the bpftrace 0.17 variant of scripts/SCRIPT and exit")
-    parser.add_argument("names", nargs="*", help="run only these tests")
     args = parser.parse_args()
 
     if args.list:
@@ -484,7 +462,8 @@ def main():
     if args.print_variant:
         sys.stdout.write(bpftrace017_variant((SCRIPTS / args.print_variant).read_text()))
         return 0
-    return run_suite(parser, args, TESTS, run_test, Context, "sobt-integration3-")
+    return harness.run_tracer_suite(parser, args, TESTS, run_test, Context,
+                                    "sobt-integration3-")
 
 
 if __name__ == "__main__":

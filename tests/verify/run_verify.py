@@ -27,7 +27,9 @@ import shlex
 import subprocess
 import sys
 
-REPO = pathlib.Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+import harness  # noqa: E402
+
 DEFAULT_NOTES = pathlib.Path("/work/shared/seed/networking-notes.md")
 
 # The notes' one-liners, in order, as extracted when this test was written.
@@ -90,16 +92,12 @@ def script_items(scripts_dir):
 
 def verify(sobt, args):
     """(ok, output) of `sobt --verify ARGS`."""
-    try:
-        run = subprocess.run([sobt, "--verify"] + args, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
+    run = harness.run([sobt, "--verify"] + args, TIMEOUT_S, stderr=subprocess.STDOUT)
+    if run.timed_out:
         return False, "timed out after %d s" % TIMEOUT_S
-    output = run.stdout.decode("utf-8", "replace")
-    if run.returncode != 0:
-        return False, "exit status %d\n%s" % (run.returncode, output)
-    return True, output
+    if run.status != 0:
+        return False, "exit status %d\n%s" % (run.status, run.out)
+    return True, run.out
 
 
 def main():
@@ -108,14 +106,13 @@ def main():
     parser.add_argument("--sobt", required=True)
     parser.add_argument("--notes", type=pathlib.Path,
                         default=pathlib.Path(os.environ.get("SOBT_NOTES", DEFAULT_NOTES)))
-    parser.add_argument("--scripts", type=pathlib.Path, default=REPO / "scripts")
+    parser.add_argument("--scripts", type=pathlib.Path, default=harness.SCRIPTS)
     parser.add_argument("--only", choices=["scripts", "one-liners"])
     parser.add_argument("names", nargs="*", help="run only items whose name contains one of these")
     args = parser.parse_args()
 
-    if os.geteuid() != 0:
-        print("FAIL verify: needs root to load BPF programs into the kernel verifier")
-        return 1
+    harness.require(root="it loads BPF programs into the kernel verifier",
+                    executables=[args.sobt])
 
     problems = []
     items = []
@@ -130,25 +127,20 @@ def main():
         if not items:
             problems.append("no item matches %s" % " ".join(args.names))
 
-    passed = failed = 0
+    tally = harness.Tally()
     for name, argv in items:
         ok, output = verify(args.sobt, argv)
         if ok:
-            passed += 1
-            print("ok %s" % name)
+            tally.ok(name)
         else:
-            failed += 1
-            print("FAIL %s" % name)
             lines = output.rstrip("\n").splitlines()
             shown = lines[:SHOWN_LINES]
             if len(lines) > SHOWN_LINES:
                 shown.append("... (%d more lines)" % (len(lines) - SHOWN_LINES))
-            print("\n".join("  | " + l for l in shown))
+            tally.fail(name, harness.quoted(shown))
     for problem in problems:
-        failed += 1
-        print("FAIL %s" % problem)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        tally.fail(problem)
+    return tally.finish()
 
 
 if __name__ == "__main__":
