@@ -24,7 +24,6 @@ import argparse
 import difflib
 import pathlib
 import shlex
-import shutil
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
