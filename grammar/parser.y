@@ -70,6 +70,22 @@ struct string_lit {
 /* A bison span as a node location: multi-line spans are underlined to the
  * end of their first line. */
 struct loc parse_loc(const struct parse_ctx *ctx, SOBT_YYLTYPE l);
+
+/* Node constructors for the actions (compiler/frontend/parse_nodes.c). */
+struct node *parse_node(struct parse_ctx *ctx, enum node_kind kind, SOBT_YYLTYPE l);
+struct node *parse_binary(struct parse_ctx *ctx, int op, struct node *lhs, struct node *rhs,
+                       SOBT_YYLTYPE l);
+struct node *parse_unary(struct parse_ctx *ctx, int op, struct node *operand, SOBT_YYLTYPE l);
+struct node *parse_incdec(struct parse_ctx *ctx, int op, bool prefix, struct node *target,
+                       SOBT_YYLTYPE l);
+struct node *parse_field(struct parse_ctx *ctx, struct node *lhs, char *name, bool arrow,
+                      SOBT_YYLTYPE l);
+struct node *parse_assign(struct parse_ctx *ctx, int op, struct node *lhs, struct node *rhs,
+                       SOBT_YYLTYPE l, SOBT_YYLTYPE op_l);
+struct node *parse_list(struct parse_ctx *ctx, struct node *first, SOBT_YYLTYPE l);
+void parse_take_args(struct node *owner, struct node *list);
+struct type_name *parse_type_name(struct parse_ctx *ctx, char *base, SOBT_YYLTYPE l);
+char *parse_join_words(struct parse_ctx *ctx, const char *a, const char *b);
 }
 
 %union {
@@ -107,102 +123,6 @@ static int yylex(SOBT_YYSTYPE *lval, SOBT_YYLTYPE *lloc, yyscan_t scanner, struc
 
 static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner, const char *msg);
 
-#define loc_of parse_loc
-
-static struct node *mk(struct parse_ctx *ctx, enum node_kind kind, SOBT_YYLTYPE l)
-{
-    return ast_new_node(ctx->ast, kind, loc_of(ctx, l));
-}
-
-static struct node *mk_binary(struct parse_ctx *ctx, int op, struct node *lhs, struct node *rhs,
-                              SOBT_YYLTYPE l)
-{
-    struct node *n = mk(ctx, N_BINARY, l);
-    n->op = op;
-    n->lhs = lhs;
-    n->rhs = rhs;
-    return n;
-}
-
-static struct node *mk_unary(struct parse_ctx *ctx, int op, struct node *operand, SOBT_YYLTYPE l)
-{
-    /* A minus applied to a literal is folded into the literal, so that
-     * constant arguments such as lhist(x, -10, 10, 1) stay plain integers. */
-    if (op == '-' && operand->kind == N_INT) {
-        operand->ival = (int64_t)(0 - (uint64_t)operand->ival);
-        operand->is_unsigned = false;
-        operand->loc = loc_of(ctx, l);
-        return operand;
-    }
-    struct node *n = mk(ctx, N_UNARY, l);
-    n->op = op;
-    n->lhs = operand;
-    return n;
-}
-
-static struct node *mk_incdec(struct parse_ctx *ctx, int op, bool prefix, struct node *target,
-                              SOBT_YYLTYPE l)
-{
-    struct node *n = mk(ctx, N_INCDEC, l);
-    n->op = op;
-    n->is_prefix = prefix;
-    n->lhs = target;
-    return n;
-}
-
-static struct node *mk_field(struct parse_ctx *ctx, struct node *lhs, char *name, bool arrow,
-                             SOBT_YYLTYPE l)
-{
-    struct node *n = mk(ctx, N_FIELD, l);
-    n->lhs = lhs;
-    n->name = name;
-    n->is_arrow = arrow;
-    return n;
-}
-
-static struct node *mk_assign(struct parse_ctx *ctx, int op, struct node *lhs, struct node *rhs,
-                              SOBT_YYLTYPE l, SOBT_YYLTYPE op_l)
-{
-    struct node *n = mk(ctx, N_ASSIGN, l);
-    n->op_loc = loc_of(ctx, op_l);
-    n->op = op;
-    n->lhs = lhs;
-    n->rhs = rhs;
-    return n;
-}
-
-/* Lists are gathered in a scratch node whose args array is then handed to
- * the node that owns it. */
-static struct node *list_new(struct parse_ctx *ctx, struct node *first, SOBT_YYLTYPE l)
-{
-    struct node *list = mk(ctx, N_TUPLE, l);
-    ast_push(ctx->ast, &list->args, &list->nargs, first);
-    return list;
-}
-
-static void take_args(struct node *owner, struct node *list)
-{
-    owner->args = list->args;
-    owner->nargs = list->nargs;
-}
-
-static struct type_name *mk_type(struct parse_ctx *ctx, char *base, SOBT_YYLTYPE l)
-{
-    struct type_name *t = ast_alloc(ctx->ast, sizeof(*t));
-    t->base = base;
-    t->loc = loc_of(ctx, l);
-    return t;
-}
-
-static char *join_words(struct parse_ctx *ctx, const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *s = ast_alloc(ctx->ast, la + lb + 2);
-    memcpy(s, a, la);
-    s[la] = ' ';
-    memcpy(s + la + 1, b, lb + 1);
-    return s;
-}
 }
 
 %token <text> ATTACH "attach point"
@@ -283,19 +203,19 @@ static char *join_words(struct parse_ctx *ctx, const char *a, const char *b)
 
 program
     : probes
-        { $$ = $1; $$->loc = loc_of(ctx, @$); ctx->root = $$; }
+        { $$ = $1; $$->loc = parse_loc(ctx, @$); ctx->root = $$; }
     | config probes
-        { $$ = $2; $$->config = $1; $$->loc = loc_of(ctx, @$); ctx->root = $$; }
+        { $$ = $2; $$->config = $1; $$->loc = parse_loc(ctx, @$); ctx->root = $$; }
     ;
 
 config
     : CONFIG '=' '{' config_entries '}'
-        { $$ = $4; $$->loc = loc_of(ctx, @$); }
+        { $$ = $4; $$->loc = parse_loc(ctx, @$); }
     ;
 
 config_entries
     : %empty
-        { $$ = mk(ctx, N_CONFIG, @$); }
+        { $$ = parse_node(ctx, N_CONFIG, @$); }
     | config_entries ';'
         { $$ = $1; }
     | config_entries config_entry
@@ -306,27 +226,27 @@ config_entries
 config_entry
     : IDENT '=' config_value
         {
-            struct node *name = mk(ctx, N_BUILTIN, @1);
+            struct node *name = parse_node(ctx, N_BUILTIN, @1);
             name->name = $1;
-            $$ = mk_assign(ctx, OP_NONE, name, $3, @$, @2);
+            $$ = parse_assign(ctx, OP_NONE, name, $3, @$, @2);
         }
     ;
 
 config_value
     : INT
-        { $$ = mk(ctx, N_INT, @$); $$->ival = $1; }
+        { $$ = parse_node(ctx, N_INT, @$); $$->ival = $1; }
     | '-' INT
-        { $$ = mk(ctx, N_INT, @$); $$->ival = (int64_t)(0 - (uint64_t)$2); }
+        { $$ = parse_node(ctx, N_INT, @$); $$->ival = (int64_t)(0 - (uint64_t)$2); }
     | STRING
-        { $$ = mk(ctx, N_STRING, @$); $$->str = $1.s; $$->slen = $1.len; }
+        { $$ = parse_node(ctx, N_STRING, @$); $$->str = $1.s; $$->slen = $1.len; }
     /* bare words such as stack_mode = perf are kept as strings */
     | IDENT
-        { $$ = mk(ctx, N_STRING, @$); $$->str = $1; $$->slen = strlen($1); }
+        { $$ = parse_node(ctx, N_STRING, @$); $$->str = $1; $$->slen = strlen($1); }
     ;
 
 probes
     : probe
-        { $$ = mk(ctx, N_PROGRAM, @$); ast_push(ctx->ast, &$$->probes, &$$->nprobes, $1); }
+        { $$ = parse_node(ctx, N_PROGRAM, @$); ast_push(ctx->ast, &$$->probes, &$$->nprobes, $1); }
     | probes probe
         { $$ = $1; ast_push(ctx->ast, &$$->probes, &$$->nprobes, $2); }
     ;
@@ -341,16 +261,16 @@ probe
 attach_list
     : ATTACH
         {
-            $$ = mk(ctx, N_PROBE, @$);
-            struct node *a = mk(ctx, N_ATTACH, @1);
+            $$ = parse_node(ctx, N_PROBE, @$);
+            struct node *a = parse_node(ctx, N_ATTACH, @1);
             a->str = $1;
             ast_push(ctx->ast, &$$->attach, &$$->nattach, a);
         }
     | attach_list ',' ATTACH
         {
             $$ = $1;
-            $$->loc = loc_of(ctx, @$);
-            struct node *a = mk(ctx, N_ATTACH, @3);
+            $$->loc = parse_loc(ctx, @$);
+            struct node *a = parse_node(ctx, N_ATTACH, @3);
             a->str = $3;
             ast_push(ctx->ast, &$$->attach, &$$->nattach, a);
         }
@@ -363,7 +283,7 @@ predicate
 
 block
     : '{' stmts '}'
-        { $$ = $2; $$->loc = loc_of(ctx, @$); }
+        { $$ = $2; $$->loc = parse_loc(ctx, @$); }
     ;
 
 /* Simple statements are separated by ';' (optional after the last one);
@@ -377,7 +297,7 @@ stmts
 
 stmt_seq
     : %empty
-        { $$ = mk(ctx, N_BLOCK, @$); }
+        { $$ = parse_node(ctx, N_BLOCK, @$); }
     | stmt_seq ';'
         { $$ = $1; }
     | stmt_seq simple_stmt ';'
@@ -388,27 +308,27 @@ stmt_seq
 
 simple_stmt
     : expr
-        { $$ = mk(ctx, N_EXPR_STMT, @$); $$->lhs = $1; }
+        { $$ = parse_node(ctx, N_EXPR_STMT, @$); $$->lhs = $1; }
     | lvalue '=' expr
-        { $$ = mk_assign(ctx, OP_NONE, $1, $3, @$, @2); }
+        { $$ = parse_assign(ctx, OP_NONE, $1, $3, @$, @2); }
     | lvalue assign_op expr
-        { $$ = mk_assign(ctx, $2, $1, $3, @$, @2); }
+        { $$ = parse_assign(ctx, $2, $1, $3, @$, @2); }
     | LET VAR
-        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; }
+        { $$ = parse_node(ctx, N_VAR_DECL, @$); $$->name = $2; }
     | LET VAR '=' expr
-        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; $$->rhs = $4; }
+        { $$ = parse_node(ctx, N_VAR_DECL, @$); $$->name = $2; $$->rhs = $4; }
     | LET VAR ':' let_type
-        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; $$->cast_type = $4; }
+        { $$ = parse_node(ctx, N_VAR_DECL, @$); $$->name = $2; $$->cast_type = $4; }
     | LET VAR ':' let_type '=' expr
-        { $$ = mk(ctx, N_VAR_DECL, @$); $$->name = $2; $$->cast_type = $4; $$->rhs = $6; }
+        { $$ = parse_node(ctx, N_VAR_DECL, @$); $$->name = $2; $$->cast_type = $4; $$->rhs = $6; }
     | RETURN
-        { $$ = mk(ctx, N_RETURN, @$); }
+        { $$ = parse_node(ctx, N_RETURN, @$); }
     | RETURN expr
-        { $$ = mk(ctx, N_RETURN, @$); $$->lhs = $2; }
+        { $$ = parse_node(ctx, N_RETURN, @$); $$->lhs = $2; }
     | BREAK
-        { $$ = mk(ctx, N_BREAK, @$); }
+        { $$ = parse_node(ctx, N_BREAK, @$); }
     | CONTINUE
-        { $$ = mk(ctx, N_CONTINUE, @$); }
+        { $$ = parse_node(ctx, N_CONTINUE, @$); }
     ;
 
 lvalue
@@ -432,72 +352,72 @@ assign_op
 compound_stmt
     : if_stmt
     | WHILE '(' expr ')' block
-        { $$ = mk(ctx, N_WHILE, @$); $$->cond = $3; $$->then = $5; }
+        { $$ = parse_node(ctx, N_WHILE, @$); $$->cond = $3; $$->then = $5; }
     | UNROLL '(' INT ')' block
-        { $$ = mk(ctx, N_UNROLL, @$); $$->ival = $3; $$->then = $5; }
+        { $$ = parse_node(ctx, N_UNROLL, @$); $$->ival = $3; $$->then = $5; }
     | block
     ;
 
 if_stmt
     : IF '(' expr ')' block
-        { $$ = mk(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; }
+        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; }
     | IF '(' expr ')' block ELSE block
-        { $$ = mk(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
+        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
     | IF '(' expr ')' block ELSE if_stmt
-        { $$ = mk(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
+        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
     ;
 
 expr
     : unary
     | expr '?' expr ':' expr
-        { $$ = mk(ctx, N_TERNARY, @$); $$->cond = $1; $$->then = $3; $$->els = $5; }
-    | expr "||" expr { $$ = mk_binary(ctx, OP_LOR, $1, $3, @$); }
-    | expr "&&" expr { $$ = mk_binary(ctx, OP_LAND, $1, $3, @$); }
-    | expr '|' expr  { $$ = mk_binary(ctx, '|', $1, $3, @$); }
-    | expr '^' expr  { $$ = mk_binary(ctx, '^', $1, $3, @$); }
-    | expr '&' expr  { $$ = mk_binary(ctx, '&', $1, $3, @$); }
-    | expr "==" expr { $$ = mk_binary(ctx, OP_EQ, $1, $3, @$); }
-    | expr "!=" expr { $$ = mk_binary(ctx, OP_NE, $1, $3, @$); }
-    | expr '<' expr  { $$ = mk_binary(ctx, '<', $1, $3, @$); }
-    | expr '>' expr  { $$ = mk_binary(ctx, '>', $1, $3, @$); }
-    | expr "<=" expr { $$ = mk_binary(ctx, OP_LE, $1, $3, @$); }
-    | expr ">=" expr { $$ = mk_binary(ctx, OP_GE, $1, $3, @$); }
-    | expr "<<" expr { $$ = mk_binary(ctx, OP_SHL, $1, $3, @$); }
-    | expr ">>" expr { $$ = mk_binary(ctx, OP_SHR, $1, $3, @$); }
-    | expr '+' expr  { $$ = mk_binary(ctx, '+', $1, $3, @$); }
-    | expr '-' expr  { $$ = mk_binary(ctx, '-', $1, $3, @$); }
-    | expr '*' expr  { $$ = mk_binary(ctx, '*', $1, $3, @$); }
-    | expr '/' expr  { $$ = mk_binary(ctx, '/', $1, $3, @$); }
-    | expr '%' expr  { $$ = mk_binary(ctx, '%', $1, $3, @$); }
+        { $$ = parse_node(ctx, N_TERNARY, @$); $$->cond = $1; $$->then = $3; $$->els = $5; }
+    | expr "||" expr { $$ = parse_binary(ctx, OP_LOR, $1, $3, @$); }
+    | expr "&&" expr { $$ = parse_binary(ctx, OP_LAND, $1, $3, @$); }
+    | expr '|' expr  { $$ = parse_binary(ctx, '|', $1, $3, @$); }
+    | expr '^' expr  { $$ = parse_binary(ctx, '^', $1, $3, @$); }
+    | expr '&' expr  { $$ = parse_binary(ctx, '&', $1, $3, @$); }
+    | expr "==" expr { $$ = parse_binary(ctx, OP_EQ, $1, $3, @$); }
+    | expr "!=" expr { $$ = parse_binary(ctx, OP_NE, $1, $3, @$); }
+    | expr '<' expr  { $$ = parse_binary(ctx, '<', $1, $3, @$); }
+    | expr '>' expr  { $$ = parse_binary(ctx, '>', $1, $3, @$); }
+    | expr "<=" expr { $$ = parse_binary(ctx, OP_LE, $1, $3, @$); }
+    | expr ">=" expr { $$ = parse_binary(ctx, OP_GE, $1, $3, @$); }
+    | expr "<<" expr { $$ = parse_binary(ctx, OP_SHL, $1, $3, @$); }
+    | expr ">>" expr { $$ = parse_binary(ctx, OP_SHR, $1, $3, @$); }
+    | expr '+' expr  { $$ = parse_binary(ctx, '+', $1, $3, @$); }
+    | expr '-' expr  { $$ = parse_binary(ctx, '-', $1, $3, @$); }
+    | expr '*' expr  { $$ = parse_binary(ctx, '*', $1, $3, @$); }
+    | expr '/' expr  { $$ = parse_binary(ctx, '/', $1, $3, @$); }
+    | expr '%' expr  { $$ = parse_binary(ctx, '%', $1, $3, @$); }
     ;
 
 unary
     : postfix
-    | '-' unary { $$ = mk_unary(ctx, '-', $2, @$); }
-    | '!' unary { $$ = mk_unary(ctx, '!', $2, @$); }
-    | '~' unary { $$ = mk_unary(ctx, '~', $2, @$); }
-    | '*' unary { $$ = mk_unary(ctx, '*', $2, @$); }
-    | '&' unary { $$ = mk_unary(ctx, '&', $2, @$); }
-    | "++" map  { $$ = mk_incdec(ctx, OP_INC, true, $2, @$); }
-    | "--" map  { $$ = mk_incdec(ctx, OP_DEC, true, $2, @$); }
-    | "++" var  { $$ = mk_incdec(ctx, OP_INC, true, $2, @$); }
-    | "--" var  { $$ = mk_incdec(ctx, OP_DEC, true, $2, @$); }
+    | '-' unary { $$ = parse_unary(ctx, '-', $2, @$); }
+    | '!' unary { $$ = parse_unary(ctx, '!', $2, @$); }
+    | '~' unary { $$ = parse_unary(ctx, '~', $2, @$); }
+    | '*' unary { $$ = parse_unary(ctx, '*', $2, @$); }
+    | '&' unary { $$ = parse_unary(ctx, '&', $2, @$); }
+    | "++" map  { $$ = parse_incdec(ctx, OP_INC, true, $2, @$); }
+    | "--" map  { $$ = parse_incdec(ctx, OP_DEC, true, $2, @$); }
+    | "++" var  { $$ = parse_incdec(ctx, OP_INC, true, $2, @$); }
+    | "--" var  { $$ = parse_incdec(ctx, OP_DEC, true, $2, @$); }
     | '(' cast_type ')' unary
-        { $$ = mk(ctx, N_CAST, @$); $$->cast_type = $2; $$->lhs = $4; }
+        { $$ = parse_node(ctx, N_CAST, @$); $$->cast_type = $2; $$->lhs = $4; }
     ;
 
 postfix
     : primary
     | postfix '.' field_name
-        { $$ = mk_field(ctx, $1, $3, false, @$); }
+        { $$ = parse_field(ctx, $1, $3, false, @$); }
     | postfix "->" field_name
-        { $$ = mk_field(ctx, $1, $3, true, @$); }
+        { $$ = parse_field(ctx, $1, $3, true, @$); }
     | postfix '[' expr ']'
-        { $$ = mk(ctx, N_INDEX, @$); $$->lhs = $1; $$->rhs = $3; }
-    | map "++" { $$ = mk_incdec(ctx, OP_INC, false, $1, @$); }
-    | map "--" { $$ = mk_incdec(ctx, OP_DEC, false, $1, @$); }
-    | var "++" { $$ = mk_incdec(ctx, OP_INC, false, $1, @$); }
-    | var "--" { $$ = mk_incdec(ctx, OP_DEC, false, $1, @$); }
+        { $$ = parse_node(ctx, N_INDEX, @$); $$->lhs = $1; $$->rhs = $3; }
+    | map "++" { $$ = parse_incdec(ctx, OP_INC, false, $1, @$); }
+    | map "--" { $$ = parse_incdec(ctx, OP_DEC, false, $1, @$); }
+    | var "++" { $$ = parse_incdec(ctx, OP_INC, false, $1, @$); }
+    | var "--" { $$ = parse_incdec(ctx, OP_DEC, false, $1, @$); }
     ;
 
 /* Tuple elements are fields named by their index: $t.0 */
@@ -514,47 +434,47 @@ field_name
 
 primary
     : INT
-        { $$ = mk(ctx, N_INT, @$); $$->ival = $1; $$->is_unsigned = $1 < 0; }
+        { $$ = parse_node(ctx, N_INT, @$); $$->ival = $1; $$->is_unsigned = $1 < 0; }
     | STRING
-        { $$ = mk(ctx, N_STRING, @$); $$->str = $1.s; $$->slen = $1.len; }
+        { $$ = parse_node(ctx, N_STRING, @$); $$->str = $1.s; $$->slen = $1.len; }
     | IDENT
-        { $$ = mk(ctx, N_BUILTIN, @$); $$->name = $1; }
+        { $$ = parse_node(ctx, N_BUILTIN, @$); $$->name = $1; }
     | IDENT '(' ')'
-        { $$ = mk(ctx, N_CALL, @$); $$->name = $1; }
+        { $$ = parse_node(ctx, N_CALL, @$); $$->name = $1; }
     | IDENT '(' expr_list ')'
-        { $$ = mk(ctx, N_CALL, @$); $$->name = $1; take_args($$, $3); }
+        { $$ = parse_node(ctx, N_CALL, @$); $$->name = $1; parse_take_args($$, $3); }
     | map
     | var
     | '(' expr ')'
         { $$ = $2; }
     | '(' expr ',' expr_list ')'
         {
-            $$ = mk(ctx, N_TUPLE, @$);
+            $$ = parse_node(ctx, N_TUPLE, @$);
             ast_push(ctx->ast, &$$->args, &$$->nargs, $2);
             for (int i = 0; i < $4->nargs; i++)
                 ast_push(ctx->ast, &$$->args, &$$->nargs, $4->args[i]);
         }
     | SIZEOF '(' cast_type ')'
-        { $$ = mk(ctx, N_SIZEOF, @$); $$->cast_type = $3; }
+        { $$ = parse_node(ctx, N_SIZEOF, @$); $$->cast_type = $3; }
     | SIZEOF '(' expr ')'
-        { $$ = mk(ctx, N_SIZEOF, @$); $$->lhs = $3; }
+        { $$ = parse_node(ctx, N_SIZEOF, @$); $$->lhs = $3; }
     ;
 
 map
     : MAP %prec NO_KEYS
-        { $$ = mk(ctx, N_MAP, @$); $$->name = $1; }
+        { $$ = parse_node(ctx, N_MAP, @$); $$->name = $1; }
     | MAP '[' expr_list ']'
-        { $$ = mk(ctx, N_MAP, @$); $$->name = $1; take_args($$, $3); }
+        { $$ = parse_node(ctx, N_MAP, @$); $$->name = $1; parse_take_args($$, $3); }
     ;
 
 var
     : VAR
-        { $$ = mk(ctx, N_VAR, @$); $$->name = $1; }
+        { $$ = parse_node(ctx, N_VAR, @$); $$->name = $1; }
     ;
 
 expr_list
     : expr
-        { $$ = list_new(ctx, $1, @$); }
+        { $$ = parse_list(ctx, $1, @$); }
     | expr_list ',' expr
         { $$ = $1; ast_push(ctx->ast, &$$->args, &$$->nargs, $3); }
     ;
@@ -563,29 +483,29 @@ expr_list
  * so that '(' type ')' is told apart from '(' expr ')' with one token. */
 cast_type
     : type_name stars
-        { $$ = $1; $$->pointers = (int)$2; $$->loc = loc_of(ctx, @$); }
+        { $$ = $1; $$->pointers = (int)$2; $$->loc = parse_loc(ctx, @$); }
     ;
 
 /* After "let $x:" any identifier names a type (u32, string, ...). */
 let_type
     : cast_type
     | IDENT stars
-        { $$ = mk_type(ctx, $1, @$); $$->pointers = (int)$2; }
+        { $$ = parse_type_name(ctx, $1, @$); $$->pointers = (int)$2; }
     | IDENT '[' INT ']'
-        { $$ = mk_type(ctx, $1, @$); $$->has_len = true; $$->array_len = $3; }
+        { $$ = parse_type_name(ctx, $1, @$); $$->has_len = true; $$->array_len = $3; }
     ;
 
 type_name
-    : STRUCT IDENT { $$ = mk_type(ctx, join_words(ctx, "struct", $2), @$); }
-    | UNION IDENT  { $$ = mk_type(ctx, join_words(ctx, "union", $2), @$); }
-    | ENUM IDENT   { $$ = mk_type(ctx, join_words(ctx, "enum", $2), @$); }
-    | type_words   { $$ = mk_type(ctx, $1, @$); }
+    : STRUCT IDENT { $$ = parse_type_name(ctx, parse_join_words(ctx, "struct", $2), @$); }
+    | UNION IDENT  { $$ = parse_type_name(ctx, parse_join_words(ctx, "union", $2), @$); }
+    | ENUM IDENT   { $$ = parse_type_name(ctx, parse_join_words(ctx, "enum", $2), @$); }
+    | type_words   { $$ = parse_type_name(ctx, $1, @$); }
     ;
 
 type_words
     : TYPEWORD
     | type_words TYPEWORD
-        { $$ = join_words(ctx, $1, $2); }
+        { $$ = parse_join_words(ctx, $1, $2); }
     ;
 
 stars
@@ -690,7 +610,7 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, struct parse_ctx *ctx
         APPEND(" (the predicate is missing its closing '/')");
 #undef APPEND
 
-    diag_error(ctx->src, loc_of(ctx, *yypcontext_location(pctx)), "%s", msg);
+    diag_error(ctx->src, parse_loc(ctx, *yypcontext_location(pctx)), "%s", msg);
     ctx->error_reported = true;
     return 0;
 }
@@ -702,8 +622,8 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
     if (ctx->error_reported)
         return;
     if (strstr(msg, "exhausted"))
-        diag_error(ctx->src, loc_of(ctx, *lloc), "program is too deeply nested");
+        diag_error(ctx->src, parse_loc(ctx, *lloc), "program is too deeply nested");
     else
-        diag_error(ctx->src, loc_of(ctx, *lloc), "%s", msg);
+        diag_error(ctx->src, parse_loc(ctx, *lloc), "%s", msg);
     ctx->error_reported = true;
 }

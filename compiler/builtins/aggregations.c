@@ -1,8 +1,6 @@
 /* Aggregations: count, sum, min, max, avg, stats, hist, lhist. Each is
  * only ever the value of a map element (`@m[k] = hist(x)`): the check fixes
  * the map's value type, the code updates the element in place, per CPU. */
-#include <string.h>
-
 #include "builtins/entries.h"
 #include "codegen/maps.h"
 #include "sema/sema.h"
@@ -36,22 +34,42 @@ void check_count(struct semantic *sem, struct node *call)
     set_agg(sem, call, TY_COUNT, 8, false);
 }
 
-void check_int_aggregation(struct semantic *sem, struct node *call)
+/* sum, min, max, avg, stats of an integer: the map's values keep its
+ * signedness; `size` bytes per CPU. */
+static void check_int_aggregation(struct semantic *sem, struct node *call, enum type_kind kind,
+                                  uint32_t size)
 {
     bool is_signed = call->args[0]->type.is_signed;
     if (!require_int_arg(sem, call, 0))
         is_signed = true;
-    const char *n = call->name;
-    if (strcmp(n, "sum") == 0)
-        set_agg(sem, call, TY_SUM, 8, is_signed);
-    else if (strcmp(n, "min") == 0)
-        set_agg(sem, call, TY_MIN, 16, is_signed);
-    else if (strcmp(n, "max") == 0)
-        set_agg(sem, call, TY_MAX, 16, is_signed);
-    else if (strcmp(n, "avg") == 0)
-        set_agg(sem, call, TY_AVG, 16, is_signed);
-    else
-        set_agg(sem, call, TY_STATS, 16, is_signed);
+    set_agg(sem, call, kind, size, is_signed);
+}
+
+void check_sum(struct semantic *sem, struct node *call)
+{
+    check_int_aggregation(sem, call, TY_SUM, 8);
+}
+
+/* min, max: struct { s64 value; u64 is_set; } */
+void check_min(struct semantic *sem, struct node *call)
+{
+    check_int_aggregation(sem, call, TY_MIN, 16);
+}
+
+void check_max(struct semantic *sem, struct node *call)
+{
+    check_int_aggregation(sem, call, TY_MAX, 16);
+}
+
+/* avg, stats: struct { s64 count; s64 total; } */
+void check_avg(struct semantic *sem, struct node *call)
+{
+    check_int_aggregation(sem, call, TY_AVG, 16);
+}
+
+void check_stats(struct semantic *sem, struct node *call)
+{
+    check_int_aggregation(sem, call, TY_STATS, 16);
 }
 
 void check_hist(struct semantic *sem, struct node *call)
@@ -156,14 +174,26 @@ static void min_max_init(struct codegen *g, LLVMValueRef p, void *arg)
     gen_store_i64(g, field_ptr(g, p, 8), gen_i64(g, 1));
 }
 
-LLVMValueRef gen_min_max(struct codegen *g, struct node *call, const struct gen_args *a)
+static void gen_min_max(struct codegen *g, struct node *call, const struct gen_args *a,
+                        bool is_max)
 {
     struct agg_arg arg = {
         .value = a->value[0],
         .is_signed = call->args[0]->type.is_signed,
-        .is_max = strcmp(call->name, "max") == 0,
+        .is_max = is_max,
     };
     gen_map_upsert(g, a->target->map->id, a->key, 16, min_max_update, min_max_init, &arg);
+}
+
+LLVMValueRef gen_min(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    gen_min_max(g, call, a, false);
+    return NULL;
+}
+
+LLVMValueRef gen_max(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    gen_min_max(g, call, a, true);
     return NULL;
 }
 

@@ -15,11 +15,11 @@
 static const struct builtin_func funcs[] = {
     /* aggregations: the value of a map element, updated in place */
     {"count", 0, 0, BC_AGGREGATION, .check = check_count, .gen = gen_count},
-    {"sum", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_sum},
-    {"min", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_min_max},
-    {"max", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_min_max},
-    {"avg", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_avg_stats},
-    {"stats", 1, 1, BC_AGGREGATION, .check = check_int_aggregation, .gen = gen_avg_stats},
+    {"sum", 1, 1, BC_AGGREGATION, .check = check_sum, .gen = gen_sum},
+    {"min", 1, 1, BC_AGGREGATION, .check = check_min, .gen = gen_min},
+    {"max", 1, 1, BC_AGGREGATION, .check = check_max, .gen = gen_max},
+    {"avg", 1, 1, BC_AGGREGATION, .check = check_avg, .gen = gen_avg_stats},
+    {"stats", 1, 1, BC_AGGREGATION, .check = check_stats, .gen = gen_avg_stats},
     {"hist", 1, 1, BC_AGGREGATION, .key_extra = 8, .check = check_hist, .gen = gen_hist},
     {"lhist", 4, 4, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL, ARG_LITERAL, ARG_LITERAL},
      .key_extra = 8, .check = check_lhist, .gen = gen_lhist},
@@ -60,8 +60,8 @@ static const struct builtin_func funcs[] = {
      .gen = gen_stack_call},
     {"ustack", 0, 2, BC_VALUE, {ARG_RAW, ARG_RAW}, .check = check_ustack_call,
      .gen = gen_stack_call},
-    {"ksym", 1, 1, BC_VALUE, .check = check_sym, .gen = gen_sym},
-    {"usym", 1, 1, BC_VALUE, .check = check_sym, .gen = gen_sym},
+    {"ksym", 1, 1, BC_VALUE, .check = check_ksym, .gen = gen_sym},
+    {"usym", 1, 1, BC_VALUE, .check = check_usym, .gen = gen_sym},
     {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_kaddr},
 };
 

@@ -7,12 +7,17 @@
 
 /* aggregations.c: count, sum, min, max, avg, stats, hist, lhist */
 void check_count(struct semantic *sem, struct node *call);
-void check_int_aggregation(struct semantic *sem, struct node *call);
+void check_sum(struct semantic *sem, struct node *call);
+void check_min(struct semantic *sem, struct node *call);
+void check_max(struct semantic *sem, struct node *call);
+void check_avg(struct semantic *sem, struct node *call);
+void check_stats(struct semantic *sem, struct node *call);
 void check_hist(struct semantic *sem, struct node *call);
 void check_lhist(struct semantic *sem, struct node *call);
 LLVMValueRef gen_count(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_sum(struct codegen *g, struct node *call, const struct gen_args *a);
-LLVMValueRef gen_min_max(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_min(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_max(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_avg_stats(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_hist(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_lhist(struct codegen *g, struct node *call, const struct gen_args *a);
@@ -77,7 +82,8 @@ void check_kstack_call(struct semantic *sem, struct node *call);
 void check_ustack_call(struct semantic *sem, struct node *call);
 void check_var_kstack(struct semantic *sem, struct node *n);
 void check_var_ustack(struct semantic *sem, struct node *n);
-void check_sym(struct semantic *sem, struct node *call);
+void check_ksym(struct semantic *sem, struct node *call);
+void check_usym(struct semantic *sem, struct node *call);
 void check_kaddr(struct semantic *sem, struct node *call);
 LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_var_stack(struct codegen *g, struct node *n);

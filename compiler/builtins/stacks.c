@@ -67,7 +67,9 @@ void check_var_ustack(struct semantic *sem, struct node *n)
     check_stack(sem, n, true, 0, NULL);
 }
 
-void check_sym(struct semantic *sem, struct node *call)
+/* ksym(addr): a kernel address; usym(addr): a user address, with the pid
+ * whose memory map names it. */
+static void check_sym(struct semantic *sem, struct node *call, bool user)
 {
     call->type.kind = TY_NONE;
     if (call->args[0]->type.kind == TY_NONE)
@@ -76,8 +78,17 @@ void check_sym(struct semantic *sem, struct node *call)
         sem_error(sem, call->args[0]->loc, "%s() expects an address", call->name);
         return;
     }
-    bool user = strcmp(call->name, "usym") == 0;
     call->type = (struct type){.kind = user ? TY_USYM : TY_KSYM, .size = user ? 16 : 8};
+}
+
+void check_ksym(struct semantic *sem, struct node *call)
+{
+    check_sym(sem, call, false);
+}
+
+void check_usym(struct semantic *sem, struct node *call)
+{
+    check_sym(sem, call, true);
 }
 
 void check_kaddr(struct semantic *sem, struct node *call)

@@ -63,10 +63,10 @@ struct type_info {
 };
 
 /* eval_literals.c: literals, and types in casts and sizeof */
-bool parse_integer(const char *s, int len, struct value *out);
-bool parse_char(const char *s, int len, struct value *out);
-bool parse_type(struct evaluator *e, struct type_info *ti, bool *known);
-struct value convert(struct value v, struct type_info ti);
-bool at_cast(struct evaluator *e);
+bool eval_parse_integer(const char *s, int len, struct value *out);
+bool eval_parse_char(const char *s, int len, struct value *out);
+bool eval_parse_type(struct evaluator *e, struct type_info *ti, bool *known);
+struct value eval_convert(struct value v, struct type_info ti);
+bool eval_at_cast(struct evaluator *e);
 
 #endif

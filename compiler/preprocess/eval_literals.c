@@ -8,7 +8,7 @@
 
 /* ---- literals ---- */
 
-bool parse_integer(const char *s, int len, struct value *out)
+bool eval_parse_integer(const char *s, int len, struct value *out)
 {
     int base = 10, i = 0;
     if (len > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -57,7 +57,7 @@ static int hex_value(int c)
     return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
-bool parse_char(const char *s, int len, struct value *out)
+bool eval_parse_char(const char *s, int len, struct value *out)
 {
     if (len < 3 || s[0] != '\'' || s[len - 1] != '\'')
         return false;
@@ -217,7 +217,7 @@ static bool starts_type(const struct tok *t)
 
 /* Parse a type name (from the current token up to ')'), without consuming the
  * ')'. Returns false when the tokens are no type name. *known: the size is known. */
-bool parse_type(struct evaluator *e, struct type_info *ti, bool *known)
+bool eval_parse_type(struct evaluator *e, struct type_info *ti, bool *known)
 {
     int longs = 0, pointers = 0, words = 0, type_words = 0;
     bool is_unsigned = false, sized = false, aggregate = false, is_bool = false, other = false;
@@ -289,7 +289,7 @@ bool parse_type(struct evaluator *e, struct type_info *ti, bool *known)
     return true;
 }
 
-struct value convert(struct value v, struct type_info ti)
+struct value eval_convert(struct value v, struct type_info ti)
 {
     if (ti.is_bool)
         return (struct value){v.v != 0, false};
@@ -304,7 +304,7 @@ struct value convert(struct value v, struct type_info ti)
 }
 
 /* Is the '(' at pos the start of a cast? */
-bool at_cast(struct evaluator *e)
+bool eval_at_cast(struct evaluator *e)
 {
     int save = e->pos;
     e->pos++;
@@ -314,7 +314,7 @@ bool at_cast(struct evaluator *e)
     }
     struct type_info ti;
     bool known;
-    bool ok = parse_type(e, &ti, &known) && is(e, ")");
+    bool ok = eval_parse_type(e, &ti, &known) && is(e, ")");
     e->pos = save;
     return ok;
 }

@@ -91,7 +91,7 @@ static struct value identifier(struct evaluator *e)
             return fail(e, EVAL_NOT_CONSTANT);
         struct type_info ti;
         bool known;
-        if (!parse_type(e, &ti, &known) || !known || !accept(e, ")"))
+        if (!eval_parse_type(e, &ti, &known) || !known || !accept(e, ")"))
             return fail(e, EVAL_NOT_CONSTANT);
         return (struct value){ti.size, true};
     }
@@ -115,12 +115,12 @@ static struct value primary(struct evaluator *e)
     switch (t->kind) {
     case TK_NUMBER:
         e->pos++;
-        if (!parse_integer(t->text, t->len, &v))
+        if (!eval_parse_integer(t->text, t->len, &v))
             return fail(e, EVAL_NOT_CONSTANT);
         return v;
     case TK_CHAR:
         e->pos++;
-        if (!parse_char(t->text, t->len, &v))
+        if (!eval_parse_char(t->text, t->len, &v))
             return fail(e, EVAL_NOT_CONSTANT);
         return v;
     case TK_STRING:
@@ -175,13 +175,13 @@ static struct value unary_inner(struct evaluator *e)
         v = unary(e);
         return (struct value){v.v == 0, false};
     }
-    if (is(e, "(") && at_cast(e)) {
+    if (is(e, "(") && eval_at_cast(e)) {
         e->pos++;
         struct type_info ti;
         bool known;
-        parse_type(e, &ti, &known);
+        eval_parse_type(e, &ti, &known);
         accept(e, ")");
-        return convert(unary(e), ti);
+        return eval_convert(unary(e), ti);
     }
     return primary(e);
 }
