@@ -128,6 +128,17 @@ static void count_lost_stack(struct codegen *g, LLVMValueRef id)
     LLVMPositionBuilderAtEnd(g->b, done);
 }
 
+/* A user stack id or address as the runtime needs it: {u64 value, u64 the
+ * current process (tgid)}, whose memory map gives the symbols. */
+static LLVMValueRef with_current_process(struct codegen *g, LLVMValueRef value, const char *name)
+{
+    LLVMValueRef out = gen_alloca(g, 16, name);
+    gen_store_i64(g, out, value);
+    LLVMValueRef pid_tgid = gen_helper(g, HELPER_GET_CURRENT_PID_TGID, g->i64, NULL, 0);
+    gen_store_i64(g, gen_byte_ptr(g, out, 8), LLVMBuildLShr(g->b, pid_tgid, gen_i64(g, 32), ""));
+    return out;
+}
+
 /* A stack id from bpf_get_stackid; a ustack also records whose it is. */
 static LLVMValueRef gen_stack(struct codegen *g, const struct type *t)
 {
@@ -137,14 +148,7 @@ static LLVMValueRef gen_stack(struct codegen *g, const struct type *t)
     LLVMValueRef id = gen_helper(g, HELPER_GET_STACKID, g->i64, args, 3);
     count_lost_stack(g, id);
     gen_check_helper(g, HELPER_GET_STACKID, id);
-    if (!user)
-        return id;
-    LLVMValueRef out = gen_alloca(g, 16, "ustack");
-    gen_store_i64(g, out, id);
-    LLVMValueRef tgid = LLVMBuildLShr(g->b, gen_helper(g, HELPER_GET_CURRENT_PID_TGID, g->i64, NULL, 0),
-                                      gen_i64(g, 32), "");
-    gen_store_i64(g, gen_byte_ptr(g, out, 8), tgid);
-    return out;
+    return user ? with_current_process(g, id, "ustack") : id;
 }
 
 LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct gen_args *a)
@@ -160,14 +164,7 @@ LLVMValueRef gen_var_stack(struct codegen *g, struct node *n)
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a)
 {
     LLVMValueRef addr = a->value[0];
-    if (call->type.kind == TY_KSYM)
-        return addr;
-    LLVMValueRef out = gen_alloca(g, 16, "usym");
-    gen_store_i64(g, out, addr);
-    LLVMValueRef tgid = LLVMBuildLShr(g->b, gen_helper(g, HELPER_GET_CURRENT_PID_TGID, g->i64, NULL, 0),
-                                      gen_i64(g, 32), "");
-    gen_store_i64(g, gen_byte_ptr(g, out, 8), tgid);
-    return out;
+    return call->type.kind == TY_KSYM ? addr : with_current_process(g, addr, "usym");
 }
 
 LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_args *a)
