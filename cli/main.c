@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "diag.h"
+#include "emit_files.h"
 #include "file_read.h"
+#include "info.h"
 #include "options.h"
 #include "output_file.h"
 #include "probes/probes.h"
@@ -23,8 +26,7 @@ static char *read_program(const char *path)
     char *text = strcmp(path, "-") == 0 ? fd_read_all(STDIN_FILENO, &len, &err)
                                         : file_read_all(path, &len, &err);
     if (!text) {
-        fprintf(stderr, "ERROR: failed to read %s: %s\n", strcmp(path, "-") == 0 ? "stdin" : path,
-                strerror(-err));
+        fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path, strerror(-err));
         return NULL;
     }
     if (strlen(text) != len) {
@@ -68,6 +70,63 @@ static uint32_t env_map_keys_max(void)
     return (uint32_t)v;
 }
 
+/* Compile as the options say; --emit-llvm sends the IR dump to its file. */
+static struct compiled_program *compile(const struct cli_options *o, const char *text)
+{
+    FILE *llvm_out = NULL;
+    if (o->emit_llvm && !(llvm_out = emit_llvm_open(o->emit_llvm)))
+        return NULL;
+    struct compile_options copts = {
+        .filename = o->program_text || strcmp(o->filename, "-") == 0 ? "stdin" : o->filename,
+        .text = text,
+        .unsafe = o->unsafe,
+        .dump = llvm_out ? DUMP_IR : o->dump,
+        .dump_out = llvm_out ? llvm_out : stdout,
+        .strlen = env_strlen(),
+        .include_dirs = o->include_dirs,
+        .ninclude_dirs = o->ninclude_dirs,
+        .include_files = o->include_files,
+        .ninclude_files = o->ninclude_files,
+        .missing_probes_set = o->missing_probes >= 0,
+        .missing_probes = o->missing_probes >= 0 ? (enum missing_probes_policy)o->missing_probes
+                                                 : MISSING_PROBES_ERROR,
+        .verify_only = o->mode == RUN_VERIFY,
+        .params = (const char *const *)o->params,
+        .nparams = o->nparams,
+        .helper_check_level = o->helper_check_level,
+        .max_map_keys = env_map_keys_max(),
+    };
+    struct compiled_program *prog = compile_program(&copts);
+    /* the dumps (-d) before anything the program prints */
+    fflush(stdout);
+    if (llvm_out && emit_llvm_close(llvm_out, o->emit_llvm) != 0) {
+        compiled_program_free(prog);
+        return NULL;
+    }
+    return prog;
+}
+
+/* Load, attach and trace, with the output where -o, -f and -B say. */
+static int run(const struct cli_options *o, const struct compiled_program *prog)
+{
+    struct output_file out;
+    if (output_file_open(&out, o->output_path, o->buffering) != 0)
+        return 1;
+    struct run_options ropts = {
+        .mode = o->mode,
+        .out = out.stream,
+        .console = o->output_path ? stdout : out.stream,
+        .format = o->format,
+        .quiet = o->quiet,
+        .verbose = o->verbose,
+        .hold_output = o->buffering == BUFFER_FULL,
+    };
+    int rc = runtime_run(prog, &ropts);
+    if (output_file_close(&out) != 0)
+        rc = 1;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_options o;
@@ -84,10 +143,14 @@ int main(int argc, char **argv)
         return 1;
     }
     tracefs_ensure_mounted();
+    diag_no_warnings = o.no_warnings;
 
-    if (o.list) {
-        return probes_list(stdout, o.list_pattern, o.verbose) < 0 ? 1 : 0;
+    if (o.info) {
+        print_info(stderr);
+        return 0;
     }
+    if (o.list)
+        return probes_list(stdout, o.list_pattern, o.verbose) < 0 ? 1 : 0;
 
     char *owned_text = NULL;
     const char *text = o.program_text;
@@ -97,45 +160,14 @@ int main(int argc, char **argv)
             return 1;
         text = owned_text;
     }
-    struct compile_options copts = {
-        .filename = o.program_text || strcmp(o.filename, "-") == 0 ? "stdin" : o.filename,
-        .text = text,
-        .unsafe = o.unsafe,
-        .dump = o.dump,
-        .dump_out = stdout,
-        .strlen = env_strlen(),
-        .include_dirs = o.include_dirs,
-        .ninclude_dirs = o.ninclude_dirs,
-        .include_files = o.include_files,
-        .ninclude_files = o.ninclude_files,
-        .missing_probes_set = o.missing_probes >= 0,
-        .missing_probes = o.missing_probes >= 0 ? (enum missing_probes_policy)o.missing_probes
-                                                : MISSING_PROBES_ERROR,
-        .verify_only = o.mode == RUN_VERIFY,
-        .params = (const char *const *)o.params,
-        .nparams = o.nparams,
-        .helper_check_level = o.helper_check_level,
-        .max_map_keys = env_map_keys_max(),
-    };
-    struct compiled_program *prog = compile_program(&copts);
+    struct compiled_program *prog = compile(&o, text);
     free(owned_text);
     if (!prog)
         return 1;
-
-    struct output_file out;
-    if (output_file_open(&out, o.output_path) != 0) {
-        compiled_program_free(prog);
-        return 1;
-    }
-    struct run_options ropts = {
-        .mode = o.mode,
-        .out = out.stream,
-        .quiet = o.quiet,
-        .verbose = o.verbose,
-    };
-    rc = runtime_run(prog, &ropts);
-    if (output_file_close(&out) != 0)
-        rc = 1;
+    if (o.emit_elf)
+        rc = emit_elf_write(o.emit_elf, prog) == 0 ? 0 : 1;
+    else if (!o.compile_only)
+        rc = run(&o, prog);
     compiled_program_free(prog);
     return rc;
 }

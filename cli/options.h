@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "compile.h"
+#include "output_file.h"
 #include "run.h"
 
 struct cli_options {
@@ -13,11 +14,18 @@ struct cli_options {
     const char *output_path;  /* -o */
     const char *list_pattern; /* -l [PATTERN] */
     bool list;
+    bool info;                /* --info */
     bool verbose;             /* -v */
     bool quiet;               /* -q */
     bool unsafe;
+    bool no_warnings;         /* --no-warnings */
     enum run_mode mode;       /* --dry-run, --verify */
-    unsigned dump;            /* -d */
+    bool compile_only;        /* -d, -dd, --emit-elf: compile, print, stop */
+    unsigned dump;            /* -d, -dd, -d STAGE */
+    const char *emit_elf;     /* --emit-elf FILE */
+    const char *emit_llvm;    /* --emit-llvm FILE */
+    const struct output_format *format; /* -f */
+    enum buffer_mode buffering;         /* -B */
     int missing_probes;       /* --missing-probes: enum missing_probes_policy, -1 unset */
     int helper_check_level;   /* -k: 1, -kk: 2 */
 #define MAX_INCLUDES 64

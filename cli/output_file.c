@@ -50,7 +50,7 @@ static FILE *stream_over(int fd, int *write_errno)
     return f;
 }
 
-int output_file_open(struct output_file *of, const char *path)
+int output_file_open(struct output_file *of, const char *path, enum buffer_mode buffering)
 {
     of->write_errno = 0;
     of->name = path ? path : "standard output";
@@ -73,9 +73,12 @@ int output_file_open(struct output_file *of, const char *path)
             close(fd);
         return -1;
     }
-    /* as stdout would be: line-buffered on a terminal, else fully buffered */
-    if (isatty(fd))
+    /* By default as stdout would be: line-buffered on a terminal, else fully
+     * buffered (the runtime then writes after each batch of events). */
+    if (buffering == BUFFER_LINE || (buffering == BUFFER_DEFAULT && isatty(fd)))
         setvbuf(of->stream, NULL, _IOLBF, 0);
+    else if (buffering == BUFFER_NONE)
+        setvbuf(of->stream, NULL, _IONBF, 0);
     return 0;
 }
 

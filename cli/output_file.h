@@ -7,6 +7,15 @@
 
 #include <stdio.h>
 
+/* -B: how the output is buffered. */
+enum buffer_mode {
+    BUFFER_DEFAULT, /* line-buffered on a terminal, else written after each
+                       batch of events */
+    BUFFER_LINE,    /* -B line: written at each newline */
+    BUFFER_FULL,    /* -B full: written when the buffer fills, and at exit */
+    BUFFER_NONE,    /* -B none: written at once */
+};
+
 struct output_file {
     FILE *stream;
     const char *name; /* for messages: the -o path or "standard output" */
@@ -17,7 +26,7 @@ struct output_file {
  * through a symbolic link (sobt runs as root: a link planted where the
  * output goes must not redirect the write). Returns 0, or -1 after printing
  * an error. */
-int output_file_open(struct output_file *of, const char *path);
+int output_file_open(struct output_file *of, const char *path, enum buffer_mode buffering);
 
 /* Flush and close; returns 0, or -1 after printing why writing failed. */
 int output_file_close(struct output_file *of);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 FILE *diag_stream;
+bool diag_no_warnings;
 
 static FILE *stream(void)
 {
@@ -83,6 +84,8 @@ void diag_error(const struct source *src, struct loc loc, const char *fmt, ...)
 
 void diag_warning(const struct source *src, struct loc loc, const char *fmt, ...)
 {
+    if (diag_no_warnings)
+        return;
     va_list ap;
     va_start(ap, fmt);
     report(stream(), "WARNING", src, loc, POINT_CARET, fmt, ap);
@@ -91,6 +94,8 @@ void diag_warning(const struct source *src, struct loc loc, const char *fmt, ...
 
 void diag_warning_span(FILE *out, const struct source *src, struct loc loc, const char *fmt, ...)
 {
+    if (diag_no_warnings)
+        return;
     va_list ap;
     va_start(ap, fmt);
     report(out, "WARNING", src, loc, POINT_SPAN, fmt, ap);
@@ -99,6 +104,8 @@ void diag_warning_span(FILE *out, const struct source *src, struct loc loc, cons
 
 void diag_plain_warning(const char *fmt, ...)
 {
+    if (diag_no_warnings)
+        return;
     va_list ap;
     va_start(ap, fmt);
     FILE *out = stream();

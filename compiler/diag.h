@@ -8,12 +8,15 @@
 #ifndef SOBT_DIAG_H
 #define SOBT_DIAG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "frontend/ast.h"
 
 /* Where diagnostics go (stderr by default; tests redirect it). */
 extern FILE *diag_stream;
+/* --no-warnings: every warning below prints nothing. */
+extern bool diag_no_warnings;
 
 void diag_error(const struct source *src, struct loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

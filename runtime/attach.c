@@ -34,6 +34,17 @@ static const char *probe_name_of(const struct compiled_program *prog, const stru
     return at->target ? at->target : "?";
 }
 
+void attach_list_probes(const struct compiled_program *prog, FILE *out)
+{
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct prog_desc *pd = &prog->progs[i];
+        if (pd->nattach == 0)
+            fprintf(out, "Attaching %s\n", loader_probe_name(prog, i));
+        for (int j = 0; j < pd->nattach; j++)
+            fprintf(out, "Attaching %s\n", probe_name_of(prog, &pd->attach[j]));
+    }
+}
+
 /* Attach one point under the program's missing_probes policy: 0 attached,
  * 1 skipped (warn/ignore), -1 failed (error, already reported). A skipped
  * probe's reason is captured and shown as a warning, or dropped. */
@@ -57,9 +68,9 @@ static int attach_one(const struct compiled_program *prog, const struct provider
     }
     if (prog->missing_probes == MISSING_PROBES_WARN) {
         const char *text = reason && strncmp(reason, "ERROR: ", 7) == 0 ? reason + 7 : reason;
-        size_t n = text ? strcspn(text, "\n") : 0;
-        fprintf(diag_stream ? diag_stream : stderr, "WARNING: %.*s (skipped: missing_probes=warn)\n",
-                (int)n, text ? text : name);
+        const char *shown = text && *text ? text : name;
+        diag_plain_warning("%.*s (skipped: missing_probes=warn)", (int)strcspn(shown, "\n"),
+                           shown);
     }
     free(reason);
     a->perf_fd = a->link_fd = -1;

@@ -3,6 +3,8 @@
 #ifndef SOBT_RUNTIME_ATTACH_H
 #define SOBT_RUNTIME_ATTACH_H
 
+#include <stdio.h>
+
 #include "loader.h"
 #include "providers/provider.h"
 
@@ -14,6 +16,10 @@ struct attach_set {
 /* bpftrace's "Attaching N probes..." count: every attach point, BEGIN and
  * END included. */
 int attach_count_probes(const struct compiled_program *prog);
+
+/* -v: "Attaching PROBE" for every attach point (BEGIN and END too), as
+ * bpftrace -v says before attaching. */
+void attach_list_probes(const struct compiled_program *prog, FILE *out);
 
 /* Attach everything except BEGIN/END. On failure prints one error naming the
  * probe, detaches what was attached and returns -1. */

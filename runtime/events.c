@@ -1,7 +1,6 @@
 /* The event loop's other half: each ring-buffer record is a u64 async id
  * (an index into program->asyncs) followed by that action's arguments. */
 #include <errno.h>
-#include <inttypes.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,7 +13,6 @@
 #include "events.h"
 #include "output/output.h"
 #include "output/printf.h"
-#include "output/values.h"
 
 #define DEFAULT_TIME_FORMAT "%H:%M:%S\n"
 
@@ -54,7 +52,7 @@ static char *format_to_string(const struct events *ev, const struct async_desc *
  * lands after what was printed before it. */
 static void report_action_error(struct events *ev, const char *fmt, const char *what, int err)
 {
-    fflush(ev->out);
+    fflush(ev->out.file);
     diag_plain_error(fmt, what, strerror(err));
 }
 
@@ -62,9 +60,9 @@ static void report_action_error(struct events *ev, const char *fmt, const char *
  * into ours (so `-o FILE` gets it, as in bpftrace), its standard error is
  * shared; our buffered output is flushed first to keep the order. Its exit
  * status is ignored, as bpftrace ignores it. */
-static void run_system(struct events *ev, const char *command)
+static void run_system(struct events *ev, FILE *out, const char *command)
 {
-    fflush(ev->out);
+    fflush(ev->out.file);
     FILE *child = popen(command, "r");
     if (!child) {
         report_action_error(ev, "system(\"%s\") could not start: %s", command, errno);
@@ -73,12 +71,12 @@ static void run_system(struct events *ev, const char *command)
     char buf[4096];
     size_t n;
     while ((n = fread(buf, 1, sizeof(buf), child)) > 0)
-        fwrite(buf, 1, n, ev->out);
+        fwrite(buf, 1, n, out);
     pclose(child);
 }
 
 /* cat(): the first CAT_BYTES_MAX bytes of a file, as they are. */
-static void cat_file(struct events *ev, const char *path)
+static void cat_file(struct events *ev, FILE *out, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -90,7 +88,7 @@ static void cat_file(struct events *ev, const char *path)
     while (total < CAT_BYTES_MAX) {
         size_t want = CAT_BYTES_MAX - total < sizeof(buf) ? CAT_BYTES_MAX - total : sizeof(buf);
         size_t n = fread(buf, 1, want, f);
-        fwrite(buf, 1, n, ev->out);
+        fwrite(buf, 1, n, out);
         total += n;
         if (n < want) {
             if (ferror(f))
@@ -101,7 +99,8 @@ static void cat_file(struct events *ev, const char *path)
     fclose(f);
 }
 
-static void run_action(struct events *ev, const struct async_desc *ad, const void *args)
+static void run_action(struct events *ev, FILE *out, const struct async_desc *ad,
+                       const void *args)
 {
     char *text = format_to_string(ev, ad, args);
     if (!text) {
@@ -109,9 +108,9 @@ static void run_action(struct events *ev, const struct async_desc *ad, const voi
         return;
     }
     if (ad->kind == ASYNC_SYSTEM)
-        run_system(ev, text);
+        run_system(ev, out, text);
     else
-        cat_file(ev, text);
+        cat_file(ev, out, text);
     free(text);
 }
 
@@ -130,7 +129,8 @@ static int report_once(struct events *ev, int err, const char *fmt, const char *
     return 0; /* keep going: one bad record should not stop tracing */
 }
 
-/* join(): the strings of an argv array, up to the first empty one. */
+/* join(): the strings of an argv array, up to the first empty one (the
+ * newline text ends the line with is the format's: format_text.c). */
 static void print_joined(FILE *out, const struct async_desc *ad, const void *args)
 {
     for (int i = 0; i < ad->args.nfields; i++) {
@@ -143,23 +143,27 @@ static void print_joined(FILE *out, const struct async_desc *ad, const void *arg
             fputs(ad->fmt ? ad->fmt : " ", out);
         fwrite(s, 1, n, out);
     }
-    fputc('\n', out);
 }
 
-/* -k/-kk: a helper failed; bpftrace's warning, pointing into the script.
- * bpftrace 0.17 prints it in the output (stdout, or -o FILE), in order with
- * the rest. */
-static void report_helper_error(struct events *ev, const struct async_desc *ad, const void *args)
+/* The records whose content is text (printf, time, cat, join, system): the
+ * text goes to the stream the output format hands out for it. */
+static int handle_text_record(struct events *ev, const struct async_desc *ad, const void *args,
+                              enum text_record kind)
 {
-    int64_t ret;
-    memcpy(&ret, args, sizeof(ret));
-    struct source src = {.filename = ev->prog->source_name, .text = ev->prog->source_text};
-    struct loc loc = {ad->where.line, ad->where.col, ad->where.end_col};
-    if (ret < 0)
-        diag_warning_span(ev->out, &src, loc, "Failed to %s: %s (%" PRId64 ")", ad->fmt,
-                          strerror((int)-ret), ret);
-    else
-        diag_warning_span(ev->out, &src, loc, "Failed to %s: %" PRId64, ad->fmt, ret);
+    const struct output_format *format = ev->out.format;
+    struct text_record_buffer record;
+    FILE *out = format->record_open(&ev->out, &record);
+    if (!out)
+        return report_once(ev, -ENOMEM, "%s", "out of memory for an output record");
+    switch (kind) {
+    case TEXT_PRINTF: output_printf(out, ev->prog, ad->fmt, &ad->args, args); break;
+    case TEXT_TIME: print_time(out, ad->fmt); break;
+    case TEXT_CAT:
+    case TEXT_SYSTEM: run_action(ev, out, ad, args); break;
+    case TEXT_JOIN: print_joined(out, ad, args); break;
+    }
+    format->record_close(&ev->out, &record, kind);
+    return 0;
 }
 
 static int handle_record(void *ctx, void *data, size_t size)
@@ -186,11 +190,9 @@ static int handle_record(void *ctx, void *data, size_t size)
     const struct map_desc *map;
     switch (ad->kind) {
     case ASYNC_PRINTF:
-        output_printf(ev->out, ev->prog, ad->fmt, &ad->args, args);
-        break;
+        return handle_text_record(ev, ad, args, TEXT_PRINTF);
     case ASYNC_TIME:
-        print_time(ev->out, ad->fmt);
-        break;
+        return handle_text_record(ev, ad, args, TEXT_TIME);
     case ASYNC_PRINT:
     case ASYNC_CLEAR:
     case ASYNC_ZERO:
@@ -198,7 +200,8 @@ static int handle_record(void *ctx, void *data, size_t size)
         if (!map)
             return report_once(ev, -EINVAL, "%s", "malformed event: unknown map");
         if (ad->kind == ASYNC_PRINT)
-            output_print_map(ev->out, ev->prog, map, ev->lp->map_fds[ad->map_id], ad->top, ad->div);
+            output_print_map(&ev->out, ev->prog, map, ev->lp->map_fds[ad->map_id], ad->top,
+                             ad->div);
         else if (ad->kind == ASYNC_CLEAR)
             output_clear_map(ev->lp->map_fds[ad->map_id], map);
         else
@@ -210,31 +213,33 @@ static int handle_record(void *ctx, void *data, size_t size)
     case ASYNC_PRINT_VALUE:
         if (ad->args.nfields < 1)
             return report_once(ev, -EINVAL, "%s", "malformed event: print() without a value");
-        output_print_value(ev->out, ev->prog, &ad->args.fields[0], args);
+        ev->out.format->value(&ev->out, ev->prog, &ad->args.fields[0], args);
         break;
     case ASYNC_SYSTEM:
+        return handle_text_record(ev, ad, args, TEXT_SYSTEM);
     case ASYNC_CAT:
-        run_action(ev, ad, args);
-        break;
+        return handle_text_record(ev, ad, args, TEXT_CAT);
     case ASYNC_JOIN:
-        print_joined(ev->out, ad, args);
-        break;
+        return handle_text_record(ev, ad, args, TEXT_JOIN);
     case ASYNC_HELPER_ERROR:
         if (ad->args.size < sizeof(int64_t))
             return report_once(ev, -EINVAL, "%s", "malformed event: helper error without a value");
-        report_helper_error(ev, ad, args);
+        int64_t ret;
+        memcpy(&ret, args, sizeof(ret));
+        ev->out.format->helper_error(&ev->out, ev->prog, ad, ret);
         break;
     }
     return 0;
 }
 
 int events_open(struct events *ev, const struct compiled_program *prog,
-                const struct loaded_program *lp, FILE *out)
+                const struct loaded_program *lp, const struct output *out, bool flush_batches)
 {
     memset(ev, 0, sizeof(*ev));
     ev->prog = prog;
     ev->lp = lp;
-    ev->out = out;
+    ev->out = *out;
+    ev->flush_batches = flush_batches;
     if (prog->ringbuf_map_id < 0)
         return 0;
     if (prog->ringbuf_map_id >= lp->nmaps) {
@@ -256,8 +261,8 @@ int events_poll(struct events *ev, int timeout_ms)
         return poll(NULL, 0, timeout_ms) < 0 ? -errno : 0;
     }
     int n = ring_buffer__poll(ev->rb, timeout_ms);
-    if (n > 0)
-        fflush(ev->out); /* live output for `sobt ... | grep` */
+    if (n > 0 && ev->flush_batches)
+        fflush(ev->out.file); /* live output for `sobt ... | grep` */
     return n;
 }
 
@@ -266,7 +271,8 @@ int events_drain(struct events *ev)
     if (!ev->rb)
         return 0;
     int n = ring_buffer__consume(ev->rb);
-    fflush(ev->out);
+    if (ev->flush_batches)
+        fflush(ev->out.file);
     return n;
 }
 

@@ -1,5 +1,6 @@
 /* The event channel: ring-buffer records from BPF, each starting with a u64
- * async id, dispatched to printf, time, print, clear, zero and exit. */
+ * async id, dispatched to printf, time, print, clear, zero, exit, ...;
+ * what they print goes through the output format (output/format.h). */
 #ifndef SOBT_RUNTIME_EVENTS_H
 #define SOBT_RUNTIME_EVENTS_H
 
@@ -9,11 +10,13 @@
 #include <stdio.h>
 
 #include "loader.h"
+#include "output/format.h"
 
 struct events {
     const struct compiled_program *prog;
     const struct loaded_program *lp;
-    FILE *out;
+    struct output out;
+    bool flush_batches; /* flush the output after each batch of records */
     struct ring_buffer *rb; /* NULL when the program sends no events */
     /* exit() was seen: like bpftrace, the records queued behind it are
      * dropped unread. */
@@ -32,7 +35,7 @@ struct events {
 #define EVENTS_STOPPED (-ECANCELED)
 
 int events_open(struct events *ev, const struct compiled_program *prog,
-                const struct loaded_program *lp, FILE *out);
+                const struct loaded_program *lp, const struct output *out, bool flush_batches);
 /* Waits up to timeout_ms for records and handles them. Returns the number
  * handled, EVENTS_STOPPED, or a negative errno (-EINTR when a signal arrived). */
 int events_poll(struct events *ev, int timeout_ms);

@@ -160,18 +160,51 @@ static void print_verifier_log(const char *log)
         fputc('\n', err);
 }
 
+/* -v, after a program loaded: what bpftrace -v says (its id and the
+ * verifier's summary), then sobt's instruction counts. */
+static void print_verbose_load(const struct compiled_program *prog, int index, int fd,
+                               const char *log, FILE *out)
+{
+    const char *name = loader_probe_name(prog, index);
+    struct bpf_prog_info info;
+    uint32_t len = sizeof(info);
+    memset(&info, 0, sizeof(info));
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) {
+        fprintf(out, "%s: no program info: %s\n", name, strerror(errno));
+        return;
+    }
+    fprintf(out, "Program ID: %u\nThe verifier log:\n%s", info.id, log);
+    if (!log[0] || log[strlen(log) - 1] != '\n')
+        fputc('\n', out);
+    fprintf(out, "%s: %u instructions verified, %u instructions loaded\n", name,
+            info.verified_insns, (unsigned)(info.xlated_prog_len / sizeof(struct bpf_insn)));
+}
+
+/* The verifier's summary only ("processed N insns ..."): log level 4. */
+#define VERIFIER_LOG_STATS 4
+
 static int load_one(const struct compiled_program *prog, int index, struct bpf_insn *insns,
-                    size_t count, char *log_buf)
+                    size_t count, char *log_buf, FILE *verbose_out)
 {
     const struct prog_desc *pd = &prog->progs[index];
     char name[BPF_OBJ_NAME_LEN];
     kernel_object_name(pd->section, name);
 
-    /* First without a log: the verifier runs faster without one. */
+    /* First without a log (the verifier runs faster without one), or with
+     * just its summary for -v. */
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    if (verbose_out) {
+        log_buf[0] = '\0';
+        opts.log_level = VERIFIER_LOG_STATS;
+        opts.log_buf = log_buf;
+        opts.log_size = VERIFIER_LOG_SIZE;
+    }
     int fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &opts);
-    if (fd >= 0)
+    if (fd >= 0) {
+        if (verbose_out)
+            print_verbose_load(prog, index, fd, log_buf, verbose_out);
         return fd;
+    }
     int first_errno = errno;
 
     LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
@@ -186,23 +219,6 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     return -1;
 }
 
-static void print_instruction_counts(const struct compiled_program *prog,
-                                     const struct loaded_program *lp, FILE *out)
-{
-    for (int i = 0; i < prog->nprogs; i++) {
-        struct bpf_prog_info info;
-        uint32_t len = sizeof(info);
-        memset(&info, 0, sizeof(info));
-        if (bpf_obj_get_info_by_fd(lp->prog_fds[i], &info, &len) != 0) {
-            fprintf(out, "%s: no program info: %s\n", loader_probe_name(prog, i), strerror(errno));
-            continue;
-        }
-        fprintf(out, "%s: %u instructions verified, %u instructions loaded\n",
-                loader_probe_name(prog, i), info.verified_insns,
-                (unsigned)(info.xlated_prog_len / sizeof(struct bpf_insn)));
-    }
-}
-
 static int create_maps(const struct compiled_program *prog, struct loaded_program *lp)
 {
     for (int i = 0; i < prog->nmaps; i++) {
@@ -213,7 +229,8 @@ static int create_maps(const struct compiled_program *prog, struct loaded_progra
     return 0;
 }
 
-static int load_programs(const struct compiled_program *prog, struct loaded_program *lp)
+static int load_programs(const struct compiled_program *prog, struct loaded_program *lp,
+                         FILE *verbose_out)
 {
     if (!prog->elf || prog->elf_size == 0) {
         diag_plain_error("BPF object: empty");
@@ -247,7 +264,7 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
         if (patch_map_references(insns, ps.count, lp, section) != 0)
             rc = -1;
         else
-            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, log_buf);
+            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, log_buf, verbose_out);
         if (lp->prog_fds[i] < 0)
             rc = -1;
         free(insns);
@@ -277,13 +294,12 @@ int loader_load(const struct compiled_program *prog, bool verbose, FILE *verbose
     out->nprogs = prog->nprogs;
     out->map_fds = new_fd_array(prog->nmaps);
     out->prog_fds = new_fd_array(prog->nprogs);
+    FILE *verbose_to = verbose ? (verbose_out ? verbose_out : stderr) : NULL;
     if (!out->map_fds || !out->prog_fds || create_maps(prog, out) != 0 ||
-        load_programs(prog, out) != 0) {
+        load_programs(prog, out, verbose_to) != 0) {
         loader_unload(out);
         return -1;
     }
-    if (verbose)
-        print_instruction_counts(prog, out, verbose_out ? verbose_out : stderr);
     return 0;
 }
 

@@ -17,8 +17,10 @@ struct loaded_program {
 
 /* Create every map and load every program. On failure prints one error (and
  * the verifier log when the verifier refused a program), releases what was
- * created and returns -1. With verbose, prints each program's instruction
- * counts as the verifier reports them to `verbose_out`. */
+ * created and returns -1. With verbose, prints to `verbose_out` what -v
+ * shows of each program: "Program ID: N", "The verifier log:" and the
+ * verifier's summary line (as bpftrace -v), then
+ * "PROBE: N instructions verified, N instructions loaded". */
 int loader_load(const struct compiled_program *prog, bool verbose, FILE *verbose_out,
                 struct loaded_program *out);
 

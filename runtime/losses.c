@@ -64,13 +64,13 @@ static uint64_t take_new(struct losses *l, uint32_t which)
     return fresh;
 }
 
-void losses_report_events(struct losses *l, FILE *out)
+void losses_report_events(struct losses *l, const struct output *out)
 {
     uint64_t lost = take_new(l, LOSS_EVENTS);
     if (lost == 0)
         return;
-    fprintf(out, "Lost %" PRIu64 " events\n", lost);
-    fflush(out);
+    out->format->lost_events(out, lost);
+    fflush(out->file);
 }
 
 void losses_report_stacks(struct losses *l, const struct compiled_program *prog)

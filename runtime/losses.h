@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "loader.h"
+#include "output/format.h"
 
 struct losses {
     int fd;    /* the counter map; -1 when the program has none */
@@ -19,8 +20,8 @@ struct losses {
 /* Returns 0, or -1 after printing an error. */
 int losses_open(struct losses *l, const struct compiled_program *prog,
                 const struct loaded_program *lp);
-/* Prints "Lost N events" to `out` for the events lost since the last report. */
-void losses_report_events(struct losses *l, FILE *out);
+/* Reports the events lost since the last report ("Lost N events"), if any. */
+void losses_report_events(struct losses *l, const struct output *out);
 /* A warning naming the stacks lost since the last report, if any. */
 void losses_report_stacks(struct losses *l, const struct compiled_program *prog);
 void losses_close(struct losses *l);

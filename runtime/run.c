@@ -65,10 +65,10 @@ static bool uses_tracefs(const struct compiled_program *prog)
     return false;
 }
 
-static void print_attaching(FILE *out, int nprobes)
+static void print_attaching(const struct output *out, int nprobes)
 {
-    fprintf(out, "Attaching %d probe%s...\n", nprobes, nprobes == 1 ? "" : "s");
-    fflush(out);
+    out->format->attached_probes(out, nprobes);
+    fflush(out->file);
 }
 
 /* Run every BEGIN (or END) block, in the order of the script. */
@@ -88,7 +88,7 @@ static int run_special(const struct compiled_program *prog, const struct loaded_
 /* Read events until exit() or a signal. Returns 0, or -1 after an error.
  * The record handlers stop at the first record after a stop request, so a
  * signal ends this within one record's work, however long the queue. */
-static int trace_until_stopped(struct events *ev, struct losses *losses, FILE *out)
+static int trace_until_stopped(struct events *ev, struct losses *losses, const struct output *out)
 {
     ev->stop = &stop_requested;
     int rc = 0;
@@ -106,7 +106,8 @@ static int trace_until_stopped(struct events *ev, struct losses *losses, FILE *o
 }
 
 static int trace(const struct compiled_program *prog, const struct loaded_program *lp,
-                 struct attach_set *attached, struct events *ev, struct losses *losses, FILE *out)
+                 struct attach_set *attached, struct events *ev, struct losses *losses,
+                 const struct output *out)
 {
     int rc = run_special(prog, lp, PROV_BEGIN);
     if (rc == 0)
@@ -128,10 +129,12 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
     if (rc == 0) {
         events_drain(ev); /* END's own output, up to its exit() */
         losses_report_events(losses, out);
-        fflush(out);
+        fflush(out->file);
         losses_report_stacks(losses, prog);
         output_print_maps_at_exit(out, prog, lp->map_fds);
-        fflush(out);
+        fflush(out->file);
+        if (out->console != out->file)
+            fflush(out->console);
     }
     if (rc == 0 && ev->error)
         rc = -1;
@@ -139,11 +142,16 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
 }
 
 static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
-                      FILE *out, FILE *err);
+                      const struct output *out, FILE *err);
 
 int runtime_run(const struct compiled_program *prog, const struct run_options *opts)
 {
-    FILE *out = opts->out ? opts->out : stdout;
+    FILE *file = opts->out ? opts->out : stdout;
+    struct output out = {
+        .file = file,
+        .console = opts->console ? opts->console : file,
+        .format = opts->format ? opts->format : &output_format_text,
+    };
     FILE *err = diag_stream ? diag_stream : stderr;
     runtime_raise_memlock();
     if (!runtime_has_bpf_permission()) {
@@ -160,13 +168,13 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
     struct saved_signals saved;
     stop_requested = 0;
     catch_stop_signals(&saved);
-    int rc = run_loaded(prog, opts, out, err);
+    int rc = run_loaded(prog, opts, &out, err);
     restore_signals(&saved);
     return rc;
 }
 
 static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
-                      FILE *out, FILE *err)
+                      const struct output *out, FILE *err)
 {
     if (opts->mode != RUN_VERIFY && !opts->quiet)
         print_attaching(out, attach_count_probes(prog));
@@ -185,11 +193,13 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
     /* The printers read stack maps; a failure here only costs the symbols of
      * processes that exit before the maps are printed. */
     output_use_maps(prog, lp.map_fds);
-    int rc = events_open(&ev, prog, &lp, out);
+    int rc = events_open(&ev, prog, &lp, out, !opts->hold_output);
     if (rc == 0)
         rc = losses_open(&losses, prog, &lp);
     if (rc == 0)
         rc = loader_set_start_time(prog, &lp);
+    if (rc == 0 && opts->verbose)
+        attach_list_probes(prog, err);
     if (rc == 0)
         rc = attach_all(prog, &lp, &attached);
     /* --dry-run (as in current bpftrace): attach, then stop at once; no

@@ -13,11 +13,18 @@ enum run_mode {
     RUN_VERIFY,  /* load every program into the verifier, attach nothing */
 };
 
+struct output_format;
+
 struct run_options {
     enum run_mode mode;
-    FILE *out;    /* -o FILE, else stdout */
-    bool quiet;   /* -q: no "Attaching N probes..." */
-    bool verbose; /* -v: per-program instruction counts from the verifier */
+    FILE *out;     /* -o FILE, else stdout */
+    FILE *console; /* standard output when `out` is -o FILE; NULL: `out` */
+    const struct output_format *format; /* -f text|json; NULL: text */
+    bool quiet;    /* -q: no "Attaching N probes..." */
+    bool verbose;  /* -v: each program's id, verifier summary and instruction
+                      counts, and each probe as it is attached (stderr) */
+    bool hold_output; /* -B full: the output is written when its buffer fills
+                         (and at exit), not after each batch of events */
 };
 
 /* Returns the process exit status (0 on success, 1 after printing an error). */

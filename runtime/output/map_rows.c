@@ -181,6 +181,25 @@ static int build_hist_rows(struct map_rows *c)
     return err;
 }
 
+bool map_rows_unset_count(const struct map_rows *r)
+{
+    return r->nrows == 0 && r->map->agg == AGG_COUNT && r->map->key.nfields == 0;
+}
+
+bool row_bucket_span(const struct map_rows *r, const struct row *row, size_t *first, size_t *last)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->nbuckets; i++) {
+        if (!row->buckets[i])
+            continue;
+        if (!any)
+            *first = i;
+        *last = i;
+        any = true;
+    }
+    return any;
+}
+
 void map_rows_free(struct map_rows *c)
 {
     for (size_t i = 0; i < c->nrows; i++)

@@ -1,6 +1,6 @@
 /* A map as bpftrace prints it, before it is printed: its entries read at one
  * moment, reduced over CPUs, a hist's buckets gathered per key, and sorted
- * in bpftrace's order. What a printer (text, and later JSON) walks. Private
+ * in bpftrace's order. What the printers (map_text.c, map_json.c) walk. Private
  * to runtime/output/. */
 #ifndef SOBT_OUTPUT_MAP_ROWS_H
 #define SOBT_OUTPUT_MAP_ROWS_H
@@ -35,6 +35,14 @@ struct map_rows {
 
 bool map_is_hist(const struct map_desc *map);
 bool map_value_is_signed(const struct map_desc *map);
+
+/* A count() without a key has no entry before its first event, yet bpftrace
+ * prints it as 0 (also after clear()): true for such a map. */
+bool map_rows_unset_count(const struct map_rows *r);
+
+/* The buckets a hist/lhist row prints: from its first non-zero bucket to
+ * its last, both included. False when every bucket is zero. */
+bool row_bucket_span(const struct map_rows *r, const struct row *row, size_t *first, size_t *last);
 
 /* Read the map behind fd and build its rows in bpftrace's order. Returns 0
  * or a negative errno (then r holds nothing). */

@@ -9,8 +9,8 @@
  *    field by field, ints as unsigned of their width, strings with strcmp; the
  *    key also breaks ties (bpftrace leaves ties in hash order).
  *  - top keeps the last `top` entries of that order; div divides printed values
- *    (hist counts too, while the bars still use the undivided counts). stats
- *    maps ignore both, as 0.17 does.
+ *    (hist counts too, while the bars still use the undivided counts; lhist
+ *    counts never). stats maps ignore both, as 0.17 does (map_dump.c).
  *  - A map with no entries prints "\n", but a count() map without a key prints
  *    "@name: 0" (also after clear()). avg and stats maps print "\n" after
  *    their entries (so "\n\n" when empty). A hist prints "@name[k]: \n" (space
@@ -18,14 +18,11 @@
  *  - Buckets run from the first to the last non-zero one; each line is the
  *    label left-aligned in 16 columns, the count right-aligned in 8, " |", a bar
  *    of count * 52 / max '@'s padded with spaces to 52, "|".
- *  - At exit: "\n\n", then every printed map in byte order of its name. */
-#include <errno.h>
+ *  - At exit: "\n\n", then every printed map in byte order of its name
+ *    (map_dump.c). */
 #include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "output/map_rows.h"
-#include "output/output.h"
+#include "output/map_printers.h"
 #include "output/values.h"
 
 #define HIST_BAR_WIDTH 52
@@ -120,29 +117,26 @@ static void print_hist_row(FILE *out, const struct map_rows *c, const struct row
     print_key(out, c, r);
     fputs(": \n", out);
 
-    size_t first = c->nbuckets, last = 0;
-    uint64_t max = 0;
-    for (size_t i = 0; i < c->nbuckets; i++) {
-        if (!r->buckets[i])
-            continue;
-        if (first == c->nbuckets)
-            first = i;
-        last = i;
-        if (r->buckets[i] > max)
-            max = r->buckets[i];
-    }
-    for (size_t i = first; i < c->nbuckets && i <= last; i++) {
-        char label[96];
-        if (c->map->agg == AGG_HIST)
-            hist_label(label, sizeof(label), i);
-        else
-            lhist_label(label, sizeof(label), c->map, i, c->nbuckets);
-        uint64_t count = r->buckets[i];
-        unsigned bar = (unsigned)((unsigned __int128)count * HIST_BAR_WIDTH / max);
-        fprintf(out, "%-16s%8" PRIu64 " |", label, divide(count, div, false));
-        for (unsigned k = 0; k < HIST_BAR_WIDTH; k++)
-            fputc(k < bar ? '@' : ' ', out);
-        fputs("|\n", out);
+    size_t first, last;
+    if (row_bucket_span(c, r, &first, &last)) {
+        uint64_t max = 0;
+        for (size_t i = first; i <= last; i++)
+            max = r->buckets[i] > max ? r->buckets[i] : max;
+        /* bpftrace 0.17 divides hist counts by print's div, never lhist's. */
+        uint64_t count_div = c->map->agg == AGG_HIST ? div : 0;
+        for (size_t i = first; i <= last; i++) {
+            char label[96];
+            if (c->map->agg == AGG_HIST)
+                hist_label(label, sizeof(label), i);
+            else
+                lhist_label(label, sizeof(label), c->map, i, c->nbuckets);
+            uint64_t count = r->buckets[i];
+            unsigned bar = (unsigned)((unsigned __int128)count * HIST_BAR_WIDTH / max);
+            fprintf(out, "%-16s%8" PRIu64 " |", label, divide(count, count_div, false));
+            for (unsigned k = 0; k < HIST_BAR_WIDTH; k++)
+                fputc(k < bar ? '@' : ' ', out);
+            fputs("|\n", out);
+        }
     }
     fputc('\n', out);
 }
@@ -166,65 +160,21 @@ static void print_plain_row(FILE *out, const struct map_rows *c, const struct ro
     fputc('\n', out);
 }
 
-int output_print_map(FILE *out, const struct compiled_program *prog, const struct map_desc *map,
-                     int map_fd, uint64_t top, uint64_t div)
+void map_text_print(const struct output *o, const struct map_rows *c, size_t first,
+                    uint64_t div)
 {
-    struct map_rows c;
-    int err = map_rows_read(&c, prog, map, map_fd);
-    if (err)
-        return err;
-
-    /* bpftrace 0.17 prints every stats entry undivided whatever top and div say. */
-    if (map->agg == AGG_STATS)
-        top = div = 0;
-    size_t start = top && c.nrows > top ? c.nrows - (size_t)top : 0;
-
-    if (c.nrows == 0 && map->agg == AGG_COUNT && map->key.nfields == 0)
-        fprintf(out, "%s: 0\n", map->name); /* a count without a key is 0 before any event */
-    else if (c.nrows == 0)
+    FILE *out = o->file;
+    const struct map_desc *map = c->map;
+    if (map_rows_unset_count(c))
+        fprintf(out, "%s: 0\n", map->name);
+    else if (c->nrows == 0)
         fputc('\n', out);
-    for (size_t i = start; i < c.nrows; i++) {
+    for (size_t i = first; i < c->nrows; i++) {
         if (map_is_hist(map))
-            print_hist_row(out, &c, &c.rows[i], div);
+            print_hist_row(out, c, &c->rows[i], div);
         else
-            print_plain_row(out, &c, &c.rows[i], div);
+            print_plain_row(out, c, &c->rows[i], div);
     }
     if (map->agg == AGG_AVG || map->agg == AGG_STATS)
         fputc('\n', out);
-
-    map_rows_free(&c);
-    return 0;
 }
-
-static int compare_map_names(const void *pa, const void *pb)
-{
-    const struct map_desc *a = *(const struct map_desc *const *)pa;
-    const struct map_desc *b = *(const struct map_desc *const *)pb;
-    return strcmp(a->name, b->name);
-}
-
-int output_print_maps_at_exit(FILE *out, const struct compiled_program *prog, const int *map_fds)
-{
-    fputs("\n\n", out);
-    const struct map_desc **order =
-        malloc((size_t)(prog->nmaps ? prog->nmaps : 1) * sizeof(*order));
-    if (!order)
-        return -ENOMEM;
-    int n = 0;
-    for (int i = 0; i < prog->nmaps; i++) {
-        if (!prog->maps[i].is_internal && map_fds[i] >= 0)
-            order[n++] = &prog->maps[i];
-    }
-    if (n > 1)
-        qsort(order, (size_t)n, sizeof(*order), compare_map_names);
-
-    int first_err = 0;
-    for (int i = 0; i < n; i++) {
-        int err = output_print_map(out, prog, order[i], map_fds[order[i] - prog->maps], 0, 0);
-        if (err && !first_err)
-            first_err = err;
-    }
-    free(order);
-    return first_err;
-}
-

@@ -413,6 +413,12 @@ class Tally:
         return self.exit_status()
 
 
+def expect(what, got, wanted):
+    """Raise TestFailure unless got == wanted, saying both."""
+    if got != wanted:
+        raise TestFailure("%s: expected %r, got %r" % (what, wanted, got))
+
+
 def run_cases(cases, run_one, name=str):
     """For each case, run_one(case) returns None when it passed or the
     failure report, or raises TestFailure (reported as "  REASON"); prints

@@ -3,15 +3,19 @@
 reference) and under sobt, and compare stdout byte for byte and the exit status.
 
 Usage:
-  run_diff.py --sobt PATH [--bpftrace PATH] [--cases DIR] [NAME...]
+  run_diff.py --sobt PATH [--bpftrace PATH] [--cases DIR] [--format F] [NAME...]
   run_diff.py --self-check [--runs 3]      # bpftrace on both sides
 
-A case may give its program command-line arguments ($1, $2, ...) in a
-first line of the form
+A case's first comment lines may say how to run it:
 
-  // args: 42 hello "two words"
+  // args: 42 hello "two words"    positional parameters ($1, $2, ...), split
+                                   as a shell would, after the file name
+  // diff-args: --unsafe           options for both tracers, before it
+  // diff-json-left-out: WHY       not run with --format json (0.17 is wrong)
 
-(split as a shell would); both tracers get them after the file name.
+--format json runs both tracers with `-f json` and also requires every
+non-empty line of sobt's output to be one JSON document (json.loads); the
+default, --format text, runs them as they are.
 
 --self-check validates the cases themselves: it runs bpftrace --runs times
 and requires identical output every time, so a case whose output depends on
@@ -22,6 +26,7 @@ a final "N passed, N failed" line; exits non-zero on any failure.
 """
 import argparse
 import difflib
+import json
 import pathlib
 import shlex
 import sys
@@ -45,19 +50,25 @@ class Run:
         self.status = status
 
 
-ARGS_PREFIX = "// args:"
+def case_header(case, name):
+    """The value of a `// NAME: value` line among the case's first comment
+    lines, or None."""
+    for line in case.read_text().splitlines():
+        if not line.startswith("//"):
+            break
+        if line.startswith("// %s:" % name):
+            return line.split(":", 1)[1].strip()
+    return None
 
 
-def case_args(case):
-    """The positional arguments a case declares on its first line, if any."""
-    with open(case, encoding="utf-8") as f:
-        first = f.readline().strip()
-    return shlex.split(first[len(ARGS_PREFIX):]) if first.startswith(ARGS_PREFIX) else []
-
-
-def run_tracer(tracer, case):
-    """Run one tracer on one case file; stdin is closed so nothing waits on it."""
-    result = harness.run([tracer, str(case)] + case_args(case), CASE_TIMEOUT_S)
+def run_tracer(tracer, case, output_format):
+    """Run one tracer on one case file (see the header lines above); stdin is
+    closed so nothing waits on it."""
+    options = (case_header(case, "diff-args") or "").split()
+    if output_format != "text":
+        options = ["-f", output_format] + options
+    params = shlex.split(case_header(case, "args") or "")
+    result = harness.run([tracer] + options + [str(case)] + params, CASE_TIMEOUT_S)
     if result.timed_out:
         return Run(result.stdout, b"timed out after %d s\n" % CASE_TIMEOUT_S, "timeout")
     return Run(result.stdout, harness.drop_noise(result.stderr), result.status)
@@ -67,6 +78,19 @@ def describe(name, run):
     text = run.stdout.decode("utf-8", "replace").splitlines(keepends=True)
     text.append("[exit status: %s]\n" % run.status)
     return text
+
+
+def json_lines_problem(run):
+    """None when every non-empty line of the run's stdout is a JSON document,
+    else a report naming the first line that is not."""
+    for number, line in enumerate(run.stdout.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            json.loads(line)
+        except ValueError as err:
+            return "line %d is not JSON (%s): %r\n" % (number, err, line)
+    return None
 
 
 def compare(case, expected, actual, expected_name, actual_name):
@@ -103,6 +127,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sobt", help="the sobt binary under test")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="the output format both tracers print (-f); default text")
     parser.add_argument("--bpftrace", default=harness.BPFTRACE,
                         help="the reference (default: bpftrace on PATH)")
     parser.add_argument("--cases", type=pathlib.Path, default=HERE / "cases")
@@ -121,23 +147,31 @@ def main():
     tally = harness.Tally()
     timeouts = 0
     for case in find_cases(args.cases, args.names):
+        # `// diff-json-left-out: WHY`: bpftrace 0.17's JSON for this case is
+        # wrong in a way sobt does not copy (tests/README.md lists them).
+        left_out = case_header(case, "diff-%s-left-out" % args.format)
+        if left_out:
+            print("left out %s (-f %s): %s" % (case.stem, args.format, left_out))
+            continue
         if timeouts >= MAX_TIMEOUTS:
             tally.fail(case.stem, "not run: %d runs timed out already" % timeouts)
             continue
-        reference = run_tracer(args.bpftrace, case)
+        reference = run_tracer(args.bpftrace, case, args.format)
         runs = [reference]
         report = None
         if args.self_check:
             for _ in range(max(args.runs, 2) - 1):
-                runs.append(run_tracer(args.bpftrace, case))
+                runs.append(run_tracer(args.bpftrace, case, args.format))
                 report = compare(case, reference, runs[-1], "bpftrace", "bpftrace again")
                 if report:
                     break
             if not report and reference.status == "timeout":
                 report = "timed out\n"
         else:
-            runs.append(run_tracer(args.sobt, case))
+            runs.append(run_tracer(args.sobt, case, args.format))
             report = compare(case, reference, runs[-1], "bpftrace", "sobt")
+            if not report and args.format == "json":
+                report = json_lines_problem(runs[-1])
         timeouts += sum(1 for run in runs if run.status == "timeout")
         if not report:
             tally.ok(case.stem)

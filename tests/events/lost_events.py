@@ -4,7 +4,7 @@ reader too slow for it loses records, and sobt must say how many ("Lost N
 events", as bpftrace prints it), so that printed lines + reported losses =
 events produced. The same flood into a reader that keeps up loses nothing.
 
-Usage: lost_events.py SOBT [slow|fast]...
+Usage: lost_events.py SOBT [slow|fast|slow_json]...
 
 The program counts what it produced in a count() map printed at exit, and
 stops producing well before it calls exit(), so no record is dropped for
@@ -15,9 +15,12 @@ arriving after exit(). Rates are chosen so both outcomes are certain:
         hold ~30k of the ~60k made meanwhile: at least ~30k must be lost.
   fast   5k records/s for 3 s, read at once: the ring buffer alone holds
         4 s of them, so nothing may be lost.
+  slow_json  slow with -f json: the losses are {"type": "lost_events", ...}
+        records, and every line of the output must be JSON.
 
 Ends with "N passed, N failed"; needs root.
 """
+import json
 import pathlib
 import re
 import sys
@@ -35,15 +38,16 @@ i:s:{exit_after} {{ exit(); }}
 """
 
 CASES = {
-    # name: (ticks of 10 ms, records per tick, exit after s, reader's sleep s)
-    "slow": (500, 200, 7, 3),
-    "fast": (300, 50, 5, 0),
+    # name: (ticks of 10 ms, records per tick, exit after s, reader's sleep s, -f)
+    "slow": (500, 200, 7, 3, "text"),
+    "fast": (300, 50, 5, 0, "text"),
+    "slow_json": (500, 200, 7, 3, "json"),
 }
 
 
-def run(sobt, ticks, per_tick, exit_after, reader_sleep):
+def run(sobt, ticks, per_tick, exit_after, reader_sleep, output_format):
     program = PROGRAM.format(ticks=ticks, per_tick=per_tick, exit_after=exit_after)
-    proc = harness.start([sobt, "-e", program])
+    proc = harness.start([sobt, "-f", output_format, "-e", program])
     time.sleep(reader_sleep)
     result = harness.finish(proc, exit_after + 60)
     if result.timed_out:
@@ -61,13 +65,36 @@ def tally(text):
             int(ticks.group(1)) if ticks else None)
 
 
+def tally_json(text):
+    """tally() for -f json; raises ValueError on a line that is not JSON."""
+    printed = lost = 0
+    produced = ticks = None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        kind, data = record["type"], record["data"]
+        if kind == "printf" and re.fullmatch(r"line \d+\n", data):
+            printed += 1
+        elif kind == "lost_events":
+            lost += data["events"]
+        elif kind == "map":
+            produced = data.get("@produced", produced)
+            ticks = data.get("@ticks", ticks)
+    return printed, lost, produced, ticks
+
+
 def check(name, sobt):
-    ticks, per_tick, exit_after, reader_sleep = CASES[name]
-    result, err = run(sobt, ticks, per_tick, exit_after, reader_sleep)
+    ticks, per_tick, exit_after, reader_sleep, output_format = CASES[name]
+    result, err = run(sobt, ticks, per_tick, exit_after, reader_sleep, output_format)
     if result is None:
         return err
     status, text = result
-    printed, lost, produced, done_ticks = tally(text)
+    try:
+        counts = tally_json(text) if output_format == "json" else tally(text)
+    except (ValueError, KeyError, TypeError) as bad:
+        return "output is not the expected JSON records: %s\n%s" % (bad, text[:2000])
+    printed, lost, produced, done_ticks = counts
     facts = "printed %d, lost %d, produced %s, ticks %s, exit status %s" % (
         printed, lost, produced, done_ticks, status)
     problems = []
@@ -80,7 +107,7 @@ def check(name, sobt):
     elif printed + lost != produced:
         problems.append("printed + lost != produced: %d events unaccounted for"
                         % (produced - printed - lost))
-    if name == "slow" and lost == 0:
+    if name.startswith("slow") and lost == 0:
         problems.append("a reader asleep for %d s must lose events" % reader_sleep)
     if name == "fast" and lost != 0:
         problems.append("a reader that keeps up must lose nothing")

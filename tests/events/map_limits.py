@@ -2,7 +2,7 @@
 """Full maps and failing helpers, against bpftrace 0.17: map sizes from
 BPFTRACE_MAP_KEYS_MAX (and sobt's config = { max_map_keys = N }, which 0.17
 lacks), and the warnings of -k and -kk. stdout, stderr and the exit status
-are compared byte for byte; only bpftrace's own noise (its RLIMIT_MEMLOCK
+are compared byte for byte, in text and in JSON (-f json); only bpftrace's own noise (its RLIMIT_MEMLOCK
 complaint, "Addrspace is not set") is left out of its stderr.
 
 Usage: map_limits.py SOBT [NAME]...
@@ -58,9 +58,17 @@ CASES = {
     # ... and the environment wins over it, as in current bpftrace
     "env_over_config": (["-k"], {"BPFTRACE_MAP_KEYS_MAX": "2"},
                         "config = { max_map_keys = 100 }\n" + ASSIGNMENTS, "\n" + ASSIGNMENTS),
+    # --no-warnings silences -k's warnings in text, as in 0.17
+    "keys_max_k_no_warnings": (["-k", "--no-warnings"], {"BPFTRACE_MAP_KEYS_MAX": "2"},
+                               ASSIGNMENTS, None),
 }
+# -f json: every case above again, the warnings as helper_error records
+# (which --no-warnings leaves in, as 0.17 does).
+for _name, (_options, _env, _program, _reference) in list(CASES.items()):
+    CASES[_name + "_json"] = (_options + ["-f", "json"], _env, _program, _reference)
 # bpftrace gets the limit the config block gives sobt.
-BPFTRACE_ENV = {"config_max_map_keys": {"BPFTRACE_MAP_KEYS_MAX": "2"}}
+BPFTRACE_ENV = {"config_max_map_keys": {"BPFTRACE_MAP_KEYS_MAX": "2"},
+                "config_max_map_keys_json": {"BPFTRACE_MAP_KEYS_MAX": "2"}}
 
 # A failed memory read is reported by -kk only. bpftrace 0.17 reads an
 # address of unknown kind with the old probe_read_str (-EFAULT) where sobt

@@ -276,7 +276,8 @@ static void check_exit(const char *what, struct tmap **maps, int n, const char *
     int fds[16];
     struct compiled_program prog = program_of(maps, n, storage, fds);
     struct capture c;
-    int err = output_print_maps_at_exit(capture_start(&c), &prog, fds);
+    struct output to = output_text_to(capture_start(&c));
+    int err = output_print_maps_at_exit(&to, &prog, fds);
     char *got = capture_end(&c);
     expect_true(what, err == 0);
     expect_text(what, got, want);
@@ -292,7 +293,8 @@ static void check_print(const char *what, struct tmap *m, uint64_t top, uint64_t
     int fds[1];
     struct compiled_program prog = program_of(&m, 1, storage, fds);
     struct capture c;
-    int err = output_print_map(capture_start(&c), &prog, &storage[0], m->fd, top, div);
+    struct output to = output_text_to(capture_start(&c));
+    int err = output_print_map(&to, &prog, &storage[0], m->fd, top, div);
     char *got = capture_end(&c);
     expect_true(what, err == 0);
     expect_text(what, got, want);

@@ -127,7 +127,12 @@ static void test_sigint(void)
 }
 
 /* Verify mode loads everything (a kprobe program too), attaches nothing,
- * prints no "Attaching", and -v reports instruction counts per program. */
+ * prints no "Attaching", and -v reports each program as bpftrace -v does
+ * (its id, the verifier's summary) and then its instruction counts:
+ *   Program ID: N
+ *   The verifier log:
+ *   ... processed N insns ...
+ *   PROBE: N instructions verified, N instructions loaded */
 static void test_verify(void)
 {
     struct fixture fx;
@@ -142,12 +147,25 @@ static void test_verify(void)
     const char *names[] = {"BEGIN", "tracepoint:syscalls:sys_enter_getpid", "kprobe:tcp_sendmsg"};
     const char *line = r.err;
     for (int i = 0; i < 3; i++) {
-        unsigned verified, loaded;
+        unsigned id, verified, loaded;
+        REQUIRE(sscanf(line, "Program ID: %u\n", &id) == 1 && id > 0, "-v block %d starts: %s",
+                i, line);
+        line = strchr(line, '\n') + 1;
+        REQUIRE(strncmp(line, "The verifier log:\n", 18) == 0, "no verifier log: %s", line);
+        line += 18;
         size_t len = strlen(names[i]);
-        REQUIRE(strncmp(line, names[i], len) == 0 && line[len] == ':', "-v line %d is: %s", i, line);
+        bool summary = false;
+        while (*line && !(strncmp(line, names[i], len) == 0 && line[len] == ':')) {
+            unsigned insns;
+            summary |= sscanf(line, "processed %u insns", &insns) == 1 && insns > 0;
+            const char *next = strchr(line, '\n');
+            REQUIRE(next, "unterminated -v line: %s", line);
+            line = next + 1;
+        }
+        REQUIRE(summary, "no \"processed N insns\" line for %s: %s", names[i], r.err);
         REQUIRE(sscanf(line + len, ": %u instructions verified, %u instructions loaded", &verified,
-                     &loaded) == 2,
-              "unexpected -v line: %s", line);
+                       &loaded) == 2,
+                "unexpected -v line: %s", line);
         REQUIRE(verified > 0 && loaded > 0, "-v counts are zero: %s", line);
         line = strchr(line, '\n');
         REQUIRE(line, "too few -v lines: %s", r.err);

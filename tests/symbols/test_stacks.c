@@ -168,7 +168,8 @@ static void put_stack(int map, uint32_t id, const uint64_t *frames, int n)
 static char *print_map(int id)
 {
     struct capture c;
-    int err = output_print_map(capture_start(&c), &prog, &maps[id], map_fds[id], 0, 0);
+    struct output to = output_text_to(capture_start(&c));
+    int err = output_print_map(&to, &prog, &maps[id], map_fds[id], 0, 0);
     char *text = capture_end(&c);
     if (err)
         die("output_print_map(%s): %s", maps[id].name, strerror(-err));

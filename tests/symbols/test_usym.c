@@ -181,7 +181,8 @@ static void check_watcher(void)
     end_child(&c);
 
     struct capture cap;
-    output_print_map(capture_start(&cap), &prog, &map, fd, 0, 0);
+    struct output to = output_text_to(capture_start(&cap));
+    output_print_map(&to, &prog, &map, fd, 0, 0);
     char *text = capture_end(&cap);
     expect_text("usym key of an exited process, found by the watcher", text,
                 "@s[symbols_test_target]: 1\n");
