@@ -147,24 +147,135 @@ static void print_joined(FILE *out, const struct async_desc *ad, const void *arg
 
 /* The records whose content is text (printf, time, cat, join, system): the
  * text goes to the stream the output format hands out for it. */
-static int handle_text_record(struct events *ev, const struct async_desc *ad, const void *args,
-                              enum text_record kind)
+typedef void (*text_writer)(struct events *ev, FILE *out, const struct async_desc *ad,
+                            const void *args);
+
+static int text_record(struct events *ev, const struct async_desc *ad, const void *args,
+                       enum text_record kind, text_writer write)
 {
     const struct output_format *format = ev->out.format;
     struct text_record_buffer record;
     FILE *out = format->record_open(&ev->out, &record);
     if (!out)
         return report_once(ev, -ENOMEM, "%s", "out of memory for an output record");
-    switch (kind) {
-    case TEXT_PRINTF: output_printf(out, ev->prog, ad->fmt, &ad->args, args); break;
-    case TEXT_TIME: print_time(out, ad->fmt); break;
-    case TEXT_CAT:
-    case TEXT_SYSTEM: run_action(ev, out, ad, args); break;
-    case TEXT_JOIN: print_joined(out, ad, args); break;
-    }
+    write(ev, out, ad, args);
     format->record_close(&ev->out, &record, kind);
     return 0;
 }
+
+static void write_printf(struct events *ev, FILE *out, const struct async_desc *ad,
+                         const void *args)
+{
+    output_printf(out, ev->prog, ad->fmt, &ad->args, args);
+}
+
+static void write_time(struct events *ev, FILE *out, const struct async_desc *ad,
+                       const void *args)
+{
+    print_time(out, ad->fmt);
+}
+
+static void write_joined(struct events *ev, FILE *out, const struct async_desc *ad,
+                         const void *args)
+{
+    print_joined(out, ad, args);
+}
+
+/* ---- one handler per event kind (program.h enum async_kind) ---- */
+
+static int on_printf(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return text_record(ev, ad, args, TEXT_PRINTF, write_printf);
+}
+
+static int on_time(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return text_record(ev, ad, args, TEXT_TIME, write_time);
+}
+
+static int on_system(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return text_record(ev, ad, args, TEXT_SYSTEM, run_action);
+}
+
+static int on_cat(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return text_record(ev, ad, args, TEXT_CAT, run_action);
+}
+
+static int on_join(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return text_record(ev, ad, args, TEXT_JOIN, write_joined);
+}
+
+static int on_print(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    const struct map_desc *map = map_of(ev, ad);
+    if (!map)
+        return report_once(ev, -EINVAL, "%s", "malformed event: unknown map");
+    output_print_map(&ev->out, ev->prog, map, ev->lp->map_fds[ad->map_id], ad->top, ad->div);
+    return 0;
+}
+
+static int on_clear(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    const struct map_desc *map = map_of(ev, ad);
+    if (!map)
+        return report_once(ev, -EINVAL, "%s", "malformed event: unknown map");
+    output_clear_map(ev->lp->map_fds[ad->map_id], map);
+    return 0;
+}
+
+static int on_zero(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    const struct map_desc *map = map_of(ev, ad);
+    if (!map)
+        return report_once(ev, -EINVAL, "%s", "malformed event: unknown map");
+    output_zero_map(ev->lp->map_fds[ad->map_id], map);
+    return 0;
+}
+
+static int on_exit_event(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    ev->exit_seen = true;
+    return 0;
+}
+
+static int on_print_value(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    if (ad->args.nfields < 1)
+        return report_once(ev, -EINVAL, "%s", "malformed event: print() without a value");
+    ev->out.format->value(&ev->out, ev->prog, &ad->args.fields[0], args);
+    return 0;
+}
+
+static int on_helper_error(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    if (ad->args.size < sizeof(int64_t))
+        return report_once(ev, -EINVAL, "%s", "malformed event: helper error without a value");
+    int64_t ret;
+    memcpy(&ret, args, sizeof(ret));
+    ev->out.format->helper_error(&ev->out, ev->prog, ad, ret);
+    return 0;
+}
+
+typedef int (*event_handler)(struct events *ev, const struct async_desc *ad, const void *args);
+
+/* What each event kind does: the built-in that sends it names its kind
+ * (compiler/builtins/builtins.c); adding a kind is a line here. */
+static const event_handler handlers[] = {
+    [ASYNC_PRINTF] = on_printf,
+    [ASYNC_TIME] = on_time,
+    [ASYNC_PRINT] = on_print,
+    [ASYNC_CLEAR] = on_clear,
+    [ASYNC_ZERO] = on_zero,
+    [ASYNC_EXIT] = on_exit_event,
+    [ASYNC_SYSTEM] = on_system,
+    [ASYNC_CAT] = on_cat,
+    [ASYNC_PRINT_VALUE] = on_print_value,
+    [ASYNC_JOIN] = on_join,
+    [ASYNC_HELPER_ERROR] = on_helper_error,
+};
 
 static int handle_record(void *ctx, void *data, size_t size)
 {
@@ -186,50 +297,9 @@ static int handle_record(void *ctx, void *data, size_t size)
     const void *args = (const char *)data + sizeof(id);
     if (size - sizeof(id) < ad->args.size)
         return report_once(ev, -EINVAL, "%s", "malformed event: shorter than its arguments");
-
-    const struct map_desc *map;
-    switch (ad->kind) {
-    case ASYNC_PRINTF:
-        return handle_text_record(ev, ad, args, TEXT_PRINTF);
-    case ASYNC_TIME:
-        return handle_text_record(ev, ad, args, TEXT_TIME);
-    case ASYNC_PRINT:
-    case ASYNC_CLEAR:
-    case ASYNC_ZERO:
-        map = map_of(ev, ad);
-        if (!map)
-            return report_once(ev, -EINVAL, "%s", "malformed event: unknown map");
-        if (ad->kind == ASYNC_PRINT)
-            output_print_map(&ev->out, ev->prog, map, ev->lp->map_fds[ad->map_id], ad->top,
-                             ad->div);
-        else if (ad->kind == ASYNC_CLEAR)
-            output_clear_map(ev->lp->map_fds[ad->map_id], map);
-        else
-            output_zero_map(ev->lp->map_fds[ad->map_id], map);
-        break;
-    case ASYNC_EXIT:
-        ev->exit_seen = true;
-        break;
-    case ASYNC_PRINT_VALUE:
-        if (ad->args.nfields < 1)
-            return report_once(ev, -EINVAL, "%s", "malformed event: print() without a value");
-        ev->out.format->value(&ev->out, ev->prog, &ad->args.fields[0], args);
-        break;
-    case ASYNC_SYSTEM:
-        return handle_text_record(ev, ad, args, TEXT_SYSTEM);
-    case ASYNC_CAT:
-        return handle_text_record(ev, ad, args, TEXT_CAT);
-    case ASYNC_JOIN:
-        return handle_text_record(ev, ad, args, TEXT_JOIN);
-    case ASYNC_HELPER_ERROR:
-        if (ad->args.size < sizeof(int64_t))
-            return report_once(ev, -EINVAL, "%s", "malformed event: helper error without a value");
-        int64_t ret;
-        memcpy(&ret, args, sizeof(ret));
-        ev->out.format->helper_error(&ev->out, ev->prog, ad, ret);
-        break;
-    }
-    return 0;
+    if ((size_t)ad->kind >= sizeof(handlers) / sizeof(handlers[0]) || !handlers[ad->kind])
+        return report_once(ev, -EINVAL, "%s", "malformed event: unknown event kind");
+    return handlers[ad->kind](ev, ad, args);
 }
 
 int events_open(struct events *ev, const struct compiled_program *prog,
