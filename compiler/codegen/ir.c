@@ -33,9 +33,8 @@ void gen_end_temps(struct codegen *g, int mark)
     g->ntemps = mark;
 }
 
-/* Stack buffers are allocated in the entry block so the BPF back end sees a
- * fixed frame, 8-byte aligned so integer stores into them are aligned. */
-LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
+/* A builder at the top of the unit's entry block. */
+static LLVMBuilderRef entry_builder(struct codegen *g)
 {
     LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
     LLVMValueRef first = LLVMGetFirstInstruction(g->entry);
@@ -43,6 +42,14 @@ LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
         LLVMPositionBuilderBefore(eb, first);
     else
         LLVMPositionBuilderAtEnd(eb, g->entry);
+    return eb;
+}
+
+/* Stack buffers are allocated in the entry block so the BPF back end sees a
+ * fixed frame, 8-byte aligned so integer stores into them are aligned. */
+LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
+{
+    LLVMBuilderRef eb = entry_builder(g);
     uint32_t words = (size + 7) / 8;
     LLVMValueRef a = LLVMBuildAlloca(eb, LLVMArrayType(g->i64, words ? words : 1), name);
     LLVMSetAlignment(a, 8);
@@ -117,12 +124,7 @@ LLVMValueRef gen_helper_once(struct codegen *g, int id)
     for (int i = 0; i < g->nonce; i++)
         if (g->once[i].id == id)
             return g->once[i].value;
-    LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
-    LLVMValueRef first = LLVMGetFirstInstruction(g->entry);
-    if (first)
-        LLVMPositionBuilderBefore(eb, first);
-    else
-        LLVMPositionBuilderAtEnd(eb, g->entry);
+    LLVMBuilderRef eb = entry_builder(g);
     LLVMSetCurrentDebugLocation2(eb, LLVMGetCurrentDebugLocation2(g->b));
     LLVMBuilderRef saved = g->b;
     g->b = eb;
