@@ -77,6 +77,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem->unsafe = opts->unsafe;
     sem->strlen = opts->strlen ? opts->strlen : 64;
     sem->max_map_keys = DEFAULT_MAX_MAP_KEYS;
+    sem->resolve_stmts = sem_resolve_block;
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
     sem->final_pass = false;
@@ -125,8 +126,6 @@ void semantic_free(struct semantic *sem)
 {
     for (int i = 0; i < sem->nmaps; i++) {
         free(sem->maps[i]->name);
-        sem_free_type(&sem->maps[i]->key);
-        sem_free_type(&sem->maps[i]->value);
         free(sem->maps[i]);
     }
     free(sem->maps);
@@ -136,7 +135,7 @@ void semantic_free(struct semantic *sem)
     type_arena_free(&sem->types);
     for (int i = 0; i < sem->nasyncs; i++) {
         free(sem->asyncs[i].fmt);
-        free(sem->asyncs[i].args.fields);
+        record_desc_free(&sem->asyncs[i].args);
     }
     free(sem->asyncs);
     for (int i = 0; i < sem->nprobe_names; i++)
