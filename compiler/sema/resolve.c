@@ -126,6 +126,7 @@ void semantic_free(struct semantic *sem)
 {
     for (int i = 0; i < sem->nmaps; i++) {
         free(sem->maps[i]->name);
+        sem_map_free_key_names(sem->maps[i]);
         free(sem->maps[i]);
     }
     free(sem->maps);
