@@ -28,6 +28,9 @@ struct cli_options {
     enum buffer_mode buffering;         /* -B */
     int missing_probes;       /* --missing-probes: enum missing_probes_policy, -1 unset */
     int helper_check_level;   /* -k: 1, -kk: 2 */
+    const char *pid_text;     /* -p PID, as given */
+    const char *command;      /* -c 'CMD ARGS' */
+    bool usdt_file_activation; /* --usdt-file-activation */
 #define MAX_INCLUDES 64
     const char *include_dirs[MAX_INCLUDES]; /* -I DIR */
     int ninclude_dirs;

@@ -53,7 +53,7 @@ int probes_list(FILE *out, const char *pattern, bool verbose)
     char *parts[PROBE_MAX_PARTS];
     int nparts = probe_split_parts(copy, parts);
     int n;
-    if (nparts < 2 || nparts > 3) {
+    if (nparts < 2) {
         fprintf(stderr, "ERROR: Invalid probe pattern: %s\n", pattern);
         n = -1;
     } else {

@@ -2,6 +2,8 @@
  * attaching a program to it with a bpf link that carries the BPF cookie. */
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,6 +16,39 @@
 int perf_event_open_cloexec(void *attr, int pid, int cpu)
 {
     return (int)syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+#define PMU_DIR "/sys/bus/event_source/devices"
+
+/* A small sysfs file holding one line; returns its first line or NULL. */
+static char *read_line(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    char *line = fgets(buf, (int)size, f);
+    fclose(f);
+    return line;
+}
+
+int perf_pmu_type(const char *pmu)
+{
+    char path[256], buf[32];
+    snprintf(path, sizeof(path), PMU_DIR "/%s/type", pmu);
+    if (!read_line(path, buf, sizeof(buf)))
+        return -1;
+    return atoi(buf);
+}
+
+int perf_pmu_config_bit(const char *pmu, const char *field)
+{
+    char path[256], buf[64];
+    snprintf(path, sizeof(path), PMU_DIR "/%s/format/%s", pmu, field);
+    int bit;
+    if (!read_line(path, buf, sizeof(buf)) || sscanf(buf, "config:%d", &bit) != 1 || bit < 0 ||
+        bit > 63)
+        return -1;
+    return bit;
 }
 
 int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char *probe_name,

@@ -41,6 +41,24 @@ const struct provider *provider_for(enum probe_provider provider);
 int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char *probe_name,
                            struct attachment *out);
 
+/* A dynamic perf PMU (/sys/bus/event_source/devices/PMU): its event type,
+ * and the first config bit of one of its format fields ("retprobe",
+ * "ref_ctr_offset"); -1 when the kernel has no such PMU or field. */
+int perf_pmu_type(const char *pmu);
+int perf_pmu_config_bit(const char *pmu, const char *field);
+
+/* The process that probes of user space are limited to (-p PID, or the
+ * command of -c): perf events are opened for it alone. -1 (the default):
+ * every process. */
+void providers_set_target_pid(int pid);
+int providers_target_pid(void);
+
+/* Whether the kernel counts usdt semaphores itself (the uprobe PMU's
+ * ref_ctr_offset field; SOBT_NO_UPROBE_REFCOUNT=1 acts as if it did not):
+ * otherwise the runtime raises them in the traced processes
+ * (usdt_semaphores.c). */
+bool uprobe_kernel_counts_semaphores(void);
+
 /* perf_event_open(2) with close-on-exec; libbpf has no wrapper for it. */
 int perf_event_open_cloexec(void *attr, int pid, int cpu);
 

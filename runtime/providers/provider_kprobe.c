@@ -3,50 +3,17 @@
  * is never used, since its entries outlive a tracer that crashed. */
 #include <errno.h>
 #include <linux/perf_event.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "providers/provider.h"
 
-#define KPROBE_PMU_DIR "/sys/bus/event_source/devices/kprobe"
-
-/* A small sysfs file holding one line; returns its first line or NULL. */
-static char *read_line(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    char *line = fgets(buf, (int)size, f);
-    fclose(f);
-    return line;
-}
-
-static int kprobe_pmu_type(void)
-{
-    char buf[32];
-    if (!read_line(KPROBE_PMU_DIR "/type", buf, sizeof(buf)))
-        return -1;
-    return atoi(buf);
-}
-
-/* format/retprobe reads "config:N": the config bit that asks for a return probe. */
-static int kretprobe_bit(void)
-{
-    char buf[64];
-    if (!read_line(KPROBE_PMU_DIR "/format/retprobe", buf, sizeof(buf)))
-        return -1;
-    int bit;
-    if (sscanf(buf, "config:%d", &bit) != 1 || bit < 0 || bit > 63)
-        return -1;
-    return bit;
-}
+#define KPROBE_PMU "kprobe"
 
 static int attach_kprobe_pmu(int prog_fd, const struct attach_desc *at, const char *probe_name,
                              bool retprobe, struct attachment *out)
 {
-    int type = kprobe_pmu_type();
+    int type = perf_pmu_type(KPROBE_PMU);
     if (type < 0) {
         diag_plain_error("%s: this kernel has no kprobe support (no kprobe PMU)", probe_name);
         return -1;
@@ -58,7 +25,7 @@ static int attach_kprobe_pmu(int prog_fd, const struct attach_desc *at, const ch
     attr.config1 = (uint64_t)(uintptr_t)at->target; /* kprobe_func */
     attr.config2 = 0;                               /* offset within it */
     if (retprobe) {
-        int bit = kretprobe_bit();
+        int bit = perf_pmu_config_bit(KPROBE_PMU, "retprobe");
         if (bit < 0) {
             diag_plain_error("%s: this kernel's kprobe PMU has no retprobe format", probe_name);
             return -1;
