@@ -160,14 +160,24 @@ static int add_uprobe(const struct probe_kind *kind, struct attach_point *ap, co
     return 0;
 }
 
-/* uprobe:BINARY:ADDRESS: the address is a virtual address of the file. */
+/* uprobe:BINARY:ADDRESS: a virtual address of the file, inside one of its
+ * functions and where an instruction starts (as bpftrace checks it). */
 static int expand_address(const struct probe_kind *kind, const struct uprobe_spec *s,
                           const struct elf_binary *b, struct attach_point *ap, char *err,
                           size_t errlen)
 {
-    uint64_t offset;
-    if (!elf_binary_file_offset(b, s->address, &offset)) {
+    const struct elf_function *f = elf_binary_function_at(b, s->address);
+    uint64_t offset, start;
+    if (!f || !elf_binary_file_offset(b, s->address, &offset) ||
+        !elf_binary_file_offset(b, f->addr, &start)) {
         probe_set_error(err, errlen, "Could not resolve address: %s:0x%" PRIx64, b->path,
+                        s->address);
+        return -1;
+    }
+    if (s->address != f->addr &&
+        !x86_is_instruction_start(b->path, start, f->size, s->address - f->addr)) {
+        probe_set_error(err, errlen,
+                        "Could not add uprobe into middle of instruction: %s:0x%" PRIx64, b->path,
                         s->address);
         return -1;
     }

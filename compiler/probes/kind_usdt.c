@@ -191,7 +191,8 @@ static int list_usdt(const struct probe_kind *kind, FILE *out, char **parts, int
     struct listing l = {0};
     int rc = for_each_site(&s, paths, count, collect_line, &l);
     binary_paths_free(paths, count);
-    qsort(l.lines, (size_t)l.count, sizeof(*l.lines), compare_lines);
+    if (l.count)
+        qsort(l.lines, (size_t)l.count, sizeof(*l.lines), compare_lines);
     int n = 0;
     for (int i = 0; i < l.count && rc == 0; i++)
         if (i == 0 || strcmp(l.lines[i], l.lines[i - 1]) != 0) {

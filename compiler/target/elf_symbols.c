@@ -118,6 +118,8 @@ static int compare_functions(const void *a, const void *b)
  * file's own tables in section order) is kept, as bcc finds it first. */
 static void sort_unique(struct function_list *l)
 {
+    if (l->count == 0)
+        return;
     qsort(l->items, (size_t)l->count, sizeof(*l->items), compare_functions);
     int out = 0;
     for (int i = 0; i < l->count; i++) {
@@ -246,6 +248,8 @@ static int compare_name_to_function(const void *key, const void *item)
 
 const struct elf_function *elf_binary_function(const struct elf_binary *b, const char *name)
 {
+    if (b->nfuncs == 0)
+        return NULL;
     return bsearch(name, b->funcs, (size_t)b->nfuncs, sizeof(*b->funcs), compare_name_to_function);
 }
 

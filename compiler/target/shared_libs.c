@@ -160,6 +160,12 @@ static char *find_needed(const char *name, const char *binary)
         }
         if (needed)
             found = locate_needed(needed, runpath, binary);
+        /* the file by its real name, as a process's maps would show it */
+        char *real = found ? realpath(found, NULL) : NULL;
+        if (real) {
+            free(found);
+            found = real;
+        }
     }
     if (elf)
         elf_end(elf);
