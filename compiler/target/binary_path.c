@@ -81,6 +81,20 @@ static int add_candidate(struct path_list *l, const char *candidate)
     return rc;
 }
 
+/* Hands the list over (rc 0) or frees it. */
+static int hand_over(struct path_list *l, int rc, char ***paths, int *count)
+{
+    free(l->devs);
+    free(l->inos);
+    if (rc) {
+        binary_paths_free(l->items, l->count);
+        return rc;
+    }
+    *paths = l->items;
+    *count = l->count;
+    return 0;
+}
+
 int binary_paths(const char *target, int pid, const char *needed_by, char ***paths, int *count)
 {
     struct path_list l = {0};
@@ -103,15 +117,7 @@ int binary_paths(const char *target, int pid, const char *needed_by, char ***pat
             path += n + (path[n] == ':');
         }
     }
-    free(l.devs);
-    free(l.inos);
-    if (rc) {
-        binary_paths_free(l.items, l.count);
-        return rc;
-    }
-    *paths = l.items;
-    *count = l.count;
-    return 0;
+    return hand_over(&l, rc, paths, count);
 }
 
 void binary_paths_free(char **paths, int count)
@@ -154,13 +160,5 @@ int process_mapped_binaries(int pid, char ***paths, int *count)
             rc = add_path(&l, rooted, true);
     }
     fclose(f);
-    free(l.devs);
-    free(l.inos);
-    if (rc) {
-        binary_paths_free(l.items, l.count);
-        return rc;
-    }
-    *paths = l.items;
-    *count = l.count;
-    return 0;
+    return hand_over(&l, rc, paths, count);
 }

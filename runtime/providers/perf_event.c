@@ -51,6 +51,49 @@ int perf_pmu_config_bit(const char *pmu, const char *field)
     return bit;
 }
 
+int perf_pmu_event_init(struct perf_event_attr *attr, const char *pmu, const char *probe_name)
+{
+    int type = perf_pmu_type(pmu);
+    if (type < 0) {
+        diag_plain_error("%s: this kernel has no %s support (no %s PMU)", probe_name, pmu, pmu);
+        return -1;
+    }
+    memset(attr, 0, sizeof(*attr));
+    attr->type = (uint32_t)type;
+    attr->size = sizeof(*attr);
+    return 0;
+}
+
+int perf_pmu_set_config_field(struct perf_event_attr *attr, const char *pmu, const char *field,
+                              uint64_t value, const char *probe_name)
+{
+    int bit = perf_pmu_config_bit(pmu, field);
+    if (bit < 0) {
+        diag_plain_error("%s: this kernel's %s PMU has no %s format", probe_name, pmu, field);
+        return -1;
+    }
+    attr->config |= value << bit;
+    return 0;
+}
+
+int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint64_t cookie,
+                       const char *probe_name, struct attachment *out)
+{
+    attr->sample_period = 1;
+    attr->wakeup_events = 1;
+    /* Without a process, one event on CPU 0 serves every CPU (the program
+     * runs wherever the probe is hit); with one, the event follows it. */
+    int pfd = perf_event_open_cloexec(attr, pid > 0 ? pid : -1, pid > 0 ? -1 : 0);
+    if (pfd < 0) {
+        if (errno == ESRCH)
+            diag_plain_error("%s: the traced process %d is gone", probe_name, pid);
+        else
+            diag_plain_error("%s: could not create the probe: %s", probe_name, strerror(errno));
+        return -1;
+    }
+    return attach_perf_event_link(prog_fd, pfd, cookie, probe_name, out);
+}
+
 int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char *probe_name,
                            struct attachment *out)
 {

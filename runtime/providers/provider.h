@@ -6,6 +6,7 @@
 #ifndef SOBT_RUNTIME_PROVIDER_H
 #define SOBT_RUNTIME_PROVIDER_H
 
+#include <linux/perf_event.h>
 #include <stdbool.h>
 
 #include "program.h"
@@ -46,6 +47,20 @@ int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char
  * "ref_ctr_offset"); -1 when the kernel has no such PMU or field. */
 int perf_pmu_type(const char *pmu);
 int perf_pmu_config_bit(const char *pmu, const char *field);
+
+/* A probe event of the dynamic PMU `pmu` ("kprobe", "uprobe"): attr zeroed
+ * but for its type and size. -1 after an error naming probe_name when the
+ * kernel has no such PMU. */
+int perf_pmu_event_init(struct perf_event_attr *attr, const char *pmu, const char *probe_name);
+/* Sets the PMU's format field (its first bit in config) to value; -1 after
+ * an error when the PMU has no such field. */
+int perf_pmu_set_config_field(struct perf_event_attr *attr, const char *pmu, const char *field,
+                              uint64_t value, const char *probe_name);
+/* Opens a probe event whose every hit is a sample, for process pid (0: every
+ * process), and attaches prog_fd to it with the cookie. 0, or -1 after an
+ * error line. */
+int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint64_t cookie,
+                       const char *probe_name, struct attachment *out);
 
 /* The process that probes of user space are limited to (-p PID, or the
  * command of -c): perf events are opened for it alone. -1 (the default):
