@@ -76,20 +76,24 @@ static char *find_executable(const char *name)
     return NULL;
 }
 
-/* The child until its exec: only async-signal-safe calls. */
+/* The child until its exec: only async-signal-safe calls. It keeps only
+ * its ends of the pipes, so that the tracer closing its end of `go` is an
+ * end of file here. */
 static void __attribute__((noreturn))
-run_child(int go, int exec_error, const char *binary, char **argv)
+run_child(const int go[2], const int exec_error[2], const char *binary, char **argv)
 {
+    close(go[1]);
+    close(exec_error[0]);
     char byte;
     ssize_t r;
     do
-        r = read(go, &byte, 1);
+        r = read(go[0], &byte, 1);
     while (r < 0 && errno == EINTR);
     if (r != 1)
         _exit(0); /* the tracer gave up before starting us */
     execv(binary, argv);
     int err = errno;
-    if (write(exec_error, &err, sizeof(err)) < 0)
+    if (write(exec_error[1], &err, sizeof(err)) < 0)
         _exit(126);
     _exit(127);
 }
@@ -120,7 +124,7 @@ int target_process_spawn(struct target_process *tp, const char *command)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0)
-        run_child(go[0], exec_error[1], tp->binary, words.we_wordv);
+        run_child(go, exec_error, tp->binary, words.we_wordv);
     int err = errno;
     wordfree(&words);
     close(go[0]);
