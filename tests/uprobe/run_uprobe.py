@@ -376,6 +376,10 @@ def check_errors(tmp):
         expect("stderr of %s" % args, err.split("\n", 1)[0] + "\n", wanted)
     leftover = subprocess.run(["pgrep", "-f", str(bad_interpreter)], capture_output=True)
     expect("processes left behind", leftover.stdout, b"")
+    # a command that never starts (a dry run) goes away at once, unrun
+    status, out, err = tracer_run([SOBT, "--dry-run", "-c", f"{T} 1", "-e",
+                                   f"uprobe:{T}:add_numbers {{}}"], timeout=30)
+    expect("--dry-run -c: (status, stdout)", (status, out), (0, "Attaching 1 probe...\n"))
 
 
 CHECKS = {name[6:]: fn for name, fn in globals().items() if name.startswith("check_")}
