@@ -129,6 +129,7 @@ static int run(const struct cli_options *o, const struct compiled_program *prog,
         .hold_output = o->buffering == BUFFER_FULL,
         .target = target->pid > 0 ? target : NULL,
         .usdt_file_activation = o->usdt_file_activation,
+        .metrics = o->metrics ? &o->metrics_address : NULL,
     };
     int rc = runtime_run(prog, &ropts);
     if (output_file_close(&out) != 0)

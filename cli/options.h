@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "compile.h"
+#include "metrics_server.h"
 #include "output_file.h"
 #include "run.h"
 
@@ -31,6 +32,8 @@ struct cli_options {
     const char *pid_text;     /* -p PID, as given */
     const char *command;      /* -c 'CMD ARGS' */
     bool usdt_file_activation; /* --usdt-file-activation */
+    bool metrics;             /* --metrics ADDR:PORT given */
+    struct metrics_address metrics_address;
 #define MAX_INCLUDES 64
     const char *include_dirs[MAX_INCLUDES]; /* -I DIR */
     int ninclude_dirs;

@@ -15,6 +15,7 @@ enum run_mode {
 };
 
 struct output_format;
+struct metrics_address;
 
 struct run_options {
     enum run_mode mode;
@@ -32,6 +33,8 @@ struct run_options {
     bool usdt_file_activation; /* --usdt-file-activation: raise usdt semaphores in the
                                   processes that map a probed file (when the kernel
                                   does not count them itself) */
+    const struct metrics_address *metrics; /* --metrics: serve the maps to Prometheus
+                                              while tracing; NULL: no endpoint */
 };
 
 /* Returns the process exit status (0 on success, 1 after printing an error). */
