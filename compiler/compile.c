@@ -133,6 +133,8 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
                 d->attach[k].target = strdup(u->aps[a].matches[m].target);
                 d->attach[k].probe_id = u->probe_ids[k];
                 d->attach[k].period_ns = u->aps[a].period_ns;
+                d->attach[k].offset = u->aps[a].matches[m].offset;
+                d->attach[k].ref_ctr_offset = u->aps[a].matches[m].ref_ctr_offset;
             }
     }
 }

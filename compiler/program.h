@@ -135,13 +135,20 @@ enum probe_provider {
     PROV_INTERVAL,
     PROV_KPROBE,
     PROV_KRETPROBE,
+    PROV_UPROBE,
+    PROV_URETPROBE,
+    PROV_USDT,
 };
 
 /* One place a program is attached: a probe block with a wildcard has many. */
 struct attach_desc {
-    char *target;      /* tracepoint "category:name", kprobe function, "" for BEGIN/END */
+    char *target;      /* tracepoint "category:name", kprobe function, uprobe and usdt:
+                          the binary's path; "" for BEGIN/END */
     int probe_id;      /* index in program->probe_names; passed as the BPF cookie */
     uint64_t period_ns; /* PROV_INTERVAL */
+    uint64_t offset;    /* PROV_UPROBE, PROV_URETPROBE, PROV_USDT: file offset of the
+                           probed instruction in target */
+    uint64_t ref_ctr_offset; /* PROV_USDT: file offset of the probe's semaphore, 0: none */
 };
 
 /* One BPF program per probe block (BEGIN and END are blocks of their own). */

@@ -86,6 +86,8 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
         sem->max_map_keys = opts->max_map_keys;
     if (opts->missing_probes_set)
         sem->missing_probes = opts->missing_probes;
+    sem->child_pid = opts->child_pid;
+    attach_points_set_process(opts->target_pid, opts->command_binary);
     attach_points_keep_missing_functions(opts->verify_only ||
                                          sem->missing_probes != MISSING_PROBES_ERROR);
     if (sem->errors || sem_expand_probes(sem) < 0)

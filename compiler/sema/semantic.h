@@ -76,6 +76,7 @@ struct semantic {
     const char *const *params;      /* positional parameters $1.. */
     int nparams;
     enum missing_probes_policy missing_probes; /* config = { missing_probes = ... } */
+    int child_pid; /* -c: the command's pid (cpid); 0 without -c */
 
     struct map_info **maps; /* individually allocated: nodes keep pointers */
     int nmaps;

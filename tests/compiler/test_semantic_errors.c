@@ -110,6 +110,28 @@ static const struct error_case cases[] = {
      "stdin:1:26: ERROR: The args builtin can only be used with 'tracepoint' probes\n"
      "kprobe:tcp_sendmsg { @ = args->x }\n"
      "                         ^~~~\n"},
+    {"uprobe:/nonexistent/bin:f { @ = count(); }",
+     "stdin:1:1: ERROR: uprobe target file '/nonexistent/bin' does not exist or is not "
+     "executable\n"
+     "uprobe:/nonexistent/bin:f { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN {}\nuprobe:/bin/sh:no_such_function { @ = count(); }",
+     "stdin:2:1: ERROR: Could not resolve symbol: /bin/sh:no_such_function\n"
+     "uprobe:/bin/sh:no_such_function { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"usdt:/bin/sh:provider:nosuch { @ = count(); }",
+     "stdin:1:1: ERROR: no usdt probe provider:nosuch in /bin/sh\n"
+     "usdt:/bin/sh:provider:nosuch { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { @ = cpid; }",
+     "stdin:1:13: ERROR: cpid cannot be used without child command\n"
+     "BEGIN { @ = cpid; }\n"
+     "            ^~~~\n"},
+    {"uretprobe:libc:malloc { @ = arg0; }",
+     "stdin:1:29: ERROR: The arg0 builtin can only be used with 'kprobe', 'uprobe' and 'usdt' "
+     "probes\n"
+     "uretprobe:libc:malloc { @ = arg0; }\n"
+     "                            ^~~~\n"},
     {"BEGIN { break; }",
      "stdin:1:9: ERROR: break outside of a loop\n"
      "BEGIN { break; }\n"
