@@ -125,30 +125,15 @@ static LLVMValueRef field_ptr(struct codegen *g, LLVMValueRef base, uint32_t off
     return gen_byte_ptr(g, base, off);
 }
 
-static void add_to_first(struct codegen *g, LLVMValueRef p, void *arg)
-{
-    struct agg_arg *a = arg;
-    LLVMValueRef old = gen_load_i64(g, p);
-    gen_store_i64(g, p, LLVMBuildAdd(g->b, old, a->value, ""));
-}
-
-static void set_first(struct codegen *g, LLVMValueRef p, void *arg)
-{
-    struct agg_arg *a = arg;
-    gen_store_i64(g, p, a->value);
-}
-
 LLVMValueRef gen_count(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    struct agg_arg one = {.value = gen_i64(g, 1)};
-    gen_map_upsert(g, a->target->map->id, a->key, 8, add_to_first, set_first, &one);
+    gen_map_add(g, a->target->map->id, a->key, gen_i64(g, 1));
     return NULL;
 }
 
 LLVMValueRef gen_sum(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    struct agg_arg add = {.value = a->value[0]};
-    gen_map_upsert(g, a->target->map->id, a->key, 8, add_to_first, set_first, &add);
+    gen_map_add(g, a->target->map->id, a->key, a->value[0]);
     return NULL;
 }
 
@@ -273,8 +258,7 @@ static void count_bucket(struct codegen *g, const struct gen_args *a, LLVMValueR
 {
     const struct map_info *m = a->target->map;
     gen_store_i64(g, gen_byte_ptr(g, a->key, map_key_size(m)), bucket);
-    struct agg_arg one = {.value = gen_i64(g, 1)};
-    gen_map_upsert(g, m->id, a->key, 8, add_to_first, set_first, &one);
+    gen_map_add(g, m->id, a->key, gen_i64(g, 1));
 }
 
 LLVMValueRef gen_hist(struct codegen *g, struct node *call, const struct gen_args *a)

@@ -8,6 +8,7 @@
 
 #include "builtins/builtins.h"
 #include "codegen/composite.h"
+#include "codegen/map_reads.h"
 #include "codegen/maps.h"
 #include "codegen/memory.h"
 
@@ -65,7 +66,9 @@ static LLVMValueRef gen_logical(struct codegen *g, struct node *n)
     else
         LLVMBuildCondBr(g->b, l, done_bb, rhs_bb);
     LLVMPositionBuilderAtEnd(g->b, rhs_bb);
+    int reads = map_reads_mark(g);
     LLVMValueRef r = gen_to_bool(g, gen_expr(g, n->rhs));
+    map_reads_back_to(g, reads);
     LLVMBasicBlockRef rhs_end = LLVMGetInsertBlock(g->b);
     LLVMBuildBr(g->b, done_bb);
     LLVMPositionBuilderAtEnd(g->b, done_bb);
@@ -194,9 +197,11 @@ static LLVMValueRef gen_ternary(struct codegen *g, struct node *n)
     LLVMBasicBlockRef bbs[2];
     struct node *branches[2] = {n->then, n->els};
     LLVMBasicBlockRef starts[2] = {then_bb, else_bb};
+    int reads = map_reads_mark(g);
     for (int i = 0; i < 2; i++) {
         LLVMPositionBuilderAtEnd(g->b, starts[i]);
         vals[i] = gen_expr(g, branches[i]);
+        map_reads_back_to(g, reads);
         if (is_str)
             gen_store_as(g, result, &n->type, &branches[i]->type, vals[i]);
         bbs[i] = LLVMGetInsertBlock(g->b);
@@ -309,7 +314,12 @@ LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra
 
 static LLVMValueRef gen_map_read(struct codegen *g, struct node *mapnode)
 {
-    return gen_map_value_at(g, mapnode->map, gen_map_key(g, mapnode, 0));
+    LLVMValueRef v = map_reads_find(g, mapnode);
+    if (v)
+        return v;
+    v = gen_map_value_at(g, mapnode->map, gen_map_key(g, mapnode, 0));
+    map_reads_remember(g, mapnode, v);
+    return v;
 }
 
 /* @m[k]++ and friends: the key is evaluated once, read and written back. */

@@ -82,6 +82,14 @@ struct codegen {
         LLVMValueRef value;
     } once[8];
     int nonce;
+    /* map reads that later reads of the same map and key may reuse
+     * (map_reads.c) */
+    struct map_read {
+        const struct node *mapnode;
+        LLVMValueRef value;
+        bool valid; /* false once the map may have changed */
+    } reads[16];
+    int nreads;
     /* line tables (debug_info.c) */
     LLVMDIBuilderRef di;
     LLVMMetadataRef di_file, di_fn_type, di_scope;

@@ -1,6 +1,8 @@
 /* BPF map operations on keys and values already built (see maps.h). */
 #include "codegen/maps.h"
 
+#include "codegen/map_reads.h"
+
 /* BPF_ANY */
 #define UPDATE_ANY 0
 
@@ -31,6 +33,7 @@ LLVMValueRef gen_map_lookup(struct codegen *g, int map_id, LLVMValueRef key)
 /* A full map refuses new keys (-E2BIG): -k reports it at g->loc. */
 void gen_map_update(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef value)
 {
+    map_reads_forget(g, map_id);
     LLVMValueRef args[4] = {gen_map_ptr(g, map_id), key, value, gen_i64(g, UPDATE_ANY)};
     gen_check_helper(g, HELPER_MAP_UPDATE_ELEM,
                      gen_helper(g, HELPER_MAP_UPDATE_ELEM, g->i64, args, 4));
@@ -38,6 +41,7 @@ void gen_map_update(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRe
 
 void gen_map_delete(struct codegen *g, int map_id, LLVMValueRef key)
 {
+    map_reads_forget(g, map_id);
     LLVMValueRef args[2] = {gen_map_ptr(g, map_id), key};
     gen_check_helper(g, HELPER_MAP_DELETE_ELEM,
                      gen_helper(g, HELPER_MAP_DELETE_ELEM, g->i64, args, 2));
@@ -46,6 +50,7 @@ void gen_map_delete(struct codegen *g, int map_id, LLVMValueRef key)
 void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
                     gen_update_fn update, gen_update_fn init, void *arg)
 {
+    map_reads_forget(g, map_id); /* written in place */
     LLVMValueRef p = gen_map_lookup(g, map_id, key);
     LLVMBasicBlockRef found = gen_block(g, "found");
     LLVMBasicBlockRef missing = gen_block(g, "missing");
@@ -62,6 +67,26 @@ void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t va
     gen_map_update(g, map_id, key, fresh);
     LLVMBuildBr(g->b, done);
     LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+/* One add to memory (BPF's atomic add, its only add to memory) instead of a
+ * load, an add and a store; on a per-CPU value it is exact all the same. */
+static void add_amount(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    LLVMValueRef *amount = arg;
+    LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, LLVMBuildBitCast(g->b, p, g->i64p, ""),
+                       *amount, LLVMAtomicOrderingMonotonic, false);
+}
+
+static void set_amount(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    LLVMValueRef *amount = arg;
+    gen_store_i64(g, p, *amount);
+}
+
+void gen_map_add(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef amount)
+{
+    gen_map_upsert(g, map_id, key, 8, add_amount, set_amount, &amount);
 }
 
 LLVMValueRef gen_map_value_at(struct codegen *g, const struct map_info *m, LLVMValueRef key)

@@ -26,5 +26,8 @@ LLVMValueRef gen_map_value_at(struct codegen *g, const struct map_info *m, LLVMV
 typedef void (*gen_update_fn)(struct codegen *g, LLVMValueRef value_ptr, void *arg);
 void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
                     gen_update_fn update, gen_update_fn init, void *arg);
+/* The u64 value at key += amount, or amount when the key is absent (count,
+ * sum, hist's buckets). */
+void gen_map_add(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef amount);
 
 #endif

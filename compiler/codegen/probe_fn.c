@@ -30,6 +30,7 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
     g->ctxarg = LLVMGetParam(g->fn, 0);
     g->entry = gen_block(g, "entry");
     g->nonce = 0;
+    g->nreads = 0;
     LLVMPositionBuilderAtEnd(g->b, g->entry);
     debug_info_function(g, g->fn, name, u->probe->loc);
 

@@ -4,6 +4,7 @@
 #include "codegen/expr.h"
 
 #include "builtins/builtins.h"
+#include "codegen/map_reads.h"
 #include "codegen/maps.h"
 
 
@@ -91,8 +92,10 @@ static void gen_if(struct codegen *g, struct node *n)
     LLVMBasicBlockRef else_bb = n->els ? gen_block(g, "if_else") : NULL;
     LLVMBasicBlockRef done_bb = gen_block(g, "if_done");
     LLVMBuildCondBr(g->b, c, then_bb, else_bb ? else_bb : done_bb);
+    int reads = map_reads_mark(g);
     LLVMPositionBuilderAtEnd(g->b, then_bb);
     gen_block_stmts(g, n->then);
+    map_reads_back_to(g, reads);
     LLVMBuildBr(g->b, done_bb);
     if (else_bb) {
         LLVMPositionBuilderAtEnd(g->b, else_bb);
@@ -100,6 +103,7 @@ static void gen_if(struct codegen *g, struct node *n)
             gen_if(g, n->els);
         else
             gen_block_stmts(g, n->els);
+        map_reads_back_to(g, reads);
         LLVMBuildBr(g->b, done_bb);
     }
     LLVMPositionBuilderAtEnd(g->b, done_bb);
@@ -110,6 +114,10 @@ static void gen_while(struct codegen *g, struct node *n)
     LLVMBasicBlockRef cond_bb = gen_block(g, "while_cond");
     LLVMBasicBlockRef body_bb = gen_block(g, "while_body");
     LLVMBasicBlockRef done_bb = gen_block(g, "while_done");
+    /* the body runs again after the condition: a read from before the loop
+     * may be stale there, and one made inside it does not dominate the exit */
+    int reads = map_reads_mark(g);
+    map_reads_forget(g, -1);
     LLVMBuildBr(g->b, cond_bb);
     LLVMPositionBuilderAtEnd(g->b, cond_bb);
     LLVMBuildCondBr(g->b, gen_to_bool(g, gen_expr(g, n->cond)), body_bb, done_bb);
@@ -120,6 +128,7 @@ static void gen_while(struct codegen *g, struct node *n)
     gen_block_stmts(g, n->then);
     g->break_bb = saved_break;
     g->continue_bb = saved_cont;
+    map_reads_back_to(g, reads);
     LLVMBuildBr(g->b, cond_bb);
     LLVMPositionBuilderAtEnd(g->b, done_bb);
 }
