@@ -114,6 +114,29 @@ static int add_internal_map(struct compiled_program *p, const char *name, uint32
     return p->nmaps++;
 }
 
+/* Categories of tracefs events with no raw tracepoint of the same name:
+ * syscalls (they run from raw_syscalls), dynamic and ftrace events. */
+static bool has_raw_tracepoint(const char *target)
+{
+    static const char *const none[] = {"syscalls:", "kprobes:", "uprobes:", "ftrace:",
+                                       "synthetic:", "eprobes:"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (strncmp(target, none[i], strlen(none[i])) == 0)
+            return false;
+    return true;
+}
+
+static bool may_be_raw_tracepoint(const struct probe_unit *u)
+{
+    if (u->provider != PROV_TRACEPOINT || !u->checks_stop_flag || !u->context_free)
+        return false;
+    for (int a = 0; a < u->naps; a++)
+        for (int m = 0; m < u->aps[a].nmatches; m++)
+            if (!has_raw_tracepoint(u->aps[a].matches[m].target))
+                return false;
+    return true;
+}
+
 static void describe_progs(struct semantic *sem, struct compiled_program *p)
 {
     p->nprogs = sem->nunits;
@@ -286,6 +309,8 @@ static struct compiled_program *compile_source(const struct source *src,
     describe_progs(&sem, p);
 
     int rc = generate(&sem, opts, p);
+    for (int i = 0; rc == 0 && i < sem.nunits; i++)
+        p->progs[i].raw_tracepoint_ok = may_be_raw_tracepoint(&sem.units[i]);
 
     /* hand the event descriptions and probe names over to the program */
     p->asyncs = sem.asyncs;

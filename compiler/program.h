@@ -159,6 +159,13 @@ struct prog_desc {
                                for RCU in the kernel) */
     enum probe_provider provider;
     uint32_t bpf_prog_type; /* BPF_PROG_TYPE_TRACEPOINT, ... */
+    /* A wide tracepoint set whose program reads nothing of the tracepoint's
+     * record (its context serves only bpf_get_attach_cookie): the runtime
+     * may load it as BPF_PROG_TYPE_RAW_TRACEPOINT and attach it with raw
+     * tracepoint links, which detach at once where closing a tracepoint's
+     * perf event waits for RCU grace periods (~75 ms each, one after the
+     * other). */
+    bool raw_tracepoint_ok;
     struct attach_desc *attach;
     int nattach;
 };

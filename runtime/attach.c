@@ -106,7 +106,8 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
     bool dispatch = count_dispatchable(prog) >= SYSCALL_DISPATCH_MIN;
     for (int i = 0; i < prog->nprogs; i++) {
         const struct prog_desc *pd = &prog->progs[i];
-        const struct provider *prov = provider_for(pd->provider);
+        const struct provider *prov =
+            lp->raw_tracepoint[i] ? &provider_raw_tracepoint : provider_for(pd->provider);
         if (!prov || !prov->attach)
             continue;
         if (dispatch && is_dispatchable(pd)) {
@@ -178,7 +179,10 @@ void attach_stop_all(struct attach_set *set)
 
 static bool detach_in_background(struct attach_set *set)
 {
-    if (set->count < DETACH_IN_BACKGROUND_MIN)
+    int perf_events = 0; /* links without one detach at once */
+    for (int i = 0; i < set->count; i++)
+        perf_events += set->items[i].perf_fd >= 0;
+    if (perf_events < DETACH_IN_BACKGROUND_MIN)
         return false;
     fflush(NULL);
     pid_t pid = fork();

@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "loader.h"
+#include "raw_tracepoint.h"
 
 /* bpftrace prints the whole log; the tail is where the verifier says why, and
  * since Linux 6.4 the kernel keeps the tail when the buffer is too small. */
@@ -185,9 +186,10 @@ static void print_verbose_load(const struct compiled_program *prog, int index, i
 #define VERIFIER_LOG_STATS 4
 
 static int load_one(const struct compiled_program *prog, int index, struct bpf_insn *insns,
-                    size_t count, char *log_buf, FILE *verbose_out)
+                    size_t count, char *log_buf, FILE *verbose_out, bool raw_tracepoint)
 {
     const struct prog_desc *pd = &prog->progs[index];
+    enum bpf_prog_type type = raw_tracepoint ? BPF_PROG_TYPE_RAW_TRACEPOINT : pd->bpf_prog_type;
     char name[BPF_OBJ_NAME_LEN];
     kernel_object_name(pd->section, name);
 
@@ -200,7 +202,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
         opts.log_buf = log_buf;
         opts.log_size = VERIFIER_LOG_SIZE;
     }
-    int fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &opts);
+    int fd = bpf_prog_load(type, name, "GPL", insns, count, &opts);
     if (fd >= 0) {
         if (verbose_out)
             print_verbose_load(prog, index, fd, log_buf, verbose_out);
@@ -211,7 +213,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
                 .log_size = VERIFIER_LOG_SIZE);
     log_buf[0] = '\0';
-    fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &logged);
+    fd = bpf_prog_load(type, name, "GPL", insns, count, &logged);
     if (fd >= 0)
         return fd; /* it failed once for a transient reason; take it */
     print_verifier_log(log_buf);
@@ -264,8 +266,11 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
         memcpy(insns, ps.insns, ps.count * sizeof(*insns));
         if (patch_map_references(insns, ps.count, lp, section) != 0)
             rc = -1;
-        else
-            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, log_buf, verbose_out);
+        else {
+            lp->raw_tracepoint[i] = raw_tracepoint_takes(&prog->progs[i]);
+            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, log_buf, verbose_out,
+                                       lp->raw_tracepoint[i]);
+        }
         if (lp->prog_fds[i] < 0)
             rc = -1;
         free(insns);
@@ -295,8 +300,9 @@ int loader_load(const struct compiled_program *prog, bool verbose, FILE *verbose
     out->nprogs = prog->nprogs;
     out->map_fds = new_fd_array(prog->nmaps);
     out->prog_fds = new_fd_array(prog->nprogs);
+    out->raw_tracepoint = calloc(prog->nprogs ? prog->nprogs : 1, sizeof(bool));
     FILE *verbose_to = verbose ? (verbose_out ? verbose_out : stderr) : NULL;
-    if (!out->map_fds || !out->prog_fds || create_maps(prog, out) != 0 ||
+    if (!out->map_fds || !out->prog_fds || !out->raw_tracepoint || create_maps(prog, out) != 0 ||
         load_programs(prog, out, verbose_to) != 0) {
         loader_unload(out);
         return -1;
@@ -351,5 +357,6 @@ void loader_unload(struct loaded_program *lp)
     close_all(lp->map_fds, lp->nmaps);
     free(lp->prog_fds);
     free(lp->map_fds);
+    free(lp->raw_tracepoint);
     memset(lp, 0, sizeof(*lp));
 }

@@ -12,6 +12,8 @@ struct loaded_program {
     int *map_fds; /* indexed like program->maps; -1 when not created */
     int nmaps;
     int *prog_fds; /* indexed like program->progs; -1 when not loaded */
+    bool *raw_tracepoint; /* indexed like program->progs: loaded as a raw
+                             tracepoint program (raw_tracepoint.h) */
     int nprogs;
 };
 

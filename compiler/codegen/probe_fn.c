@@ -19,6 +19,19 @@ static void gen_stop_check(struct codegen *g)
     gen_end_temps(g, 0);
 }
 
+/* Whether the program uses its context argument only to ask for the attach
+ * cookie: then the runtime may attach it as a raw tracepoint, whose context
+ * is another (program.h, raw_tracepoint_ok). */
+static bool reads_only_cookie(struct codegen *g)
+{
+    for (LLVMUseRef use = LLVMGetFirstUse(g->ctxarg); use; use = LLVMGetNextUse(use)) {
+        LLVMValueRef user = LLVMGetUser(use);
+        if (!LLVMIsACallInst(user) || !gen_is_helper_call(user, HELPER_GET_ATTACH_COOKIE))
+            return false;
+    }
+    return true;
+}
+
 static void gen_unit(struct codegen *g, struct probe_unit *u)
 {
     LLVMTypeRef fty = LLVMFunctionType(g->i64, &g->i8p, 1, false);
@@ -60,6 +73,7 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
     }
     gen_block_stmts(g, u->probe->then);
     LLVMBuildRet(g->b, gen_i64(g, 0));
+    u->context_free = reads_only_cookie(g);
     free(g->var_slots);
     g->var_slots = NULL;
     g->ntemps = 0;

@@ -64,6 +64,9 @@ struct probe_unit {
     /* a tracepoint field sits at different offsets in this unit's matches:
      * the unit becomes one program per match */
     bool needs_split;
+    /* codegen: the program reads nothing of its context (the tracepoint's
+     * record, registers) but the attach cookie */
+    bool context_free;
 };
 
 struct semantic {

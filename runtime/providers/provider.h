@@ -35,6 +35,9 @@ struct provider {
 
 /* The provider of a probe kind (providers.c); NULL for an unknown one. */
 const struct provider *provider_for(enum probe_provider provider);
+/* Tracepoints through raw tracepoint links, for the programs the loader
+ * loaded as raw tracepoint programs (raw_tracepoint.h). */
+extern const struct provider provider_raw_tracepoint;
 
 /* Attach a program through a perf event: the bpf link carries the cookie that
  * the program reads back with bpf_get_attach_cookie. Takes ownership of

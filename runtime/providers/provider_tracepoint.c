@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "providers/provider.h"
+#include "raw_tracepoint.h"
 #include "tracefs_mount.h"
 
 /* events/CAT/NAME/id; target is "CAT:NAME". Returns the id or -1. */
@@ -67,6 +68,30 @@ static int tracepoint_attach(int prog_fd, const struct attach_desc *at, const ch
     }
     return attach_perf_event_link(prog_fd, pfd, (uint64_t)at->probe_id, probe_name, out);
 }
+
+/* The same tracepoint through a raw tracepoint link (raw_tracepoint.h): the
+ * raw tracepoint is named as the event, without its category. */
+static int raw_tracepoint_attach(int prog_fd, const struct attach_desc *at,
+                                 const char *probe_name, struct attachment *out)
+{
+    const char *colon = strchr(at->target, ':');
+    const char *name = colon ? colon + 1 : at->target;
+    int fd = raw_tracepoint_open(name, prog_fd, (uint64_t)at->probe_id);
+    if (fd < 0) {
+        diag_plain_error("%s: cannot attach the raw tracepoint %s: %s", probe_name, name,
+                         strerror(errno));
+        return -1;
+    }
+    out->perf_fd = -1;
+    out->link_fd = fd;
+    return 0;
+}
+
+const struct provider provider_raw_tracepoint = {
+    .name = "tracepoint",
+    .attach = raw_tracepoint_attach,
+    .needs_tracefs = true,
+};
 
 const struct provider provider_tracepoint = {
     .name = "tracepoint",

@@ -290,6 +290,28 @@ def test_syscall_wildcard(ctx):
             ["--refused", "2", "--tcp4", "1", "--comm", comm], check)
 
 
+def test_raw_tracepoint_wildcard(ctx):
+    # A wide tracepoint set whose program reads nothing of the record runs
+    # from raw tracepoint links (detached at once on exit); the attach cookie
+    # must still name each hit's own tracepoint.
+    comm = "rw%d" % (os.getpid() % 10000000)
+
+    def check(lines, traffic):
+        counts = {}
+        for m in map_entries(lines, r"^@\[tracepoint:(sock|net):(\w+)\]: (\d+)$"):
+            counts[m.group(2)] = int(m.group(3))
+        # each connect moves a socket from CLOSE to SYN_SENT in its own task
+        if counts.get("inet_sock_set_state", 0) < traffic["connects"]:
+            raise TestFailure("inet_sock_set_state: %s hits for %d connects"
+                              % (counts.get("inet_sock_set_state"), traffic["connects"]))
+        if counts.get("net_dev_queue", 0) == 0:
+            raise TestFailure("no net_dev_queue hit: %s" % counts)
+
+    program = 't:sock:*,t:net:* /comm == "%s"/ { @[probe] = count(); }' % comm
+    return (["-e", program], r"^Attaching \d+ probes?\.\.\.$",
+            ["--refused", "2", "--tcp4", "1", "--comm", comm], check)
+
+
 TESTS = {
     "netsize": test_netsize,
     "nettxlat": test_nettxlat,
@@ -300,6 +322,7 @@ TESTS = {
     "sockstat": test_sockstat,
     "repeated_attach": test_repeated_attach,
     "syscall_wildcard": test_syscall_wildcard,
+    "raw_tracepoint_wildcard": test_raw_tracepoint_wildcard,
 }
 
 
