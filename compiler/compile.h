@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "program.h"
+#include "settings.h"
 
 enum dump_stage {
     DUMP_NONE = 0,
@@ -34,6 +35,7 @@ struct compile_options {
                                lookups; -kk: 2, all of them; 0: none */
     uint32_t max_map_keys;  /* BPFTRACE_MAP_KEYS_MAX; 0 when unset (then the script's
                                config = { max_map_keys = N }, else 4096) */
+    const struct settings *settings; /* the BPFTRACE_* environment; NULL: defaults */
 };
 
 /* NULL after printing diagnostics when the program is wrong. */

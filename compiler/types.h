@@ -23,6 +23,12 @@ enum type_kind {
     TY_KSYM,
     TY_USYM,
     TY_INET,     /* result of ntop(): family + 16 address bytes */
+    TY_BUFFER,   /* buf(): a length byte, then size - 1 data bytes (printed by %r) */
+    TY_MACADDR,  /* macaddr(): 6 address bytes */
+    TY_CGROUP_PATH, /* cgroup_path(): u64 cgroup id, u64 filter (program value_strings) */
+    TY_STRERROR, /* strerror(): the error number, its text found in userspace */
+    TY_USERNAME, /* username: the uid, its name found in userspace */
+    TY_TIMESTAMP, /* strftime(): u64 ns since boot, u64 format (program value_strings) */
     /* aggregations: only ever the value type of a map */
     TY_COUNT,
     TY_SUM,
@@ -43,6 +49,7 @@ struct type {
     bool is_char;    /* TY_INT: C `char`, so that char[N] reads as a string */
     int btf_id;      /* TY_RECORD, or pointee of TY_PTR when it is a kernel type */
     uint32_t count;  /* TY_ARRAY element count, TY_KSTACK/TY_USTACK frame limit */
+    uint8_t stack_mode; /* TY_KSTACK/TY_USTACK: enum stack_mode (program.h) */
     const struct type *elem;   /* TY_PTR pointee, TY_ARRAY element */
     struct type *fields;       /* TY_TUPLE elements */
     uint32_t *offsets;         /* TY_TUPLE element offsets */
@@ -59,7 +66,8 @@ static inline bool type_is_aggregation(const struct type *t)
 static inline bool type_is_buffer(const struct type *t)
 {
     return t->kind == TY_STRING || t->kind == TY_TUPLE || t->kind == TY_USTACK ||
-           t->kind == TY_USYM || t->kind == TY_INET;
+           t->kind == TY_USYM || t->kind == TY_INET || t->kind == TY_BUFFER ||
+           t->kind == TY_MACADDR || t->kind == TY_CGROUP_PATH || t->kind == TY_TIMESTAMP;
 }
 
 /* Values the runtime can print (and so store in a map key or an event). */
@@ -75,6 +83,12 @@ static inline bool type_is_printable(const struct type *t)
     case TY_KSYM:
     case TY_USYM:
     case TY_INET:
+    case TY_BUFFER:
+    case TY_MACADDR:
+    case TY_CGROUP_PATH:
+    case TY_STRERROR:
+    case TY_USERNAME:
+    case TY_TIMESTAMP:
         return true;
     default:
         return false;

@@ -18,6 +18,7 @@
 #include "output/stack_maps.h"
 #include "providers/provider.h"
 #include "run.h"
+#include "symbols/usyms.h"
 #include "tracefs_mount.h"
 
 /* How long one wait for events lasts; a signal also ends it early. */
@@ -153,6 +154,8 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
         .format = opts->format ? opts->format : &output_format_text,
     };
     FILE *err = diag_stream ? diag_stream : stderr;
+    usym_configure(prog->settings.user_symbols, prog->settings.cpp_demangle,
+                   prog->settings.cache_user_symbols != USYM_CACHE_NONE);
     runtime_raise_memlock();
     if (!runtime_has_bpf_permission()) {
         diag_plain_error("%s", runtime_permission_message);

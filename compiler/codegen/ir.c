@@ -180,3 +180,14 @@ void gen_probe_return(struct codegen *g)
     LLVMBuildRet(g->b, gen_i64(g, 0));
     gen_dead_block(g);
 }
+
+LLVMValueRef gen_const_bytes(struct codegen *g, const void *bytes, uint32_t len, uint32_t size)
+{
+    LLVMValueRef buf = gen_alloca(g, size, "bytes");
+    gen_memset0(g, buf, size);
+    if (len == 0)
+        return buf;
+    LLVMValueRef c = LLVMConstStringInContext(g->ctx, bytes, len, true);
+    LLVMBuildStore(g->b, c, LLVMBuildBitCast(g->b, buf, LLVMPointerType(LLVMTypeOf(c), 0), ""));
+    return buf;
+}

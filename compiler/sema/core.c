@@ -67,6 +67,12 @@ const char *type_name_of(const struct type *t)
     case TY_KSYM: return "ksym";
     case TY_USYM: return "usym";
     case TY_INET: return "inet";
+    case TY_BUFFER: return "buffer";
+    case TY_MACADDR: return "macaddr";
+    case TY_CGROUP_PATH: return "cgroup_path";
+    case TY_STRERROR: return "strerror";
+    case TY_USERNAME: return "username";
+    case TY_TIMESTAMP: return "timestamp";
     default: return "unknown";
     }
 }
@@ -135,4 +141,19 @@ bool sem_literal_int(const struct node *n, int64_t *out)
         return true;
     }
     return false;
+}
+
+int sem_value_string(struct semantic *sem, const char *text)
+{
+    for (int i = 0; i < sem->nvalue_strings; i++)
+        if (strcmp(sem->value_strings[i], text) == 0)
+            return i;
+    sem->value_strings =
+        sem_xrealloc(sem->value_strings, (size_t)sem->nvalue_strings + 1, sizeof(char *));
+    sem->value_strings[sem->nvalue_strings] = strdup(text);
+    if (!sem->value_strings[sem->nvalue_strings]) {
+        fprintf(stderr, "ERROR: out of memory\n");
+        exit(1);
+    }
+    return sem->nvalue_strings++;
 }

@@ -47,8 +47,24 @@ enum value_kind value_kind_of(const struct type *t)
     case TY_USYM: return VK_USYM;
     case TY_INET: return VK_INET;
     case TY_PTR: return VK_INT;
+    case TY_BUFFER: return VK_BUFFER;
+    case TY_MACADDR: return VK_MACADDR;
+    case TY_CGROUP_PATH: return VK_CGROUP_PATH;
+    case TY_STRERROR: return VK_STRERROR;
+    case TY_USERNAME: return VK_USERNAME;
+    case TY_TIMESTAMP: return VK_TIMESTAMP;
     default: return VK_NONE;
     }
+}
+
+void value_desc_of(const struct type *t, struct value_desc *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = value_kind_of(t);
+    out->size = t->size;
+    out->is_signed = t->is_signed;
+    out->frames = t->count;
+    out->stack_mode = (enum stack_mode)t->stack_mode;
 }
 
 uint32_t map_key_size(const struct map_info *m)
@@ -69,20 +85,14 @@ void record_from_type(const struct type *t, struct record_desc *out)
         out->nfields = t->nfields;
         out->fields = calloc(t->nfields ? t->nfields : 1, sizeof(*out->fields));
         for (int i = 0; i < t->nfields; i++) {
-            out->fields[i].kind = value_kind_of(&t->fields[i]);
-            out->fields[i].size = t->fields[i].size;
+            value_desc_of(&t->fields[i], &out->fields[i]);
             out->fields[i].offset = t->offsets[i];
-            out->fields[i].is_signed = t->fields[i].is_signed;
-            out->fields[i].frames = t->fields[i].count;
         }
         out->size = t->size;
         return;
     }
     out->nfields = 1;
     out->fields = calloc(1, sizeof(*out->fields));
-    out->fields[0].kind = value_kind_of(t);
-    out->fields[0].size = t->size;
-    out->fields[0].is_signed = t->is_signed;
-    out->fields[0].frames = t->count;
+    value_desc_of(t, &out->fields[0]);
     out->size = (t->size + 7) / 8 * 8;
 }

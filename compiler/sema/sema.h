@@ -24,6 +24,8 @@ struct type sem_storage_type(const struct type *t);
  * of different lengths unify to the longer one (*grew is set). */
 bool sem_unify(struct type *to, const struct type *from, bool *grew);
 void sem_free_type(struct type *t);
+/* The index of text in the program's value_strings (added once). */
+int sem_value_string(struct semantic *sem, const char *text);
 /* A compile-time integer: a literal, possibly negated. */
 bool sem_literal_int(const struct node *n, int64_t *out);
 

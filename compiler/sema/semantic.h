@@ -11,6 +11,7 @@
 #include "target/btf_types.h"
 #include "probes/probes.h"
 #include "program.h"
+#include "settings.h"
 #include "target/tracepoint_format.h"
 #include "types.h"
 
@@ -80,6 +81,12 @@ struct semantic {
 
     struct type_arena types; /* pointee and element types */
     bool uses_kstack, uses_ustack; /* need a stack trace map */
+    /* the environment's settings, then the config block's where the
+     * environment left them alone */
+    struct settings settings;
+    /* texts values refer to by index (program.h value_strings) */
+    char **value_strings;
+    int nvalue_strings;
 
     bool final_pass; /* report errors only on the pass after types settled */
     bool changed;    /* a map type changed during this pass */
@@ -106,5 +113,8 @@ void type_layout_tuple(struct type *tuple);
 uint32_t map_key_size(const struct map_info *m);
 void record_from_type(const struct type *t, struct record_desc *out);
 enum value_kind value_kind_of(const struct type *t);
+/* How a value of type t is printed: kind, size, sign, stack frames and mode
+ * (the offset is left 0). */
+void value_desc_of(const struct type *t, struct value_desc *out);
 
 #endif

@@ -199,10 +199,31 @@ static cxa_demangle_fn find_demangler(void)
     return fn;
 }
 
+static bool resolve_symbols = true, demangle_symbols = true, keep_processes = true;
+
+void usym_configure(bool resolve, bool demangle, bool keep)
+{
+    resolve_symbols = resolve;
+    demangle_symbols = demangle;
+    keep_processes = keep;
+}
+
+/* Cache NONE: the entry of pid is dropped after each use. */
+static void forget_unless_kept(int pid)
+{
+    struct process_syms *e = keep_processes ? NULL : find_entry(pid);
+    if (!e)
+        return;
+    if (e->dwfl)
+        dwfl_end(e->dwfl);
+    *e = cache[--cache_len];
+}
+
 static void write_symbol(const char *name, uint64_t offset, bool with_offset, char *buf, size_t cap)
 {
     char *demangled = NULL;
-    cxa_demangle_fn demangle = strncmp(name, "_Z", 2) == 0 ? find_demangler() : NULL;
+    cxa_demangle_fn demangle =
+        demangle_symbols && strncmp(name, "_Z", 2) == 0 ? find_demangler() : NULL;
     if (demangle) {
         int status = -1;
         demangled = demangle(name, NULL, NULL, &status);
@@ -221,7 +242,7 @@ static void write_symbol(const char *name, uint64_t offset, bool with_offset, ch
 
 static bool resolve_locked(int pid, uint64_t addr, bool with_offset, char *buf, size_t cap)
 {
-    if (pid <= 0)
+    if (pid <= 0 || !resolve_symbols)
         return false;
     struct process_syms *e = lookup_process(pid, true);
     if (!e->dwfl)
@@ -244,10 +265,33 @@ bool usym_format(int pid, uint64_t addr, bool with_offset, char *buf, size_t cap
 {
     pthread_mutex_lock(&cache_lock);
     bool ok = resolve_locked(pid, addr, with_offset, buf, cap);
+    forget_unless_kept(pid);
     pthread_mutex_unlock(&cache_lock);
     if (!ok)
         symbols_format_address(addr, buf, cap);
     return ok;
+}
+
+bool usym_module(int pid, uint64_t addr, char *buf, size_t cap)
+{
+    bool found = false;
+    pthread_mutex_lock(&cache_lock);
+    if (pid > 0 && resolve_symbols) {
+        struct process_syms *e = lookup_process(pid, true);
+        Dwfl_Module *mod = e->dwfl ? dwfl_addrmodule(e->dwfl, addr) : NULL;
+        const char *file = NULL;
+        if (mod)
+            dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &file, NULL);
+        if (file) {
+            snprintf(buf, cap, "%s", file);
+            found = true;
+        }
+        forget_unless_kept(pid);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (!found)
+        snprintf(buf, cap, "[unknown]");
+    return found;
 }
 
 bool usym_remember_process(int pid)
@@ -418,6 +462,8 @@ void usym_watch_stop(void)
 
 int usym_watch_start(const struct compiled_program *prog, const int *map_fds)
 {
+    if (!keep_processes || !resolve_symbols)
+        return 0; /* nothing is kept: remembering processes would keep them */
     usym_watch_stop();
     int err = collect_watched_maps(prog, map_fds);
     if (err || watcher.nmaps == 0) {
