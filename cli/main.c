@@ -83,6 +83,8 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
             fclose(llvm_out);
         return NULL;
     }
+    diag_color = settings.color == COLOR_ALWAYS ||
+                 (settings.color == COLOR_AUTO && isatty(STDERR_FILENO));
     struct compile_options copts = {
         .settings = &settings,
         .filename = o->program_text || strcmp(o->filename, "-") == 0 ? "stdin" : o->filename,

@@ -17,6 +17,7 @@
 #include "probes/probe_kind.h"
 #include "codegen/codegen.h"
 #include "diag.h"
+#include "target/btf.h"
 #include "codegen/emit.h"
 #include "sema/semantic.h"
 
@@ -238,6 +239,13 @@ struct compiled_program *compile_program(const struct compile_options *opts)
     };
     /* #include and #define first; the result keeps every line where it was,
      * so diagnostics point into the text the user wrote */
+    const char *btf_file = opts->settings ? opts->settings->btf_path : NULL;
+    int btf_err = btf_file ? kernel_btf_use_file(btf_file) : 0;
+    if (btf_err < 0) {
+        fprintf(stderr, "ERROR: Failed to parse BTF from %s (BPFTRACE_BTF): %s\n", btf_file,
+                strerror(-btf_err));
+        return NULL;
+    }
     struct constants *consts = constants_new();
     struct preprocess_options popts = {
         .include_dirs = opts->include_dirs,

@@ -179,6 +179,9 @@ struct program_settings {
     bool cpp_demangle;         /* C++ user symbols demangled */
     bool user_symbols;         /* user addresses symbolized */
     enum user_symbol_cache cache_user_symbols;
+    /* BPFTRACE_VMLINUX: kernel symbols from this ELF file, not /proc/kallsyms;
+     * NULL. Points into the environment, which outlives the program. */
+    const char *vmlinux_path;
 };
 
 struct compiled_program {

@@ -151,7 +151,7 @@ int settings_read_env(struct settings *s)
     if ((v = getenv("BPFTRACE_BTF")) && *v)
         s->btf_path = v;
     if ((v = getenv("BPFTRACE_VMLINUX")) && *v)
-        s->vmlinux_path = v;
+        s->vmlinux_path = s->program.vmlinux_path = v;
     if ((v = getenv("BPFTRACE_KERNEL_SOURCE")) && *v)
         s->kernel_source = v;
     if ((v = getenv("BPFTRACE_COLOR"))) {
