@@ -118,7 +118,7 @@ static const struct builtin_func funcs[] = {
     {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_constant},
     {"memcmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_memcmp,
      .gen = gen_memcmp},
-    {"buf", 1, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .param_text = true, .check = check_buf,
+    {"buf", 1, 2, BC_VALUE, .param_text = true, .check = check_buf,
      .gen = gen_buf},
     {"macaddr", 1, 1, BC_VALUE, .check = check_macaddr, .gen = gen_macaddr},
     {"pton", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_pton, .gen = gen_pton},

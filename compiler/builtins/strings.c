@@ -3,6 +3,7 @@
  * unrolled over the buffers' sizes, so the verifier sees straight-line
  * code. */
 #include <arpa/inet.h>
+#include <llvm-c/DebugInfo.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,10 +219,19 @@ void check_address_space(struct semantic *sem, struct node *call)
 
 /* ---- code ---- */
 
+/* Byte i of a buffer of `size` bytes (0 past its end). Whole 8-byte words
+ * are loaded and the byte shifted out: loading single bytes lets LLVM split
+ * the buffer into one stack slot per byte, and an unrolled scan then spills
+ * past the 512-byte stack. */
 static LLVMValueRef byte_at(struct codegen *g, LLVMValueRef s, uint32_t size, uint32_t i)
 {
-    return i < size ? LLVMBuildLoad2(g->b, g->i8, gen_byte_ptr(g, s, i), "")
-                    : LLVMConstInt(g->i8, 0, false);
+    if (i >= size)
+        return LLVMConstInt(g->i8, 0, false);
+    if (i / 8 * 8 + 8 > size)
+        return LLVMBuildLoad2(g->b, g->i8, gen_byte_ptr(g, s, i), "");
+    LLVMValueRef word = gen_load_i64(g, gen_byte_ptr(g, s, i / 8 * 8));
+    LLVMValueRef shifted = LLVMBuildLShr(g->b, word, gen_i64(g, (i % 8) * 8), "");
+    return LLVMBuildTrunc(g->b, shifted, g->i8, "");
 }
 
 LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_args *a)
@@ -239,8 +249,31 @@ LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_a
     return len;
 }
 
-/* The first index where needle occurs in haystack, or -1. A literal needle
- * is compared only over its own length. */
+/* A loop the optimiser must not unroll: unrolled, a scan keeps every
+ * position's result live at once and spills past the 512-byte stack. */
+static void keep_loop_rolled(struct codegen *g, LLVMValueRef latch)
+{
+    LLVMMetadataRef self = LLVMTemporaryMDNode(g->ctx, NULL, 0);
+    LLVMMetadataRef name = LLVMMDStringInContext2(g->ctx, "llvm.loop.unroll.disable", 24);
+    LLVMMetadataRef disable = LLVMMDNodeInContext2(g->ctx, &name, 1);
+    LLVMMetadataRef ops[2] = {self, disable};
+    LLVMMetadataRef id = LLVMMDNodeInContext2(g->ctx, ops, 2);
+    LLVMMetadataReplaceAllUsesWith(self, id);
+    LLVMSetMetadata(latch, LLVMGetMDKindIDInContext(g->ctx, "llvm.loop", 9),
+                    LLVMMetadataAsValue(g->ctx, id));
+}
+
+/* Byte `index` (a run-time value below size) of a stack buffer. */
+static LLVMValueRef byte_at_index(struct codegen *g, LLVMValueRef s, LLVMValueRef index)
+{
+    LLVMValueRef p = LLVMBuildGEP2(g->b, g->i8, LLVMBuildBitCast(g->b, s, g->i8p, ""), &index, 1,
+                                   "");
+    return LLVMBuildLoad2(g->b, g->i8, p, "");
+}
+
+/* The first index where needle occurs in haystack, or -1: a loop over the
+ * haystack's positions (up to its NUL), each comparing the needle's bytes
+ * up to the needle's NUL. A literal needle is compared over its length. */
 static LLVMValueRef find_substring(struct codegen *g, struct node *call, const struct gen_args *a)
 {
     struct node *hn = call->args[0], *nn = call->args[1];
@@ -248,33 +281,53 @@ static LLVMValueRef find_substring(struct codegen *g, struct node *call, const s
     bool literal = nn->kind == N_STRING;
     uint32_t ns = literal ? (uint32_t)nn->slen : nn->type.size;
     LLVMValueRef zero8 = LLVMConstInt(g->i8, 0, false);
-    LLVMValueRef found = gen_i64(g, -1);
-    LLVMValueRef haystack_ended = LLVMConstInt(g->i1, 0, false);
-    LLVMValueRef *positions = calloc(hs + 1, sizeof(*positions));
-    for (uint32_t i = 0; i <= hs; i++) {
-        /* at position i: every needle byte up to its NUL matches */
-        LLVMValueRef match = LLVMBuildNot(g->b, haystack_ended, "");
-        LLVMValueRef needle_ended = LLVMConstInt(g->i1, 0, false);
-        for (uint32_t j = 0; j < ns; j++) {
-            LLVMValueRef nj = literal ? LLVMConstInt(g->i8, (unsigned char)nn->str[j], false)
-                                      : byte_at(g, a->value[1], ns, j);
-            needle_ended =
-                LLVMBuildOr(g->b, needle_ended, LLVMBuildICmp(g->b, LLVMIntEQ, nj, zero8, ""), "");
-            LLVMValueRef same =
-                LLVMBuildICmp(g->b, LLVMIntEQ, byte_at(g, a->value[0], hs, i + j), nj, "");
-            match = LLVMBuildAnd(g->b, match, LLVMBuildOr(g->b, needle_ended, same, ""), "");
-        }
-        positions[i] = match;
-        if (i < hs)
-            haystack_ended = LLVMBuildOr(
-                g->b, haystack_ended,
-                LLVMBuildICmp(g->b, LLVMIntEQ, byte_at(g, a->value[0], hs, i), zero8, ""), "");
+    LLVMValueRef result = gen_alloca(g, 8, "strstr");
+    gen_store_i64(g, result, gen_i64(g, -1));
+    LLVMBasicBlockRef before = LLVMGetInsertBlock(g->b);
+    LLVMBasicBlockRef head = gen_block(g, "strstr_pos");
+    LLVMBasicBlockRef found = gen_block(g, "strstr_found");
+    LLVMBasicBlockRef next = gen_block(g, "strstr_next");
+    LLVMBasicBlockRef done = gen_block(g, "strstr_done");
+    LLVMBuildBr(g->b, head);
+
+    LLVMPositionBuilderAtEnd(g->b, head);
+    LLVMValueRef i = LLVMBuildPhi(g->b, g->i64, "i");
+    LLVMValueRef match = LLVMConstInt(g->i1, 1, false);
+    LLVMValueRef needle_ended = LLVMConstInt(g->i1, 0, false);
+    for (uint32_t j = 0; j < ns; j++) {
+        LLVMValueRef nj = literal ? LLVMConstInt(g->i8, (unsigned char)nn->str[j], false)
+                                  : byte_at(g, a->value[1], ns, j);
+        needle_ended =
+            LLVMBuildOr(g->b, needle_ended, LLVMBuildICmp(g->b, LLVMIntEQ, nj, zero8, ""), "");
+        /* haystack[i + j], 0 past its end */
+        LLVMValueRef at = LLVMBuildAdd(g->b, i, gen_i64(g, j), "");
+        LLVMValueRef inside = LLVMBuildICmp(g->b, LLVMIntULT, at, gen_i64(g, hs), "");
+        LLVMValueRef safe = LLVMBuildSelect(g->b, inside, at, gen_i64(g, 0), "");
+        LLVMValueRef hj = LLVMBuildSelect(g->b, inside, byte_at_index(g, a->value[0], safe), zero8, "");
+        LLVMValueRef same = LLVMBuildICmp(g->b, LLVMIntEQ, hj, nj, "");
+        match = LLVMBuildAnd(g->b, match, LLVMBuildOr(g->b, needle_ended, same, ""), "");
     }
-    /* the first match wins: choose from the last position back */
-    for (uint32_t i = hs + 1; i-- > 0;)
-        found = LLVMBuildSelect(g->b, positions[i], gen_i64(g, i), found, "");
-    free(positions);
-    return found;
+    LLVMBuildCondBr(g->b, match, found, next);
+
+    LLVMPositionBuilderAtEnd(g->b, found);
+    gen_store_i64(g, result, i);
+    LLVMBuildBr(g->b, done);
+
+    /* the next position, unless this one was the haystack's NUL or its end */
+    LLVMPositionBuilderAtEnd(g->b, next);
+    LLVMValueRef inside = LLVMBuildICmp(g->b, LLVMIntULT, i, gen_i64(g, hs), "");
+    LLVMValueRef safe = LLVMBuildSelect(g->b, inside, i, gen_i64(g, 0), "");
+    LLVMValueRef hi = LLVMBuildSelect(g->b, inside, byte_at_index(g, a->value[0], safe), zero8, "");
+    LLVMValueRef more = LLVMBuildAnd(g->b, inside, LLVMBuildICmp(g->b, LLVMIntNE, hi, zero8, ""), "");
+    LLVMValueRef i_next = LLVMBuildAdd(g->b, i, gen_i64(g, 1), "");
+    LLVMValueRef latch = LLVMBuildCondBr(g->b, more, head, done);
+    keep_loop_rolled(g, latch);
+    LLVMValueRef in_vals[2] = {gen_i64(g, 0), i_next};
+    LLVMBasicBlockRef in_blocks[2] = {before, next};
+    LLVMAddIncoming(i, in_vals, in_blocks, 2);
+
+    LLVMPositionBuilderAtEnd(g->b, done);
+    return gen_load_i64(g, result);
 }
 
 LLVMValueRef gen_strstr(struct codegen *g, struct node *call, const struct gen_args *a)
