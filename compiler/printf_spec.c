@@ -333,7 +333,7 @@ static bool is_integer_like(const struct type *t)
  * are not numbers. */
 static bool is_string_like(const struct type *t)
 {
-    return type_is_printable(t) && !is_integer_like(t);
+    return type_is_printable(t) && !is_integer_like(t) && t->kind != TY_BUFFER;
 }
 
 static const struct printf_conversion *nth_conversion(const struct printf_format *f, int index)

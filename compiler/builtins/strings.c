@@ -406,7 +406,9 @@ LLVMValueRef gen_pton(struct codegen *g, struct node *call, const struct gen_arg
     unsigned char bytes[16];
     struct node *arg = call->args[0];
     inet_pton(call->type.size == 16 ? AF_INET6 : AF_INET, arg->str, bytes);
-    LLVMValueRef buf = gen_const_bytes(g, bytes, call->type.size, call->type.size);
+    /* its address may be kept in a variable: the buffer lives as long as the probe */
+    LLVMValueRef buf = gen_alloca_for_probe(g, call->type.size, "pton");
+    gen_fill_bytes(g, buf, bytes, call->type.size, call->type.size);
     return LLVMBuildPtrToInt(g->b, buf, g->i64, "");
 }
 

@@ -105,6 +105,12 @@ void gen_memcpy(struct codegen *g, LLVMValueRef dst, LLVMValueRef src, uint32_t 
 LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset);
 /* A stack buffer of `size` bytes holding `len` bytes of `bytes`, the rest 0. */
 LLVMValueRef gen_const_bytes(struct codegen *g, const void *bytes, uint32_t len, uint32_t size);
+/* The same into an existing buffer; returns it. */
+LLVMValueRef gen_fill_bytes(struct codegen *g, LLVMValueRef buf, const void *bytes, uint32_t len,
+                            uint32_t size);
+/* A stack buffer that lives as long as the probe (a value whose address is
+ * kept, like an array pton() makes): it counts with the probe's variables. */
+LLVMValueRef gen_alloca_for_probe(struct codegen *g, uint32_t size, const char *name);
 void gen_store_i64(struct codegen *g, LLVMValueRef ptr, LLVMValueRef v);
 LLVMValueRef gen_load_i64(struct codegen *g, LLVMValueRef ptr);
 /* Store value v of type t into a buffer slot of `slot_size` bytes. */
