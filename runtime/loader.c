@@ -232,13 +232,12 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &logged);
     if (fd >= 0)
         return fd; /* it failed once for a transient reason; take it */
-    if (errno == ENOSPC) {
-        report_small_log(prog);
-        return -1;
-    }
+    bool log_cut = errno == ENOSPC; /* the kernel kept the log's tail */
     print_verifier_log(log_buf);
     diag_plain_error("Error loading program: %s (%s)", loader_probe_name(prog, index),
                      strerror(first_errno));
+    if (log_cut)
+        report_small_log(prog);
     return -1;
 }
 

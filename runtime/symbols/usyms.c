@@ -5,7 +5,6 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -187,16 +186,15 @@ static struct process_syms *lookup_process(int pid, bool recheck)
 typedef char *(*cxa_demangle_fn)(const char *mangled, char *out, size_t *len, int *status);
 
 /* The C++ runtime's demangler when the program links it (sobt does, through
- * LLVM); looked up at run time so the runtime library does not depend on it. */
+ * LLVM): a weak reference, so the runtime library does not depend on it. A
+ * statically linked demangler is not in the dynamic symbol table, so
+ * dlsym() would not find it. */
+extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status)
+    __attribute__((weak));
+
 static cxa_demangle_fn find_demangler(void)
 {
-    static bool looked;
-    static cxa_demangle_fn fn;
-    if (!looked) {
-        fn = (cxa_demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
-        looked = true;
-    }
-    return fn;
+    return __cxa_demangle;
 }
 
 static bool resolve_symbols = true, demangle_symbols = true, keep_processes = true;
