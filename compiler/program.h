@@ -163,21 +163,22 @@ enum missing_probes_policy {
 /* How user symbols are cached (BPFTRACE_CACHE_USER_SYMBOLS,
  * config cache_user_symbols). */
 enum user_symbol_cache {
-    USYM_CACHE_PER_PID,     /* each process's map read once and kept */
+    USYM_CACHE_PER_PID, /* the default */     /* each process's map read once and kept */
     USYM_CACHE_PER_PROGRAM, /* one map per executable, whatever the process */
     USYM_CACHE_NONE,        /* the process's map read again for every address */
 };
 
 /* bpftrace's settings (its environment variables and config block keys)
- * that reach the runtime; settings.c fills them. */
+ * that reach the runtime; settings.c fills them. A zero (a program built
+ * by hand, as the runtime's tests do) means bpftrace's default. */
 struct program_settings {
-    uint64_t cat_bytes_max;    /* cat() prints at most this many bytes */
-    uint64_t perf_rb_pages;    /* pages per CPU of the event ring buffer */
-    uint64_t log_size;         /* bytes of verifier log kept for errors and -v */
-    uint64_t max_probes;       /* attach points allowed */
-    uint64_t max_bpf_progs;    /* BPF programs allowed */
-    bool cpp_demangle;         /* C++ user symbols demangled */
-    bool user_symbols;         /* user addresses symbolized */
+    uint64_t cat_bytes_max;    /* cat() prints at most this many bytes (10240) */
+    uint64_t perf_rb_pages;    /* pages per CPU of the event ring buffer (64) */
+    uint64_t log_size;         /* bytes of verifier log kept for errors and -v (1000000) */
+    uint64_t max_probes;       /* attach points allowed (512) */
+    uint64_t max_bpf_progs;    /* BPF programs allowed (512) */
+    bool no_cpp_demangle;      /* C++ user symbols printed mangled */
+    bool no_user_symbols;      /* user addresses printed as addresses */
     enum user_symbol_cache cache_user_symbols;
     /* BPFTRACE_VMLINUX: kernel symbols from this ELF file, not /proc/kallsyms;
      * NULL. Points into the environment, which outlives the program. */

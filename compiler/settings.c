@@ -16,8 +16,6 @@ void settings_init(struct settings *s)
         .log_size = 1000000,
         .max_probes = 512,
         .max_bpf_progs = 512,
-        .cpp_demangle = true,
-        .user_symbols = true,
         .cache_user_symbols = USYM_CACHE_PER_PID,
     };
     s->stack_mode = STACK_MODE_BPFTRACE;
@@ -88,9 +86,9 @@ static uint64_t *number_of(struct settings *s, enum setting_id id)
 static bool *flag_of(struct settings *s, enum setting_id id)
 {
     if (id == SET_CPP_DEMANGLE)
-        return &s->program.cpp_demangle;
+        return &s->program.no_cpp_demangle;
     if (id == SET_USER_SYMBOLS)
-        return &s->program.user_symbols;
+        return &s->program.no_user_symbols;
     return NULL;
 }
 
@@ -113,12 +111,12 @@ static int apply_env(struct settings *s, enum setting_id id, const char *v)
         }
         *number = n;
     } else if (flag) {
-        /* BPFTRACE_NO_*: 1 turns the feature off */
+        /* BPFTRACE_NO_*=1 turns the feature off */
         if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
             fprintf(stderr, "ERROR: Env var '%s' did not contain a valid value (0 or 1).\n", env);
             return -1;
         }
-        *flag = v[0] == '0';
+        *flag = v[0] == '1';
     } else if (id == SET_CACHE_USER_SYMBOLS) {
         if (cache_mode(v, &s->program.cache_user_symbols) < 0) {
             fprintf(stderr,
@@ -202,7 +200,7 @@ int settings_apply(struct settings *s, enum setting_id id, const long long *numb
             snprintf(err, errlen, "%s must be true or false (or 1 or 0)", key);
             return -1;
         }
-        *flag = value;
+        *flag = !value; /* the config keys say what is on */
     } else if (id == SET_CACHE_USER_SYMBOLS) {
         if (!text || cache_mode(text, &s->program.cache_user_symbols) < 0) {
             snprintf(err, errlen, "%s must be \"PER_PID\", \"PER_PROGRAM\" or \"NONE\"", key);

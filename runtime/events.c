@@ -72,12 +72,15 @@ static void run_system(struct events *ev, FILE *out, const char *command)
     pclose(child);
 }
 
+#define CAT_BYTES_MAX_DEFAULT 10240
+
 /* cat(): the first cat_bytes_max bytes of a file (BPFTRACE_CAT_BYTES_MAX),
  * as they are: nothing past them is read, so a endless file (/dev/zero) or
  * a huge one costs no more. */
 static void cat_file(struct events *ev, FILE *out, const char *path)
 {
-    const uint64_t max = ev->prog->settings.cat_bytes_max;
+    const uint64_t max = ev->prog->settings.cat_bytes_max ? ev->prog->settings.cat_bytes_max
+                                                          : CAT_BYTES_MAX_DEFAULT;
     FILE *f = fopen(path, "r");
     if (!f) {
         report_action_error(ev, "failed to open file '%s': %s", path, errno);

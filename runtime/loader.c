@@ -19,9 +19,16 @@
 /* bpftrace prints the whole log; the tail is where the verifier says why, and
  * since Linux 6.4 the kernel keeps the tail when the buffer is too small. Its
  * size is BPFTRACE_LOG_SIZE (the kernel takes at most UINT32_MAX >> 2). */
+#define DEFAULT_LOG_SIZE 1000000
+
+static uint64_t log_size_setting(const struct compiled_program *prog)
+{
+    return prog->settings.log_size ? prog->settings.log_size : DEFAULT_LOG_SIZE;
+}
+
 static uint32_t verifier_log_size(const struct compiled_program *prog)
 {
-    uint64_t size = prog->settings.log_size;
+    uint64_t size = log_size_setting(prog);
     return size > (UINT32_MAX >> 2) ? (UINT32_MAX >> 2) : size < 2 ? 2 : (uint32_t)size;
 }
 
@@ -31,7 +38,7 @@ static void report_small_log(const struct compiled_program *prog)
     diag_plain_error("Error: Failed to load program, verification log buffer not big enough, "
                      "try increasing the BPFTRACE_LOG_SIZE environment variable beyond the "
                      "current value of %" PRIu64 " bytes",
-                     prog->settings.log_size);
+                     log_size_setting(prog));
 }
 
 const char *loader_probe_name(const struct compiled_program *prog, int prog_index)

@@ -155,7 +155,7 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
         .format = opts->format ? opts->format : &output_format_text,
     };
     FILE *err = diag_stream ? diag_stream : stderr;
-    usym_configure(prog->settings.user_symbols, prog->settings.cpp_demangle,
+    usym_configure(!prog->settings.no_user_symbols, !prog->settings.no_cpp_demangle,
                    prog->settings.cache_user_symbols != USYM_CACHE_NONE);
     if (prog->settings.vmlinux_path) {
         int n = ksym_load_vmlinux(prog->settings.vmlinux_path);
