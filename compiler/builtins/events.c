@@ -110,10 +110,7 @@ void check_strftime(struct semantic *sem, struct node *call)
 
 LLVMValueRef gen_strftime(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    LLVMValueRef out = gen_alloca(g, 16, "timestamp");
-    gen_store_i64(g, out, a->value[1]);
-    gen_store_i64(g, gen_byte_ptr(g, out, 8), gen_i64(g, call->ival));
-    return out;
+    return gen_pair(g, a->value[1], call->ival, "timestamp");
 }
 
 void check_print(struct semantic *sem, struct node *call)

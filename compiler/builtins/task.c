@@ -355,8 +355,5 @@ void check_cgroup_path(struct semantic *sem, struct node *call)
 
 LLVMValueRef gen_cgroup_path(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    LLVMValueRef out = gen_alloca(g, 16, "cgroup_path");
-    gen_store_i64(g, out, a->value[0]);
-    gen_store_i64(g, gen_byte_ptr(g, out, 8), gen_i64(g, call->ival));
-    return out;
+    return gen_pair(g, a->value[0], call->ival, "cgroup_path");
 }

@@ -211,3 +211,11 @@ LLVMValueRef gen_fill_bytes(struct codegen *g, LLVMValueRef buf, const void *byt
     LLVMBuildStore(g->b, c, LLVMBuildBitCast(g->b, buf, LLVMPointerType(LLVMTypeOf(c), 0), ""));
     return buf;
 }
+
+LLVMValueRef gen_pair(struct codegen *g, LLVMValueRef first, int64_t second, const char *name)
+{
+    LLVMValueRef out = gen_alloca(g, 16, name);
+    gen_store_i64(g, out, first);
+    gen_store_i64(g, gen_byte_ptr(g, out, 8), gen_i64(g, second));
+    return out;
+}

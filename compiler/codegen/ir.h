@@ -105,6 +105,9 @@ void gen_memcpy(struct codegen *g, LLVMValueRef dst, LLVMValueRef src, uint32_t 
 LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset);
 /* A stack buffer of `size` bytes holding `len` bytes of `bytes`, the rest 0. */
 LLVMValueRef gen_const_bytes(struct codegen *g, const void *bytes, uint32_t len, uint32_t size);
+/* A 16-byte stack buffer holding two u64s: a value and a compile-time
+ * number (a strftime() format's index, a cgroup_path() filter's). */
+LLVMValueRef gen_pair(struct codegen *g, LLVMValueRef first, int64_t second, const char *name);
 /* The same into an existing buffer; returns it. */
 LLVMValueRef gen_fill_bytes(struct codegen *g, LLVMValueRef buf, const void *bytes, uint32_t len,
                             uint32_t size);

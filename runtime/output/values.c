@@ -175,15 +175,10 @@ void output_print_field(FILE *out, const struct compiled_program *prog, const st
     case VK_USTACK:
         print_stack(out, v, p, STACK_INDENT);
         return;
-    case VK_BUFFER:
-    case VK_MACADDR:
-    case VK_CGROUP_PATH:
-    case VK_STRERROR:
-    case VK_USERNAME:
-    case VK_TIMESTAMP:
-        output_print_resolved(out, prog, v, p);
-        return;
     case VK_NONE:
+        return;
+    default: /* buf(), macaddr(), cgroup_path(), ...: found when printed */
+        output_print_resolved(out, prog, v, p);
         return;
     }
 }

@@ -12,7 +12,6 @@ Usage: run_builtins.py --sobt PATH [CHECK...]
 Needs root. Prints "ok NAME" or "FAIL NAME" with the reason, then
 "N passed, N failed"; exits non-zero on any failure.
 """
-import argparse
 import datetime
 import ipaddress
 import os
@@ -26,7 +25,9 @@ import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness  # noqa: E402
+import checks_main  # noqa: E402
 from harness import TestFailure, expect  # noqa: E402
 
 SOBT = "sobt"
@@ -210,17 +211,11 @@ CHECKS = {
 }
 
 
-def main():
+def run_check(sobt, name):
     global SOBT
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sobt", required=True)
-    parser.add_argument("checks", nargs="*")
-    args = parser.parse_args()
-    SOBT = os.path.abspath(args.sobt)
-    harness.require(root="sobt loads BPF programs", executables=[SOBT],
-                    tracepoint="syscalls/sys_enter_getppid")
-    sys.exit(harness.run_cases(args.checks or list(CHECKS), lambda name: CHECKS[name]()))
+    SOBT = sobt
+    CHECKS[name]()
 
 
 if __name__ == "__main__":
-    main()
+    checks_main.main(__doc__, CHECKS, run_check)

@@ -13,7 +13,6 @@ Needs root, gcc and clang (to build a target process, a BTF file and a
 fake vmlinux). Prints "ok NAME" or "FAIL NAME" with the reason, then
 "N passed, N failed"; exits non-zero on any failure.
 """
-import argparse
 import os
 import pathlib
 import re
@@ -23,7 +22,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness  # noqa: E402
+import checks_main  # noqa: E402
 from harness import TestFailure, expect  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -256,26 +257,15 @@ CHECKS = {
 }
 
 
-def run_check(name):
-    global TMP
+def run_check(sobt, name):
+    global SOBT, TMP
+    SOBT = sobt
     with tempfile.TemporaryDirectory(prefix="sobt-settings-") as tmp:
         TMP = pathlib.Path(tmp)
-        fn = CHECKS[name]
-        fn(TMP) if fn.__code__.co_argcount else fn()
-
-
-def main():
-    global SOBT
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sobt", required=True)
-    parser.add_argument("checks", nargs="*")
-    args = parser.parse_args()
-    SOBT = os.path.abspath(args.sobt)
-    harness.require(root="sobt loads BPF programs",
-                    executables=[SOBT] + [shutil.which(t) or t for t in ("gcc", "clang", "nm")],
-                    tracepoint="syscalls/sys_enter_getppid")
-    sys.exit(harness.run_cases(args.checks or list(CHECKS), run_check))
+        check = CHECKS[name]
+        check(TMP) if check.__code__.co_argcount else check()
 
 
 if __name__ == "__main__":
-    main()
+    checks_main.main(__doc__, CHECKS, run_check,
+                     executables=[shutil.which(t) or t for t in ("gcc", "clang", "nm")])
