@@ -130,6 +130,7 @@ static int run(const struct cli_options *o, const struct compiled_program *prog)
         .quiet = o->quiet,
         .verbose = o->verbose,
         .hold_output = o->buffering == BUFFER_FULL,
+        .metrics = o->metrics ? &o->metrics_address : NULL,
     };
     int rc = runtime_run(prog, &ropts);
     if (output_file_close(&out) != 0)

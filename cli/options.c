@@ -168,6 +168,7 @@ enum {
     OPT_NO_WARNINGS,
     OPT_EMIT_ELF,
     OPT_EMIT_LLVM,
+    OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -182,6 +183,7 @@ static const struct option long_options[] = {
     {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
     {"emit-elf", required_argument, NULL, OPT_EMIT_ELF},
     {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
 };
 
@@ -245,6 +247,10 @@ int parse_options(int argc, char **argv, struct cli_options *o)
             o->compile_only = true;
             break;
         case OPT_EMIT_LLVM: o->emit_llvm = optarg; break;
+        case OPT_METRICS:
+            o->metrics = true;
+            rc = metrics_parse_address(optarg, &o->metrics_address);
+            break;
         case 'I':
         case OPT_INCLUDE: rc = add_include(o, c == 'I', optarg); break;
         case OPT_MISSING_PROBES: rc = parse_missing_probes(optarg, &o->missing_probes); break;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "compile.h"
+#include "metrics_server.h"
 #include "output_file.h"
 #include "run.h"
 
@@ -28,6 +29,8 @@ struct cli_options {
     enum buffer_mode buffering;         /* -B */
     int missing_probes;       /* --missing-probes: enum missing_probes_policy, -1 unset */
     int helper_check_level;   /* -k: 1, -kk: 2 */
+    bool metrics;             /* --metrics ADDR:PORT given */
+    struct metrics_address metrics_address;
 #define MAX_INCLUDES 64
     const char *include_dirs[MAX_INCLUDES]; /* -I DIR */
     int ninclude_dirs;

@@ -86,6 +86,21 @@ static enum map_agg agg_of(enum type_kind k)
     }
 }
 
+/* The names the script gives the key's fields, when its uses agree on
+ * how many fields there are (a tuple variable as the key is one use but
+ * several fields: no names then). */
+static char **key_names_of(const struct map_info *m, int nfields)
+{
+    if (!m->key_names_seen || m->key_names_mixed || m->nkey_names != nfields || nfields == 0)
+        return NULL;
+    char **names = calloc((size_t)nfields, sizeof(*names));
+    if (!names)
+        return NULL; /* the labels fall back to key0, key1, ... */
+    for (int i = 0; i < nfields; i++)
+        names[i] = m->key_names[i] ? strdup(m->key_names[i]) : NULL;
+    return names;
+}
+
 /* Every map the script declares holds max_map_keys entries, as in bpftrace
  * (a histogram's entries are its key-and-bucket pairs). */
 static void describe_map(const struct map_info *m, uint32_t max_entries, struct map_desc *d)
@@ -96,6 +111,7 @@ static void describe_map(const struct map_info *m, uint32_t max_entries, struct 
     d->agg = agg_of(m->value.kind);
     d->max_entries = max_entries;
     record_from_type(&m->key, &d->key);
+    d->key_names = key_names_of(m, d->key.nfields);
     uint32_t ks = map_key_size(m);
     d->key_size = ks;
     value_desc_of(&m->value, &d->value);

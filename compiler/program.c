@@ -16,6 +16,10 @@ void compiled_program_free(struct compiled_program *p)
     free(p->progs);
     for (int i = 0; i < p->nmaps; i++) {
         free(p->maps[i].name);
+        if (p->maps[i].key_names)
+            for (int k = 0; k < p->maps[i].key.nfields; k++)
+                free(p->maps[i].key_names[k]);
+        free(p->maps[i].key_names);
         free(p->maps[i].key.fields);
     }
     free(p->maps);

@@ -82,6 +82,10 @@ struct map_desc {
     uint32_t value_size;   /* BPF value size per CPU */
     uint32_t max_entries;
     struct record_desc key; /* the user-visible key; nfields == 0 for a map without [ ] */
+    char **key_names;       /* NULL, or key.nfields entries: what the script calls each
+                               key field (`@m[comm, $af]`: "comm", "af"), NULL where it
+                               names none (compiler/sema/key_names.c has the rule);
+                               the labels of --metrics */
     enum map_agg agg;
     struct value_desc value; /* for AGG_NONE: int or string; for SUM/MIN/MAX/AVG/STATS: signedness */
     int64_t lhist_min, lhist_max, lhist_step;

@@ -4,7 +4,9 @@
  * arriving after SIGINT) are not printed, END still runs and its output is
  * printed, and the maps are printed once at the end. Records the programs
  * could not queue are reported as "Lost N events" as they are found, and
- * once more before END. */
+ * once more before END. With --metrics the endpoint's port is taken before
+ * anything is loaded, served from BEGIN on, and closed when tracing stops,
+ * before END (metrics_server.h). */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "events.h"
 #include "loader.h"
 #include "losses.h"
+#include "metrics_server.h"
 #include "output/output.h"
 #include "output/stack_maps.h"
 #include "providers/provider.h"
@@ -109,11 +112,18 @@ static int trace_until_stopped(struct events *ev, struct losses *losses, const s
 
 static int trace(const struct compiled_program *prog, const struct loaded_program *lp,
                  struct attach_set *attached, struct events *ev, struct losses *losses,
-                 const struct output *out)
+                 const struct output *out, struct metrics_server **metrics)
 {
-    int rc = run_special(prog, lp, PROV_BEGIN);
+    int rc = 0;
+    if (*metrics && metrics_serve(*metrics, prog, lp->map_fds) != 0)
+        rc = -1;
+    if (rc == 0)
+        rc = run_special(prog, lp, PROV_BEGIN);
     if (rc == 0)
         rc = trace_until_stopped(ev, losses, out);
+    /* Tracing is over: the endpoint closes before END changes the maps. */
+    metrics_close(*metrics);
+    *metrics = NULL;
 
     /* Whatever is still queued after exit() or a signal is dropped, as
      * bpftrace does; stopping the programs first keeps maps still while END
@@ -144,7 +154,7 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
 }
 
 static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
-                      const struct output *out, FILE *err);
+                      const struct output *out, FILE *err, struct metrics_server **metrics);
 
 int runtime_run(const struct compiled_program *prog, const struct run_options *opts)
 {
@@ -177,16 +187,22 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
     /* Catch SIGINT/SIGTERM before saying "Attaching": a user (or a script)
      * may press Ctrl-C as soon as they see it, and that must stop tracing
      * cleanly with END and the map dump, not kill us mid-attach. */
+    /* The endpoint's port is taken before anything is loaded or attached,
+     * so that a taken port is one error and nothing else. */
+    struct metrics_server *metrics = NULL;
+    if (opts->metrics && opts->mode == RUN_NORMAL && !(metrics = metrics_listen(opts->metrics)))
+        return 1;
     struct saved_signals saved;
     stop_requested = 0;
     catch_stop_signals(&saved);
-    int rc = run_loaded(prog, opts, &out, err);
+    int rc = run_loaded(prog, opts, &out, err, &metrics);
     restore_signals(&saved);
+    metrics_close(metrics); /* when tracing never started */
     return rc;
 }
 
 static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
-                      const struct output *out, FILE *err)
+                      const struct output *out, FILE *err, struct metrics_server **metrics)
 {
     if (opts->mode != RUN_VERIFY && !opts->quiet)
         print_attaching(out, attach_count_probes(prog));
@@ -217,7 +233,7 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
     /* --dry-run (as in current bpftrace): attach, then stop at once; no
      * BEGIN, no events, no map dump. */
     if (rc == 0 && opts->mode == RUN_NORMAL)
-        rc = trace(prog, &lp, &attached, &ev, &losses, out);
+        rc = trace(prog, &lp, &attached, &ev, &losses, out, metrics);
     attach_release_all(&attached);
     losses_close(&losses);
     events_close(&ev);

@@ -14,6 +14,7 @@ enum run_mode {
 };
 
 struct output_format;
+struct metrics_address;
 
 struct run_options {
     enum run_mode mode;
@@ -25,6 +26,8 @@ struct run_options {
                       counts, and each probe as it is attached (stderr) */
     bool hold_output; /* -B full: the output is written when its buffer fills
                          (and at exit), not after each batch of events */
+    const struct metrics_address *metrics; /* --metrics: serve the maps to Prometheus
+                                              while tracing; NULL: no endpoint */
 };
 
 /* Returns the process exit status (0 on success, 1 after printing an error). */

@@ -1,6 +1,7 @@
 #include "codegen/emit.h"
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
@@ -25,6 +26,12 @@ void emit_init(void)
     LLVMInitializeBPFTarget();
     LLVMInitializeBPFTargetMC();
     LLVMInitializeBPFAsmPrinter();
+    /* The instruction scheduler LLVM picks for BPF recomputes the depth of
+     * each block's dependence chain as it goes: quadratic in the length of a
+     * basic block, and a probe body of thousands of statements is one
+     * block. BPF has no pipeline to schedule for, so keep the source order. */
+    const char *const args[] = {"sobt", "-pre-RA-sched=source"};
+    LLVMParseCommandLineOptions(2, args, NULL);
     done = 1;
 }
 

@@ -8,6 +8,7 @@
 #define SOBT_CODEGEN_IR_H
 
 #include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -84,6 +85,9 @@ struct codegen {
         const struct node *owner; /* the expression it was made for */
     } *temps;
     int ntemps, temps_cap;
+    /* line tables (debug_info.c) */
+    LLVMDIBuilderRef di;
+    LLVMMetadataRef di_file, di_fn_type, di_scope;
     /* stack accounting (stack.c) */
     const struct node *cur_node; /* expression or statement being generated */
     uint32_t var_bytes;          /* the unit's variables, live all along */
@@ -142,6 +146,13 @@ void gen_count_loss(struct codegen *g, int which);
 /* bpf_ringbuf_output of `size` bytes at `rec`; a record that does not fit
  * is counted as a lost event. */
 void gen_ringbuf_output(struct codegen *g, LLVMValueRef rec, uint32_t size);
+
+/* debug_info.c: line tables, so that every instruction has the location of
+ * its statement. */
+void debug_info_begin(struct codegen *g);
+void debug_info_function(struct codegen *g, LLVMValueRef fn, const char *name, struct loc loc);
+void debug_info_at(struct codegen *g, struct loc loc);
+void debug_info_end(struct codegen *g);
 
 /* stack.c: account for the buffer just added to g->temps. */
 void stack_note_alloc(struct codegen *g);

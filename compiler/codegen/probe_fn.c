@@ -38,6 +38,7 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
     g->ctxarg = LLVMGetParam(g->fn, 0);
     g->entry = gen_block(g, "entry");
     LLVMPositionBuilderAtEnd(g->b, g->entry);
+    debug_info_function(g, g->fn, name, u->probe->loc);
 
     /* variables start zeroed, as bpftrace's do */
     g->var_slots = calloc(u->nvars ? u->nvars : 1, sizeof(LLVMValueRef));
@@ -99,10 +100,12 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
     LLVMSetInitializer(lic, LLVMConstStringInContext(ctx, "GPL", 3, false));
     LLVMSetSection(lic, "license");
 
+    debug_info_begin(&g);
     for (int i = 0; i < sem->nunits; i++) {
         g.stack = &result->stack[i];
         gen_unit(&g, &sem->units[i]);
     }
+    debug_info_end(&g);
     result->helper_errors = g.helper_errors;
     result->nhelper_errors = g.nhelper_errors;
     free(g.temps);

@@ -129,6 +129,7 @@ static void gen_stmt(struct codegen *g, struct node *n)
 {
     int mark = g->ntemps;
     g->loc = n->loc;
+    debug_info_at(g, n->loc);
     const struct node *outer = g->cur_node;
     g->cur_node = n;
     gen_stmt_body(g, n);

@@ -81,8 +81,15 @@ static void resolve_call_args(struct semantic *sem, const struct builtin_func *b
         struct node *arg = n->args[i];
         switch (builtin_arg_kind(bf, i)) {
         case ARG_VALUE:
-        case ARG_LITERAL:
             sem_resolve_expr(sem, arg);
+            break;
+        case ARG_LITERAL:
+            /* a format or a name, read at compile time: not a string value,
+             * so the string size does not bound it */
+            if (arg->kind == N_STRING)
+                arg->type = (struct type){.kind = TY_STRING, .size = (uint32_t)arg->slen + 1};
+            else
+                sem_resolve_expr(sem, arg);
             break;
         case ARG_MAP_OR_VALUE:
             if (builtin_arg_is_whole_map(arg))

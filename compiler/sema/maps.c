@@ -70,6 +70,7 @@ void sem_map_settle_key(struct semantic *sem, struct node *n)
     for (int i = 0; i < n->nargs; i++)
         ok = key_element_ok(sem, n->args[i]) && ok;
     struct map_info *m = sem_map_of(sem, n);
+    sem_map_note_key_names(m, n);
     if (!ok)
         return;
     struct type k = key_type_of(n);

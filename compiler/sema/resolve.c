@@ -147,6 +147,7 @@ void semantic_free(struct semantic *sem)
         free(sem->maps[i]->name);
         sem_free_type(&sem->maps[i]->key);
         sem_free_type(&sem->maps[i]->value);
+        sem_map_free_key_names(sem->maps[i]);
         free(sem->maps[i]);
     }
     free(sem->maps);

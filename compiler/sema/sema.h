@@ -49,6 +49,11 @@ void sem_map_set_value(struct semantic *sem, struct node *mapnode, const struct 
 /* The type of reading @m[k] (keys settled). */
 void sem_map_read_type(struct semantic *sem, struct node *n);
 
+/* key_names.c: note what this use of a map (N_MAP with keys) calls each key
+ * field; a name stays only while every use agrees. */
+void sem_map_note_key_names(struct map_info *m, const struct node *mapnode);
+void sem_map_free_key_names(struct map_info *m);
+
 /* events.c: register an event kind for a call (final pass only); returns
  * its id (also in call->async_id), or -1 before the final pass. */
 int sem_add_async(struct semantic *sem, struct node *call, enum async_kind kind);

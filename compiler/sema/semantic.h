@@ -24,6 +24,13 @@ struct map_info {
     struct type value; /* TY_INT, TY_STRING, TY_PROBE, or an aggregation */
     int64_t lhist_min, lhist_max, lhist_step;
     struct loc first_loc;
+    /* What the script calls each key field (key_names.c), for the labels of
+     * --metrics: nkey_names entries, NULL where a use leaves it unnamed or
+     * two uses disagree; key_names_mixed when uses give different numbers
+     * of fields (then no field is named). */
+    char **key_names;
+    int nkey_names;
+    bool key_names_seen, key_names_mixed;
 };
 
 struct var_info {

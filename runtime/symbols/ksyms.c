@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,10 @@ struct ksym_table {
 };
 
 static struct ksym_table table;
+/* The first ksym_format loads the table; the --metrics thread may format
+ * keys while the event loop does, so the load happens once under a lock
+ * (afterwards the table is only read, until ksym_free at the very end). */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void symbols_format_address(uint64_t addr, char *buf, size_t cap)
 {
@@ -308,8 +313,10 @@ static const struct ksym *find_symbol(uint64_t addr)
 
 bool ksym_format(uint64_t addr, bool with_offset, char *buf, size_t cap)
 {
+    pthread_mutex_lock(&load_lock);
     if (!table.loaded)
         ksym_load_file("/proc/kallsyms");
+    pthread_mutex_unlock(&load_lock);
     const struct ksym *sym = find_symbol(addr);
     if (!sym) {
         symbols_format_address(addr, buf, cap);
