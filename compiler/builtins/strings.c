@@ -266,8 +266,8 @@ static void keep_loop_rolled(struct codegen *g, LLVMValueRef latch)
 /* Byte `index` (a run-time value below size) of a stack buffer. */
 static LLVMValueRef byte_at_index(struct codegen *g, LLVMValueRef s, LLVMValueRef index)
 {
-    LLVMValueRef p = LLVMBuildGEP2(g->b, g->i8, LLVMBuildBitCast(g->b, s, g->i8p, ""), &index, 1,
-                                   "");
+    LLVMValueRef p =
+        LLVMBuildGEP2(g->b, g->i8, LLVMBuildBitCast(g->b, s, g->i8p, ""), &index, 1, "");
     return LLVMBuildLoad2(g->b, g->i8, p, "");
 }
 
@@ -303,7 +303,8 @@ static LLVMValueRef find_substring(struct codegen *g, struct node *call, const s
         LLVMValueRef at = LLVMBuildAdd(g->b, i, gen_i64(g, j), "");
         LLVMValueRef inside = LLVMBuildICmp(g->b, LLVMIntULT, at, gen_i64(g, hs), "");
         LLVMValueRef safe = LLVMBuildSelect(g->b, inside, at, gen_i64(g, 0), "");
-        LLVMValueRef hj = LLVMBuildSelect(g->b, inside, byte_at_index(g, a->value[0], safe), zero8, "");
+        LLVMValueRef hj =
+            LLVMBuildSelect(g->b, inside, byte_at_index(g, a->value[0], safe), zero8, "");
         LLVMValueRef same = LLVMBuildICmp(g->b, LLVMIntEQ, hj, nj, "");
         match = LLVMBuildAnd(g->b, match, LLVMBuildOr(g->b, needle_ended, same, ""), "");
     }
@@ -318,7 +319,8 @@ static LLVMValueRef find_substring(struct codegen *g, struct node *call, const s
     LLVMValueRef inside = LLVMBuildICmp(g->b, LLVMIntULT, i, gen_i64(g, hs), "");
     LLVMValueRef safe = LLVMBuildSelect(g->b, inside, i, gen_i64(g, 0), "");
     LLVMValueRef hi = LLVMBuildSelect(g->b, inside, byte_at_index(g, a->value[0], safe), zero8, "");
-    LLVMValueRef more = LLVMBuildAnd(g->b, inside, LLVMBuildICmp(g->b, LLVMIntNE, hi, zero8, ""), "");
+    LLVMValueRef more =
+        LLVMBuildAnd(g->b, inside, LLVMBuildICmp(g->b, LLVMIntNE, hi, zero8, ""), "");
     LLVMValueRef i_next = LLVMBuildAdd(g->b, i, gen_i64(g, 1), "");
     LLVMValueRef latch = LLVMBuildCondBr(g->b, more, head, done);
     keep_loop_rolled(g, latch);
