@@ -150,7 +150,8 @@ static const struct builtin_error_case cases[] = {
      "tracepoint:syscalls:sys_enter_getpid { @ = ctx; }\n"
      "                                           ^~~\n"},
     {false, "BEGIN { @ = reg(\"ip\"); }",
-     "stdin:1:13: ERROR: The reg() builtin can only be used with 'kprobe' and 'kretprobe' probes\n"
+     "stdin:1:13: ERROR: The reg() builtin can only be used with 'kprobe', 'kretprobe', "
+     "'uprobe', 'uretprobe' and 'usdt' probes\n"
      "BEGIN { @ = reg(\"ip\"); }\n"
      "            ^~~~~~~~~\n"},
     {false, "kprobe:do_nanosleep { @ = reg(\"xyz\"); }",
@@ -162,13 +163,13 @@ static const struct builtin_error_case cases[] = {
      "kprobe:do_nanosleep { @ = reg(1); }\n"
      "                              ^\n"},
     {false, "BEGIN { @ = usermode; }",
-     "stdin:1:13: ERROR: The usermode builtin can only be used with 'kprobe' and 'kretprobe' "
-     "probes\n"
+     "stdin:1:13: ERROR: The usermode builtin can only be used with 'kprobe', 'kretprobe', "
+     "'uprobe', 'uretprobe' and 'usdt' probes\n"
      "BEGIN { @ = usermode; }\n"
      "            ^~~~~~~~\n"},
     {false, "BEGIN { @ = uaddr(\"main\"); }",
      "stdin:1:13: ERROR: The uaddr() builtin can only be used with 'uprobe', 'uretprobe' and "
-     "'usdt' probes, which sobt does not have yet\n"
+     "'usdt' probes\n"
      "BEGIN { @ = uaddr(\"main\"); }\n"
      "            ^~~~~~~~~~~~~\n"},
     {false, "BEGIN { @ = path(0); }",
@@ -259,8 +260,8 @@ static const struct builtin_error_case cases[] = {
      "BEGIN { @ = strcap(1); }\n"
      "                   ^\n"},
     {true, "BEGIN { signal(\"SIGKILL\"); }",
-     "stdin:1:9: ERROR: The signal() builtin can only be used with 'kprobe', 'kretprobe' and "
-     "'tracepoint' probes\n"
+     "stdin:1:9: ERROR: The signal() builtin can only be used with 'kprobe', 'kretprobe', "
+     "'tracepoint', 'uprobe', 'uretprobe' and 'usdt' probes\n"
      "BEGIN { signal(\"SIGKILL\"); }\n"
      "        ^~~~~~~~~~~~~~~~~\n"},
     {true, "BEGIN { override(1); }",
