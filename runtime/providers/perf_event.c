@@ -76,6 +76,20 @@ int perf_pmu_set_config_field(struct perf_event_attr *attr, const char *pmu, con
     return 0;
 }
 
+/* Kept here, beside the perf events it limits, rather than in the table
+ * (providers.c), which the providers must not call back into. */
+static int target_pid = -1;
+
+void providers_set_target_pid(int pid)
+{
+    target_pid = pid > 0 ? pid : -1;
+}
+
+int providers_target_pid(void)
+{
+    return target_pid;
+}
+
 int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint64_t cookie,
                        const char *probe_name, struct attachment *out)
 {
