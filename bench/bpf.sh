@@ -7,8 +7,8 @@
 #     run_cnt of the tracer's programs over a connect(-1) loop);
 #   - printf throughput: a connect(-1) loop as fast as it goes, lines printed
 #     and events lost;
-#   - seconds from exit until a wide probe set is fully detached (no perf
-#     event left in any process of the tracer's binary);
+#   - seconds from SIGINT until a wide probe set is fully detached (the
+#     tracer gone, no perf event left in any process of its binary);
 #   - compile time (--emit-elf) against program size.
 # Not a test: it prints tables. Run as root:
 #
@@ -35,8 +35,8 @@ done
 [ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing
 export BPFTRACE_MAX_BPF_PROGS=2048 BPFTRACE_MAX_PROBES=2048
 work=$(mktemp -d /tmp/sobt-bpf.XXXXXX)
-stats_before=$(sysctl -n kernel.bpf_stats_enabled)
-trap 'sysctl -qw kernel.bpf_stats_enabled=$stats_before; rm -rf "$work"' EXIT
+stats_pid=
+trap '[ -z "$stats_pid" ] || kill -INT $stats_pid; rm -rf "$work"' EXIT
 
 # the floor: BPF C by hand and its libbpf loader
 clang-14 -O2 -g -target bpf -I/usr/include/"$(uname -m)"-linux-gnu \
@@ -116,7 +116,10 @@ measure() {
         n = q[2] - p[2]; printf "%d %.1f", x, (n > 0 ? (q[1] - p[1]) / n : 0) }'
 }
 
-sysctl -qw kernel.bpf_stats_enabled=1
+# bpf_stats on for as long as the floor holds its fd (BPF_ENABLE_STATS), not
+# through the sysctl that another bench on the machine may switch off
+"$work/floor" --enable-stats >/dev/null &
+stats_pid=$!
 echo "BPF programs: xlated instructions and in-kernel ns per event (bpf_stats,"
 echo "connect(-1) x $calls); ratios are sobt / bpftrace and sobt / floor (hand-written libbpf)"
 printf '  %-18s %8s %8s %8s %6s %6s   %9s %9s %9s %6s %6s\n' program bpftrace sobt floor \
@@ -134,7 +137,9 @@ for entry in "${programs[@]}"; do
             B[1], S[1], F[1], (B[1] ? S[1] / B[1] : 0), (F[1] ? S[1] / F[1] : 0),
             B[2], S[2], F[2], (B[2] ? S[2] / B[2] : 0), (F[2] ? S[2] / F[2] : 0) }'
 done
-sysctl -qw kernel.bpf_stats_enabled="$stats_before"
+kill -INT $stats_pid
+wait $stats_pid || true
+stats_pid=
 
 # printf throughput: how many of a fast loop's events reach the output
 echo
@@ -158,22 +163,20 @@ done
 
 # pids running binary $1 that hold perf events now
 perf_holders() {
-    local p exe
-    exe=$(readlink -f "$1")
-    for p in /proc/[0-9]*; do
-        [ "$(readlink "$p/exe" 2>/dev/null)" = "$exe" ] || continue
-        ls -l "$p/fd" 2>/dev/null | grep -q 'anon_inode:\[perf_event\]' && echo "${p#/proc/}"
+    local p
+    for p in $(pidof "$(readlink -f "$1")"); do
+        ls -l "/proc/$p/fd" 2>/dev/null | grep -q 'anon_inode:\[perf_event\]' && echo "$p"
     done | sort
 }
 
-# detach TRACER PROGRAM: seconds from the tracer's exit until no process of
-# its binary that was not holding perf events before holds one
+# detach TRACER PROGRAM: seconds from SIGINT until the tracer has exited and
+# no process of its binary that was not holding perf events before holds one
 detach() {
     local before t0 i left
     before=$(perf_holders "$1")
     start "$1" -e "$2"
-    stop $tracer_pid
     t0=$(date +%s%N)
+    stop $tracer_pid
     for ((i = 0; i < 1200; i++)); do
         left=$(comm -13 <(echo "$before") <(perf_holders "$1") | wc -l)
         [ "$left" -eq 0 ] && break
@@ -182,7 +185,7 @@ detach() {
     awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
 }
 echo
-echo "seconds from exit until no perf event of the tracer is left"
+echo "seconds from SIGINT until the tracer has exited and no perf event of it is left"
 for set in 't:syscalls:sys_enter_*' 't:sched:*' 't:net:*,t:sock:*'; do
     prog="$set { @[probe] = count(); }"
     bd=$(detach "$bpftrace" "$prog"); sd=$(detach "$sobt" "$prog")

@@ -1,12 +1,14 @@
 #!/bin/bash
-# Start-up time, peak memory and per-event cost of sobt next to bpftrace 0.17,
-# measured in the same run so that the ratios mean something on a noisy VM.
+# Start-up time and peak memory of sobt next to bpftrace 0.17, then the BPF
+# side (bench/bpf.sh: instructions, in-kernel ns per event next to bpftrace
+# and a hand-written libbpf floor, printf throughput, detach, compile time),
+# all in the same run so that the ratios mean something on a noisy VM.
 # Not a test: it asserts nothing, it prints a table. Run as root:
 #
 #     bench/run.sh [--sobt PATH] [--bpftrace PATH] [--reps N] [--calls N] [--quick]
 #
 # --reps N     repetitions per start-up measurement (median is printed; default 5)
-# --calls N    connect(-1) calls per per-event measurement (default 2000000)
+# --calls N    connect(-1) calls per per-event measurement (default 1000000)
 # --quick      one repetition of the slow sys_enter_* start-up (bpftrace needs
 #              ~26 s for it), and fewer calls
 # Without a sobt binary (default build/cli/sobt) the sobt columns say n/a.
@@ -16,7 +18,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 sobt=$here/build/cli/sobt
 bpftrace=$(command -v bpftrace || echo /usr/bin/bpftrace)
 reps=5
-calls=2000000
+calls=1000000
 many_reps=3
 
 while [ $# -gt 0 ]; do
@@ -25,8 +27,8 @@ while [ $# -gt 0 ]; do
     --bpftrace) bpftrace=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --calls) calls=$2; shift 2 ;;
-    --quick) many_reps=1; calls=500000; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --quick) many_reps=1; calls=200000; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -40,7 +42,6 @@ ulimit -l unlimited 2>/dev/null || true
 
 work=$(mktemp -d /tmp/sobt-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cc -O2 -o "$work/connect_loop" "$here/bench/connect_loop.c"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -94,46 +95,9 @@ startup "sys_enter_* (~350 tracepoints, @[probe])" "$many_reps" \
 echo "(ratios are bpftrace / sobt: how many times faster and smaller sobt is)"
 echo
 
-# Per-event cost: connect(-1) in a loop, untraced and under each tracer
-# counting @[pid, comm] on sys_enter_connect.
-traced_cost() { # traced_cost TRACER: prints ns/call of the loop while it traces
-    local tracer=$1 pid cost i
-    "$tracer" -e 't:syscalls:sys_enter_connect { @[pid, comm] = count(); }' \
-        </dev/null >"$work/trace.out" 2>"$work/trace.err" &
-    pid=$!
-    for ((i = 0; i < 600; i++)); do # up to 60 s to attach
-        grep -q '^Attaching' "$work/trace.out" 2>/dev/null && break
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.1
-    done
-    sleep 1 # the Attaching line comes before the attach itself in bpftrace
-    if ! kill -0 $pid 2>/dev/null; then
-        echo "bench: $tracer did not start:" >&2; sed 's/^/  /' "$work/trace.err" >&2
-        echo nan; return
-    fi
-    cost=$("$work/connect_loop" "$calls")
-    kill -INT $pid
-    # bpftrace 0.17 can miss a SIGINT that lands between two waits: repeat it.
-    for ((i = 0; i < 60; i++)); do
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.5
-        kill -INT $pid 2>/dev/null || true
-    done
-    wait $pid 2>/dev/null || true
-    echo "$cost"
-}
-
-base=$("$work/connect_loop" "$calls")
-bcost=$(traced_cost "$bpftrace")
-scost=nan
-[ $have_sobt -eq 1 ] && scost=$(traced_cost "$sobt")
-awk -v n="$calls" -v base="$base" -v b="$bcost" -v s="$scost" 'BEGIN {
-    printf "per-event cost: connect(-1) x %d, @[pid, comm] = count() on sys_enter_connect\n", n
-    printf "  untraced  %8.1f ns/call\n", base
-    printf "  bpftrace  %8.1f ns/call  (+%.1f ns per event)\n", b, b - base
-    if (s == "nan")
-        printf "  sobt           n/a\n"
-    else
-        printf "  sobt      %8.1f ns/call  (+%.1f ns per event; bpftrace/sobt overhead %.2fx)\n",
-               s, s - base, (s - base > 0 ? (b - base) / (s - base) : 0)
-}'
+# The BPF side in the same run: instructions, in-kernel ns per event against
+# bpftrace and the hand-written floor, printf throughput, detach, compile time.
+if [ $have_sobt -eq 1 ]; then
+    echo
+    "$here/bench/bpf.sh" --sobt "$sobt" --bpftrace "$bpftrace" --calls "$calls"
+fi

@@ -4,7 +4,10 @@
  * printf program's records are printed as "PID COMM" lines, as the script's
  * printf does. Built by bench/bpf.sh; not part of sobt.
  *
- *     floor OBJECT NAME */
+ *     floor OBJECT NAME
+ *     floor --enable-stats    keeps kernel.bpf_stats on (BPF_ENABLE_STATS)
+ *                             until SIGINT, whatever the sysctl says */
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,8 +36,27 @@ static int print_record(void *ctx, void *data, size_t size)
     return 0;
 }
 
+static int hold_stats(void)
+{
+    int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+    if (fd < 0) {
+        perror("floor: BPF_ENABLE_STATS");
+        return 1;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    printf("Attaching 0 probes...\n");
+    fflush(stdout);
+    while (!stopping)
+        pause();
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--enable-stats") == 0)
+        return hold_stats();
     if (argc != 3) {
         fprintf(stderr, "usage: floor OBJECT NAME\n");
         return 2;
