@@ -83,6 +83,9 @@ struct builtin_var {
     unsigned requires; /* what the probe must offer (OFFERS_*) */
     void (*check)(struct semantic *sem, struct node *var);
     LLVMValueRef (*gen)(struct codegen *g, struct node *var);
+    /* optional: the value written straight into dst, a buffer of its own
+     * size (a map key, a record), rather than made apart and copied */
+    void (*gen_into)(struct codegen *g, struct node *var, LLVMValueRef dst);
 };
 
 const struct builtin_func *builtin_func_find(const char *name);

@@ -54,6 +54,7 @@ LLVMValueRef gen_var_cpu(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_nsecs(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_elapsed(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_comm(struct codegen *g, struct node *n);
+void gen_var_comm_into(struct codegen *g, struct node *n, LLVMValueRef dst);
 LLVMValueRef gen_var_curtask(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_rand(struct codegen *g, struct node *n);
 

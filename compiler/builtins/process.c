@@ -90,15 +90,21 @@ LLVMValueRef gen_var_elapsed(struct codegen *g, struct node *n)
     return LLVMBuildSub(g->b, call0(g, HELPER_KTIME_GET_NS), start, "");
 }
 
+/* Zeroed first: kernels before strscpy_pad in bpf_get_current_comm leave
+ * the bytes after the name's NUL as they were, and comm is a map key
+ * compared byte for byte (a guest kernel showed one comm as four keys). */
+void gen_var_comm_into(struct codegen *g, struct node *n, LLVMValueRef dst)
+{
+    gen_memset0(g, dst, 16);
+    LLVMValueRef args[2] = {dst, LLVMConstInt(g->i32, 16, false)};
+    LLVMValueRef ret = gen_helper(g, HELPER_GET_CURRENT_COMM, g->i64, args, 2);
+    gen_check_helper(g, HELPER_GET_CURRENT_COMM, ret);
+}
+
 LLVMValueRef gen_var_comm(struct codegen *g, struct node *n)
 {
-    /* no zeroing first: the helper pads the name with NULs to the end of the
-     * buffer, and zeroes it all if it fails */
     LLVMValueRef buf = gen_alloca(g, 16, "comm");
-    LLVMValueRef args[2] = {buf, LLVMConstInt(g->i32, 16, false)};
-    LLVMValueRef ret = gen_helper(g, HELPER_GET_CURRENT_COMM, g->i64, args, 2);
-    gen_helper_fills(g, ret, 0);
-    gen_check_helper(g, HELPER_GET_CURRENT_COMM, ret);
+    gen_var_comm_into(g, n, buf);
     return buf;
 }
 

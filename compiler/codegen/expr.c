@@ -278,6 +278,11 @@ static LLVMValueRef gen_var_incdec(struct codegen *g, struct node *n)
 
 void gen_expr_into(struct codegen *g, struct node *n, LLVMValueRef dst, const struct type *to)
 {
+    const struct builtin_var *bv = n->kind == N_BUILTIN ? builtin_var_find(n->name) : NULL;
+    if (bv && bv->gen_into && type_storage_size(to) == type_storage_size(&n->type)) {
+        bv->gen_into(g, n, dst);
+        return;
+    }
     if (n->kind != N_COPY) {
         gen_store_as(g, dst, to, &n->type, gen_expr(g, n));
         return;
