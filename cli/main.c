@@ -70,8 +70,10 @@ static uint32_t env_map_keys_max(void)
     return (uint32_t)v;
 }
 
-/* Compile as the options say; --emit-llvm sends the IR dump to its file. */
-static struct compiled_program *compile(const struct cli_options *o, const char *text)
+/* Compile as the options say; --emit-llvm sends the IR dump to its file.
+ * target: the -p process or -c command (pid 0: none). */
+static struct compiled_program *compile(const struct cli_options *o, const char *text,
+                                        const struct target_process *target)
 {
     FILE *llvm_out = NULL;
     if (o->emit_llvm && !(llvm_out = emit_llvm_open(o->emit_llvm)))
@@ -95,6 +97,10 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
         .nparams = o->nparams,
         .helper_check_level = o->helper_check_level,
         .max_map_keys = env_map_keys_max(),
+        /* a -c command has not exec'd yet: its files are named, not its maps */
+        .target_pid = target->is_child ? 0 : target->pid,
+        .child_pid = target->is_child ? target->pid : 0,
+        .command_binary = target->binary,
     };
     struct compiled_program *prog = compile_program(&copts);
     /* the dumps (-d) before anything the program prints */
@@ -107,7 +113,8 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
 }
 
 /* Load, attach and trace, with the output where -o, -f and -B say. */
-static int run(const struct cli_options *o, const struct compiled_program *prog)
+static int run(const struct cli_options *o, const struct compiled_program *prog,
+               struct target_process *target)
 {
     struct output_file out;
     if (output_file_open(&out, o->output_path, o->buffering) != 0)
@@ -120,6 +127,8 @@ static int run(const struct cli_options *o, const struct compiled_program *prog)
         .quiet = o->quiet,
         .verbose = o->verbose,
         .hold_output = o->buffering == BUFFER_FULL,
+        .target = target->pid > 0 ? target : NULL,
+        .usdt_file_activation = o->usdt_file_activation,
         .metrics = o->metrics ? &o->metrics_address : NULL,
     };
     int rc = runtime_run(prog, &ropts);
@@ -150,25 +159,40 @@ int main(int argc, char **argv)
         print_info(stderr);
         return 0;
     }
-    if (o.list)
-        return probes_list(stdout, o.list_pattern, o.verbose) < 0 ? 1 : 0;
+    /* -p and -c before compiling: attach points may name what the process
+     * maps, and cpid is the command's pid. */
+    struct target_process target = {0};
+    if ((o.pid_text && target_process_find(&target, o.pid_text) < 0) ||
+        (o.command && !o.list && target_process_spawn(&target, o.command) < 0))
+        return 1;
+    if (o.list) {
+        attach_points_set_process(target.pid, NULL);
+        rc = probes_list(stdout, o.list_pattern, o.verbose) < 0 ? 1 : 0;
+        target_process_release(&target);
+        return rc;
+    }
 
     char *owned_text = NULL;
     const char *text = o.program_text;
     if (!text) {
         owned_text = read_program(o.filename);
-        if (!owned_text)
+        if (!owned_text) {
+            target_process_release(&target);
             return 1;
+        }
         text = owned_text;
     }
-    struct compiled_program *prog = compile(&o, text);
+    struct compiled_program *prog = compile(&o, text, &target);
     free(owned_text);
-    if (!prog)
+    if (!prog) {
+        target_process_release(&target);
         return 1;
+    }
     if (o.emit_elf)
         rc = emit_elf_write(o.emit_elf, prog) == 0 ? 0 : 1;
     else if (!o.compile_only)
-        rc = run(&o, prog);
+        rc = run(&o, prog, &target);
     compiled_program_free(prog);
+    target_process_release(&target);
     return rc;
 }

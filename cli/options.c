@@ -168,6 +168,7 @@ enum {
     OPT_NO_WARNINGS,
     OPT_EMIT_ELF,
     OPT_EMIT_LLVM,
+    OPT_USDT_FILE_ACTIVATION,
     OPT_METRICS,
 };
 
@@ -183,12 +184,13 @@ static const struct option long_options[] = {
     {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
     {"emit-elf", required_argument, NULL, OPT_EMIT_ELF},
     {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM},
+    {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
     {"metrics", required_argument, NULL, OPT_METRICS},
     {NULL, 0, NULL, 0},
 };
 
 /* The options that take a value, for the "needs an argument" message. */
-static const char *const options_with_values = "eodIfB";
+static const char *const options_with_values = "eodIfBpc";
 
 static void report_bad_option(char **argv)
 {
@@ -212,7 +214,7 @@ int parse_options(int argc, char **argv, struct cli_options *o)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+e:lvqo:d:hVI:kf:B:", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+e:lvqo:d:hVI:kf:B:p:c:", long_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case 'k':
@@ -237,6 +239,9 @@ int parse_options(int argc, char **argv, struct cli_options *o)
             }
             break;
         case 'B': rc = parse_buffering(optarg, &o->buffering); break;
+        case 'p': o->pid_text = optarg; break;
+        case 'c': o->command = optarg; break;
+        case OPT_USDT_FILE_ACTIVATION: o->usdt_file_activation = true; break;
         case OPT_DRY_RUN: o->mode = RUN_DRY_RUN; break;
         case OPT_VERIFY: o->mode = RUN_VERIFY; break;
         case OPT_UNSAFE: o->unsafe = true; break;
@@ -268,6 +273,10 @@ int parse_options(int argc, char **argv, struct cli_options *o)
         }
         if (rc < 0)
             return -1;
+    }
+    if (o->pid_text && o->command) {
+        fprintf(stderr, "ERROR: -p and -c cannot be used together\n");
+        return -1;
     }
     if (o->emit_llvm && o->dump) {
         fprintf(stderr, "ERROR: --emit-llvm cannot be combined with -d (both print the IR)\n");

@@ -29,6 +29,9 @@ struct cli_options {
     enum buffer_mode buffering;         /* -B */
     int missing_probes;       /* --missing-probes: enum missing_probes_policy, -1 unset */
     int helper_check_level;   /* -k: 1, -kk: 2 */
+    const char *pid_text;     /* -p PID, as given */
+    const char *command;      /* -c 'CMD ARGS' */
+    bool usdt_file_activation; /* --usdt-file-activation */
     bool metrics;             /* --metrics ADDR:PORT given */
     struct metrics_address metrics_address;
 #define MAX_INCLUDES 64

@@ -57,20 +57,24 @@ static char **key_names_of(const struct map_info *m, int nfields)
 
 /* Every map the script declares holds max_map_keys entries, as in bpftrace
  * (a histogram's entries are its key-and-bucket pairs). */
-static void describe_map(const struct map_info *m, uint32_t max_entries, struct map_desc *d)
+static void describe_map(struct semantic *sem, const struct map_info *m, struct map_desc *d)
 {
     memset(d, 0, sizeof(*d));
     d->name = strdup(m->name);
     d->id = m->id;
     d->agg = agg_of(m->value.kind);
-    d->max_entries = max_entries;
-    record_from_type(&m->key, &d->key);
+    d->max_entries = sem->max_map_keys;
+    record_from_type(&sem->types, &m->key, &d->key);
     d->key_names = key_names_of(m, d->key.nfields);
     uint32_t ks = map_key_size(m);
     d->key_size = ks;
-    d->value.kind = value_kind_of(&m->value);
-    d->value.size = m->value.size;
-    d->value.is_signed = m->value.is_signed;
+    if (d->agg == AGG_NONE) {
+        value_desc_from_type(&sem->types, &m->value, &d->value);
+    } else {
+        d->value.kind = value_kind_of(&m->value);
+        d->value.size = m->value.size;
+        d->value.is_signed = m->value.is_signed;
+    }
     switch (d->agg) {
     case AGG_NONE:
         d->bpf_type = BPF_MAP_TYPE_HASH;
@@ -78,7 +82,6 @@ static void describe_map(const struct map_info *m, uint32_t max_entries, struct 
         d->value.size = m->value.kind == TY_STRING ? d->value_size : m->value.size;
         if (!type_is_buffer(&m->value) && m->value.kind != TY_KSTACK && m->value.kind != TY_KSYM)
             d->value.size = 8;
-        d->value.frames = m->value.count;
         break;
     case AGG_HIST:
     case AGG_LHIST:
@@ -130,6 +133,8 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
                 d->attach[k].target = strdup(u->aps[a].matches[m].target);
                 d->attach[k].probe_id = u->probe_ids[k];
                 d->attach[k].period_ns = u->aps[a].period_ns;
+                d->attach[k].offset = u->aps[a].matches[m].offset;
+                d->attach[k].ref_ctr_offset = u->aps[a].matches[m].ref_ctr_offset;
             }
     }
 }
@@ -258,7 +263,7 @@ static struct compiled_program *compile_source(const struct source *src,
     p->source_text = strdup(src->text);
     p->maps = calloc(sem.nmaps + 6, sizeof(*p->maps));
     for (int i = 0; i < sem.nmaps; i++)
-        describe_map(sem.maps[i], sem.max_map_keys, &p->maps[i]);
+        describe_map(&sem, sem.maps[i], &p->maps[i]);
     p->nmaps = sem.nmaps;
     p->ringbuf_map_id = add_internal_map(p, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
     /* one stack trace map per kind: a stack id is only meaningful in its map */

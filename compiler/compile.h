@@ -34,6 +34,11 @@ struct compile_options {
                                lookups; -kk: 2, all of them; 0: none */
     uint32_t max_map_keys;  /* BPFTRACE_MAP_KEYS_MAX; 0 when unset (then the script's
                                config = { max_map_keys = N }, else 4096) */
+    int target_pid;         /* -p PID: the process whose files uprobe and usdt attach
+                               points may name; 0: none */
+    int child_pid;          /* -c: the command's pid (cpid); 0 without -c */
+    const char *command_binary; /* -c: the command's executable (the libraries it needs
+                                   are those `uprobe:libNAME:...` names); NULL without -c */
 };
 
 /* NULL after printing diagnostics when the program is wrong. */

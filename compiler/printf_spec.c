@@ -116,6 +116,16 @@ static enum printf_length read_length(const char **s)
     return len;
 }
 
+/* A '%' that cannot begin a conversion: at the end of the format, or before
+ * a character no conversion starts with ("100%", "50%\n"). bpftrace prints
+ * it as it is. */
+static bool is_lone_percent(const char *p)
+{
+    char c = p[1];
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return c == '\0' || !(letter || is_flag(c) || is_digit(c) || c == '.' || c == '*');
+}
+
 /* Parses one spec starting at the '%' at fmt + offset (not "%%"). */
 static int parse_conversion(const char *fmt, size_t offset, struct printf_conversion *c,
                             struct printf_error *err)
@@ -208,10 +218,10 @@ int printf_format_parse(const char *fmt, struct printf_format *out, struct print
             goto oom;
         if (!fmt[i])
             break;
-        if (fmt[i + 1] == '%') {
+        if (fmt[i + 1] == '%' || is_lone_percent(fmt + i)) {
             if (literal_append(&lit, "%", 1) < 0)
                 goto oom;
-            i += 2;
+            i += fmt[i + 1] == '%' ? 2 : 1;
             continue;
         }
         struct printf_piece piece = {.is_conversion = true};
@@ -323,7 +333,7 @@ static bool is_integer_like(const struct type *t)
  * are not numbers. */
 static bool is_string_like(const struct type *t)
 {
-    return type_is_printable(t) && !is_integer_like(t);
+    return type_is_printable(t) && !is_integer_like(t) && !type_is_composite(t);
 }
 
 static const struct printf_conversion *nth_conversion(const struct printf_format *f, int index)

@@ -3,7 +3,9 @@
  *
  * The resolver parses each printf()/system()/cat() format once to check the
  * arguments against it; the runtime parses it (once, cached) to format events.
- * `%%` is one literal `%`, as in current bpftrace (0.17 printed `%%`). */
+ * `%%` is one literal `%`, as in current bpftrace (0.17 printed `%%`), and
+ * so is a lone `%` that no conversion can follow ("100%", "50%\n"), as in
+ * bpftrace. */
 #ifndef SOBT_PRINTF_SPEC_H
 #define SOBT_PRINTF_SPEC_H
 
@@ -60,7 +62,8 @@ struct printf_error {
 };
 
 /* Split fmt into pieces. Returns 0, or -1 with err filled (unknown conversion,
- * a '%' at the end, '*' widths, a length modifier on %c/%s/%p). On failure
+ * a conversion cut short by the end, '*' widths, a length modifier on
+ * %c/%s/%p). On failure
  * out holds nothing that needs freeing. */
 int printf_format_parse(const char *fmt, struct printf_format *out, struct printf_error *err);
 void printf_format_free(struct printf_format *f);

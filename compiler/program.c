@@ -2,6 +2,26 @@
 
 #include <stdlib.h>
 
+void value_desc_free(struct value_desc *v)
+{
+    free(v->name);
+    v->name = NULL;
+    if (v->inner) {
+        record_desc_free(v->inner);
+        free(v->inner);
+        v->inner = NULL;
+    }
+}
+
+void record_desc_free(struct record_desc *r)
+{
+    for (int i = 0; i < r->nfields; i++)
+        value_desc_free(&r->fields[i]);
+    free(r->fields);
+    r->fields = NULL;
+    r->nfields = 0;
+}
+
 void compiled_program_free(struct compiled_program *p)
 {
     if (!p)
@@ -20,12 +40,13 @@ void compiled_program_free(struct compiled_program *p)
             for (int k = 0; k < p->maps[i].key.nfields; k++)
                 free(p->maps[i].key_names[k]);
         free(p->maps[i].key_names);
-        free(p->maps[i].key.fields);
+        record_desc_free(&p->maps[i].key);
+        value_desc_free(&p->maps[i].value);
     }
     free(p->maps);
     for (int i = 0; i < p->nasyncs; i++) {
         free(p->asyncs[i].fmt);
-        free(p->asyncs[i].args.fields);
+        record_desc_free(&p->asyncs[i].args);
     }
     free(p->asyncs);
     for (int i = 0; i < p->nprobe_names; i++)

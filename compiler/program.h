@@ -22,23 +22,41 @@ enum value_kind {
     VK_USYM,     /* size 16: u64 user address, u64 pid (tgid) */
     VK_INET,     /* size 24: u64 family (AF_INET/AF_INET6), then 16 address bytes:
                     printed like ntop() */
+    VK_TUPLE,    /* `inner` holds the elements: "(1, a)" */
+    VK_RECORD,   /* a struct or union: `inner` holds its named members (those of
+                    anonymous members among them): "{ .a = 1, .b = 2 }" */
+    VK_ARRAY,    /* `count` elements, each laid out as inner->fields[0] (offset 0)
+                    and `size / count` bytes apart: "[1,2]" */
     VK_NONE,     /* padding / unused */
 };
+
+struct record_desc;
 
 struct value_desc {
     enum value_kind kind;
     uint32_t size;   /* bytes occupied */
     uint32_t offset; /* from the start of the enclosing record */
     bool is_signed;
+    bool is_pointer; /* VK_INT: an address (printed in hex inside map keys, as bpftrace) */
     uint32_t frames; /* VK_KSTACK/VK_USTACK: most frames to print (kstack(N)); 127 default */
+    char *name;      /* a VK_RECORD member's name; NULL elsewhere */
+    uint32_t bit_offset, bit_size; /* a bitfield member: bits past `offset`, its width
+                                      (bit_size 0: not a bitfield) */
+    struct record_desc *inner;     /* VK_TUPLE, VK_RECORD, VK_ARRAY (see above); owned */
+    uint32_t count;                /* VK_ARRAY */
 };
 
-/* A sequence of values at fixed offsets: a map key tuple, printf arguments. */
+/* A sequence of values at fixed offsets: a map key tuple, printf arguments,
+ * a tuple's elements, a struct's members. */
 struct record_desc {
     struct value_desc *fields;
     int nfields;
     uint32_t size; /* total size including padding */
 };
+
+/* Frees what a description owns (names, nested records), not the struct itself. */
+void value_desc_free(struct value_desc *v);
+void record_desc_free(struct record_desc *r);
 
 /* What a map's value is; decides its BPF layout and how it is printed. */
 enum map_agg {
@@ -117,13 +135,20 @@ enum probe_provider {
     PROV_INTERVAL,
     PROV_KPROBE,
     PROV_KRETPROBE,
+    PROV_UPROBE,
+    PROV_URETPROBE,
+    PROV_USDT,
 };
 
 /* One place a program is attached: a probe block with a wildcard has many. */
 struct attach_desc {
-    char *target;      /* tracepoint "category:name", kprobe function, "" for BEGIN/END */
+    char *target;      /* tracepoint "category:name", kprobe function, uprobe and usdt:
+                          the binary's path; "" for BEGIN/END */
     int probe_id;      /* index in program->probe_names; passed as the BPF cookie */
     uint64_t period_ns; /* PROV_INTERVAL */
+    uint64_t offset;    /* PROV_UPROBE, PROV_URETPROBE, PROV_USDT: file offset of the
+                           probed instruction in target */
+    uint64_t ref_ctr_offset; /* PROV_USDT: file offset of the probe's semaphore, 0: none */
 };
 
 /* One BPF program per probe block (BEGIN and END are blocks of their own). */

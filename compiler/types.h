@@ -13,7 +13,8 @@ enum type_kind {
     TY_INT,      /* size 1, 2, 4 or 8; is_signed */
     TY_STRING,   /* NUL-padded char array of size bytes */
     TY_PROBE,    /* u64 index into the program's probe names */
-    TY_TUPLE,    /* fields/nfields laid out with natural alignment */
+    TY_TUPLE,    /* fields/nfields at offsets (sema/layout.c); the arrays live in the
+                    resolver's type arena */
     TY_PTR,      /* elem points to the pointee type; is_user for user memory */
     TY_ARRAY,    /* elem, count */
     TY_RECORD,   /* struct or union from BTF: btf_id, size */
@@ -41,6 +42,10 @@ struct type {
     bool is_user;    /* TY_PTR, TY_RECORD, TY_ARRAY: lives in user memory; TY_INT: an
                         address that came from user memory */
     bool is_char;    /* TY_INT: C `char`, so that char[N] reads as a string */
+    /* TY_RECORD, TY_ARRAY: the bytes themselves, copied onto the BPF stack (a
+     * variable, a map value, a tuple element, an array cast), rather than
+     * their address in kernel or user memory */
+    bool on_stack;
     int btf_id;      /* TY_RECORD, or pointee of TY_PTR when it is a kernel type */
     uint32_t count;  /* TY_ARRAY element count, TY_KSTACK/TY_USTACK frame limit */
     const struct type *elem;   /* TY_PTR pointee, TY_ARRAY element */
@@ -58,8 +63,16 @@ static inline bool type_is_aggregation(const struct type *t)
  * than as one 64-bit register. */
 static inline bool type_is_buffer(const struct type *t)
 {
+    if (t->kind == TY_RECORD || t->kind == TY_ARRAY)
+        return t->on_stack;
     return t->kind == TY_STRING || t->kind == TY_TUPLE || t->kind == TY_USTACK ||
            t->kind == TY_USYM || t->kind == TY_INET;
+}
+
+/* Values made of other values: tuples, structs and arrays. */
+static inline bool type_is_composite(const struct type *t)
+{
+    return t->kind == TY_TUPLE || t->kind == TY_RECORD || t->kind == TY_ARRAY;
 }
 
 /* Values the runtime can print (and so store in a map key or an event). */
@@ -75,6 +88,9 @@ static inline bool type_is_printable(const struct type *t)
     case TY_KSYM:
     case TY_USYM:
     case TY_INET:
+    case TY_TUPLE:
+    case TY_RECORD:
+    case TY_ARRAY:
         return true;
     default:
         return false;

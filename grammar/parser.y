@@ -149,6 +149,8 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
 
 %token PRED_OPEN "start of predicate"
 %token PRED_CLOSE "end of predicate"
+/* a '{' where an expression must follow (lexer.l): a block expression */
+%token BLOCK_OPEN "{"
 
 %token ARROW "->"
 %token INC "++"
@@ -454,6 +456,14 @@ primary
             for (int i = 0; i < $4->nargs; i++)
                 ast_push(ctx->ast, &$$->args, &$$->nargs, $4->args[i]);
         }
+    /* one element needs the trailing comma, as in Python */
+    | '(' expr ',' ')'
+        { $$ = parse_node(ctx, N_TUPLE, @$); ast_push(ctx->ast, &$$->args, &$$->nargs, $2); }
+    | '(' ')'
+        { $$ = parse_node(ctx, N_TUPLE, @$); }
+    /* { statements; value }: the value of its last expression */
+    | BLOCK_OPEN stmt_seq expr '}'
+        { $$ = parse_node(ctx, N_BLOCK_EXPR, @$); $$->then = $2; $$->lhs = $3; }
     | SIZEOF '(' cast_type ')'
         { $$ = parse_node(ctx, N_SIZEOF, @$); $$->cast_type = $3; }
     | SIZEOF '(' expr ')'
@@ -484,6 +494,11 @@ expr_list
 cast_type
     : type_name stars
         { $$ = $1; $$->pointers = (int)$2; $$->loc = parse_loc(ctx, @$); }
+    /* array casts: (uint8[8])x, and (uint8[])x sized by the value */
+    | type_name '[' INT ']'
+        { $$ = $1; $$->has_len = true; $$->array_len = $3; $$->loc = parse_loc(ctx, @$); }
+    | type_name '[' ']'
+        { $$ = $1; $$->has_len = true; $$->loc = parse_loc(ctx, @$); }
     ;
 
 /* After "let $x:" any identifier names a type (u32, string, ...). */

@@ -324,13 +324,29 @@ int events_open(struct events *ev, const struct compiled_program *prog,
     return 0;
 }
 
-int events_poll(struct events *ev, int timeout_ms)
+/* Waits for records, or for wake_fd to become readable. */
+static int wait_readable(struct events *ev, int timeout_ms, int wake_fd)
 {
-    if (!ev->rb) {
-        /* Nothing to read: just wait, interruptibly, like a poll would. */
-        return poll(NULL, 0, timeout_ms) < 0 ? -errno : 0;
+    struct pollfd fds[2] = {{.fd = wake_fd, .events = POLLIN},
+                            {.fd = ev->rb ? ring_buffer__epoll_fd(ev->rb) : -1, .events = POLLIN}};
+    int n = poll(fds, ev->rb ? 2 : 1, timeout_ms);
+    return n < 0 ? -errno : 0;
+}
+
+int events_poll(struct events *ev, int timeout_ms, int wake_fd)
+{
+    int n;
+    if (wake_fd >= 0 || !ev->rb) {
+        /* Nothing to read, or something else to wait for too: wait,
+         * interruptibly, then take what came. */
+        int rc = wake_fd >= 0 ? wait_readable(ev, timeout_ms, wake_fd)
+                              : (poll(NULL, 0, timeout_ms) < 0 ? -errno : 0);
+        if (rc < 0 || !ev->rb)
+            return rc;
+        n = ring_buffer__consume(ev->rb);
+    } else {
+        n = ring_buffer__poll(ev->rb, timeout_ms);
     }
-    int n = ring_buffer__poll(ev->rb, timeout_ms);
     if (n > 0 && ev->flush_batches)
         fflush(ev->out.file); /* live output for `sobt ... | grep` */
     return n;

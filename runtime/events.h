@@ -36,9 +36,10 @@ struct events {
 
 int events_open(struct events *ev, const struct compiled_program *prog,
                 const struct loaded_program *lp, const struct output *out, bool flush_batches);
-/* Waits up to timeout_ms for records and handles them. Returns the number
+/* Waits up to timeout_ms for records, or for wake_fd (when not -1) to
+ * become readable, and handles the records there are. Returns the number
  * handled, EVENTS_STOPPED, or a negative errno (-EINTR when a signal arrived). */
-int events_poll(struct events *ev, int timeout_ms);
+int events_poll(struct events *ev, int timeout_ms, int wake_fd);
 /* Handles whatever is queued without waiting. */
 int events_drain(struct events *ev);
 void events_close(struct events *ev);

@@ -22,6 +22,7 @@
 #include "providers/provider.h"
 #include "run.h"
 #include "tracefs_mount.h"
+#include "usdt_semaphores.h"
 
 /* How long one wait for events lasts; a signal also ends it early. */
 #define POLL_TIMEOUT_MS 100
@@ -91,16 +92,23 @@ static int run_special(const struct compiled_program *prog, const struct loaded_
 /* Read events until exit() or a signal. Returns 0, or -1 after an error.
  * The record handlers stop at the first record after a stop request, so a
  * signal ends this within one record's work, however long the queue. */
-static int trace_until_stopped(struct events *ev, struct losses *losses, const struct output *out)
+static int trace_until_stopped(struct events *ev, struct losses *losses, const struct output *out,
+                               struct target_process *target)
 {
     ev->stop = &stop_requested;
     int rc = 0;
     while (!stop_requested && !ev->exit_seen) {
-        int n = events_poll(ev, POLL_TIMEOUT_MS);
+        int n = events_poll(ev, POLL_TIMEOUT_MS, target ? target_process_fd(target) : -1);
         losses_report_events(losses, out);
         if (n < 0 && n != -EINTR && n != EVENTS_STOPPED) {
             diag_plain_error("reading events failed: %s", strerror(-n));
             rc = -1;
+            break;
+        }
+        /* The traced process is gone (-p, -c): what it sent is printed,
+         * then tracing ends as after exit(). */
+        if (target && target_process_has_exited(target)) {
+            events_drain(ev);
             break;
         }
     }
@@ -110,15 +118,19 @@ static int trace_until_stopped(struct events *ev, struct losses *losses, const s
 
 static int trace(const struct compiled_program *prog, const struct loaded_program *lp,
                  struct attach_set *attached, struct events *ev, struct losses *losses,
-                 const struct output *out, struct metrics_server **metrics)
+                 const struct output *out, struct metrics_server **metrics,
+                 struct target_process *target)
 {
     int rc = 0;
     if (*metrics && metrics_serve(*metrics, prog, lp->map_fds) != 0)
         rc = -1;
     if (rc == 0)
         rc = run_special(prog, lp, PROV_BEGIN);
+    /* -c: the command runs once everything is attached and BEGIN is done */
+    if (rc == 0 && target)
+        rc = target_process_start(target);
     if (rc == 0)
-        rc = trace_until_stopped(ev, losses, out);
+        rc = trace_until_stopped(ev, losses, out, target);
     /* Tracing is over: the endpoint closes before END changes the maps. */
     metrics_close(*metrics);
     *metrics = NULL;
@@ -216,12 +228,19 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
         rc = loader_set_start_time(prog, &lp);
     if (rc == 0 && opts->verbose)
         attach_list_probes(prog, err);
+    providers_set_target_pid(opts->target ? opts->target->pid : 0);
     if (rc == 0)
         rc = attach_all(prog, &lp, &attached);
+    struct usdt_semaphores semaphores = {0};
+    if (rc == 0)
+        usdt_semaphores_raise(&semaphores, prog,
+                              opts->target && !opts->target->is_child ? opts->target->pid : 0,
+                              opts->usdt_file_activation);
     /* --dry-run (as in current bpftrace): attach, then stop at once; no
      * BEGIN, no events, no map dump. */
     if (rc == 0 && opts->mode == RUN_NORMAL)
-        rc = trace(prog, &lp, &attached, &ev, &losses, out, metrics);
+        rc = trace(prog, &lp, &attached, &ev, &losses, out, metrics, opts->target);
+    usdt_semaphores_lower(&semaphores);
     attach_release_all(&attached);
     losses_close(&losses);
     events_close(&ev);

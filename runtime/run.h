@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "program.h"
+#include "target_process.h"
 
 enum run_mode {
     RUN_NORMAL,  /* attach, trace until exit() or SIGINT/SIGTERM, run END, print maps */
@@ -26,6 +27,12 @@ struct run_options {
                       counts, and each probe as it is attached (stderr) */
     bool hold_output; /* -B full: the output is written when its buffer fills
                          (and at exit), not after each batch of events */
+    struct target_process *target; /* -p, -c: probes of user space are its alone, a
+                                      -c command starts after BEGIN, and tracing ends
+                                      when it exits; NULL: none */
+    bool usdt_file_activation; /* --usdt-file-activation: raise usdt semaphores in the
+                                  processes that map a probed file (when the kernel
+                                  does not count them itself) */
     const struct metrics_address *metrics; /* --metrics: serve the maps to Prometheus
                                               while tracing; NULL: no endpoint */
 };

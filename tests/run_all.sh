@@ -21,7 +21,7 @@ build=${SOBT_TEST_BUILD:-$here/build-sanitize}
 packages=(build-essential pkg-config meson ninja-build flex bison llvm-14-dev libbpf-dev
           libelf-dev libdw-dev zlib1g-dev libzstd-dev libtinfo-dev bpftrace bpftool clang-14
           python3 iproute2 valgrind qemu-system-x86 busybox-static cpio man-db groff-base
-          prometheus python3-prometheus-client)
+          prometheus python3-prometheus-client systemtap-sdt-dev)
 
 fail_setup() {
     echo "run_all: $*" >&2

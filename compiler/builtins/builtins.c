@@ -76,16 +76,13 @@ static const struct builtin_var vars[] = {
     {"elapsed", 0, check_var_u64, gen_var_elapsed},
     {"comm", 0, check_var_comm, gen_var_comm},
     {"curtask", 0, check_var_curtask, gen_var_curtask},
+    {"cpid", 0, check_var_cpid, gen_var_cpid},
     {"rand", 0, check_var_rand, gen_var_rand},
     /* the probe's context */
     {"probe", 0, check_var_probe, gen_var_probe},
     {"args", OFFERS_ARGS, check_var_args, gen_var_args},
-    {"arg0", OFFERS_ARGN, check_var_arg, gen_var_arg},
-    {"arg1", OFFERS_ARGN, check_var_arg, gen_var_arg},
-    {"arg2", OFFERS_ARGN, check_var_arg, gen_var_arg},
-    {"arg3", OFFERS_ARGN, check_var_arg, gen_var_arg},
-    {"arg4", OFFERS_ARGN, check_var_arg, gen_var_arg},
-    {"arg5", OFFERS_ARGN, check_var_arg, gen_var_arg},
+    /* arg0, arg1, ...: every argN is this entry (builtin_var_find) */
+    {"argN", OFFERS_ARGN, check_var_arg, gen_var_arg},
     {"retval", OFFERS_RETVAL, check_var_retval, gen_var_retval},
     {"func", OFFERS_FUNC, check_var_func, gen_var_func},
     /* stacks */
@@ -103,6 +100,8 @@ const struct builtin_func *builtin_func_find(const char *name)
 
 const struct builtin_var *builtin_var_find(const char *name)
 {
+    if (builtin_is_arg_name(name))
+        name = "argN";
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
         if (strcmp(vars[i].name, name) == 0)
             return &vars[i];

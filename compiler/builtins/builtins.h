@@ -38,7 +38,8 @@ enum builtin_arg {
                          literal), not evaluated: the built-in reads it from the tree */
     ARG_RAW,          /* left alone: a word the built-in reads (kstack's `perf`) */
     ARG_MAP,          /* a whole map, @m */
-    ARG_MAP_OR_VALUE, /* print(): a whole map (@m without a key), or a value */
+    ARG_MAP_OR_VALUE, /* print(): a whole map (@m without a key), or a value (a struct
+                         or array in memory: its address, the node an N_COPY) */
     ARG_MAP_ELEMENT,  /* @m[k]: its key resolved, then built */
 };
 

@@ -1,9 +1,10 @@
 /* What the probe's context holds: the probe's name (probe), a tracepoint's
- * record (args), a function's arguments, return value and address (arg0..5,
- * retval, func). The table says which probe kinds offer each
+ * record (args), a function's return value and address (retval, func); its
+ * arguments (argN) are function_args.c's. The table says which probe kinds offer each
  * (probes/probe_kind.h OFFERS_*); the resolver checks that before these run. */
 #include "builtins/entries.h"
 #include "codegen/ir.h"
+#include "probes/probe_kind.h"
 #include "sema/sema.h"
 
 /* ---- checks ---- */
@@ -21,23 +22,20 @@ void check_var_args(struct semantic *sem, struct node *n)
     (void)sem;
 }
 
-/* arg0..arg5, retval and func: registers of the probed function. */
-void check_var_arg(struct semantic *sem, struct node *n)
-{
-    n->type = type_int(8, false);
-    (void)sem;
-}
-
+/* retval: the probed function's return register; an address it returns
+ * from user space points into user memory. */
 void check_var_retval(struct semantic *sem, struct node *n)
 {
     n->type = type_int(8, true);
-    (void)sem;
+    n->type.is_user = probe_kind_of(sem->cur->provider)->user_space;
 }
 
+/* func: the probed function's address, printed as its name: a kernel
+ * symbol, or for user-space kinds a user symbol of the current process. */
 void check_var_func(struct semantic *sem, struct node *n)
 {
-    n->type = (struct type){.kind = TY_KSYM, .size = 8};
-    (void)sem;
+    bool user = probe_kind_of(sem->cur->provider)->user_space;
+    n->type = (struct type){.kind = user ? TY_USYM : TY_KSYM, .size = user ? 16 : 8};
 }
 
 /* ---- code ---- */
@@ -56,9 +54,7 @@ LLVMValueRef gen_var_args(struct codegen *g, struct node *n)
     return gen_i64(g, 0); /* only ever the base of a field access */
 }
 
-/* struct pt_regs on x86-64: the first six arguments travel in rdi, rsi,
- * rdx, rcx, r8, r9; the return value in rax. */
-static const uint32_t arg_reg_offset[6] = {112, 104, 96, 88, 72, 64};
+/* struct pt_regs on x86-64: the return value is in rax. */
 #define PT_REGS_AX 80
 
 static LLVMValueRef load_reg(struct codegen *g, uint32_t offset)
@@ -67,18 +63,16 @@ static LLVMValueRef load_reg(struct codegen *g, uint32_t offset)
     return LLVMBuildLoad2(g->b, g->i64, LLVMBuildBitCast(g->b, p, g->i64p, ""), "");
 }
 
-LLVMValueRef gen_var_arg(struct codegen *g, struct node *n)
-{
-    return load_reg(g, arg_reg_offset[n->name[3] - '0']);
-}
-
 LLVMValueRef gen_var_retval(struct codegen *g, struct node *n)
 {
     return load_reg(g, PT_REGS_AX);
 }
 
+/* bpf_get_func_ip gives the function's entry also in return probes (whose
+ * instruction pointer is already back in the caller), for uprobes too. */
 LLVMValueRef gen_var_func(struct codegen *g, struct node *n)
 {
     LLVMValueRef args[1] = {g->ctxarg};
-    return gen_helper(g, HELPER_GET_FUNC_IP, g->i64, args, 1);
+    LLVMValueRef ip = gen_helper(g, HELPER_GET_FUNC_IP, g->i64, args, 1);
+    return n->type.kind == TY_USYM ? gen_user_address(g, ip, "func") : ip;
 }

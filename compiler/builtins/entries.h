@@ -39,8 +39,10 @@ LLVMValueRef gen_join(struct codegen *g, struct node *call, const struct gen_arg
 void check_delete(struct semantic *sem, struct node *call);
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand */
+/* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand, cpid */
 void check_var_u64(struct semantic *sem, struct node *n);
+void check_var_cpid(struct semantic *sem, struct node *n);
+LLVMValueRef gen_var_cpid(struct codegen *g, struct node *n);
 void check_var_comm(struct semantic *sem, struct node *n);
 void check_var_curtask(struct semantic *sem, struct node *n);
 void check_var_rand(struct semantic *sem, struct node *n);
@@ -55,17 +57,20 @@ LLVMValueRef gen_var_comm(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_curtask(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_rand(struct codegen *g, struct node *n);
 
-/* context.c: probe, args, arg0..arg5, retval, func */
+/* context.c: probe, args, retval, func */
 void check_var_probe(struct semantic *sem, struct node *n);
 void check_var_args(struct semantic *sem, struct node *n);
-void check_var_arg(struct semantic *sem, struct node *n);
 void check_var_retval(struct semantic *sem, struct node *n);
 void check_var_func(struct semantic *sem, struct node *n);
 LLVMValueRef gen_var_probe(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_args(struct codegen *g, struct node *n);
-LLVMValueRef gen_var_arg(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_retval(struct codegen *g, struct node *n);
 LLVMValueRef gen_var_func(struct codegen *g, struct node *n);
+
+/* function_args.c: arg0, arg1, ... (builtin_is_arg_name) */
+bool builtin_is_arg_name(const char *name);
+void check_var_arg(struct semantic *sem, struct node *n);
+LLVMValueRef gen_var_arg(struct codegen *g, struct node *n);
 
 /* memory.c: str, ntop, bswap, strncmp */
 void check_str(struct semantic *sem, struct node *call);
@@ -89,5 +94,8 @@ LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct g
 LLVMValueRef gen_var_stack(struct codegen *g, struct node *n);
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_args *a);
+/* A user address as usym values hold it: {u64 value, u64 the current
+ * process (tgid)}, whose memory map names it. */
+LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char *name);
 
 #endif

@@ -182,7 +182,11 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
             struct node *arg = call->args[from + i];
             LLVMValueRef v = a->value[from + i];
             const struct value_desc *f = &ev->args.fields[i];
-            gen_store_value(g, gen_byte_ptr(g, rec, 8 + f->offset), &arg->type, v, f->size);
+            LLVMValueRef dst = gen_byte_ptr(g, rec, 8 + f->offset);
+            if (arg->kind == N_COPY) /* print(struct): v is its address */
+                gen_probe_read(g, dst, arg->type.size, v, arg->type.is_user);
+            else
+                gen_store_value(g, dst, &arg->type, v, f->size);
         }
     }
     gen_ringbuf_output(g, rec, size);

@@ -1,5 +1,5 @@
 /* The current process and CPU: pid, tid, uid, gid, cpu, comm, curtask; the
- * clock: nsecs, elapsed; and rand. */
+ * clock: nsecs, elapsed; rand; and cpid, the -c command's pid. */
 #include "builtins/entries.h"
 #include "codegen/ir.h"
 #include "sema/sema.h"
@@ -33,7 +33,20 @@ void check_var_rand(struct semantic *sem, struct node *n)
     (void)sem;
 }
 
+/* cpid: the pid of the -c command, known before the program is compiled. */
+void check_var_cpid(struct semantic *sem, struct node *n)
+{
+    n->type = type_int(8, false);
+    if (sem->child_pid <= 0)
+        sem_error(sem, n->loc, "cpid cannot be used without child command");
+}
+
 /* ---- code ---- */
+
+LLVMValueRef gen_var_cpid(struct codegen *g, struct node *n)
+{
+    return gen_i64(g, g->sem->child_pid);
+}
 
 static LLVMValueRef call0(struct codegen *g, int id)
 {

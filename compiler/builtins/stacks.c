@@ -130,7 +130,7 @@ static void count_lost_stack(struct codegen *g, LLVMValueRef value)
 
 /* A user stack id or address as the runtime needs it: {u64 value, u64 the
  * current process (tgid)}, whose memory map gives the symbols. */
-static LLVMValueRef with_current_process(struct codegen *g, LLVMValueRef value, const char *name)
+LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char *name)
 {
     LLVMValueRef out = gen_alloca(g, 16, name);
     gen_store_i64(g, out, value);
@@ -148,7 +148,7 @@ static LLVMValueRef gen_stack(struct codegen *g, const struct type *t)
     LLVMValueRef id = gen_helper(g, HELPER_GET_STACKID, g->i64, args, 3);
     count_lost_stack(g, id);
     gen_check_helper(g, HELPER_GET_STACKID, id);
-    return user ? with_current_process(g, id, "ustack") : id;
+    return user ? gen_user_address(g, id, "ustack") : id;
 }
 
 LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct gen_args *a)
@@ -164,7 +164,7 @@ LLVMValueRef gen_var_stack(struct codegen *g, struct node *n)
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a)
 {
     LLVMValueRef addr = a->value[0];
-    return call->type.kind == TY_KSYM ? addr : with_current_process(g, addr, "usym");
+    return call->type.kind == TY_KSYM ? addr : gen_user_address(g, addr, "usym");
 }
 
 LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_args *a)

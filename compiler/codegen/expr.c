@@ -2,10 +2,12 @@
  * casts, calls of built-ins (their arguments evaluated here, see expr.h). */
 #include "codegen/expr.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtins/builtins.h"
+#include "codegen/composite.h"
 #include "codegen/maps.h"
 #include "codegen/memory.h"
 
@@ -15,28 +17,6 @@ static LLVMValueRef gen_string_literal(struct codegen *g, struct node *n)
     LLVMValueRef c = LLVMConstStringInContext(g->ctx, n->str, (unsigned)n->slen, false);
     LLVMBuildStore(g->b, c, LLVMBuildBitCast(g->b, buf, LLVMPointerType(LLVMTypeOf(c), 0), ""));
     return buf;
-}
-
-/* String equality as bpftrace defines it: equal up to and including the
- * first NUL; bytes past a buffer's end read as NUL. Unrolled with selects so
- * the verifier sees straight-line code. */
-static LLVMValueRef gen_string_eq(struct codegen *g, LLVMValueRef a, uint32_t sa, LLVMValueRef b,
-                                  uint32_t sb)
-{
-    uint32_t n = sa > sb ? sa : sb;
-    LLVMValueRef equal = LLVMConstInt(g->i1, 1, false);
-    LLVMValueRef done = LLVMConstInt(g->i1, 0, false);
-    LLVMValueRef zero8 = LLVMConstInt(g->i8, 0, false);
-    for (uint32_t i = 0; i < n; i++) {
-        LLVMValueRef ai = i < sa ? LLVMBuildLoad2(g->b, g->i8, gen_byte_ptr(g, a, i), "") : zero8;
-        LLVMValueRef bi = i < sb ? LLVMBuildLoad2(g->b, g->i8, gen_byte_ptr(g, b, i), "") : zero8;
-        LLVMValueRef ne = LLVMBuildICmp(g->b, LLVMIntNE, ai, bi, "");
-        LLVMValueRef nul = LLVMBuildICmp(g->b, LLVMIntEQ, ai, zero8, "");
-        LLVMValueRef mismatch = LLVMBuildAnd(g->b, LLVMBuildNot(g->b, done, ""), ne, "");
-        equal = LLVMBuildSelect(g->b, mismatch, LLVMConstInt(g->i1, 0, false), equal, "");
-        done = LLVMBuildOr(g->b, done, LLVMBuildOr(g->b, ne, nul, ""), "");
-    }
-    return equal;
 }
 
 /* Signed division and remainder: the BPF instruction set before v4 divides
@@ -125,7 +105,7 @@ static LLVMValueRef gen_string_compare(struct codegen *g, struct node *n)
     } else {
         LLVMValueRef l = gen_expr(g, n->lhs);
         LLVMValueRef r = gen_expr(g, n->rhs);
-        eq = gen_string_eq(g, l, n->lhs->type.size, r, n->rhs->type.size);
+        eq = gen_strings_equal(g, l, n->lhs->type.size, r, n->rhs->type.size);
     }
     if (n->op == OP_NE)
         eq = LLVMBuildNot(g->b, eq, "");
@@ -140,12 +120,25 @@ static LLVMValueRef gen_incdec_value(struct codegen *g, struct node *n, LLVMValu
     return n->op == OP_INC ? LLVMBuildAdd(g->b, old, one, "") : LLVMBuildSub(g->b, old, one, "");
 }
 
+/* == and != on tuples and arrays, copied onto the stack */
+static LLVMValueRef gen_composite_compare(struct codegen *g, struct node *n)
+{
+    LLVMValueRef l = gen_expr(g, n->lhs);
+    LLVMValueRef r = gen_expr(g, n->rhs);
+    LLVMValueRef eq = gen_values_equal(g, l, &n->lhs->type, r, &n->rhs->type);
+    if (n->op == OP_NE)
+        eq = LLVMBuildNot(g->b, eq, "");
+    return gen_from_bool(g, eq);
+}
+
 static LLVMValueRef gen_binary(struct codegen *g, struct node *n)
 {
     if (n->op == OP_LAND || n->op == OP_LOR)
         return gen_logical(g, n);
     if (n->lhs->type.kind == TY_STRING)
         return gen_string_compare(g, n);
+    if (n->lhs->type.kind == TY_TUPLE || n->lhs->type.kind == TY_ARRAY)
+        return gen_composite_compare(g, n);
     LLVMValueRef l = gen_expr(g, n->lhs);
     LLVMValueRef r = gen_expr(g, n->rhs);
     bool s = n->lhs->type.is_signed && n->rhs->type.is_signed;
@@ -205,7 +198,7 @@ static LLVMValueRef gen_ternary(struct codegen *g, struct node *n)
         LLVMPositionBuilderAtEnd(g->b, starts[i]);
         vals[i] = gen_expr(g, branches[i]);
         if (is_str)
-            gen_store_value(g, result, &branches[i]->type, vals[i], n->type.size);
+            gen_store_as(g, result, &n->type, &branches[i]->type, vals[i]);
         bbs[i] = LLVMGetInsertBlock(g->b);
         LLVMBuildBr(g->b, done_bb);
     }
@@ -278,6 +271,23 @@ static LLVMValueRef gen_var_incdec(struct codegen *g, struct node *n)
 
 /* ---- maps ---- */
 
+void gen_expr_into(struct codegen *g, struct node *n, LLVMValueRef dst, const struct type *to)
+{
+    if (n->kind != N_COPY) {
+        gen_store_as(g, dst, to, &n->type, gen_expr(g, n));
+        return;
+    }
+    /* a struct or array: read from memory straight into place, not copied
+     * twice (a big one would not fit the stack twice) */
+    const struct node *outer = g->cur_node;
+    g->cur_node = n;
+    uint32_t slot = type_storage_size(to);
+    if (slot > n->type.size)
+        gen_memset0(g, gen_byte_ptr(g, dst, n->type.size), slot - n->type.size);
+    gen_probe_read(g, dst, n->type.size, gen_expr(g, n->lhs), n->type.is_user);
+    g->cur_node = outer;
+}
+
 LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra)
 {
     const struct map_info *m = mapnode->map;
@@ -285,8 +295,15 @@ LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra
     g->cur_node = mapnode; /* the key is this map reference's stack */
     LLVMValueRef key = gen_map_key_buffer(g, m, extra);
     g->cur_node = outer;
-    for (int i = 0; i < mapnode->nargs && m->key.kind != TY_NONE; i++)
-        gen_map_key_put(g, key, m, i, &mapnode->args[i]->type, gen_expr(g, mapnode->args[i]));
+    if (m->key.kind == TY_NONE)
+        return key;
+    if (mapnode->nargs == 1) {
+        gen_expr_into(g, mapnode->args[0], key, &m->key);
+        return key;
+    }
+    for (int i = 0; i < mapnode->nargs; i++)
+        gen_expr_into(g, mapnode->args[i], gen_byte_ptr(g, key, m->key.offsets[i]),
+                      &m->key.fields[i]);
     return key;
 }
 
@@ -310,11 +327,80 @@ static LLVMValueRef gen_map_incdec(struct codegen *g, struct node *n)
 
 /* ---- memory ---- */
 
+static bool is_stack_copy(const struct type *t)
+{
+    return (t->kind == TY_RECORD || t->kind == TY_ARRAY) && t->on_stack;
+}
+
+/* s.member and p->member (p.member): read from memory, or from the copy of
+ * a struct on the stack */
 static LLVMValueRef gen_member(struct codegen *g, struct node *n)
 {
     LLVMValueRef base = gen_expr(g, n->lhs);
+    if (is_stack_copy(&n->lhs->type))
+        return gen_load_value(g, gen_byte_ptr(g, base, n->member_offset), &n->type, n->bit_offset,
+                              n->bit_size);
     LLVMValueRef addr = LLVMBuildAdd(g->b, base, gen_i64(g, n->member_offset), "");
     return gen_read_value(g, addr, &n->type, n->bit_offset, n->bit_size);
+}
+
+static LLVMValueRef gen_field(struct codegen *g, struct node *n)
+{
+    switch (n->field_flavor) {
+    case FIELD_MEMBER:
+        return gen_member(g, n);
+    case FIELD_TUPLE:
+        return gen_tuple_element(g, gen_expr(g, n->lhs), &n->lhs->type, (int)n->ival);
+    default:
+        return gen_tracepoint_field(g, n);
+    }
+}
+
+/* &x: the address of a variable (on the BPF stack), of a member, of an
+ * array element, or p itself for &*p. */
+static LLVMValueRef gen_address_of(struct codegen *g, struct node *n)
+{
+    struct node *x = n->lhs;
+    switch (x->kind) {
+    case N_VAR: {
+        struct var_info *v = unit_var(g->unit, x->name);
+        return LLVMBuildPtrToInt(g->b, g->var_slots[v - g->unit->vars], g->i64, "");
+    }
+    case N_INDEX: {
+        LLVMValueRef base = gen_expr(g, x->lhs);
+        LLVMValueRef idx = gen_expr(g, x->rhs);
+        uint32_t size = x->lhs->type.elem ? x->lhs->type.elem->size : 1;
+        return LLVMBuildAdd(g->b, base, LLVMBuildMul(g->b, idx, gen_i64(g, size), ""), "");
+    }
+    case N_FIELD: {
+        LLVMValueRef base = gen_expr(g, x->lhs);
+        if (is_stack_copy(&x->lhs->type))
+            base = LLVMBuildPtrToInt(g->b, base, g->i64, "");
+        return LLVMBuildAdd(g->b, base, gen_i64(g, x->member_offset), "");
+    }
+    default: /* &*p */
+        return gen_expr(g, x->lhs);
+    }
+}
+
+static LLVMValueRef gen_tuple(struct codegen *g, struct node *n)
+{
+    LLVMValueRef *vals = calloc(n->nargs ? n->nargs : 1, sizeof(*vals));
+    if (!vals) {
+        perror("sobt");
+        exit(1);
+    }
+    for (int i = 0; i < n->nargs; i++)
+        vals[i] = gen_expr(g, n->args[i]);
+    LLVMValueRef t = gen_tuple_build(g, &n->type, vals);
+    free(vals);
+    return t;
+}
+
+static LLVMValueRef gen_block_expr(struct codegen *g, struct node *n)
+{
+    g->gen_stmts(g, n->then);
+    return gen_expr(g, n->lhs);
 }
 
 static LLVMValueRef gen_deref(struct codegen *g, struct node *n)
@@ -322,9 +408,30 @@ static LLVMValueRef gen_deref(struct codegen *g, struct node *n)
     return gen_read_value(g, gen_expr(g, n->lhs), &n->type, 0, 0);
 }
 
+/* a[i] of an array copied onto the stack; an index out of range reads 0 */
+static LLVMValueRef gen_stack_index(struct codegen *g, struct node *n)
+{
+    const struct type *container = &n->lhs->type;
+    LLVMValueRef buf = gen_expr(g, n->lhs);
+    LLVMValueRef idx = gen_expr(g, n->rhs);
+    LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntULT, idx, gen_i64(g, container->count), "");
+    LLVMValueRef safe = LLVMBuildSelect(g->b, ok, idx, gen_i64(g, 0), "");
+    uint32_t elem_size = container->elem ? container->elem->size : 1;
+    LLVMValueRef off = LLVMBuildMul(g->b, safe, gen_i64(g, elem_size), "");
+    LLVMValueRef v =
+        gen_load_value(g, LLVMBuildGEP2(g->b, g->i8, buf, &off, 1, ""), &n->type, 0, 0);
+    if (type_is_buffer(&n->type) || is_stack_copy(&n->type))
+        return v;
+    return LLVMBuildSelect(g->b, ok, v, gen_i64(g, 0), "");
+}
+
 static LLVMValueRef gen_index(struct codegen *g, struct node *n)
 {
     const struct type *container = &n->lhs->type;
+    if (container->kind == TY_TUPLE)
+        return gen_tuple_element(g, gen_expr(g, n->lhs), container, (int)n->ival);
+    if (is_stack_copy(container))
+        return gen_stack_index(g, n);
     if (container->kind == TY_STRING) {
         /* a byte of a string on the stack; an index out of range reads 0 */
         LLVMValueRef buf = gen_expr(g, n->lhs);
@@ -357,7 +464,11 @@ static void gen_call_args(struct codegen *g, const struct builtin_func *bf, stru
             a->value[i] = gen_expr(g, arg);
             break;
         case ARG_MAP_OR_VALUE:
-            if (!builtin_arg_is_whole_map(arg))
+            /* print(struct): its address only; print's code reads the bytes
+             * straight into the event record rather than copying them twice */
+            if (arg->kind == N_COPY)
+                a->value[i] = gen_expr(g, arg->lhs);
+            else if (!builtin_arg_is_whole_map(arg))
                 a->value[i] = gen_expr(g, arg);
             break;
         case ARG_MAP_ELEMENT:
@@ -425,6 +536,8 @@ static LLVMValueRef gen_expr_kind(struct codegen *g, struct node *n)
     case N_UNARY: {
         if (n->op == '*')
             return gen_deref(g, n);
+        if (n->op == '&')
+            return gen_address_of(g, n);
         LLVMValueRef v = gen_expr(g, n->lhs);
         if (n->op == '-')
             return LLVMBuildNeg(g->b, v, "");
@@ -435,10 +548,12 @@ static LLVMValueRef gen_expr_kind(struct codegen *g, struct node *n)
     case N_TERNARY:
         return gen_ternary(g, n);
     case N_FIELD:
-        return n->field_flavor == FIELD_MEMBER ? gen_member(g, n) : gen_tracepoint_field(g, n);
+        return gen_field(g, n);
     case N_INDEX:
         return gen_index(g, n);
     case N_CAST:
+        if (n->type.kind == TY_ARRAY || n->lhs->type.kind == TY_ARRAY)
+            return gen_array_cast(g, gen_expr(g, n->lhs), &n->lhs->type, &n->type);
         if (n->type.kind == TY_PTR)
             return gen_expr(g, n->lhs); /* an address either way */
         return gen_int_convert(g, gen_expr(g, n->lhs), &n->type);
@@ -446,6 +561,12 @@ static LLVMValueRef gen_expr_kind(struct codegen *g, struct node *n)
         return n->lhs->kind == N_MAP ? gen_map_incdec(g, n) : gen_var_incdec(g, n);
     case N_SIZEOF:
         return gen_i64(g, n->ival);
+    case N_TUPLE:
+        return gen_tuple(g, n);
+    case N_COPY:
+        return gen_copy_from_memory(g, gen_expr(g, n->lhs), &n->type);
+    case N_BLOCK_EXPR:
+        return gen_block_expr(g, n);
     default:
         return gen_i64(g, 0);
     }

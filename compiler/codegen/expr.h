@@ -10,6 +10,9 @@
 /* The value of expression n: an i64, or a pointer to a stack buffer for
  * strings and other buffer types (type_is_buffer). */
 LLVMValueRef gen_expr(struct codegen *g, struct node *n);
+/* Evaluate n into dst, where values of type `to` are kept (a variable, a
+ * map key or value): a struct or array is read from memory straight there. */
+void gen_expr_into(struct codegen *g, struct node *n, LLVMValueRef dst, const struct type *to);
 /* The key of map reference `@m[k...]`, its key expressions evaluated, with
  * `extra` bytes after it (a histogram's bucket). */
 LLVMValueRef gen_map_key(struct codegen *g, struct node *mapnode, uint32_t extra);

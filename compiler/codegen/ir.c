@@ -329,7 +329,50 @@ void gen_store_value(struct codegen *g, LLVMValueRef dst, const struct type *t, 
         gen_memcpy(g, dst, v, n);
         return;
     }
+    if (slot_size && slot_size < 8) { /* a tuple's narrow integer */
+        LLVMTypeRef it = LLVMIntTypeInContext(g->ctx, slot_size * 8);
+        LLVMBuildStore(g->b, LLVMBuildTrunc(g->b, v, it, ""), int_ptr(g, dst, slot_size));
+        return;
+    }
     gen_store_i64(g, dst, v);
+}
+
+LLVMValueRef gen_load_int(struct codegen *g, LLVMValueRef ptr, uint32_t size, bool is_signed)
+{
+    if (size >= 8 || size == 0)
+        return gen_load_i64(g, ptr);
+    LLVMTypeRef it = LLVMIntTypeInContext(g->ctx, size * 8);
+    LLVMValueRef v = LLVMBuildLoad2(g->b, it, int_ptr(g, ptr, size), "");
+    return is_signed ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
+}
+
+/* A tuple whose strings are shorter than the slot's: element by element, at
+ * the slot's offsets. */
+static void store_tuple_as(struct codegen *g, LLVMValueRef dst, const struct type *to,
+                           const struct type *from, LLVMValueRef src)
+{
+    gen_memset0(g, dst, to->size);
+    for (int i = 0; i < to->nfields && i < from->nfields; i++) {
+        const struct type *tf = &to->fields[i], *ff = &from->fields[i];
+        LLVMValueRef s = gen_byte_ptr(g, src, from->offsets[i]);
+        LLVMValueRef d = gen_byte_ptr(g, dst, to->offsets[i]);
+        if (tf->kind == TY_TUPLE)
+            store_tuple_as(g, d, tf, ff, s);
+        else
+            gen_memcpy(g, d, s, ff->size < tf->size ? ff->size : tf->size);
+    }
+}
+
+void gen_store_as(struct codegen *g, LLVMValueRef dst, const struct type *to,
+                  const struct type *from, LLVMValueRef v)
+{
+    bool same = to->kind != TY_TUPLE || to->size == from->size;
+    for (int i = 0; same && i < to->nfields; i++)
+        same = to->offsets[i] == from->offsets[i] && to->fields[i].size == from->fields[i].size;
+    if (same)
+        gen_store_value(g, dst, from, v, type_storage_size(to));
+    else
+        store_tuple_as(g, dst, to, from, v);
 }
 
 LLVMValueRef gen_to_bool(struct codegen *g, LLVMValueRef v)

@@ -50,6 +50,10 @@ struct codegen {
     LLVMBasicBlockRef entry;
     LLVMValueRef *var_slots; /* per unit variable: alloca of its storage */
     LLVMBasicBlockRef break_bb, continue_bb;
+    /* the statement walker (stmt.c), for the statements of block
+     * expressions: expr.c reaches it through this pointer so that it never
+     * calls back into the file that calls it */
+    void (*gen_stmts)(struct codegen *g, struct node *block);
     int ringbuf_map_id;
     int start_time_map_id;
     int kstack_map_id, ustack_map_id;
@@ -113,9 +117,17 @@ void gen_memcpy(struct codegen *g, LLVMValueRef dst, LLVMValueRef src, uint32_t 
 LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset);
 void gen_store_i64(struct codegen *g, LLVMValueRef ptr, LLVMValueRef v);
 LLVMValueRef gen_load_i64(struct codegen *g, LLVMValueRef ptr);
-/* Store value v of type t into a buffer slot of `slot_size` bytes. */
+/* Store value v of type t into a buffer slot of `slot_size` bytes (an
+ * integer narrower than 8 bytes in a slot of its own width: a tuple's). */
 void gen_store_value(struct codegen *g, LLVMValueRef dst, const struct type *t, LLVMValueRef v,
                      uint32_t slot_size);
+/* Store v (of type `from`) where values of type `to` live: the same, but a
+ * tuple whose strings are shorter than the slot's is moved element by
+ * element to the slot's layout. */
+void gen_store_as(struct codegen *g, LLVMValueRef dst, const struct type *to,
+                  const struct type *from, LLVMValueRef v);
+/* The integer of `size` bytes at ptr, widened to 64 bits. */
+LLVMValueRef gen_load_int(struct codegen *g, LLVMValueRef ptr, uint32_t size, bool is_signed);
 LLVMValueRef gen_to_bool(struct codegen *g, LLVMValueRef v);
 LLVMValueRef gen_from_bool(struct codegen *g, LLVMValueRef c);
 /* Narrow to t's width, then widen back to 64 bits with its signedness. */

@@ -15,12 +15,11 @@ LLVMValueRef gen_map_key_buffer(struct codegen *g, const struct map_info *m, uin
 void gen_map_key_put(struct codegen *g, LLVMValueRef key, const struct map_info *m, int index,
                      const struct type *t, LLVMValueRef v)
 {
-    if (m->key.kind != TY_TUPLE) {
-        gen_store_value(g, key, t, v, m->key.size);
+    if (index < 0) {
+        gen_store_as(g, key, &m->key, t, v);
         return;
     }
-    gen_store_value(g, gen_byte_ptr(g, key, m->key.offsets[index]), t, v,
-                    m->key.fields[index].size);
+    gen_store_as(g, gen_byte_ptr(g, key, m->key.offsets[index]), &m->key.fields[index], t, v);
 }
 
 LLVMValueRef gen_map_lookup(struct codegen *g, int map_id, LLVMValueRef key)

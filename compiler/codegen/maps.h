@@ -8,7 +8,8 @@
 /* A zeroed key buffer for map m (hash keys compare every byte, padding
  * included), with `extra` bytes after it for a histogram's bucket. */
 LLVMValueRef gen_map_key_buffer(struct codegen *g, const struct map_info *m, uint32_t extra);
-/* Store key element `index` (of type t, value v) into a key buffer. */
+/* Store key element `index` (of type t, value v) into a key buffer; index
+ * -1: v is the whole key (`@m[k]`, also `@m[$tuple]`). */
 void gen_map_key_put(struct codegen *g, LLVMValueRef key, const struct map_info *m, int index,
                      const struct type *t, LLVMValueRef v);
 /* bpf_map_lookup_elem: a pointer to the value, or NULL. */

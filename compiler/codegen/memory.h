@@ -14,5 +14,12 @@ LLVMValueRef gen_probe_read_str(struct codegen *g, LLVMValueRef dst, LLVMValueRe
  * strings are copied, integers and pointers are loaded (bitfields too). */
 LLVMValueRef gen_read_value(struct codegen *g, LLVMValueRef addr, const struct type *t,
                             uint32_t bit_offset, uint32_t bit_size);
+/* The same for a value inside a copy on the stack (ptr: a pointer into it):
+ * scalars are loaded, strings copied out, structs, arrays and tuples stay
+ * pointers into the copy. */
+LLVMValueRef gen_load_value(struct codegen *g, LLVMValueRef ptr, const struct type *t,
+                            uint32_t bit_offset, uint32_t bit_size);
+/* A struct or array in memory at addr, copied onto the stack. */
+LLVMValueRef gen_copy_from_memory(struct codegen *g, LLVMValueRef addr, const struct type *t);
 
 #endif

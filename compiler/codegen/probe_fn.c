@@ -79,6 +79,7 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
         .stop_map_id = maps->stop,
         .losses_map_id = maps->losses,
         .helper_check_level = helper_check_level,
+        .gen_stmts = gen_block_stmts,
     };
     g.b = LLVMCreateBuilderInContext(ctx);
     g.i1 = LLVMInt1TypeInContext(ctx);

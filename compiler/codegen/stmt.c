@@ -46,7 +46,9 @@ static void gen_map_assign(struct codegen *g, struct node *n)
         g->loc = outer;
         return;
     }
-    LLVMValueRef key, value;
+    LLVMValueRef key;
+    uint32_t vsize = type_storage_size(&m->value);
+    LLVMValueRef buf = gen_alloca(g, vsize, "val");
     if (n->op) {
         g->loc = mapnode->loc;
         key = gen_map_key(g, mapnode, 0);
@@ -54,15 +56,11 @@ static void gen_map_assign(struct codegen *g, struct node *n)
         LLVMValueRef r = gen_expr(g, n->rhs);
         if (m->value.kind == TY_PTR) /* @p += i moves by whole pointees */
             r = gen_pointer_offset(g, r, &m->value);
-        value = gen_compound(g, n->op, old, r);
+        gen_store_i64(g, buf, gen_compound(g, n->op, old, r));
     } else {
-        value = gen_expr(g, n->rhs);
+        gen_expr_into(g, n->rhs, buf, &m->value);
         key = gen_map_key(g, mapnode, 0);
     }
-    uint32_t vsize = type_storage_size(&m->value);
-    LLVMValueRef buf = gen_alloca(g, vsize, "val");
-    const struct type *vt = n->op ? &m->value : &n->rhs->type;
-    gen_store_value(g, buf, vt, value, vsize);
     g->loc = n->op ? n->loc : n->op_loc;
     gen_map_update(g, m->id, key, buf);
     g->loc = outer;
@@ -79,8 +77,11 @@ static void gen_var_assign(struct codegen *g, struct node *n)
         gen_store_i64(g, slot, gen_var_value(g, gen_expr(g, &bin), v));
         return;
     }
-    LLVMValueRef val = gen_var_value(g, gen_expr(g, n->rhs), v);
-    gen_store_value(g, slot, &n->rhs->type, val, type_storage_size(&v->type));
+    if (v->type.kind != TY_INT) {
+        gen_expr_into(g, n->rhs, slot, &v->type);
+        return;
+    }
+    gen_store_i64(g, slot, gen_var_value(g, gen_expr(g, n->rhs), v));
 }
 
 static void gen_if(struct codegen *g, struct node *n)

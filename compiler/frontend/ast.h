@@ -37,6 +37,10 @@ enum node_kind {
     N_SIZEOF,   /* sizeof(cast_type) when cast_type != NULL, else sizeof(lhs) */
     N_INCDEC,   /* op OP_INC / OP_DEC; is_prefix; lhs is an N_MAP or N_VAR */
     N_TUPLE,    /* (a, b, ...) in expression position; args/nargs */
+    N_BLOCK_EXPR, /* { stmts; value }: then (N_BLOCK) runs, lhs is the value */
+    N_COPY,     /* made by the resolver: the bytes of struct or array lhs, read from
+                   memory onto the stack where it is used as a value (stored,
+                   printed, part of a tuple or key) */
 
     /* statements */
     N_EXPR_STMT, /* lhs */
@@ -78,8 +82,8 @@ enum op {
 struct type_name {
     char *base;     /* "struct sock", "union foo", "enum bar", "uint32", "int", "char" ... */
     int pointers;   /* number of trailing '*' */
-    bool has_len;       /* let $s: string[N] */
-    int64_t array_len;  /* N */
+    bool has_len;       /* let $s: string[N]; casts (uint8[N])x and (uint8[])x */
+    int64_t array_len;  /* N; 0 in a cast: as many as the value's size holds */
     struct loc loc;
 };
 
@@ -137,7 +141,9 @@ enum field_flavor {
     FIELD_TP_CHARS,    /* tracepoint char[N]: a string copied from the record */
     FIELD_TP_DATA_LOC, /* tracepoint __data_loc char[]: a string elsewhere in the record */
     FIELD_TP_ARRAY,    /* tracepoint array of other elements: its address in the record */
-    FIELD_MEMBER,      /* member of a kernel or user struct: read from memory */
+    FIELD_MEMBER,      /* member of a kernel or user struct: read from memory, or
+                          from the copy on the stack (lhs type on_stack) */
+    FIELD_TUPLE,       /* element ival of a tuple ($t.0) */
 };
 
 /* The source text a tree came from, kept for diagnostics. */

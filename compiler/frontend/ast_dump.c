@@ -50,6 +50,10 @@ static void dump_string(const char *s, size_t len, FILE *out)
 static void dump_type(const struct type_name *t, FILE *out)
 {
     fputs(t->base ? t->base : "?", out);
+    if (t->has_len && t->array_len)
+        fprintf(out, "[%lld]", (long long)t->array_len);
+    else if (t->has_len)
+        fputs("[]", out);
     if (t->pointers > 0)
         fputc(' ', out);
     for (int i = 0; i < t->pointers; i++)
@@ -144,6 +148,12 @@ static void dump_label(const struct node *n, FILE *out)
     case N_TUPLE:
         fputs("tuple", out);
         break;
+    case N_BLOCK_EXPR:
+        fputs("block expression", out);
+        break;
+    case N_COPY:
+        fputs("copy", out);
+        break;
     case N_EXPR_STMT:
         fputs("expr", out);
         break;
@@ -232,6 +242,11 @@ static void dump_node(const struct node *n, int depth, FILE *out)
     case N_SIZEOF:
     case N_INCDEC:
     case N_RETURN:
+    case N_COPY:
+        dump_node(n->lhs, child, out);
+        break;
+    case N_BLOCK_EXPR:
+        dump_block("block", n->then, child, out);
         dump_node(n->lhs, child, out);
         break;
     case N_VAR_DECL:

@@ -37,10 +37,8 @@ int attach_point_parse(const char *text, struct attach_point *out, char *err, si
 
 void attach_point_free(struct attach_point *ap)
 {
-    for (int i = 0; i < ap->nmatches; i++) {
-        free(ap->matches[i].target);
-        free(ap->matches[i].full_name);
-    }
+    for (int i = 0; i < ap->nmatches; i++)
+        probe_match_free(&ap->matches[i]);
     free(ap->matches);
     memset(ap, 0, sizeof(*ap));
 }

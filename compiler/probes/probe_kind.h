@@ -37,6 +37,12 @@ struct probe_kind {
     uint32_t bpf_prog_type;
     const char *shape;      /* "2 arguments": for "... probe type requires 2 arguments" */
     unsigned offers;        /* enum probe_offer bits */
+    /* A user-space function: argN and retval are user addresses when they
+     * are addresses, func is a user symbol. */
+    bool user_space;
+    /* argN is where each site's own argument specification says (usdt), not
+     * in the calling convention's registers. */
+    bool args_per_site;
     /* A provider wildcard in -l ("*:...") lists this kind; false for return
      * probes, which bpftrace leaves out as duplicates of the entries. */
     bool listed_by_wildcard;
@@ -72,6 +78,15 @@ bool probe_has_wildcard(const char *s);
 /* Adds a match; takes ownership of both strings (NULL: out of memory).
  * Returns 0 or -ENOMEM. */
 int probe_add_match(struct attach_point *ap, char *target, char *full_name);
+/* The match added last, to set its other fields. */
+struct probe_match *probe_last_match(struct attach_point *ap);
+/* A deep copy of m into out. Returns 0 or -ENOMEM. */
+int probe_match_copy(const struct probe_match *m, struct probe_match *out);
+void probe_match_free(struct probe_match *m);
+/* The traced process (attach_points_set_process): its pid (0 if none) and
+ * the -c command's binary (NULL if none). */
+int probe_target_pid(void);
+const char *probe_target_command(void);
 char *probe_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -8,19 +8,22 @@
 #include "probes/probe_kind.h"
 
 /* Whether a -l kind pattern ("tracepoint", "t", "*") selects a kind.
- * Wildcards select by full name, and only kinds listed by wildcard. */
-static bool kind_selected(const char *pattern, const struct probe_kind *kind)
+ * Wildcards select by full name, and only kinds listed by wildcard: as in
+ * bpftrace, the kinds of user space when the next part is a path (or with
+ * -p), the kernel's otherwise. */
+static bool kind_selected(const char *pattern, const char *next, const struct probe_kind *kind)
 {
-    if (probe_has_wildcard(pattern))
-        return kind->listed_by_wildcard && fnmatch(pattern, kind->name, 0) == 0;
-    return probe_kind_find(pattern) == kind;
+    if (!probe_has_wildcard(pattern))
+        return probe_kind_find(pattern) == kind;
+    bool user = probe_target_pid() > 0 || (next && strchr(next, '/'));
+    return kind->listed_by_wildcard && kind->user_space == user &&
+           fnmatch(pattern, kind->name, 0) == 0;
 }
 
 /* "KIND:REST" lists that kind's probes. A kind wildcard lists every kind it
  * matches, in the table's order, skipping those whose shape REST does not
  * have. */
-static int list_matching(FILE *out, const char *kind_pattern, char **rest, int nrest,
-                         bool verbose)
+static int list_matching(FILE *out, const char *kind_pattern, char **rest, int nrest, bool verbose)
 {
     if (!probe_has_wildcard(kind_pattern) && !probe_kind_find(kind_pattern)) {
         fprintf(stderr, "ERROR: Unrecognized probe type: %s\n", kind_pattern);
@@ -29,7 +32,7 @@ static int list_matching(FILE *out, const char *kind_pattern, char **rest, int n
     int total = 0;
     for (int i = 0; probe_kinds[i]; i++) {
         const struct probe_kind *kind = probe_kinds[i];
-        if (!kind->list || !kind_selected(kind_pattern, kind))
+        if (!kind->list || !kind_selected(kind_pattern, nrest ? rest[0] : NULL, kind))
             continue;
         int n = kind->list(kind, out, rest, nrest, verbose);
         if (n == PROBE_LIST_WRONG_SHAPE && probe_has_wildcard(kind_pattern))
@@ -53,7 +56,7 @@ int probes_list(FILE *out, const char *pattern, bool verbose)
     char *parts[PROBE_MAX_PARTS];
     int nparts = probe_split_parts(copy, parts);
     int n;
-    if (nparts < 2 || nparts > 3) {
+    if (nparts < 2) {
         fprintf(stderr, "ERROR: Invalid probe pattern: %s\n", pattern);
         n = -1;
     } else {

@@ -8,10 +8,17 @@
 #include <stdio.h>
 
 #include "program.h"
+#include "target/usdt_notes.h"
 
 struct probe_match {
-    char *target;    /* "syscalls:sys_enter_accept4"; kprobe function; "" for BEGIN/END/interval */
+    char *target;    /* "syscalls:sys_enter_accept4"; kprobe function; uprobe and usdt: the
+                        binary's path; "" for BEGIN/END/interval */
     char *full_name; /* what `probe` prints: "tracepoint:syscalls:sys_enter_accept4" */
+    uint64_t offset;         /* uprobe, usdt: file offset of the probed instruction */
+    uint64_t ref_ctr_offset; /* usdt: file offset of the semaphore, 0: none */
+    struct usdt_arg *args;   /* usdt: where each argument is, at this site (owned) */
+    int nargs;
+    char *args_text;         /* usdt: the specification as written (owned) */
 };
 
 struct attach_point {
@@ -26,6 +33,13 @@ struct attach_point {
  * one-line message (no position; the caller adds it) into err. An attach
  * point whose wildcard matches nothing is an error, as in bpftrace. */
 int attach_point_parse(const char *text, struct attach_point *out, char *err, size_t errlen);
+
+/* The process the program traces (-p PID, or the command of -c once it
+ * runs), for attach points that name what it has mapped: a uprobe or usdt
+ * whose binary is omitted, library names ("libc"). pid 0 and command NULL
+ * when there is none; command is the -c command's binary (its libraries are
+ * the ones it needs). */
+void attach_points_set_process(int pid, const char *command);
 
 /* When set, a kprobe on a function this kernel lacks is kept as a match and
  * attach_point_parse returns 1 with the reason in err (a warning): --verify

@@ -28,17 +28,13 @@ int sem_add_async(struct semantic *sem, struct node *call, enum async_kind kind)
  * tuple of their storage types. */
 void sem_async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a)
 {
-    struct type tup = {.kind = TY_TUPLE, .nfields = call->nargs - from};
-    tup.fields = calloc(tup.nfields ? tup.nfields : 1, sizeof(struct type));
+    struct type tup = type_new_tuple(&sem->types, call->nargs - from);
     for (int i = from; i < call->nargs; i++) {
         struct type t = call->args[i]->type;
         if (t.kind == TY_INT)
             t = type_int(8, t.is_signed);
         tup.fields[i - from] = t;
     }
-    type_layout_tuple(&tup);
-    record_from_type(&tup, &a->args);
-    free(tup.fields);
-    free(tup.offsets);
-    (void)sem;
+    type_layout_tuple(&sem->types, &tup);
+    record_from_type(&sem->types, &tup, &a->args);
 }

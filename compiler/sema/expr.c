@@ -20,8 +20,16 @@ static bool is_int(const struct node *n)
  * checked. */
 void sem_resolve_map_keys(struct semantic *sem, struct node *n)
 {
-    for (int i = 0; i < n->nargs; i++)
+    /* @m[(a, b)] is @m[a, b] */
+    if (n->nargs == 1 && n->args[0]->kind == N_TUPLE && n->args[0]->nargs > 0) {
+        struct node *tuple = n->args[0];
+        n->args = tuple->args;
+        n->nargs = tuple->nargs;
+    }
+    for (int i = 0; i < n->nargs; i++) {
         sem_resolve_expr(sem, n->args[i]);
+        n->args[i] = sem_copied_value(sem, n->args[i]);
+    }
     sem_map_settle_key(sem, n);
 }
 
@@ -83,11 +91,13 @@ static void resolve_call_args(struct semantic *sem, const struct builtin_func *b
             else
                 sem_resolve_expr(sem, arg);
             break;
-        case ARG_MAP_OR_VALUE:
-            if (builtin_arg_is_whole_map(arg))
+        case ARG_MAP_OR_VALUE: /* print(): a struct or array is printed from a copy */
+            if (builtin_arg_is_whole_map(arg)) {
                 sem_map_of(sem, arg);
-            else
+            } else {
                 sem_resolve_expr(sem, arg);
+                n->args[i] = sem_copied_value(sem, arg);
+            }
             break;
         case ARG_MAP:
             if (builtin_arg_is_whole_map(arg))
@@ -175,6 +185,15 @@ static void resolve_binary(struct semantic *sem, struct node *n)
     if ((l->kind == TY_PROBE || r->kind == TY_PROBE) && l->kind == r->kind &&
         (n->op == OP_EQ || n->op == OP_NE))
         return;
+    if (l->kind == TY_TUPLE || r->kind == TY_TUPLE ||
+        (l->kind == TY_ARRAY && r->kind == TY_ARRAY)) {
+        /* compared byte by byte on the stack */
+        n->lhs = sem_copied_value(sem, n->lhs);
+        n->rhs = sem_copied_value(sem, n->rhs);
+        if (sem_check_composite_compare(sem, n))
+            n->type = type_int(8, false);
+        return;
+    }
     if ((l->kind != TY_INT && l->kind != TY_PTR) || (r->kind != TY_INT && r->kind != TY_PTR)) {
         sem_error(sem, n->loc, "invalid operands to %s: '%s' and '%s'", op_spelling(n->op),
                   type_name_of(l), type_name_of(r));
@@ -207,9 +226,25 @@ static void resolve_ternary(struct semantic *sem, struct node *n)
     struct type *a = &n->then->type, *b = &n->els->type;
     if (a->kind == TY_NONE || b->kind == TY_NONE)
         return;
-    if (a->kind != b->kind || (a->kind != TY_INT && a->kind != TY_STRING)) {
+    if (a->kind == TY_TUPLE && b->kind == TY_TUPLE) {
+        /* one tuple type for both: their strings as long as the longer */
+        struct type t = type_clone(&sem->types, a);
+        bool grew = false;
+        if (sem_unify(sem, &t, b, &grew))
+            n->type = t;
+        else
+            sem_error(sem, n->loc, "ternary branches have different types: '%s' and '%s'",
+                      type_name_of(a), type_name_of(b));
+        return;
+    }
+    if (a->kind != b->kind) {
         sem_error(sem, n->loc, "ternary branches have different types: '%s' and '%s'",
                   type_name_of(a), type_name_of(b));
+        return;
+    }
+    if (a->kind != TY_INT && a->kind != TY_STRING) {
+        sem_error(sem, n->loc, "a ternary cannot choose between values of type '%s'",
+                  type_name_of(a));
         return;
     }
     n->type = *a;
@@ -292,14 +327,15 @@ void sem_resolve_expr(struct semantic *sem, struct node *n)
             sem_type_deref(sem, n);
             break;
         }
+        if (n->op == '&') {
+            sem_type_address_of(sem, n);
+            break;
+        }
         n->type = type_int(8, n->op == '-' ? true : n->lhs->type.is_signed);
         if (n->op == '!')
             n->type = type_int(8, false);
-        if (n->op == '&') {
-            sem_error(sem, n->loc, "the address-of operator & is not supported");
-            n->type.kind = TY_NONE;
-        } else if (n->lhs->type.kind != TY_NONE && !is_int(n->lhs) &&
-                   !(n->op == '!' && n->lhs->type.kind == TY_PTR)) {
+        if (n->lhs->type.kind != TY_NONE && !is_int(n->lhs) &&
+            !(n->op == '!' && n->lhs->type.kind == TY_PTR)) {
             sem_error(sem, n->loc, "invalid operand to unary %c: '%s'", n->op,
                       type_name_of(&n->lhs->type));
         }
@@ -324,10 +360,20 @@ void sem_resolve_expr(struct semantic *sem, struct node *n)
         sem_type_sizeof(sem, n);
         break;
     case N_TUPLE:
-        for (int i = 0; i < n->nargs; i++)
+        for (int i = 0; i < n->nargs; i++) {
             sem_resolve_expr(sem, n->args[i]);
-        sem_error(sem, n->loc, "tuples are only supported as map keys");
-        n->type.kind = TY_NONE;
+            n->args[i] = sem_copied_value(sem, n->args[i]);
+        }
+        sem_type_tuple(sem, n);
+        break;
+    case N_COPY:
+        sem_resolve_expr(sem, n->lhs);
+        sem_type_copy(sem, n);
+        break;
+    case N_BLOCK_EXPR: /* its statements, then its value */
+        sem->resolve_stmts(sem, n->then, 0);
+        sem_resolve_expr(sem, n->lhs);
+        n->type = n->lhs->type;
         break;
     case N_INDEX:
         sem_resolve_expr(sem, n->lhs);

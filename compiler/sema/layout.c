@@ -1,53 +1,85 @@
 /* Layouts of map keys, values and event records: offsets and alignment of
- * tuples, the value kinds the runtime prints by. */
+ * tuples, and the descriptions the runtime prints by (program.h): value
+ * kinds, and the elements, members and array items of composite values. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema.h"
 
-/* Strings are 8-byte aligned too: LLVM merges byte copies into wider stores,
- * and the verifier rejects misaligned stack accesses. */
+/* Buffers (strings, tuples, copied structs and arrays, ...) are 8-byte
+ * aligned: LLVM merges byte copies into wider stores, and the verifier
+ * rejects misaligned stack accesses. Integers are aligned to their size. */
 static uint32_t align_of(const struct type *t)
 {
-    if (t->kind == TY_STRING)
-        return 8;
-    if (t->kind == TY_TUPLE) {
-        uint32_t a = 1;
-        for (int i = 0; i < t->nfields; i++)
-            if (align_of(&t->fields[i]) > a)
-                a = align_of(&t->fields[i]);
-        return a;
-    }
-    return t->size >= 8 ? 8 : (t->size ? t->size : 1);
+    if (t->kind == TY_INT)
+        return t->size ? t->size : 1;
+    return 8;
 }
 
-void type_layout_tuple(struct type *t)
+struct type type_new_tuple(struct type_arena *a, int nfields)
+{
+    struct type t = {.kind = TY_TUPLE, .nfields = nfields};
+    t.fields = type_arena_alloc(a, (size_t)(nfields ? nfields : 1) * sizeof(struct type));
+    return t;
+}
+
+void type_layout_tuple(struct type_arena *a, struct type *t)
 {
     uint32_t off = 0;
-    free(t->offsets);
-    t->offsets = calloc(t->nfields ? t->nfields : 1, sizeof(uint32_t));
+    t->offsets = type_arena_alloc(a, (size_t)(t->nfields ? t->nfields : 1) * sizeof(uint32_t));
     for (int i = 0; i < t->nfields; i++) {
-        uint32_t a = align_of(&t->fields[i]);
-        off = (off + a - 1) / a * a;
+        uint32_t al = align_of(&t->fields[i]);
+        off = (off + al - 1) / al * al;
         t->offsets[i] = off;
         off += t->fields[i].size;
     }
     t->size = (off + 7) / 8 * 8;
 }
 
+struct type type_clone(struct type_arena *a, const struct type *t)
+{
+    if (t->kind != TY_TUPLE)
+        return *t;
+    struct type c = type_new_tuple(a, t->nfields);
+    struct type *fields = c.fields;
+    c = *t;
+    c.fields = fields;
+    for (int i = 0; i < t->nfields; i++)
+        c.fields[i] = type_clone(a, &t->fields[i]);
+    c.offsets = type_arena_alloc(a, (size_t)(t->nfields ? t->nfields : 1) * sizeof(uint32_t));
+    memcpy(c.offsets, t->offsets, (size_t)t->nfields * sizeof(uint32_t));
+    return c;
+}
+
 enum value_kind value_kind_of(const struct type *t)
 {
     switch (t->kind) {
-    case TY_INT: return VK_INT;
-    case TY_STRING: return VK_STRING;
-    case TY_PROBE: return VK_PROBE;
-    case TY_KSTACK: return VK_KSTACK;
-    case TY_USTACK: return VK_USTACK;
-    case TY_KSYM: return VK_KSYM;
-    case TY_USYM: return VK_USYM;
-    case TY_INET: return VK_INET;
-    case TY_PTR: return VK_INT;
-    default: return VK_NONE;
+    case TY_INT:
+        return VK_INT;
+    case TY_STRING:
+        return VK_STRING;
+    case TY_PROBE:
+        return VK_PROBE;
+    case TY_KSTACK:
+        return VK_KSTACK;
+    case TY_USTACK:
+        return VK_USTACK;
+    case TY_KSYM:
+        return VK_KSYM;
+    case TY_USYM:
+        return VK_USYM;
+    case TY_INET:
+        return VK_INET;
+    case TY_PTR:
+        return VK_INT;
+    case TY_TUPLE:
+        return VK_TUPLE;
+    case TY_RECORD:
+        return VK_RECORD;
+    case TY_ARRAY:
+        return VK_ARRAY;
+    default:
+        return VK_NONE;
     }
 }
 
@@ -58,31 +90,95 @@ uint32_t map_key_size(const struct map_info *m)
     return (m->key.size + 7) / 8 * 8;
 }
 
+static struct record_desc *new_record(int nfields, uint32_t size)
+{
+    struct record_desc *r = calloc(1, sizeof(*r));
+    r->nfields = nfields;
+    r->size = size;
+    r->fields = calloc(nfields ? nfields : 1, sizeof(*r->fields));
+    return r;
+}
+
+/* A char array is printed as the string it holds, as bpftrace does. */
+static bool is_char_array(const struct type *t)
+{
+    return t->kind == TY_ARRAY && t->elem && t->elem->kind == TY_INT && t->elem->is_char;
+}
+
+static void describe_record_members(struct type_arena *a, const struct type *t,
+                                    struct value_desc *v)
+{
+    struct record_members members;
+    if (record_all_members(a, t, &members) < 0)
+        members.n = 0;
+    v->inner = new_record(members.n, t->size);
+    for (int i = 0; i < members.n; i++) {
+        const struct member_info *mi = &members.items[i].info;
+        struct value_desc *f = &v->inner->fields[i];
+        value_desc_from_type(a, &mi->type, f);
+        f->offset = mi->offset;
+        f->bit_offset = mi->bit_offset;
+        f->bit_size = mi->bit_size;
+        f->name = strdup(members.items[i].name);
+    }
+}
+
+void value_desc_from_type(struct type_arena *a, const struct type *t, struct value_desc *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->kind = value_kind_of(t);
+    v->size = t->size;
+    v->is_signed = t->is_signed;
+    if (t->kind == TY_KSTACK || t->kind == TY_USTACK)
+        v->frames = t->count;
+    switch (t->kind) {
+    case TY_PTR:
+        /* bpftrace prints addresses as signed integers (in hex in map keys) */
+        v->is_pointer = true;
+        v->is_signed = true;
+        v->size = 8;
+        break;
+    case TY_TUPLE:
+        v->inner = new_record(t->nfields, t->size);
+        for (int i = 0; i < t->nfields; i++) {
+            value_desc_from_type(a, &t->fields[i], &v->inner->fields[i]);
+            v->inner->fields[i].offset = t->offsets[i];
+        }
+        break;
+    case TY_RECORD:
+        describe_record_members(a, t, v);
+        break;
+    case TY_ARRAY:
+        if (is_char_array(t)) {
+            v->kind = VK_STRING;
+            break;
+        }
+        v->count = t->count;
+        v->inner = new_record(1, t->elem ? t->elem->size : 0);
+        if (t->elem)
+            value_desc_from_type(a, t->elem, &v->inner->fields[0]);
+        break;
+    default:
+        break;
+    }
+}
+
 /* A record for a map key or event arguments: a tuple gives one field per
  * element, anything else one field. */
-void record_from_type(const struct type *t, struct record_desc *out)
+void record_from_type(struct type_arena *a, const struct type *t, struct record_desc *out)
 {
     memset(out, 0, sizeof(*out));
     if (t->kind == TY_NONE)
         return;
     if (t->kind == TY_TUPLE) {
-        out->nfields = t->nfields;
-        out->fields = calloc(t->nfields ? t->nfields : 1, sizeof(*out->fields));
-        for (int i = 0; i < t->nfields; i++) {
-            out->fields[i].kind = value_kind_of(&t->fields[i]);
-            out->fields[i].size = t->fields[i].size;
-            out->fields[i].offset = t->offsets[i];
-            out->fields[i].is_signed = t->fields[i].is_signed;
-            out->fields[i].frames = t->fields[i].count;
-        }
-        out->size = t->size;
+        struct value_desc whole;
+        value_desc_from_type(a, t, &whole);
+        *out = *whole.inner;
+        free(whole.inner);
         return;
     }
     out->nfields = 1;
     out->fields = calloc(1, sizeof(*out->fields));
-    out->fields[0].kind = value_kind_of(t);
-    out->fields[0].size = t->size;
-    out->fields[0].is_signed = t->is_signed;
-    out->fields[0].frames = t->count;
+    value_desc_from_type(a, t, &out->fields[0]);
     out->size = (t->size + 7) / 8 * 8;
 }

@@ -37,20 +37,19 @@ struct map_info *sem_map_of(struct semantic *sem, struct node *n)
     return m;
 }
 
-/* The key of `@m[a, b]` as one type: nothing, one element, or a tuple. */
-static struct type key_type_of(struct node *map)
+/* The key of `@m[a, b]` as one type: nothing, one element, or a tuple
+ * (`@m[$t]` with a tuple $t has the tuple's type). */
+static struct type key_type_of(struct semantic *sem, struct node *map)
 {
     struct type k = {0};
     if (map->nargs == 0)
         return k;
     if (map->nargs == 1)
         return sem_storage_type(&map->args[0]->type);
-    k.kind = TY_TUPLE;
-    k.nfields = map->nargs;
-    k.fields = calloc(map->nargs, sizeof(struct type));
+    k = type_new_tuple(&sem->types, map->nargs);
     for (int i = 0; i < map->nargs; i++)
         k.fields[i] = sem_storage_type(&map->args[i]->type);
-    type_layout_tuple(&k);
+    type_layout_tuple(&sem->types, &k);
     return k;
 }
 
@@ -73,9 +72,9 @@ void sem_map_settle_key(struct semantic *sem, struct node *n)
     sem_map_note_key_names(m, n);
     if (!ok)
         return;
-    struct type k = key_type_of(n);
+    struct type k = key_type_of(sem, n);
     if (!m->key_known) {
-        m->key = k;
+        m->key = type_clone(&sem->types, &k);
         m->key_known = true;
         sem->changed = true;
         return;
@@ -83,7 +82,7 @@ void sem_map_settle_key(struct semantic *sem, struct node *n)
     bool grew = false;
     if (m->key.kind == TY_NONE && k.kind == TY_NONE)
         return;
-    if (m->key.kind == TY_NONE || k.kind == TY_NONE || !sem_unify(&m->key, &k, &grew)) {
+    if (m->key.kind == TY_NONE || k.kind == TY_NONE || !sem_unify_key(sem, &m->key, &k, &grew)) {
         if (m->key.kind == TY_NONE)
             sem_error(sem, n->loc, "%s used with a key here but without one elsewhere", n->name);
         else if (k.kind == TY_NONE)
@@ -93,7 +92,6 @@ void sem_map_settle_key(struct semantic *sem, struct node *n)
     }
     if (grew)
         sem->changed = true;
-    sem_free_type(&k);
 }
 
 void sem_map_set_value(struct semantic *sem, struct node *mapnode, const struct type *vt)
@@ -103,13 +101,17 @@ void sem_map_set_value(struct semantic *sem, struct node *mapnode, const struct 
         return;
     struct type st = sem_storage_type(vt);
     if (!m->value_known) {
-        m->value = st;
+        m->value = type_clone(&sem->types, &st);
         m->value_known = true;
         sem->changed = true;
         return;
     }
     bool grew = false;
-    if (!sem_unify(&m->value, &st, &grew)) {
+    if (m->value.kind == TY_TUPLE && st.kind == TY_TUPLE) {
+        if (!sem_unify(sem, &m->value, &st, &grew))
+            sem_error(sem, mapnode->loc, "Tuple type mismatch: %s != %s.", type_name_of(&m->value),
+                      type_name_of(&st));
+    } else if (!sem_unify(sem, &m->value, &st, &grew)) {
         sem_error(sem, mapnode->loc,
                   "type mismatch for %s: trying to assign value of type '%s' when map already "
                   "contains a value of type '%s'",
@@ -130,7 +132,9 @@ void sem_map_read_type(struct semantic *sem, struct node *n)
         return;
     }
     if (!type_is_aggregation(&m->value)) {
-        n->type = m->value; /* pointers keep their pointee type and memory */
+        /* pointers keep their pointee type and memory; a tuple is copied,
+         * as the map's own type may still grow */
+        n->type = type_clone(&sem->types, &m->value);
         return;
     }
     switch (m->value.kind) {

@@ -77,6 +77,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem->unsafe = opts->unsafe;
     sem->strlen = opts->strlen ? opts->strlen : 64;
     sem->max_map_keys = DEFAULT_MAX_MAP_KEYS;
+    sem->resolve_stmts = sem_resolve_block;
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
     sem->final_pass = false;
@@ -85,6 +86,8 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
         sem->max_map_keys = opts->max_map_keys;
     if (opts->missing_probes_set)
         sem->missing_probes = opts->missing_probes;
+    sem->child_pid = opts->child_pid;
+    attach_points_set_process(opts->target_pid, opts->command_binary);
     attach_points_keep_missing_functions(opts->verify_only ||
                                          sem->missing_probes != MISSING_PROBES_ERROR);
     if (sem->errors || sem_expand_probes(sem) < 0)
@@ -125,8 +128,6 @@ void semantic_free(struct semantic *sem)
 {
     for (int i = 0; i < sem->nmaps; i++) {
         free(sem->maps[i]->name);
-        sem_free_type(&sem->maps[i]->key);
-        sem_free_type(&sem->maps[i]->value);
         sem_map_free_key_names(sem->maps[i]);
         free(sem->maps[i]);
     }
@@ -137,7 +138,7 @@ void semantic_free(struct semantic *sem)
     type_arena_free(&sem->types);
     for (int i = 0; i < sem->nasyncs; i++) {
         free(sem->asyncs[i].fmt);
-        free(sem->asyncs[i].args.fields);
+        record_desc_free(&sem->asyncs[i].args);
     }
     free(sem->asyncs);
     for (int i = 0; i < sem->nprobe_names; i++)

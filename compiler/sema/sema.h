@@ -21,11 +21,16 @@ const char *type_name_of(const struct type *t);
  * signedness, as bpftrace does (variables keep their width: vars.c). */
 struct type sem_storage_type(const struct type *t);
 /* Can a value of type `from` be stored where `to` was established? Strings
- * of different lengths unify to the longer one (*grew is set). */
-bool sem_unify(struct type *to, const struct type *from, bool *grew);
-void sem_free_type(struct type *t);
+ * of different lengths unify to the longer one (*grew is set), also inside
+ * tuples, whose integers must match exactly; structs and arrays must be of
+ * the same type. `to` must own its tuple arrays (type_clone). */
+bool sem_unify(struct semantic *sem, struct type *to, const struct type *from, bool *grew);
+/* The same for map keys, whose integers are all 64-bit (any signedness). */
+bool sem_unify_key(struct semantic *sem, struct type *to, const struct type *from, bool *grew);
 /* A compile-time integer: a literal, possibly negated. */
 bool sem_literal_int(const struct node *n, int64_t *out);
+/* The same for arithmetic on literals (+ - * / %, unary - ~). */
+bool sem_const_int(const struct node *n, int64_t *out);
 
 /* types.c: a type as written in a cast, sizeof or let: 0 and *out set, or -1. */
 int sem_type_of_name(struct semantic *sem, const struct type_name *tn, struct type *out);
@@ -36,6 +41,21 @@ void sem_type_cast(struct semantic *sem, struct node *n);
 void sem_type_deref(struct semantic *sem, struct node *n);
 void sem_type_index(struct semantic *sem, struct node *n);
 void sem_type_sizeof(struct semantic *sem, struct node *n);
+void sem_type_address_of(struct semantic *sem, struct node *n);
+/* tp_fields.c: args.name of the probe's tracepoints */
+void sem_type_tracepoint_field(struct semantic *sem, struct node *n);
+/* n itself, or (for a struct or array in memory) an N_COPY of it made here:
+ * what is stored, printed or put in a tuple is the bytes, read onto the
+ * stack. Callers put the result where n was. */
+struct node *sem_copied_value(struct semantic *sem, struct node *n);
+void sem_type_copy(struct semantic *sem, struct node *copy);
+
+/* tuples.c: (a, b) whose elements are resolved (and copied), element i of a
+ * tuple ($t.0 or $t[0]: the node's lhs), comparisons of tuples and arrays. */
+void sem_type_tuple(struct semantic *sem, struct node *n);
+void sem_type_tuple_element(struct semantic *sem, struct node *n, int64_t index);
+/* l == r or l != r for tuples or arrays: false after reporting why not. */
+bool sem_check_composite_compare(struct semantic *sem, struct node *n);
 
 /* maps.c */
 /* The map n names, created on first use; sets n->map. */

@@ -43,6 +43,7 @@ struct var_info {
     /* kept from one resolver pass to the next (the rest starts over): the
      * longest string assigned, so that every use sees the final size */
     uint32_t string_size;
+    struct type tuple_type; /* the same for a tuple: its widest strings */
 };
 
 /* One BPF program: the part of a probe block that attaches through one provider
@@ -75,6 +76,7 @@ struct semantic {
     const char *const *params;      /* positional parameters $1.. */
     int nparams;
     enum missing_probes_policy missing_probes; /* config = { missing_probes = ... } */
+    int child_pid; /* -c: the command's pid (cpid); 0 without -c */
 
     struct map_info **maps; /* individually allocated: nodes keep pointers */
     int nmaps;
@@ -92,6 +94,10 @@ struct semantic {
     bool changed;    /* a map type changed during this pass */
     int errors;
     struct probe_unit *cur; /* unit being resolved */
+    /* the statement walker (stmt.c, set by resolve.c), for the statements of
+     * block expressions: the expression walker reaches it through this
+     * pointer so that it never calls back into the file that calls it */
+    void (*resolve_stmts)(struct semantic *sem, struct node *block, int loop_depth);
     struct node *agg_target; /* the N_MAP an aggregation call is assigned to */
 };
 
@@ -106,12 +112,21 @@ void semantic_free(struct semantic *sem);
 struct map_info *semantic_map(struct semantic *sem, const char *name);
 struct var_info *unit_var(struct probe_unit *unit, const char *name);
 
-/* Record layout helpers shared with code generation. */
-void type_layout_tuple(struct type *tuple);
+/* Layouts (layout.c), shared with code generation. Tuples' field and offset
+ * arrays live in the type arena (sem->types). */
+struct type type_new_tuple(struct type_arena *a, int nfields);
+/* Offsets of a tuple whose fields are set, and its size. */
+void type_layout_tuple(struct type_arena *a, struct type *tuple);
+/* A deep copy of t: growing it (sem_unify) leaves t alone. */
+struct type type_clone(struct type_arena *a, const struct type *t);
 /* Bytes of the BPF key before any histogram bucket: 8 for a map without a
  * key, else the key rounded up to 8 so the bucket that follows is aligned. */
 uint32_t map_key_size(const struct map_info *m);
-void record_from_type(const struct type *t, struct record_desc *out);
+/* How the runtime prints a value of type t (at offset 0): its kind, and the
+ * parts of a tuple, struct or array. */
+void value_desc_from_type(struct type_arena *a, const struct type *t, struct value_desc *v);
+/* A map key or event record: a tuple's elements, or t alone. */
+void record_from_type(struct type_arena *a, const struct type *t, struct record_desc *out);
 enum value_kind value_kind_of(const struct type *t);
 
 #endif

@@ -22,6 +22,7 @@ static void resolve_assign(struct semantic *sem, struct node *n)
         return;
     }
     sem_resolve_expr(sem, n->rhs);
+    n->rhs = sem_copied_value(sem, n->rhs); /* a struct or array is stored by value */
     if (t->kind == N_VAR) {
         sem_assign_var(sem, n);
         return;
@@ -47,7 +48,7 @@ static void resolve_assign(struct semantic *sem, struct node *n)
         return;
     }
     struct type vt = n->rhs->type;
-    if (vt.kind == TY_VOID || vt.kind == TY_CTX || vt.kind == TY_TUPLE) {
+    if (vt.kind == TY_VOID || vt.kind == TY_CTX) {
         sem_error(sem, n->rhs->loc, "value of type '%s' cannot be stored in a map",
                   type_name_of(&vt));
         return;
@@ -77,8 +78,10 @@ static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
         resolve_assign(sem, n);
         break;
     case N_VAR_DECL:
-        if (n->rhs)
+        if (n->rhs) {
             sem_resolve_expr(sem, n->rhs);
+            n->rhs = sem_copied_value(sem, n->rhs);
+        }
         sem_declare_var(sem, n);
         break;
     case N_IF:

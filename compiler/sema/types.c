@@ -48,123 +48,33 @@ static bool readable(const struct type *t)
     }
 }
 
-/* ---- tracepoint fields ---- */
-
-static int load_formats(struct semantic *sem, struct probe_unit *u, struct loc loc)
-{
-    if (u->formats)
-        return 0;
-    u->formats = calloc(u->nmatches ? u->nmatches : 1, sizeof(*u->formats));
-    int k = 0;
-    for (int a = 0; a < u->naps; a++)
-        for (int m = 0; m < u->aps[a].nmatches; m++, k++) {
-            char *target = strdup(u->aps[a].matches[m].target);
-            char *colon = strchr(target, ':');
-            int rc = colon ? (*colon = 0, tp_format_load(target, colon + 1, &u->formats[k])) : -1;
-            free(target);
-            if (rc < 0) {
-                sem_error(sem, loc, "cannot read the format of tracepoint %s",
-                          u->aps[a].matches[m].full_name);
-                return -1;
-            }
-        }
-    return 0;
-}
-
-/* Can one program read the field of both tracepoints as the same type?
- * Integers of one size are (`int fd` and `unsigned int fd`: the first
- * tracepoint's signedness wins, as in bpftrace), and so are any two pointers. */
-static bool same_layout(const struct tp_field *a, const struct tp_field *b)
-{
-    if (a->size != b->size || a->is_data_loc != b->is_data_loc ||
-        a->array_len != b->array_len || a->is_pointer != b->is_pointer)
-        return false;
-    return a->array_len == 0 || strcmp(a->c_type, b->c_type) == 0;
-}
-
-static bool is_char_decl(const char *c_type)
-{
-    return strncmp(c_type, "char", 4) == 0 || strncmp(c_type, "const char", 10) == 0 ||
-           strncmp(c_type, "__data_loc char", 15) == 0 ||
-           strncmp(c_type, "unsigned char", 13) == 0 || strncmp(c_type, "signed char", 11) == 0;
-}
-
-static void resolve_tracepoint_field(struct semantic *sem, struct node *n)
-{
-    struct probe_unit *u = sem->cur;
-    n->type.kind = TY_NONE;
-    if (load_formats(sem, u, n->loc) < 0)
-        return;
-    const struct tp_field *first = NULL;
-    for (int i = 0; i < u->nmatches; i++) {
-        const struct tp_field *f = tp_format_field(&u->formats[i], n->name);
-        if (!f) {
-            sem_error(sem, n->loc,
-                      "Struct/union of type 'struct %s_%s' does not contain a field named '%s'",
-                      u->formats[i].category, u->formats[i].name, n->name);
-            return;
-        }
-        if (first && !same_layout(f, first)) {
-            sem_error(sem, n->loc,
-                      "field '%s' has a different type in %s:%s than in %s:%s; attach these "
-                      "tracepoints in separate probes",
-                      n->name, u->formats[i].category, u->formats[i].name,
-                      u->formats[0].category, u->formats[0].name);
-            return;
-        }
-        if (first && f->offset != first->offset)
-            u->needs_split = true;
-        if (!first)
-            first = f;
-    }
-    if (!first)
-        return;
-    /* pointers in syscall arguments point into the calling process */
-    bool user = strcmp(u->formats[0].category, "syscalls") == 0;
-    bool chars = is_char_decl(first->c_type);
-    if (first->is_data_loc) {
-        if (!chars) {
-            sem_error(sem, n->loc, "tracepoint field '%s' (%s) cannot be read as a value",
-                      n->name, first->c_type);
-            return;
-        }
-        n->field_flavor = FIELD_TP_DATA_LOC;
-        n->type = (struct type){.kind = TY_STRING, .size = sem->strlen};
-        return;
-    }
-    if (first->array_len > 0 && !first->is_pointer) {
-        if (chars) {
-            n->field_flavor = FIELD_TP_CHARS;
-            n->type = (struct type){.kind = TY_STRING, .size = first->size};
-            return;
-        }
-        struct type t;
-        if (type_from_c_decl(&sem->types, first->c_type, false, &t) < 0 || t.kind != TY_ARRAY) {
-            /* element type unknown to BTF: an array of bytes of the right size */
-            struct type byte = type_int(1, false);
-            t = (struct type){.kind = TY_ARRAY, .count = first->size, .size = first->size};
-            t.elem = type_arena_new(&sem->types, byte);
-        }
-        n->field_flavor = FIELD_TP_ARRAY;
-        n->type = t; /* the array lives in the record, which is kernel memory */
-        return;
-    }
-    n->field_flavor = FIELD_TP_SCALAR;
-    if (first->is_pointer) {
-        if (type_from_c_decl(&sem->types, first->c_type, user, &n->type) < 0 ||
-            n->type.kind != TY_PTR)
-            type_from_name(&sem->types, "void", 1, user, &n->type);
-        return;
-    }
-    if (first->size > 8 || (first->size & (first->size - 1))) {
-        sem_error(sem, n->loc, "tracepoint field '%s' (%s) cannot be read as a value", n->name,
-                  first->c_type);
-        return;
-    }
-    n->type = type_int(first->size, first->is_signed);
-}
-
 /* ---- members ---- */
+
+/* "$t.0": the digits of a tuple index, or -1 for a name. */
+static int64_t tuple_index_of(const char *name)
+{
+    if (!*name)
+        return -1;
+    int64_t v = 0;
+    for (const char *p = name; *p; p++) {
+        if (*p < '0' || *p > '9' || v > INT32_MAX)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+/* The record a member access reaches: a struct (its address or its copy),
+ * or one that a pointer points to, which `.` reaches as `->` does (current
+ * bpftrace dereferences automatically; `->` is an alias of `.`). */
+static const struct type *record_reached(const struct type *lt)
+{
+    if (lt->kind == TY_RECORD)
+        return lt;
+    if (lt->kind == TY_PTR && lt->elem && lt->elem->kind == TY_RECORD)
+        return lt->elem;
+    return NULL;
+}
 
 void sem_type_field(struct semantic *sem, struct node *n)
 {
@@ -173,25 +83,16 @@ void sem_type_field(struct semantic *sem, struct node *n)
     if (lt->kind == TY_NONE)
         return;
     if (lt->kind == TY_CTX) {
-        resolve_tracepoint_field(sem, n);
+        sem_type_tracepoint_field(sem, n);
         return;
     }
-    const struct type *record = NULL;
-    if (lt->kind == TY_PTR && lt->elem && lt->elem->kind == TY_RECORD) {
-        if (!n->is_arrow) {
-            sem_error(sem, n->loc, "'%s' is a pointer: use -> to reach its member '%s'",
-                      record_name(lt->elem), n->name);
-            return;
-        }
-        record = lt->elem;
-    } else if (lt->kind == TY_RECORD) {
-        if (n->is_arrow) {
-            sem_error(sem, n->loc, "'%s' is not a pointer: use . to reach its member '%s'",
-                      record_name(lt), n->name);
-            return;
-        }
-        record = lt;
-    } else {
+    int64_t index = tuple_index_of(n->name);
+    if (lt->kind == TY_TUPLE || index >= 0) {
+        sem_type_tuple_element(sem, n, index);
+        return;
+    }
+    const struct type *record = record_reached(lt);
+    if (!record) {
         sem_error(sem, n->loc, "cannot access field '%s' on a value of type '%s'", n->name,
                   type_name_of(lt));
         return;
@@ -213,9 +114,95 @@ void sem_type_field(struct semantic *sem, struct node *n)
     n->bit_size = mi.bit_size;
     n->type = value_type_of(&mi.type);
     n->type.is_user = in_user_memory(record);
+    /* a member of a struct copied onto the stack is on the stack too */
+    if (lt->kind == TY_RECORD && lt->on_stack && type_is_composite(&n->type))
+        n->type.on_stack = true;
+}
+
+/* ---- values copied onto the stack ---- */
+
+static bool is_address_of_bytes(const struct type *t)
+{
+    return (t->kind == TY_RECORD || t->kind == TY_ARRAY) && !t->on_stack;
+}
+
+struct node *sem_copied_value(struct semantic *sem, struct node *n)
+{
+    if (n->kind == N_COPY || !is_address_of_bytes(&n->type))
+        return n;
+    struct node *copy = ast_new_node(sem->ast, N_COPY, n->loc);
+    copy->lhs = n;
+    sem_type_copy(sem, copy);
+    return copy;
+}
+
+/* The BPF stack: a copy larger than it can never be made (LLVM would only
+ * say that it cannot emit the memset). */
+#define BPF_STACK_BYTES 512
+
+void sem_type_copy(struct semantic *sem, struct node *n)
+{
+    n->type = n->lhs->type;
+    if (!is_address_of_bytes(&n->type))
+        return;
+    if (n->type.size == 0)
+        sem_error(sem, n->loc, "'%s' has no known size and cannot be copied",
+                  type_name_of(&n->type));
+    else if (n->type.size > BPF_STACK_BYTES)
+        sem_error(sem, n->loc,
+                  "'%s' is %u bytes: too large to copy onto the %u-byte BPF stack (read its "
+                  "members instead)",
+                  type_name_of(&n->type), n->type.size, BPF_STACK_BYTES);
+    n->type.on_stack = true;
 }
 
 /* ---- casts ---- */
+
+/* What an array cast takes its bytes from: an integer or address (its own
+ * width), or an array of the same size. 0 when it cannot. */
+static uint32_t castable_bytes(const struct type *t)
+{
+    if (t->kind == TY_INT || t->kind == TY_ARRAY)
+        return t->size;
+    return t->kind == TY_PTR ? 8 : 0;
+}
+
+static void size_mismatch(struct semantic *sem, struct node *n, const struct type *from,
+                          const struct type *to)
+{
+    sem_error(sem, n->loc,
+              "cannot cast '%s' (%u bytes) to '%s' (%u bytes): the sizes must be equal",
+              type_name_of(from), castable_bytes(from), type_name_of(to), to->size);
+}
+
+/* (uint8[8])x: the bytes of x as an array, a copy on the stack; (uint8[])x
+ * has as many elements as x's bytes hold. */
+static void cast_to_array(struct semantic *sem, struct node *n, const struct type *elem)
+{
+    const struct type_name *tn = n->cast_type;
+    if (elem->kind != TY_INT || tn->pointers) {
+        sem_error(sem, tn->loc, "cannot cast to an array of '%s': only of integers",
+                  type_name_of(elem));
+        return;
+    }
+    if (n->lhs->type.kind == TY_ARRAY)
+        n->lhs = sem_copied_value(sem, n->lhs);
+    const struct type *from = &n->lhs->type;
+    uint32_t bytes = castable_bytes(from);
+    struct type t = {.kind = TY_ARRAY, .on_stack = true};
+    t.count = tn->array_len > 0 ? (uint32_t)tn->array_len : bytes / elem->size;
+    t.size = t.count * elem->size;
+    t.elem = type_arena_new(&sem->types, *elem);
+    if (!bytes) {
+        sem_error(sem, n->loc, "cannot cast a value of type '%s' to an array", type_name_of(from));
+        return;
+    }
+    if (tn->array_len < 0 || tn->array_len > UINT16_MAX || t.size != bytes || t.count == 0) {
+        size_mismatch(sem, n, from, &t);
+        return;
+    }
+    n->type = t;
+}
 
 void sem_type_cast(struct semantic *sem, struct node *n)
 {
@@ -230,9 +217,23 @@ void sem_type_cast(struct semantic *sem, struct node *n)
     const struct type *from = &n->lhs->type;
     if (from->kind == TY_NONE)
         return;
+    if (n->cast_type->has_len) {
+        cast_to_array(sem, n, &t);
+        return;
+    }
     if (t.kind != TY_INT && t.kind != TY_PTR) {
         sem_error(sem, n->cast_type->loc, "cannot cast to '%s': only to integers and pointers",
                   n->cast_type->base);
+        return;
+    }
+    if (from->kind == TY_ARRAY && t.kind == TY_INT) {
+        /* (uint64)$bytes: an array of the integer's size read as one */
+        if (from->size != t.size) {
+            size_mismatch(sem, n, from, &t);
+            return;
+        }
+        n->lhs = sem_copied_value(sem, n->lhs);
+        n->type = t;
         return;
     }
     if (from->kind != TY_INT && from->kind != TY_PTR) {
@@ -243,7 +244,7 @@ void sem_type_cast(struct semantic *sem, struct node *n)
     n->type = t;
 }
 
-/* ---- *p and a[i] ---- */
+/* ---- *p, a[i] and &x ---- */
 
 static void element_of(struct semantic *sem, struct node *n, const struct type *container)
 {
@@ -255,6 +256,9 @@ static void element_of(struct semantic *sem, struct node *n, const struct type *
     }
     n->type = value_type_of(elem);
     n->type.is_user = container->is_user;
+    /* an element of an array copied onto the stack is on the stack too */
+    if (container->kind == TY_ARRAY && container->on_stack && type_is_composite(&n->type))
+        n->type.on_stack = true;
 }
 
 void sem_type_deref(struct semantic *sem, struct node *n)
@@ -287,6 +291,15 @@ void sem_type_index(struct semantic *sem, struct node *n)
                   type_name_of(&n->rhs->type));
         return;
     }
+    if (t->kind == TY_TUPLE) {
+        int64_t index;
+        if (!sem_const_int(n->rhs, &index)) {
+            sem_error(sem, n->rhs->loc, "a tuple index must be an integer known at compile time");
+            return;
+        }
+        sem_type_tuple_element(sem, n, index);
+        return;
+    }
     uint32_t bound = t->kind == TY_ARRAY ? t->count : t->kind == TY_STRING ? t->size : 0;
     if (bound && n->rhs->kind == N_INT && (n->rhs->ival < 0 || (uint64_t)n->rhs->ival >= bound)) {
         sem_error(sem, n->rhs->loc, "index %lld is out of bounds of an array of %u",
@@ -303,6 +316,64 @@ void sem_type_index(struct semantic *sem, struct node *n)
         return;
     }
     sem_error(sem, n->loc, "cannot index a value of type '%s'", type_name_of(t));
+}
+
+/* A pointer to a value of type `to`, in the same memory as `where`. */
+static struct type pointer_to(struct semantic *sem, const struct type *to, bool is_user)
+{
+    struct type p = {.kind = TY_PTR, .size = 8, .is_user = is_user};
+    p.elem = type_arena_new(&sem->types, *to);
+    return p;
+}
+
+/* &$x, &p->member (or &s.member), &a[i], &*p. A variable's address is on
+ * the BPF stack: it can be read through while the probe runs. */
+void sem_type_address_of(struct semantic *sem, struct node *n)
+{
+    n->type.kind = TY_NONE;
+    struct node *x = n->lhs;
+    if (x->type.kind == TY_NONE)
+        return;
+    switch (x->kind) {
+    case N_VAR:
+        n->type = pointer_to(sem, &x->type, false);
+        return;
+    case N_UNARY:
+        if (x->op == '*') {
+            n->type = x->lhs->type;
+            return;
+        }
+        break;
+    case N_INDEX:
+        if (x->lhs->type.kind == TY_PTR ||
+            (x->lhs->type.kind == TY_ARRAY && !x->lhs->type.on_stack)) {
+            n->type = pointer_to(sem, x->lhs->type.elem, x->lhs->type.is_user);
+            return;
+        }
+        break;
+    case N_FIELD:
+        if (x->field_flavor != FIELD_MEMBER)
+            break;
+        if (x->bit_size) {
+            sem_error(sem, n->loc, "cannot take the address of bitfield '%s'", x->name);
+            return;
+        }
+        const struct type *record = record_reached(&x->lhs->type);
+        struct member_info mi;
+        if (record && record_member(&sem->types, record, x->name, &mi) == 0) {
+            n->type = pointer_to(sem, &mi.type, record->is_user);
+            return;
+        }
+        break;
+    case N_MAP:
+        sem_error(sem, n->loc, "cannot take the address of map %s", x->name);
+        return;
+    default:
+        break;
+    }
+    sem_error(sem, n->loc,
+              "cannot take the address of this expression: & needs a variable, a struct member, "
+              "an array element or *pointer");
 }
 
 void sem_type_sizeof(struct semantic *sem, struct node *n)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "probes/probe_kind.h"
 #include "sema/sema.h"
 
 /* The id of a probe name, added if new: a name has one id wherever it is
@@ -143,8 +144,10 @@ static struct attach_point single_match(const struct attach_point *ap, int m)
 {
     struct attach_point one = *ap;
     one.matches = calloc(1, sizeof(*one.matches));
-    one.matches[0].target = strdup(ap->matches[m].target);
-    one.matches[0].full_name = strdup(ap->matches[m].full_name);
+    if (!one.matches || probe_match_copy(&ap->matches[m], &one.matches[0]) < 0) {
+        perror("sobt");
+        exit(1);
+    }
     one.nmatches = 1;
     return one;
 }

@@ -41,7 +41,8 @@ void sem_vars_new_pass(struct probe_unit *unit)
 {
     for (int i = 0; i < unit->nvars; i++) {
         struct var_info *v = &unit->vars[i];
-        *v = (struct var_info){.name = v->name, .string_size = v->string_size};
+        *v = (struct var_info){
+            .name = v->name, .string_size = v->string_size, .tuple_type = v->tuple_type};
     }
 }
 
@@ -51,6 +52,20 @@ void sem_vars_new_pass(struct probe_unit *unit)
  * for another pass. */
 static void settle_string_size(struct semantic *sem, struct var_info *v)
 {
+    if (v->type.kind == TY_TUPLE) {
+        /* the same for the strings inside a tuple */
+        bool grew = false;
+        if (v->tuple_type.kind != TY_TUPLE) {
+            v->tuple_type = type_clone(&sem->types, &v->type);
+            sem->changed = true;
+            return;
+        }
+        sem_unify(sem, &v->type, &v->tuple_type, &grew); /* an earlier pass's widest */
+        grew = false;
+        if (sem_unify(sem, &v->tuple_type, &v->type, &grew) && grew)
+            sem->changed = true;
+        return;
+    }
     if (v->type.kind != TY_STRING || !v->resizable)
         return;
     if (v->type.size < v->string_size) {
@@ -199,19 +214,26 @@ static void check_value(struct semantic *sem, const struct node *n, struct var_i
         if (vt->size > v->type.size)
             v->type.size = vt->size;
         return;
+    case TY_TUPLE: {
+        bool grew = false;
+        if (!sem_unify(sem, &v->type, vt, &grew))
+            sem_error(sem, n->loc, "Tuple type mismatch: %s != %s.", type_name_of(&v->type),
+                      type_name_of(vt));
+        return;
+    }
     default: {
         bool grew = false;
-        if (!sem_unify(&v->type, vt, &grew))
+        if (!sem_unify(sem, &v->type, vt, &grew))
             mismatch(sem, n, v, vt);
     }
     }
 }
 
 /* The type a first assignment gives a variable: the value's own, integer
- * width included. */
-static struct type first_type(const struct type *vt)
+ * width included (a tuple copied, as it may grow with later values). */
+static struct type first_type(struct semantic *sem, const struct type *vt)
 {
-    struct type t = *vt;
+    struct type t = type_clone(&sem->types, vt);
     if (t.kind == TY_INT)
         t.is_char = false;
     return t;
@@ -252,7 +274,7 @@ void sem_assign_var(struct semantic *sem, struct node *n)
     if (v->typed || v->assigned) {
         check_value(sem, n, v, vt);
     } else {
-        v->type = first_type(vt);
+        v->type = first_type(sem, vt);
         v->resizable = true;
     }
     settle_string_size(sem, v);

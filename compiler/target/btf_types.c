@@ -7,7 +7,7 @@
 
 #include "target/btf.h"
 
-struct type *type_arena_new(struct type_arena *a, struct type init)
+void *type_arena_alloc(struct type_arena *a, size_t size)
 {
     if (a->n == a->cap) {
         a->cap = a->cap ? a->cap * 2 : 64;
@@ -17,13 +17,19 @@ struct type *type_arena_new(struct type_arena *a, struct type init)
             exit(1);
         }
     }
-    struct type *t = malloc(sizeof(*t));
-    if (!t) {
+    void *p = calloc(1, size ? size : 1);
+    if (!p) {
         perror("sobt");
         exit(1);
     }
+    a->items[a->n++] = p;
+    return p;
+}
+
+struct type *type_arena_new(struct type_arena *a, struct type init)
+{
+    struct type *t = type_arena_alloc(a, sizeof(*t));
     *t = init;
-    a->items[a->n++] = t;
     return t;
 }
 
@@ -254,36 +260,94 @@ int type_from_c_decl(struct type_arena *a, const char *decl, bool is_user, struc
     return 0;
 }
 
-/* Depth-first through anonymous members, accumulating bit offsets. */
-static int find_member(struct type_arena *a, const struct btf *btf, int record_id,
-                       const char *name, uint32_t base_bits, bool is_user, struct member_info *out)
+/* Calls visit for every named member of record_id, those of anonymous
+ * struct and union members in their place, with its offset in bits from the
+ * start of the outermost record; stops at the first non-zero return. */
+typedef int (*member_visit)(const struct btf_type *owner, int index, const char *name,
+                            uint32_t bits, void *ctx);
+
+static int walk_members(const struct btf *btf, int record_id, uint32_t base_bits,
+                        member_visit visit, void *ctx)
 {
     const struct btf_type *t = btf__type_by_id(btf, record_id);
     if (!t || !btf_is_composite(t))
-        return -1;
+        return 0;
     const struct btf_member *m = btf_members(t);
     for (int i = 0; i < btf_vlen(t); i++, m++) {
         uint32_t bits = base_bits + btf_member_bit_offset(t, i);
         const char *mname = btf__name_by_offset(btf, m->name_off);
+        int r = 0;
         if (mname && *mname) {
-            if (strcmp(mname, name) != 0)
-                continue;
-            if (btf_to_type(a, (int)m->type, is_user, &out->type) < 0)
-                return -1;
-            out->bit_size = btf_member_bitfield_size(t, i);
-            out->offset = bits / 8;
-            out->bit_offset = out->bit_size ? bits % 8 : 0;
-            if (out->bit_size)
-                out->offset = bits / 8;
-            return 0;
+            r = visit(t, i, mname, bits, ctx);
+        } else {
+            int sub = (int)m->type;
+            const struct btf_type *st = skip_modifiers(btf, &sub);
+            if (st && btf_is_composite(st))
+                r = walk_members(btf, sub, bits, visit, ctx);
         }
-        int sub = (int)m->type;
-        const struct btf_type *st = skip_modifiers(btf, &sub);
-        if (st && btf_is_composite(st) &&
-            find_member(a, btf, sub, name, bits, is_user, out) == 0)
-            return 0;
+        if (r)
+            return r;
     }
-    return -1;
+    return 0;
+}
+
+struct member_search {
+    struct type_arena *a;
+    bool is_user;
+    const char *name;            /* record_member: the one wanted */
+    struct member_info *found;   /* record_member: where it goes */
+    struct record_members *list; /* record_all_members: where they go */
+    int cap;
+};
+
+/* Member `index` of `owner`, `bits` from the record's start. -1 when its
+ * type cannot be represented. */
+static int describe_member(struct member_search *s, const struct btf_type *owner, int index,
+                           uint32_t bits, struct member_info *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->bit_size = btf_member_bitfield_size(owner, index);
+    out->offset = bits / 8;
+    out->bit_offset = out->bit_size ? bits % 8 : 0;
+    return btf_to_type(s->a, (int)btf_members(owner)[index].type, s->is_user, &out->type);
+}
+
+static int match_member(const struct btf_type *owner, int index, const char *name, uint32_t bits,
+                        void *ctx)
+{
+    struct member_search *s = ctx;
+    if (strcmp(name, s->name) != 0)
+        return 0;
+    return describe_member(s, owner, index, bits, s->found) < 0 ? -1 : 1;
+}
+
+static int append_member(const struct btf_type *owner, int index, const char *name, uint32_t bits,
+                         void *ctx)
+{
+    struct member_search *s = ctx;
+    struct record_members *out = s->list;
+    if (out->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        struct record_member_entry *grown = type_arena_alloc(s->a, s->cap * sizeof(*grown));
+        if (out->n)
+            memcpy(grown, out->items, out->n * sizeof(*grown));
+        out->items = grown;
+    }
+    struct record_member_entry *e = &out->items[out->n++];
+    e->name = name;
+    if (describe_member(s, owner, index, bits, &e->info) < 0)
+        e->info.type = (struct type){.kind = TY_NONE};
+    return 0;
+}
+
+int record_all_members(struct type_arena *a, const struct type *record, struct record_members *out)
+{
+    const struct btf *btf = kernel_btf();
+    memset(out, 0, sizeof(*out));
+    if (!btf || record->kind != TY_RECORD)
+        return -1;
+    struct member_search s = {.a = a, .is_user = record->is_user, .list = out};
+    return walk_members(btf, record->btf_id, 0, append_member, &s);
 }
 
 int record_member(struct type_arena *a, const struct type *record, const char *name,
@@ -293,7 +357,8 @@ int record_member(struct type_arena *a, const struct type *record, const char *n
     memset(out, 0, sizeof(*out));
     if (!btf || record->kind != TY_RECORD)
         return -1;
-    return find_member(a, btf, record->btf_id, name, 0, record->is_user, out);
+    struct member_search s = {.a = a, .is_user = record->is_user, .name = name, .found = out};
+    return walk_members(btf, record->btf_id, 0, match_member, &s) == 1 ? 0 : -1;
 }
 
 const char *record_name(const struct type *record)

@@ -5,6 +5,7 @@
 #define SOBT_BTF_TYPES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "types.h"
@@ -12,11 +13,13 @@
 /* Types point to other types (pointee, element); they are allocated from an
  * arena that lives as long as the compilation. */
 struct type_arena {
-    struct type **items;
+    void **items;
     int n, cap;
 };
 
 struct type *type_arena_new(struct type_arena *a, struct type init);
+/* `size` zeroed bytes that live as long as the arena (a tuple's fields). */
+void *type_arena_alloc(struct type_arena *a, size_t size);
 void type_arena_free(struct type_arena *a);
 
 /* The type of BTF type `id` (modifiers and typedefs skipped). Pointers and
@@ -46,6 +49,20 @@ struct member_info {
 /* Member `name` of the record type (a TY_RECORD). Returns 0, -1 if absent. */
 int record_member(struct type_arena *a, const struct type *record, const char *name,
                   struct member_info *out);
+
+/* Every named member of a record, in order, the members of anonymous
+ * struct and union members in their place (as bpftrace prints a struct). A
+ * member whose type cannot be represented has type TY_NONE. The list lives
+ * in the arena. */
+struct record_member_entry {
+    const char *name; /* BTF's string, valid while BTF is loaded */
+    struct member_info info;
+};
+struct record_members {
+    struct record_member_entry *items;
+    int n;
+};
+int record_all_members(struct type_arena *a, const struct type *record, struct record_members *out);
 
 /* "struct sock" for diagnostics. */
 const char *record_name(const struct type *record);

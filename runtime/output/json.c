@@ -1,5 +1,6 @@
 /* JSON strings and values; see json.h. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "output/json.h"
 #include "output/values.h"
@@ -34,7 +35,9 @@ void json_write_string(FILE *out, const char *s, size_t len)
     fputc('"', out);
 }
 
-void json_write_field(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+/* A scalar: integers (addresses too) as numbers, the rest as the text
+ * `-f text` shows for it, as a JSON string. */
+static void json_leaf(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
                       const void *record)
 {
     if (v->kind == VK_INT) {
@@ -50,4 +53,25 @@ void json_write_field(FILE *out, const struct compiled_program *prog, const stru
     }
     json_write_string(out, text ? text : "", text ? len : 0);
     free(text);
+}
+
+static void json_member_name(FILE *out, const char *name)
+{
+    json_write_string(out, name, strlen(name));
+    fputs(": ", out);
+}
+
+/* bpftrace 0.17: tuples and arrays as JSON arrays without spaces, structs as
+ * objects with them: [1,"a",{ "val": 0 }] */
+static const struct value_style json_style = {
+    .tuple_open = "[", .tuple_sep = ",", .tuple_close = "]",
+    .record_open = "{ ", .record_sep = ", ", .record_close = " }",
+    .array_open = "[", .array_sep = ",", .array_close = "]",
+    .member_name = json_member_name, .leaf = json_leaf,
+};
+
+void json_write_field(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+                      const void *record)
+{
+    output_print_styled(out, prog, &json_style, v, record);
 }

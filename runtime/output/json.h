@@ -14,8 +14,9 @@
 void json_write_string(FILE *out, const char *s, size_t len);
 
 /* The value at v->offset in `record` as bpftrace's JSON shows it: an
- * integer as a number, anything else (strings, probes, symbols, stacks,
- * addresses) as the text `-f text` shows for it, as a JSON string. */
+ * integer (or address) as a number, a tuple or array as a JSON array, a
+ * struct as an object, anything else (strings, probes, symbols, stacks) as
+ * the text `-f text` shows for it, as a JSON string. */
 void json_write_field(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
                       const void *record);
 

@@ -13,9 +13,29 @@
 #include "symbols/ksyms.h"
 #include "symbols/usyms.h"
 
+/* A bitfield: the bytes it spans (little-endian), shifted and masked to
+ * its width, sign-extended when signed. */
+static uint64_t read_bitfield(const struct value_desc *v, const uint8_t *p)
+{
+    uint32_t bits = v->bit_offset + v->bit_size;
+    uint32_t bytes = bits > 64 ? 8 : (bits + 7) / 8;
+    uint64_t x = 0;
+    for (uint32_t i = 0; i < bytes; i++)
+        x |= (uint64_t)p[i] << (8 * i);
+    x >>= v->bit_offset;
+    if (v->bit_size >= 64)
+        return x;
+    x &= ((uint64_t)1 << v->bit_size) - 1;
+    if (v->is_signed && (x >> (v->bit_size - 1)) & 1)
+        x |= ~(uint64_t)0 << v->bit_size;
+    return x;
+}
+
 uint64_t output_read_int(const struct value_desc *v, const void *record)
 {
     const uint8_t *p = (const uint8_t *)record + v->offset;
+    if (v->bit_size)
+        return read_bitfield(v, p);
     switch (v->size) {
     case 1: {
         uint8_t x;
@@ -108,28 +128,25 @@ static void print_stack(FILE *out, const struct value_desc *v, const uint8_t *p,
     free(frames);
 }
 
-void output_print_key_field(FILE *out, const struct compiled_program *prog,
-                            const struct value_desc *v, const void *record)
+/* ---- leaves ---- */
+
+static void print_int(FILE *out, const struct value_desc *v, const void *record)
 {
-    if (v->kind == VK_KSTACK || v->kind == VK_USTACK)
-        print_stack(out, v, (const uint8_t *)record + v->offset, STACK_KEY_INDENT);
+    uint64_t x = output_read_int(v, record);
+    if (v->is_signed)
+        fprintf(out, "%" PRId64, (int64_t)x);
     else
-        output_print_field(out, prog, v, record);
+        fprintf(out, "%" PRIu64, x);
 }
 
-void output_print_field(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
-                        const void *record)
+static void print_scalar(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+                         const void *record, int stack_indent)
 {
     const uint8_t *p = (const uint8_t *)record + v->offset;
     switch (v->kind) {
-    case VK_INT: {
-        uint64_t x = output_read_int(v, record);
-        if (v->is_signed)
-            fprintf(out, "%" PRId64, (int64_t)x);
-        else
-            fprintf(out, "%" PRIu64, x);
+    case VK_INT:
+        print_int(out, v, record);
         return;
-    }
     case VK_STRING:
         fprintf(out, "%.*s", (int)strnlen((const char *)p, v->size), (const char *)p);
         return;
@@ -151,11 +168,124 @@ void output_print_field(FILE *out, const struct compiled_program *prog, const st
         return;
     case VK_KSTACK:
     case VK_USTACK:
-        print_stack(out, v, p, STACK_INDENT);
+        print_stack(out, v, p, stack_indent);
         return;
+    case VK_TUPLE:
+    case VK_RECORD:
+    case VK_ARRAY:
     case VK_NONE:
         return;
     }
+}
+
+static void text_leaf(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+                      const void *record)
+{
+    print_scalar(out, prog, v, record, STACK_INDENT);
+}
+
+static void key_leaf(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+                     const void *record)
+{
+    if (v->kind == VK_INT && v->is_pointer)
+        fprintf(out, "0x%" PRIx64, output_read_int(v, record));
+    else
+        print_scalar(out, prog, v, record, STACK_KEY_INDENT);
+}
+
+static void text_member_name(FILE *out, const char *name)
+{
+    fprintf(out, ".%s = ", name);
+}
+
+static void key_member_name(FILE *out, const char *name)
+{
+    fprintf(out, ".%s=", name);
+}
+
+/* bpftrace 0.17's text: "(1, a)", "{ .a = 1, .b = 2 }", "[1,2]"; inside map
+ * keys structs lose their spaces: "{.a=1,.b=2}". */
+static const struct value_style text_style = {
+    .tuple_open = "(", .tuple_sep = ", ", .tuple_close = ")",
+    .record_open = "{ ", .record_sep = ", ", .record_close = " }",
+    .array_open = "[", .array_sep = ",", .array_close = "]",
+    .member_name = text_member_name, .leaf = text_leaf,
+};
+
+static const struct value_style key_style = {
+    .tuple_open = "(", .tuple_sep = ", ", .tuple_close = ")",
+    .record_open = "{", .record_sep = ",", .record_close = "}",
+    .array_open = "[", .array_sep = ",", .array_close = "]",
+    .member_name = key_member_name, .leaf = key_leaf,
+};
+
+/* ---- the walk ---- */
+
+bool output_is_composite(const struct value_desc *v)
+{
+    return (v->kind == VK_TUPLE || v->kind == VK_RECORD || v->kind == VK_ARRAY) && v->inner;
+}
+
+int output_value_nparts(const struct value_desc *v)
+{
+    if (!output_is_composite(v))
+        return 0;
+    return v->kind == VK_ARRAY ? (int)v->count : v->inner->nfields;
+}
+
+void output_value_part(const struct value_desc *v, int i, struct value_desc *part)
+{
+    if (v->kind == VK_ARRAY) {
+        *part = v->inner->fields[0];
+        part->offset = v->offset + (uint32_t)i * v->inner->size;
+        return;
+    }
+    *part = v->inner->fields[i];
+    part->offset += v->offset;
+}
+
+void output_print_styled(FILE *out, const struct compiled_program *prog,
+                         const struct value_style *style, const struct value_desc *v,
+                         const void *record)
+{
+    if (!output_is_composite(v)) {
+        style->leaf(out, prog, v, record);
+        return;
+    }
+    const char *open = style->array_open, *sep = style->array_sep, *close = style->array_close;
+    if (v->kind == VK_TUPLE) {
+        open = style->tuple_open;
+        sep = style->tuple_sep;
+        close = style->tuple_close;
+    } else if (v->kind == VK_RECORD) {
+        open = style->record_open;
+        sep = style->record_sep;
+        close = style->record_close;
+    }
+    fputs(open, out);
+    int n = output_value_nparts(v);
+    for (int i = 0; i < n; i++) {
+        struct value_desc part;
+        output_value_part(v, i, &part);
+        if (i)
+            fputs(sep, out);
+        if (v->kind == VK_RECORD)
+            style->member_name(out, part.name ? part.name : "");
+        output_print_styled(out, prog, style, &part, record);
+    }
+    fputs(close, out);
+}
+
+void output_print_key_field(FILE *out, const struct compiled_program *prog,
+                            const struct value_desc *v, const void *record)
+{
+    output_print_styled(out, prog, &key_style, v, record);
+}
+
+void output_print_field(FILE *out, const struct compiled_program *prog, const struct value_desc *v,
+                        const void *record)
+{
+    output_print_styled(out, prog, &text_style, v, record);
 }
 
 void output_print_value(FILE *out, const struct compiled_program *prog, const struct value_desc *v,

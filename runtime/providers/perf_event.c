@@ -2,6 +2,8 @@
  * attaching a program to it with a bpf link that carries the BPF cookie. */
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,6 +16,82 @@
 int perf_event_open_cloexec(void *attr, int pid, int cpu)
 {
     return (int)syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+#define PMU_DIR "/sys/bus/event_source/devices"
+
+/* A small sysfs file holding one line; returns its first line or NULL. */
+static char *read_line(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    char *line = fgets(buf, (int)size, f);
+    fclose(f);
+    return line;
+}
+
+int perf_pmu_type(const char *pmu)
+{
+    char path[256], buf[32];
+    snprintf(path, sizeof(path), PMU_DIR "/%s/type", pmu);
+    if (!read_line(path, buf, sizeof(buf)))
+        return -1;
+    return atoi(buf);
+}
+
+int perf_pmu_config_bit(const char *pmu, const char *field)
+{
+    char path[256], buf[64];
+    snprintf(path, sizeof(path), PMU_DIR "/%s/format/%s", pmu, field);
+    int bit;
+    if (!read_line(path, buf, sizeof(buf)) || sscanf(buf, "config:%d", &bit) != 1 || bit < 0 ||
+        bit > 63)
+        return -1;
+    return bit;
+}
+
+int perf_pmu_event_init(struct perf_event_attr *attr, const char *pmu, const char *probe_name)
+{
+    int type = perf_pmu_type(pmu);
+    if (type < 0) {
+        diag_plain_error("%s: this kernel has no %s support (no %s PMU)", probe_name, pmu, pmu);
+        return -1;
+    }
+    memset(attr, 0, sizeof(*attr));
+    attr->type = (uint32_t)type;
+    attr->size = sizeof(*attr);
+    return 0;
+}
+
+int perf_pmu_set_config_field(struct perf_event_attr *attr, const char *pmu, const char *field,
+                              uint64_t value, const char *probe_name)
+{
+    int bit = perf_pmu_config_bit(pmu, field);
+    if (bit < 0) {
+        diag_plain_error("%s: this kernel's %s PMU has no %s format", probe_name, pmu, field);
+        return -1;
+    }
+    attr->config |= value << bit;
+    return 0;
+}
+
+int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint64_t cookie,
+                       const char *probe_name, struct attachment *out)
+{
+    attr->sample_period = 1;
+    attr->wakeup_events = 1;
+    /* Without a process, one event on CPU 0 serves every CPU (the program
+     * runs wherever the probe is hit); with one, the event follows it. */
+    int pfd = perf_event_open_cloexec(attr, pid > 0 ? pid : -1, pid > 0 ? -1 : 0);
+    if (pfd < 0) {
+        if (errno == ESRCH)
+            diag_plain_error("%s: the traced process %d is gone", probe_name, pid);
+        else
+            diag_plain_error("%s: could not create the probe: %s", probe_name, strerror(errno));
+        return -1;
+    }
+    return attach_perf_event_link(prog_fd, pfd, cookie, probe_name, out);
 }
 
 int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char *probe_name,

@@ -6,6 +6,7 @@
 #ifndef SOBT_RUNTIME_PROVIDER_H
 #define SOBT_RUNTIME_PROVIDER_H
 
+#include <linux/perf_event.h>
 #include <stdbool.h>
 
 #include "program.h"
@@ -40,6 +41,38 @@ const struct provider *provider_for(enum probe_provider provider);
  * perf_fd (closed on failure). Shared by every perf-event-based provider. */
 int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char *probe_name,
                            struct attachment *out);
+
+/* A dynamic perf PMU (/sys/bus/event_source/devices/PMU): its event type,
+ * and the first config bit of one of its format fields ("retprobe",
+ * "ref_ctr_offset"); -1 when the kernel has no such PMU or field. */
+int perf_pmu_type(const char *pmu);
+int perf_pmu_config_bit(const char *pmu, const char *field);
+
+/* A probe event of the dynamic PMU `pmu` ("kprobe", "uprobe"): attr zeroed
+ * but for its type and size. -1 after an error naming probe_name when the
+ * kernel has no such PMU. */
+int perf_pmu_event_init(struct perf_event_attr *attr, const char *pmu, const char *probe_name);
+/* Sets the PMU's format field (its first bit in config) to value; -1 after
+ * an error when the PMU has no such field. */
+int perf_pmu_set_config_field(struct perf_event_attr *attr, const char *pmu, const char *field,
+                              uint64_t value, const char *probe_name);
+/* Opens a probe event whose every hit is a sample, for process pid (0: every
+ * process), and attaches prog_fd to it with the cookie. 0, or -1 after an
+ * error line. */
+int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint64_t cookie,
+                       const char *probe_name, struct attachment *out);
+
+/* The process that probes of user space are limited to (-p PID, or the
+ * command of -c): perf events are opened for it alone. -1 (the default):
+ * every process. */
+void providers_set_target_pid(int pid);
+int providers_target_pid(void);
+
+/* Whether the kernel counts usdt semaphores itself (the uprobe PMU's
+ * ref_ctr_offset field; SOBT_NO_UPROBE_REFCOUNT=1 acts as if it did not):
+ * otherwise the runtime raises them in the traced processes
+ * (usdt_semaphores.c). */
+bool uprobe_kernel_counts_semaphores(void);
 
 /* perf_event_open(2) with close-on-exec; libbpf has no wrapper for it. */
 int perf_event_open_cloexec(void *attr, int pid, int cpu);

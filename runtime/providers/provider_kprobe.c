@@ -1,78 +1,21 @@
 /* kprobe and kretprobe providers through the perf kprobe PMU: the probe
  * lives exactly as long as its perf event fd. The legacy kprobe_events file
  * is never used, since its entries outlive a tracer that crashed. */
-#include <errno.h>
-#include <linux/perf_event.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "diag.h"
 #include "providers/provider.h"
 
-#define KPROBE_PMU_DIR "/sys/bus/event_source/devices/kprobe"
-
-/* A small sysfs file holding one line; returns its first line or NULL. */
-static char *read_line(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    char *line = fgets(buf, (int)size, f);
-    fclose(f);
-    return line;
-}
-
-static int kprobe_pmu_type(void)
-{
-    char buf[32];
-    if (!read_line(KPROBE_PMU_DIR "/type", buf, sizeof(buf)))
-        return -1;
-    return atoi(buf);
-}
-
-/* format/retprobe reads "config:N": the config bit that asks for a return probe. */
-static int kretprobe_bit(void)
-{
-    char buf[64];
-    if (!read_line(KPROBE_PMU_DIR "/format/retprobe", buf, sizeof(buf)))
-        return -1;
-    int bit;
-    if (sscanf(buf, "config:%d", &bit) != 1 || bit < 0 || bit > 63)
-        return -1;
-    return bit;
-}
+#define KPROBE_PMU "kprobe"
 
 static int attach_kprobe_pmu(int prog_fd, const struct attach_desc *at, const char *probe_name,
                              bool retprobe, struct attachment *out)
 {
-    int type = kprobe_pmu_type();
-    if (type < 0) {
-        diag_plain_error("%s: this kernel has no kprobe support (no kprobe PMU)", probe_name);
-        return -1;
-    }
     struct perf_event_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.type = (uint32_t)type;
-    attr.size = sizeof(attr);
+    if (perf_pmu_event_init(&attr, KPROBE_PMU, probe_name) < 0)
+        return -1;
     attr.config1 = (uint64_t)(uintptr_t)at->target; /* kprobe_func */
     attr.config2 = 0;                               /* offset within it */
-    if (retprobe) {
-        int bit = kretprobe_bit();
-        if (bit < 0) {
-            diag_plain_error("%s: this kernel's kprobe PMU has no retprobe format", probe_name);
-            return -1;
-        }
-        attr.config |= 1ull << bit;
-    }
-    attr.sample_period = 1;
-    attr.wakeup_events = 1;
-    int pfd = perf_event_open_cloexec(&attr, -1, 0);
-    if (pfd < 0) {
-        diag_plain_error("%s: could not create the probe: %s", probe_name, strerror(errno));
+    if (retprobe && perf_pmu_set_config_field(&attr, KPROBE_PMU, "retprobe", 1, probe_name) < 0)
         return -1;
-    }
-    return attach_perf_event_link(prog_fd, pfd, (uint64_t)at->probe_id, probe_name, out);
+    return attach_probe_event(prog_fd, &attr, 0, (uint64_t)at->probe_id, probe_name, out);
 }
 
 static int kprobe_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,

@@ -3,7 +3,7 @@
 #include "providers/provider.h"
 
 extern const struct provider provider_begin, provider_end, provider_interval, provider_kprobe,
-    provider_kretprobe, provider_tracepoint;
+    provider_kretprobe, provider_tracepoint, provider_uprobe, provider_uretprobe, provider_usdt;
 
 static const struct provider *const providers[] = {
     [PROV_BEGIN] = &provider_begin,
@@ -12,7 +12,22 @@ static const struct provider *const providers[] = {
     [PROV_INTERVAL] = &provider_interval,
     [PROV_KPROBE] = &provider_kprobe,
     [PROV_KRETPROBE] = &provider_kretprobe,
+    [PROV_UPROBE] = &provider_uprobe,
+    [PROV_URETPROBE] = &provider_uretprobe,
+    [PROV_USDT] = &provider_usdt,
 };
+
+static int target_pid = -1;
+
+void providers_set_target_pid(int pid)
+{
+    target_pid = pid > 0 ? pid : -1;
+}
+
+int providers_target_pid(void)
+{
+    return target_pid;
+}
 
 const struct provider *provider_for(enum probe_provider provider)
 {

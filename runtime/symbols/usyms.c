@@ -3,15 +3,10 @@
  * kept after the process exits. See usyms.h. */
 #include "symbols/usyms.h"
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#include <dlfcn.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <linux/bpf.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +14,13 @@
 #include <time.h>
 
 #include "symbols/ksyms.h"
+#include "symbols/mmap_tracker.h"
 
 /* Processes kept at once; the least recently used one is dropped beyond it. */
 #define MAX_PROCESSES 1024
 /* A kept process is checked against /proc (pid reuse, exec) at most this often:
  * printing a map resolves many frames of one pid in a row. */
 #define RECHECK_INTERVAL_NS (50 * 1000 * 1000ULL)
-/* How often the watcher looks for new pids in the maps. */
-#define WATCH_INTERVAL_NS (20 * 1000 * 1000L)
 
 /* What tells two processes that had the same pid apart. */
 struct process_identity {
@@ -41,6 +35,7 @@ struct process_syms {
     struct process_identity id;
     uint64_t checked_ns;
     uint64_t last_used;
+    uint64_t tracked_generation; /* > 0: built from the mmap tracker's record of it */
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -123,6 +118,40 @@ static Dwfl *report_process(int pid)
     return dwfl;
 }
 
+/* libdwfl over the mappings the tracker recorded (/proc/PID/maps lines):
+ * the same modules as reading /proc would give while the process lived. */
+static Dwfl *report_recorded(const char *maps)
+{
+    Dwfl *dwfl = *maps ? dwfl_begin(&proc_callbacks) : NULL;
+    FILE *f = dwfl ? fmemopen((void *)maps, strlen(maps), "r") : NULL;
+    if (!f) {
+        if (dwfl)
+            dwfl_end(dwfl);
+        return NULL;
+    }
+    dwfl_report_begin(dwfl);
+    int rc = dwfl_linux_proc_maps_report(dwfl, f);
+    fclose(f);
+    if (dwfl_report_end(dwfl, NULL, NULL) != 0 || rc != 0) {
+        dwfl_end(dwfl);
+        return NULL;
+    }
+    dwfl_getmodules(dwfl, open_module_elf, NULL, 0);
+    return dwfl;
+}
+
+static void fill_recorded(struct process_syms *e, int pid)
+{
+    if (e->dwfl)
+        dwfl_end(e->dwfl);
+    memset(e, 0, sizeof(*e));
+    e->pid = pid;
+    char *maps = mmap_tracker_maps(pid, &e->tracked_generation);
+    if (maps)
+        e->dwfl = report_recorded(maps);
+    free(maps);
+}
+
 static void fill_entry(struct process_syms *e, int pid, uint64_t now)
 {
     if (e->dwfl)
@@ -130,6 +159,7 @@ static void fill_entry(struct process_syms *e, int pid, uint64_t now)
     e->pid = pid;
     e->checked_ns = now;
     e->dwfl = NULL;
+    e->tracked_generation = 0;
     if (read_identity(pid, &e->id)) {
         e->dwfl = report_process(pid);
         /* An exec during the report may have mixed two images: read it once more.
@@ -164,13 +194,22 @@ static struct process_syms *new_entry(void)
     return oldest; /* fill_entry ends its old Dwfl */
 }
 
-/* The entry for pid, read or re-read as needed. Called with cache_lock held. */
+/* The entry for pid, read or re-read as needed: from the mmap tracker when
+ * it recorded the process (reliable after the process exits), else from
+ * /proc. Called with cache_lock held. */
 static struct process_syms *lookup_process(int pid, bool recheck)
 {
     uint64_t now = monotonic_ns();
     struct process_syms *e = find_entry(pid);
-    if (!e) {
-        e = new_entry();
+    uint64_t generation = mmap_tracker_generation(pid);
+    if (generation) {
+        if (!e)
+            e = new_entry();
+        if (e->pid != pid || e->tracked_generation != generation)
+            fill_recorded(e, pid);
+    } else if (!e || e->tracked_generation) {
+        if (!e)
+            e = new_entry();
         fill_entry(e, pid, now);
     } else if (recheck && now - e->checked_ns >= RECHECK_INTERVAL_NS) {
         struct process_identity id;
@@ -184,28 +223,23 @@ static struct process_syms *lookup_process(int pid, bool recheck)
     return e;
 }
 
-typedef char *(*cxa_demangle_fn)(const char *mangled, char *out, size_t *len, int *status);
+/* The C++ runtime's demangler: sobt links libstdc++ (for LLVM). */
+extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
 
-/* The C++ runtime's demangler when the program links it (sobt does, through
- * LLVM); looked up at run time so the runtime library does not depend on it. */
-static cxa_demangle_fn find_demangler(void)
+/* bpftrace demangles C++ names in stacks unless BPFTRACE_NO_CPP_DEMANGLE
+ * is set (to anything but 0). */
+static bool demangling_wanted(void)
 {
-    static bool looked;
-    static cxa_demangle_fn fn;
-    if (!looked) {
-        fn = (cxa_demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
-        looked = true;
-    }
-    return fn;
+    const char *no = getenv("BPFTRACE_NO_CPP_DEMANGLE");
+    return !no || !*no || strcmp(no, "0") == 0;
 }
 
 static void write_symbol(const char *name, uint64_t offset, bool with_offset, char *buf, size_t cap)
 {
     char *demangled = NULL;
-    cxa_demangle_fn demangle = strncmp(name, "_Z", 2) == 0 ? find_demangler() : NULL;
-    if (demangle) {
+    if (strncmp(name, "_Z", 2) == 0 && demangling_wanted()) {
         int status = -1;
-        demangled = demangle(name, NULL, NULL, &status);
+        demangled = __cxa_demangle(name, NULL, NULL, &status);
         if (status != 0) {
             free(demangled);
             demangled = NULL;
@@ -269,172 +303,4 @@ void usym_free(void)
             dwfl_end(cache[i].dwfl);
     cache_len = 0;
     pthread_mutex_unlock(&cache_lock);
-}
-
-/* ---- The watcher ------------------------------------------------------------- */
-
-#define MAX_PID_FIELDS 8
-
-/* A map whose keys or values hold {addr or stack id, pid} pairs. */
-struct watched_map {
-    int fd;
-    uint32_t key_size, value_size;
-    uint32_t key_pid_offsets[MAX_PID_FIELDS];
-    int nkey_pids;
-    uint32_t value_pid_offsets[MAX_PID_FIELDS];
-    int nvalue_pids;
-};
-
-struct watcher {
-    pthread_t thread;
-    bool running;
-    bool stop; /* under watch_lock */
-    struct watched_map *maps;
-    int nmaps;
-};
-
-static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t watch_wake = PTHREAD_COND_INITIALIZER;
-static struct watcher watcher;
-
-static bool holds_user_pid(const struct value_desc *v)
-{
-    return (v->kind == VK_USTACK || v->kind == VK_USYM) && v->size >= 16;
-}
-
-static uint64_t read_pid(const uint8_t *record, uint32_t offset)
-{
-    uint64_t pid;
-    memcpy(&pid, record + offset, sizeof(pid));
-    return pid;
-}
-
-static void remember_pid_at(const uint8_t *record, uint32_t offset)
-{
-    uint64_t pid = read_pid(record, offset);
-    if (pid > 0 && pid < (1u << 30)) /* PID_MAX_LIMIT is 2^22; anything else is not a pid */
-        usym_remember_process((int)pid);
-}
-
-static void scan_map(const struct watched_map *m, uint8_t *key, uint8_t *prev, uint8_t *value)
-{
-    bool have_prev = false;
-    while (bpf_map_get_next_key(m->fd, have_prev ? prev : NULL, key) == 0) {
-        for (int i = 0; i < m->nkey_pids; i++)
-            remember_pid_at(key, m->key_pid_offsets[i]);
-        if (m->nvalue_pids && bpf_map_lookup_elem(m->fd, key, value) == 0)
-            for (int i = 0; i < m->nvalue_pids; i++)
-                remember_pid_at(value, m->value_pid_offsets[i]);
-        memcpy(prev, key, m->key_size);
-        have_prev = true;
-    }
-}
-
-static bool wait_or_stop(void)
-{
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_nsec += WATCH_INTERVAL_NS;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&watch_lock);
-    while (!watcher.stop && pthread_cond_timedwait(&watch_wake, &watch_lock, &deadline) == 0)
-        ;
-    bool stop = watcher.stop;
-    pthread_mutex_unlock(&watch_lock);
-    return stop;
-}
-
-static void *watch_loop(void *arg)
-{
-    size_t biggest = 8;
-    for (int i = 0; i < watcher.nmaps; i++) {
-        if (watcher.maps[i].key_size > biggest)
-            biggest = watcher.maps[i].key_size;
-        if (watcher.maps[i].value_size > biggest)
-            biggest = watcher.maps[i].value_size;
-    }
-    uint8_t *key = calloc(1, biggest), *prev = calloc(1, biggest), *value = calloc(1, biggest);
-    if (key && prev && value) {
-        do {
-            for (int i = 0; i < watcher.nmaps; i++)
-                scan_map(&watcher.maps[i], key, prev, value);
-        } while (!wait_or_stop());
-    }
-    free(key);
-    free(prev);
-    free(value);
-    return NULL;
-}
-
-static void add_pid_offset(uint32_t *offsets, int *n, uint32_t offset)
-{
-    if (*n < MAX_PID_FIELDS)
-        offsets[(*n)++] = offset;
-}
-
-/* The maps worth watching and where their pids sit. */
-static int collect_watched_maps(const struct compiled_program *prog, const int *map_fds)
-{
-    watcher.maps = calloc((size_t)(prog->nmaps ? prog->nmaps : 1), sizeof(*watcher.maps));
-    if (!watcher.maps)
-        return -ENOMEM;
-    watcher.nmaps = 0;
-    for (int i = 0; i < prog->nmaps; i++) {
-        const struct map_desc *map = &prog->maps[i];
-        if (map->is_internal || map_fds[i] < 0)
-            continue;
-        struct watched_map m = {.fd = map_fds[i], .key_size = map->key_size};
-        for (int f = 0; f < map->key.nfields; f++)
-            if (holds_user_pid(&map->key.fields[f]) &&
-                map->key.fields[f].offset + 16 <= map->key_size)
-                add_pid_offset(m.key_pid_offsets, &m.nkey_pids, map->key.fields[f].offset + 8);
-        /* Plain values are one per key (never per-CPU). */
-        if (map->agg == AGG_NONE && holds_user_pid(&map->value) &&
-            map->value.offset + 16 <= map->value_size) {
-            m.value_size = map->value_size;
-            add_pid_offset(m.value_pid_offsets, &m.nvalue_pids, map->value.offset + 8);
-        }
-        if (m.nkey_pids || m.nvalue_pids)
-            watcher.maps[watcher.nmaps++] = m;
-    }
-    return 0;
-}
-
-void usym_watch_stop(void)
-{
-    if (watcher.running) {
-        pthread_mutex_lock(&watch_lock);
-        watcher.stop = true;
-        pthread_cond_signal(&watch_wake);
-        pthread_mutex_unlock(&watch_lock);
-        pthread_join(watcher.thread, NULL);
-    }
-    free(watcher.maps);
-    memset(&watcher, 0, sizeof(watcher));
-}
-
-int usym_watch_start(const struct compiled_program *prog, const int *map_fds)
-{
-    usym_watch_stop();
-    int err = collect_watched_maps(prog, map_fds);
-    if (err || watcher.nmaps == 0) {
-        usym_watch_stop();
-        return err;
-    }
-    /* The thread starts with every signal blocked: SIGINT and SIGTERM must reach
-     * the main thread, whose wait for events they interrupt. */
-    sigset_t all, saved;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &saved);
-    err = pthread_create(&watcher.thread, NULL, watch_loop, NULL);
-    pthread_sigmask(SIG_SETMASK, &saved, NULL);
-    if (err) {
-        usym_watch_stop();
-        return -err;
-    }
-    watcher.running = true;
-    return 0;
 }

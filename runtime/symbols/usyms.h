@@ -20,8 +20,8 @@
  * with_offset, "name+offset" (decimal). Like bcc, only a symbol whose
  * [start, start + size) holds addr counts; otherwise (unknown process, no
  * module, no containing symbol) writes the address as bpftrace does ("0x..."
- * or "0") and returns false. C++ names are demangled when the C++ runtime's
- * demangler is linked in, as bpftrace demangles them. Thread-safe. */
+ * or "0") and returns false. C++ names are demangled, as bpftrace demangles
+ * them, unless BPFTRACE_NO_CPP_DEMANGLE=1. Thread-safe. */
 bool usym_format(int pid, uint64_t addr, bool with_offset, char *buf, size_t cap);
 
 /* Reads pid's address map now, if not already kept, so that it can be

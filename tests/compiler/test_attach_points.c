@@ -256,13 +256,68 @@ static void test_kprobes(void)
     check_error("kretprobe:tcp_sendmsg+4", "Offset not allowed");
 }
 
+/* The C library as the dynamic linker's cache names it (ldconfig -p). */
+static void libc_path(char *out, size_t size)
+{
+    FILE *p = popen("ldconfig -p", "r");
+    char line[512];
+    out[0] = '\0';
+    while (p && fgets(line, sizeof(line), p)) {
+        char *arrow = strstr(line, " => ");
+        if (strstr(line, "libc.so.6 (libc6,x86-64)") && arrow) {
+            snprintf(out, size, "%s", arrow + 4);
+            out[strcspn(out, "\n")] = '\0';
+        }
+    }
+    if (p)
+        pclose(p);
+    if (!out[0])
+        die("ldconfig -p does not list libc.so.6");
+}
+
+static void test_uprobes(void)
+{
+    char libc[256], want[512];
+    libc_path(libc, sizeof(libc));
+    snprintf(want, sizeof(want), "uprobe:%s:malloc", libc);
+    check_single("uprobe:libc:malloc", PROV_UPROBE, libc, want, 0);
+    snprintf(want, sizeof(want), "uretprobe:%s:malloc", libc);
+    check_single("ur:libc:malloc", PROV_URETPROBE, libc, want, 0);
+    struct attach_point ap = parse_ok("uprobe:libc:mallo*");
+    CHECK(ap.has_wildcard && ap.nmatches > 1);
+    for (int i = 0; i < ap.nmatches; i++) {
+        CHECK_STR(ap.matches[i].target, libc);
+        CHECK(ap.matches[i].offset > 0);
+    }
+    attach_point_free(&ap);
+    check_error("uprobe:/nonexistent/bin:f",
+                "uprobe target file '/nonexistent/bin' does not exist or is not executable");
+    check_error("uprobe:/etc/passwd:f",
+                "uprobe target file '/etc/passwd' does not exist or is not executable");
+    check_error("uprobe:/bin/sh:no_such_function",
+                "Could not resolve symbol: /bin/sh:no_such_function");
+    /* a quoted part is taken whole, ':' and all */
+    check_error("uprobe:/bin/sh:\"ns::f\"", "Could not resolve symbol: /bin/sh:ns::f");
+    check_error("uprobe:/bin/sh", "uprobe probe type requires 2 arguments");
+    check_error("uprobe:/bin/sh:cobol:f", "unsupported language: cobol (only cpp is)");
+    check_error("uretprobe:/bin/sh:f+1", "Offset not allowed");
+    check_error("uprobe:/bin/sh:f+1+2", "Cannot take more than one offset");
+    check_error("uprobe:/bin/sh:f+x", "Invalid offset");
+    check_error("uprobe:/bin/*sh:0x1000", "Cannot use wildcards with absolute address");
+    check_error("usdt:/bin/sh:nosuch", "no usdt probe nosuch in /bin/sh");
+    check_error("usdt:/bin/sh:prov:nosuch", "no usdt probe prov:nosuch in /bin/sh");
+    check_error("usdt:/bin/sh", "usdt probe type requires 2 or 3 arguments");
+    check_error("usdt:/nonexistent/bin:p",
+                "usdt target file '/nonexistent/bin' does not exist or is not executable");
+}
+
 static void test_bad_input(void)
 {
     check_error("foo:bar", "Unrecognized probe type: foo");
     check_error("foo", "Unrecognized probe type: foo");
     check_error("", "Unrecognized probe type: ");
     check_error("Tracepoint:sched:sched_switch", "Unrecognized probe type: Tracepoint");
-    check_error("uprobe:/bin/sh:main", "Unrecognized probe type: uprobe");
+    check_error("iter:task", "Unrecognized probe type: iter");
     check_error("a:b:c:d:e:f:g:h:i",
                 "Invalid attachpoint definition: too many ':' in a:b:c:d:e:f:g:h:i");
     /* a small err buffer truncates, never overflows */
@@ -276,6 +331,7 @@ int main(void)
 {
     require_tracefs();
     test_special_and_intervals();
+    test_uprobes();
     test_tracepoints();
     test_kprobes();
     test_bad_input();

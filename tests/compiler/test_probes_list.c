@@ -236,10 +236,10 @@ static void check_list_error(const char *pattern, const char *want_stderr)
 static void test_errors(void)
 {
     check_list_error("tracepoint:sched", "ERROR: tracepoint probe type requires 2 arguments\n");
-    check_list_error("t:a:b:c", "ERROR: Invalid probe pattern: t:a:b:c\n");
+    check_list_error("t:a:b:c", "ERROR: tracepoint probe type requires 2 arguments\n");
     check_list_error("foo:bar", "ERROR: Unrecognized probe type: foo\n");
     check_list_error("kprobe:a:b", "ERROR: kprobe probe type requires 1 argument\n");
-    check_list_error("a:b:c:d", "ERROR: Invalid probe pattern: a:b:c:d\n");
+    check_list_error("a:b:c:d", "ERROR: Unrecognized probe type: a\n");
     /* BEGIN, END and intervals have nothing to list */
     int count;
     char *out = run_sobt("BEGIN", false, &count);

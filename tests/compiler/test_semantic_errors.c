@@ -110,6 +110,28 @@ static const struct error_case cases[] = {
      "stdin:1:26: ERROR: The args builtin can only be used with 'tracepoint' probes\n"
      "kprobe:tcp_sendmsg { @ = args->x }\n"
      "                         ^~~~\n"},
+    {"uprobe:/nonexistent/bin:f { @ = count(); }",
+     "stdin:1:1: ERROR: uprobe target file '/nonexistent/bin' does not exist or is not "
+     "executable\n"
+     "uprobe:/nonexistent/bin:f { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN {}\nuprobe:/bin/sh:no_such_function { @ = count(); }",
+     "stdin:2:1: ERROR: Could not resolve symbol: /bin/sh:no_such_function\n"
+     "uprobe:/bin/sh:no_such_function { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"usdt:/bin/sh:provider:nosuch { @ = count(); }",
+     "stdin:1:1: ERROR: no usdt probe provider:nosuch in /bin/sh\n"
+     "usdt:/bin/sh:provider:nosuch { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { @ = cpid; }",
+     "stdin:1:13: ERROR: cpid cannot be used without child command\n"
+     "BEGIN { @ = cpid; }\n"
+     "            ^~~~\n"},
+    {"uretprobe:libc:malloc { @ = arg0; }",
+     "stdin:1:29: ERROR: The arg0 builtin can only be used with 'kprobe', 'uprobe' and 'usdt' "
+     "probes\n"
+     "uretprobe:libc:malloc { @ = arg0; }\n"
+     "                            ^~~~\n"},
     {"BEGIN { break; }",
      "stdin:1:9: ERROR: break outside of a loop\n"
      "BEGIN { break; }\n"
@@ -141,10 +163,6 @@ static const struct error_case cases[] = {
      "stdin:1:22: ERROR: cannot access field 'foo' on a value of type 'int64'\n"
      "BEGIN { $x = 5; @y = $x.foo; }\n"
      "                     ^~~~~~\n"},
-    {"BEGIN { @y = curtask.pid; }",
-     "stdin:1:14: ERROR: 'struct task_struct' is a pointer: use -> to reach its member 'pid'\n"
-     "BEGIN { @y = curtask.pid; }\n"
-     "             ^~~~~~~~~~~\n"},
     {"BEGIN { $s = (struct sock)0; }",
      "stdin:1:15: ERROR: cannot cast to 'struct sock': only to integers and pointers\n"
      "BEGIN { $s = (struct sock)0; }\n"
@@ -166,6 +184,105 @@ static const struct error_case cases[] = {
      "stdin:1:9: ERROR: system() is an unsafe function being used in safe mode\n"
      "BEGIN { system(\"ls\"); }\n"
      "        ^~~~~~~~~~~~\n"},
+    /* tuples, member access, address-of, array casts (issue 10) */
+    {"BEGIN { $t = (1, \"a\"); $t = (\"b\", 2); }",
+     "stdin:1:24: ERROR: Tuple type mismatch: (int64,string[2]) != (string[2],int64).\n"
+     "BEGIN { $t = (1, \"a\"); $t = (\"b\", 2); }\n"
+     "                       ^~~~~~~~~~~~~\n"},
+    {"BEGIN { @t = (1, \"a\"); @t = ((int8)1, \"b\"); }",
+     "stdin:1:24: ERROR: Tuple type mismatch: (int64,string[2]) != (int8,string[2]).\n"
+     "BEGIN { @t = (1, \"a\"); @t = ((int8)1, \"b\"); }\n"
+     "                       ^~\n"},
+    {"BEGIN { $t = (1, 2); $t = (1, 2, 3); }",
+     "stdin:1:22: ERROR: Tuple type mismatch: (int64,int64) != (int64,int64,int64).\n"
+     "BEGIN { $t = (1, 2); $t = (1, 2, 3); }\n"
+     "                     ^~~~~~~~~~~~~~\n"},
+    {"BEGIN { $t = (1, \"a\"); $t = 5; }",
+     "stdin:1:24: ERROR: type mismatch for $t: trying to assign value of type 'int64' when "
+     "variable already contains a value of type '(int64,string[2])'\n"
+     "BEGIN { $t = (1, \"a\"); $t = 5; }\n"
+     "                       ^~~~~~\n"},
+    {"BEGIN { $t = (1, \"ab\"); print($t.2); }",
+     "stdin:1:31: ERROR: Invalid tuple index: 2. Found 2 elements in tuple.\n"
+     "BEGIN { $t = (1, \"ab\"); print($t.2); }\n"
+     "                              ^~~~\n"},
+    {"BEGIN { $t = 1; print($t.0); }",
+     "stdin:1:23: ERROR: Can not access index 0 on expression of type 'int64'\n"
+     "BEGIN { $t = 1; print($t.0); }\n"
+     "                      ^~~~\n"},
+    {"BEGIN { $t = (1, 2); print($t.foo); }",
+     "stdin:1:28: ERROR: cannot access field 'foo' on a value of type '(int64,int64)'\n"
+     "BEGIN { $t = (1, 2); print($t.foo); }\n"
+     "                           ^~~~~~\n"},
+    {"BEGIN { $t = (1, 2); $i = 1; print($t[$i]); }",
+     "stdin:1:39: ERROR: a tuple index must be an integer known at compile time\n"
+     "BEGIN { $t = (1, 2); $i = 1; print($t[$i]); }\n"
+     "                                      ^~\n"},
+    {"BEGIN { $t = (1, count()); }",
+     "stdin:1:18: ERROR: count() should be directly assigned to a map\n"
+     "BEGIN { $t = (1, count()); }\n"
+     "                 ^~~~~~~\n"},
+    {"BEGIN { $t = (1, 2); if ($t < (1, 3)) { } }",
+     "stdin:1:26: ERROR: tuples can only be compared with == and !=, not <\n"
+     "BEGIN { $t = (1, 2); if ($t < (1, 3)) { } }\n"
+     "                         ^~~~~~~~~~~\n"},
+    {"BEGIN { $t = (1, 2); if ($t == (1, \"a\")) { } }",
+     "stdin:1:26: ERROR: cannot compare '(int64,int64)' with '(int64,string[2])'\n"
+     "BEGIN { $t = (1, 2); if ($t == (1, \"a\")) { } }\n"
+     "                         ^~~~~~~~~~~~~~\n"},
+    {"BEGIN { $t = (1, 2); printf(\"%s\\n\", $t); }",
+     "stdin:1:37: ERROR: printf: %s needs a string argument, argument 1 is a tuple\n"
+     "BEGIN { $t = (1, 2); printf(\"%s\\n\", $t); }\n"
+     "                                    ^~\n"},
+    {"BEGIN { $p = (struct task_struct **)0; @y = $p.pid; }",
+     "stdin:1:45: ERROR: cannot access field 'pid' on a value of type 'struct task_struct **'\n"
+     "BEGIN { $p = (struct task_struct **)0; @y = $p.pid; }\n"
+     "                                            ^~~~~~\n"},
+    {"BEGIN { $p = &1; }",
+     "stdin:1:14: ERROR: cannot take the address of this expression: & needs a variable, a "
+     "struct member, an array element or *pointer\n"
+     "BEGIN { $p = &1; }\n"
+     "             ^~\n"},
+    {"BEGIN { @m = 1; $p = &@m; }",
+     "stdin:1:22: ERROR: cannot take the address of map @m\n"
+     "BEGIN { @m = 1; $p = &@m; }\n"
+     "                     ^~~\n"},
+    {"BEGIN { $p = &curtask->thread.iopl_warn; }",
+     "stdin:1:14: ERROR: cannot take the address of bitfield 'iopl_warn'\n"
+     "BEGIN { $p = &curtask->thread.iopl_warn; }\n"
+     "             ^~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { $a = (uint8[4])12345; }",
+     "stdin:1:14: ERROR: cannot cast 'int64' (8 bytes) to 'uint8[4]' (4 bytes): the sizes "
+     "must be equal\n"
+     "BEGIN { $a = (uint8[4])12345; }\n"
+     "             ^~~~~~~~~~~~~~~\n"},
+    {"BEGIN { $a = (uint8[])\"abc\"; }",
+     "stdin:1:14: ERROR: cannot cast a value of type 'string[4]' to an array\n"
+     "BEGIN { $a = (uint8[])\"abc\"; }\n"
+     "             ^~~~~~~~~~~~~~\n"},
+    {"BEGIN { $a = (struct sock[2])1; }",
+     "stdin:1:15: ERROR: cannot cast to an array of 'struct sock': only of integers\n"
+     "BEGIN { $a = (struct sock[2])1; }\n"
+     "              ^~~~~~~~~~~~~~\n"},
+    {"BEGIN { $a = (uint8[8])1; $b = (uint32)$a; }",
+     "stdin:1:32: ERROR: cannot cast 'uint8[8]' (8 bytes) to 'uint32' (4 bytes): the sizes "
+     "must be equal\n"
+     "BEGIN { $a = (uint8[8])1; $b = (uint32)$a; }\n"
+     "                               ^~~~~~~~~~\n"},
+    {"BEGIN { $t = 1 ? (1, 2) : (3, \"x\"); }",
+     "stdin:1:14: ERROR: ternary branches have different types: '(int64,int64)' and "
+     "'(int64,string[2])'\n"
+     "BEGIN { $t = 1 ? (1, 2) : (3, \"x\"); }\n"
+     "             ^~~~~~~~~~~~~~~~~~~~~\n"},
+    {"t:syscalls:sys_enter_openat { $t = (1, args); }",
+     "stdin:1:40: ERROR: a tuple cannot hold a value of type 'args'\n"
+     "t:syscalls:sys_enter_openat { $t = (1, args); }\n"
+     "                                       ^~~~\n"},
+    {"BEGIN { print(*(struct xregs_state *)0); }",
+     "stdin:1:15: ERROR: 'struct xregs_state' is 576 bytes: too large to copy onto the "
+     "512-byte BPF stack (read its members instead)\n"
+     "BEGIN { print(*(struct xregs_state *)0); }\n"
+     "              ^~~~~~~~~~~~~~~~~~~~~~~~\n"},
     /* typed let: the declared type holds (current bpftrace's rules) */
     {"BEGIN { let $x: uint8 = 300; }",
      "stdin:1:9: ERROR: type mismatch for $x: trying to assign value '300' which does not fit "

@@ -31,6 +31,24 @@ out:
     printf_format_free(&f);
 }
 
+/* A '%' no conversion can follow is printed as it is, as bpftrace does. */
+static void test_lone_percent(void)
+{
+    const char *formats[][2] = {{"abc %", "abc %"}, {"50%\n", "50%\n"}, {"(100%)", "(100%)"}};
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        struct printf_format f;
+        struct printf_error err;
+        char what[64];
+        snprintf(what, sizeof(what), "lone %% in \"%s\"", formats[i][0]);
+        int rc = printf_format_parse(formats[i][0], &f, &err);
+        expect_true(what, rc == 0 && f.npieces == 1 && f.nconversions == 0);
+        if (rc == 0 && f.npieces == 1)
+            expect_text(what, f.pieces[0].text, formats[i][1]);
+        if (rc == 0)
+            printf_format_free(&f);
+    }
+}
+
 static void test_accepted(void)
 {
     const char *ok[] = {
@@ -76,7 +94,6 @@ static void test_rejected(void)
 {
     expect_parse_error(
         "x %y", "printf: unknown conversion '%y' (supported: d i u o x X c s p, and %% for %)", 2);
-    expect_parse_error("abc %", "printf: incomplete conversion '%' at the end of the format", 4);
     expect_parse_error("%-5.3", "printf: incomplete conversion '%-5.3' at the end of the format",
                        0);
     expect_parse_error("%d %*d",
@@ -146,6 +163,7 @@ static void test_arguments(void)
 int main(void)
 {
     test_pieces();
+    test_lone_percent();
     test_accepted();
     test_rejected();
     test_arguments();

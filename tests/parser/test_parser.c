@@ -794,9 +794,75 @@ static const struct dump_case dump_cases[] = {
      "    call: foo\n"
      "     int: 1\n"
      "    int: 2\n"},
+    /* a '{' where an expression must follow opens a block expression; one
+     * element tuples need their comma; array casts; character literals */
+    {"block_expression_and_new_forms",
+     "BEGIN { $a = { let $b = 1; $b + 'x' }; if ($a) { @t = (1,); } @e = (); "
+     "$c = (uint8[8])$a; $d = (int8[])$a; $p = &$a; }",
+     "Program\n"
+     " probe\n"
+     "  attach: BEGIN\n"
+     "  =\n"
+     "   variable: $a\n"
+     "   block expression\n"
+     "    block\n"
+     "     let: $b\n"
+     "      int: 1\n"
+     "    +\n"
+     "     variable: $b\n"
+     "     int: 120\n"
+     "  if\n"
+     "   variable: $a\n"
+     "   then\n"
+     "    =\n"
+     "     map: @t\n"
+     "     tuple\n"
+     "      int: 1\n"
+     "  =\n"
+     "   map: @e\n"
+     "   tuple\n"
+     "  =\n"
+     "   variable: $c\n"
+     "   cast: uint8[8]\n"
+     "    variable: $a\n"
+     "  =\n"
+     "   variable: $d\n"
+     "   cast: int8[]\n"
+     "    variable: $a\n"
+     "  =\n"
+     "   variable: $p\n"
+     "   unary: &\n"
+     "    variable: $a\n"},
+    {"block_expression_nested_in_call", "BEGIN { print({ $x = 2; 40 + { $x } }); }",
+     "Program\n"
+     " probe\n"
+     "  attach: BEGIN\n"
+     "  call: print\n"
+     "   block expression\n"
+     "    block\n"
+     "     =\n"
+     "      variable: $x\n"
+     "      int: 2\n"
+     "    +\n"
+     "     int: 40\n"
+     "     block expression\n"
+     "      block\n"
+     "      variable: $x\n"},
 };
 
 static const struct error_case error_cases[] = {
+    {"char_literal_two_characters", "BEGIN { $c = 'ab'; }",
+     "stdin:1:14: ERROR: a character literal holds exactly one character\n"
+     "BEGIN { $c = 'ab'; }\n"
+     "             ^~~~\n"},
+    {"char_literal_unterminated", "BEGIN { $c = 'a; }",
+     "stdin:1:14: ERROR: unterminated character literal\n"
+     "BEGIN { $c = 'a; }\n"
+     "             ^~~~~\n"},
+    {"block_expression_without_value", "BEGIN { $x = { $y = 1; }; }",
+     "stdin:1:24: ERROR: syntax error, unexpected }\n"
+     "BEGIN { $x = { $y = 1; }; }\n"
+     "                       ^\n"},
     {"missing_operand", "BEGIN { @x = 1 +; }",
      "stdin:1:17: ERROR: syntax error, unexpected ;\n"
      "BEGIN { @x = 1 +; }\n"
@@ -991,7 +1057,8 @@ static const char *kind_name(enum node_kind k)
         [N_IF] = "if",          [N_WHILE] = "while",     [N_UNROLL] = "unroll",
         [N_RETURN] = "return",  [N_BREAK] = "break",     [N_CONTINUE] = "continue",
         [N_BLOCK] = "block",    [N_PROBE] = "probe",     [N_ATTACH] = "attach",
-        [N_CONFIG] = "config",  [N_PROGRAM] = "program",
+        [N_CONFIG] = "config",  [N_PROGRAM] = "program", [N_BLOCK_EXPR] = "block_expr",
+        [N_COPY] = "copy",
     };
     return names[k];
 }
