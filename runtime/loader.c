@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "diag.h"
+#include "callbacks.h"
 #include "loader.h"
 
 /* bpftrace prints the whole log; the tail is where the verifier says why, and
@@ -131,27 +132,6 @@ static int find_section(Elf *elf, size_t shstrndx, const char *want, struct elf_
     return -1;
 }
 
-/* The codegen references maps only through ld_imm64 pseudo instructions and
- * calls only helpers, so a relocation against a program section means the
- * object is not what the loader understands: refuse rather than guess. */
-static int reject_relocations(Elf *elf, size_t shstrndx, const struct elf_prog_section *ps,
-                              const char *section_name)
-{
-    Elf_Scn *scn = NULL;
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh))
-            continue;
-        if ((sh.sh_type == SHT_REL || sh.sh_type == SHT_RELA) && sh.sh_info == ps->index) {
-            const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
-            diag_plain_error("BPF object: unexpected relocation section %s against %s",
-                             name ? name : "?", section_name);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* Replace each map id with the map's fd. Returns -1 for an unknown id. */
 static int patch_map_references(struct bpf_insn *insns, size_t count,
                                 const struct loaded_program *lp, const char *section_name)
@@ -206,7 +186,7 @@ static void print_verbose_load(const struct compiled_program *prog, int index, i
 #define VERIFIER_LOG_STATS 4
 
 static int load_one(const struct compiled_program *prog, int index, struct bpf_insn *insns,
-                    size_t count, char *log_buf, FILE *verbose_out)
+                    size_t count, const struct callbacks *cb, char *log_buf, FILE *verbose_out)
 {
     const struct prog_desc *pd = &prog->progs[index];
     char name[BPF_OBJ_NAME_LEN];
@@ -215,6 +195,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     /* First without a log (the verifier runs faster without one), or with
      * just its summary for -v. */
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    callbacks_set_opts(cb, &opts);
     if (verbose_out) {
         log_buf[0] = '\0';
         opts.log_level = VERIFIER_LOG_STATS;
@@ -235,6 +216,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
 
     LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
                 .log_size = verifier_log_size(prog));
+    callbacks_set_opts(cb, &logged);
     log_buf[0] = '\0';
     fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &logged);
     if (fd >= 0)
@@ -278,8 +260,7 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
     for (int i = 0; rc == 0 && i < prog->nprogs; i++) {
         const char *section = prog->progs[i].section;
         struct elf_prog_section ps;
-        if (find_section(elf, shstrndx, section, &ps) != 0 ||
-            reject_relocations(elf, shstrndx, &ps, section) != 0) {
+        if (find_section(elf, shstrndx, section, &ps) != 0) {
             rc = -1;
             break;
         }
@@ -290,10 +271,13 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
             break;
         }
         memcpy(insns, ps.insns, ps.count * sizeof(*insns));
-        if (patch_map_references(insns, ps.count, lp, section) != 0)
+        struct callbacks cb;
+        if (callbacks_resolve(elf, shstrndx, ps.index, insns, ps.count, section, &cb) != 0 ||
+            patch_map_references(insns, ps.count, lp, section) != 0)
             rc = -1;
         else
-            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, log_buf, verbose_out);
+            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, &cb, log_buf, verbose_out);
+        callbacks_free(&cb);
         if (lp->prog_fds[i] < 0)
             rc = -1;
         free(insns);

@@ -99,11 +99,25 @@ static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
         sem_resolve_block(sem, n->then, loop_depth + 1);
         break;
     case N_UNROLL:
-        if (n->ival < 1 || n->ival > 100)
+        /* a literal, or a positional parameter (already one) */
+        if (n->lhs->kind != N_INT)
+            sem_error(sem, n->lhs->loc, "unroll count must be an integer literal or a "
+                                        "positional parameter");
+        else if (n->lhs->ival < 1 || n->lhs->ival > 100)
             sem_error(sem, n->loc, "unroll count must be between 1 and 100");
+        else
+            n->ival = n->lhs->ival;
         sem_resolve_block(sem, n->then, loop_depth);
         break;
+    case N_FOR:
+        sem_resolve_for_head(sem, n);
+        sem->for_depth++;
+        sem_resolve_block(sem, n->then, loop_depth + 1);
+        sem->for_depth--;
+        break;
     case N_RETURN:
+        if (sem->for_depth)
+            sem_error(sem, n->loc, "'return' statement is not allowed in a for-loop");
         if (n->lhs)
             sem_resolve_expr(sem, n->lhs);
         break;

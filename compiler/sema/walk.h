@@ -17,6 +17,9 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value);
 void sem_resolve_cond(struct semantic *sem, struct node *c);
 void sem_resolve_block(struct semantic *sem, struct node *block, int loop_depth);
 
+/* loops.c: a for loop's map or range, and its variable's type. */
+void sem_resolve_for_head(struct semantic *sem, struct node *n);
+
 /* positional.c: $1, $2, ... and $# become literals throughout the program,
  * before it is resolved (errors reported at once). */
 void sem_substitute_positionals(struct semantic *sem);

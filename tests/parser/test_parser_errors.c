@@ -59,11 +59,11 @@ static const struct parse_case error_cases[] = {
      "BEGIN { /* abc\n"
      "        ^~\n"},
     {"empty_program", "",
-     "stdin:1:1: ERROR: syntax error, unexpected end of file, expecting attach point or config\n"
+     "stdin:1:1: ERROR: syntax error, unexpected end of file, expecting attach point or config or let or macro\n"
      "\n"
      "^\n"},
     {"only_comment", "// nothing\n",
-     "stdin:1:1: ERROR: syntax error, unexpected end of file, expecting attach point or config\n"
+     "stdin:1:1: ERROR: syntax error, unexpected end of file, expecting attach point or config or let or macro\n"
      "// nothing\n"
      "^\n"},
     {"predicate_division_number", "BEGIN /pid / 2/ { exit() }",
@@ -126,17 +126,29 @@ static const struct parse_case error_cases[] = {
      "BEGIN { $x->a = 1 }\n"
      "              ^\n"},
     {"stray_close_brace", "}",
-     "stdin:1:1: ERROR: syntax error, unexpected }, expecting attach point or config\n"
+     "stdin:1:1: ERROR: syntax error, unexpected }, expecting attach point or config or let or macro\n"
      "}\n"
      "^\n"},
     {"extra_close_brace", "BEGIN { @x = 1 } }",
-     "stdin:1:18: ERROR: syntax error, unexpected }, expecting end of file or attach point\n"
+     "stdin:1:18: ERROR: syntax error, unexpected }, expecting end of file or attach point or let or macro\n"
      "BEGIN { @x = 1 } }\n"
      "                 ^\n"},
-    {"if_without_parentheses", "BEGIN { if 1 { } }",
-     "stdin:1:12: ERROR: syntax error, unexpected integer, expecting (\n"
-     "BEGIN { if 1 { } }\n"
-     "           ^\n"},
+    {"for_range_without_end", "BEGIN { for ($i : 0..) { } }",
+     "stdin:1:22: ERROR: syntax error, unexpected )\n"
+     "BEGIN { for ($i : 0..) { } }\n"
+     "                     ^\n"},
+    {"for_over_map_variable", "BEGIN { for (@m : @x) { } }",
+     "stdin:1:14: ERROR: syntax error, unexpected map, expecting variable\n"
+     "BEGIN { for (@m : @x) { } }\n"
+     "             ^~\n"},
+    {"map_declaration_without_semicolon", "let @m = hash(10) BEGIN { }",
+     "stdin:1:19: ERROR: syntax error, unexpected identifier, expecting ;\n"
+     "let @m = hash(10) BEGIN { }\n"
+     "                  ^~~~~\n"},
+    {"while_without_block", "BEGIN { while $x > 0 }",
+     "stdin:1:22: ERROR: syntax error, unexpected }, expecting {\n"
+     "BEGIN { while $x > 0 }\n"
+     "                     ^\n"},
     {"cast_without_operand", "BEGIN { @x = (struct sock *); }",
      "stdin:1:29: ERROR: syntax error, unexpected ;\n"
      "BEGIN { @x = (struct sock *); }\n"
@@ -150,7 +162,7 @@ static const struct parse_case error_cases[] = {
      "BEGIN { $ }\n"
      "        ^\n"},
     {"config_after_probe", "BEGIN { } config = { a = 1 }",
-     "stdin:1:11: ERROR: syntax error, unexpected config, expecting end of file or attach point\n"
+     "stdin:1:11: ERROR: syntax error, unexpected config, expecting end of file or attach point or let or macro\n"
      "BEGIN { } config = { a = 1 }\n"
      "          ^~~~~~\n"},
     {"unterminated_c_definition",
@@ -181,7 +193,7 @@ static const char *kind_name(enum node_kind k)
         [N_RETURN] = "return",  [N_BREAK] = "break",     [N_CONTINUE] = "continue",
         [N_BLOCK] = "block",    [N_PROBE] = "probe",     [N_ATTACH] = "attach",
         [N_CONFIG] = "config",  [N_PROGRAM] = "program", [N_BLOCK_EXPR] = "block_expr",
-        [N_COPY] = "copy",
+        [N_COPY] = "copy", [N_FOR] = "for", [N_MACRO] = "macro", [N_MAP_DECL] = "map_decl",
     };
     return names[k];
 }
