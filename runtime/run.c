@@ -258,5 +258,5 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
     events_close(&ev);
     output_use_maps(NULL, NULL);
     loader_unload(&lp);
-    return rc == 0 ? 0 : 1;
+    return rc == 0 ? ev.exit_code : 1;
 }

@@ -11,11 +11,6 @@
 
 #include "codegen/expr.h"
 
-enum {
-    HELPER_FOR_EACH_MAP_ELEM = 164,
-    HELPER_LOOP = 181,
-};
-
 /* What generating the callback replaces and then gives back. */
 struct fn_state {
     LLVMValueRef fn, ctxarg;
