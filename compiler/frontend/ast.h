@@ -173,6 +173,8 @@ void *ast_alloc(struct ast *ast, size_t size);
 /* Append a node to a growable array of node pointers owned by the ast. */
 void ast_push(struct ast *ast, struct node ***arr, int *n, struct node *item);
 void ast_free(struct ast *ast);
+/* A deep copy of n and everything under it (type names are shared). */
+struct node *ast_clone(struct ast *ast, const struct node *n);
 
 /* Call fn on every direct child of n (operands, conditions, branches,
  * arguments, statements, the predicate and body of a probe), in order. */

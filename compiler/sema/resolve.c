@@ -112,9 +112,12 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
                                          sem->missing_probes != MISSING_PROBES_ERROR);
     if (sem->errors || sem_expand_probes(sem) < 0)
         return -1;
-    /* positional parameters become literals before anything is typed */
+    /* macros expanded, then positional parameters made literals, before
+     * anything is typed */
     sem->final_pass = true;
-    sem_substitute_positionals(sem);
+    sem_expand_macros(sem);
+    if (!sem->errors)
+        sem_substitute_positionals(sem);
     sem->final_pass = false;
     if (sem->errors)
         return -1;

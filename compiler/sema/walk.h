@@ -20,6 +20,10 @@ void sem_resolve_block(struct semantic *sem, struct node *block, int loop_depth)
 /* loops.c: a for loop's map or range, and its variable's type. */
 void sem_resolve_for_head(struct semantic *sem, struct node *n);
 
+/* macros.c: every call of a script's macro replaced by its body, before
+ * anything else (errors reported at once). */
+void sem_expand_macros(struct semantic *sem);
+
 /* positional.c: $1, $2, ... and $# become literals throughout the program,
  * before it is resolved (errors reported at once). */
 void sem_substitute_positionals(struct semantic *sem);
