@@ -185,6 +185,12 @@ static void print_verbose_load(const struct compiled_program *prog, int index, i
 /* The verifier's summary only ("processed N insns ..."): log level 4. */
 #define VERIFIER_LOG_STATS 4
 
+/* The config block's license, or GPL (which the tracing helpers require). */
+static const char *license_of(const struct compiled_program *prog)
+{
+    return prog->settings.license[0] ? prog->settings.license : "GPL";
+}
+
 static int load_one(const struct compiled_program *prog, int index, struct bpf_insn *insns,
                     size_t count, const struct callbacks *cb, char *log_buf, FILE *verbose_out)
 {
@@ -202,7 +208,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
         opts.log_buf = log_buf;
         opts.log_size = verifier_log_size(prog);
     }
-    int fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &opts);
+    int fd = bpf_prog_load(pd->bpf_prog_type, name, license_of(prog), insns, count, &opts);
     if (fd >= 0) {
         if (verbose_out)
             print_verbose_load(prog, index, fd, log_buf, verbose_out);
@@ -218,7 +224,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
                 .log_size = verifier_log_size(prog));
     callbacks_set_opts(cb, &logged);
     log_buf[0] = '\0';
-    fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &logged);
+    fd = bpf_prog_load(pd->bpf_prog_type, name, license_of(prog), insns, count, &logged);
     if (fd >= 0)
         return fd; /* it failed once for a transient reason; take it */
     bool log_cut = errno == ENOSPC; /* the kernel kept the log's tail */

@@ -155,7 +155,8 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
         losses_report_events(losses, out);
         fflush(out->file);
         losses_report_stacks(losses, prog);
-        output_print_maps_at_exit(out, prog, lp->map_fds);
+        if (!prog->settings.no_print_maps_on_exit)
+            output_print_maps_at_exit(out, prog, lp->map_fds);
         fflush(out->file);
         if (out->console != out->file)
             fflush(out->console);

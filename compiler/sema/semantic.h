@@ -31,6 +31,9 @@ struct map_info {
     char **key_names;
     int nkey_names;
     bool key_names_seen, key_names_mixed;
+    /* let @m = lruhash(100): its BPF map type and size (map_decls.c) */
+    bool declared;
+    uint32_t bpf_type, max_entries;
 };
 
 struct var_info {
