@@ -131,6 +131,13 @@ static bool fold_map_then_key(struct semantic *sem, struct node *n)
         n->type.kind = TY_NONE;
         return false;
     }
+    const struct map_info *known = semantic_map(sem, m->name);
+    if (known && known->key_known && known->key.kind == TY_NONE) {
+        sem_error(sem, m->loc, "%s() expects a map with keys, not the scalar map %s", n->name,
+                  m->name);
+        n->type.kind = TY_NONE;
+        return false;
+    }
     ast_push(sem->ast, &m->args, &m->nargs, n->args[1]);
     n->is_prefix = true;
     return true;

@@ -6,9 +6,66 @@
  * variables through pointers, so it reads and writes them as any block
  * does. The body itself is resolved by stmt.c; `return` is refused in it
  * (stmt.c), as bpftrace refuses it. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema/walk.h"
+
+/* ---- one variable per loop ---------------------------------------------- */
+
+/* A loop's variable lives in its loop alone, so two loops may use one name
+ * for values of different types: each later loop of a probe that reuses a
+ * name gets a variable of its own, "$kv~2" (no script can spell it). */
+struct loop_names {
+    struct semantic *sem;
+    const char **seen;
+    int nseen;
+    const char *from, *to; /* renaming inside one loop's body */
+};
+
+static void rename_uses(struct node *n, void *ctx)
+{
+    struct loop_names *ln = ctx;
+    if (n->kind == N_FOR && strcmp(n->name, ln->from) == 0)
+        return; /* a nested loop of the same name: its own (and an error) */
+    if ((n->kind == N_VAR || n->kind == N_VAR_DECL) && strcmp(n->name, ln->from) == 0)
+        n->name = (char *)ln->to;
+    ast_for_each_child(n, rename_uses, ln);
+}
+
+static void scope_loops(struct node *n, void *ctx)
+{
+    struct loop_names *ln = ctx;
+    if (n->kind == N_FOR) {
+        int uses = 0;
+        for (int i = 0; i < ln->nseen; i++)
+            uses += strcmp(ln->seen[i], n->name) == 0;
+        ln->seen = sem_xrealloc(ln->seen, (size_t)ln->nseen + 1, sizeof(*ln->seen));
+        ln->seen[ln->nseen++] = n->name;
+        if (uses > 0) {
+            char buf[256];
+            snprintf(buf, sizeof(buf), "%s~%d", n->name, uses + 1);
+            ln->from = n->name;
+            ln->to = ast_strdup(ln->sem->ast, buf);
+            ast_for_each_child(n->then, rename_uses, ln);
+            n->name = (char *)ln->to;
+        }
+    }
+    ast_for_each_child(n, scope_loops, ln);
+}
+
+void sem_scope_loop_vars(struct semantic *sem)
+{
+    struct node *prog = sem->ast->root;
+    for (int i = 0; i < prog->nprobes; i++) {
+        struct loop_names ln = {.sem = sem};
+        scope_loops(prog->probes[i], &ln);
+        free(ln.seen);
+    }
+}
+
+/* ---- the loop's head ------------------------------------------------------ */
 
 /* The loop variable takes type t for this loop. The same name may serve
  * several loops (one type for all), not a variable of the probe's own. */

@@ -113,6 +113,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem->final_pass = true;
     sem_declare_maps(sem);
     sem_expand_macros(sem);
+    sem_scope_loop_vars(sem);
     if (!sem->errors)
         sem_substitute_positionals(sem);
     sem->final_pass = false;

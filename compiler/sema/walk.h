@@ -19,6 +19,9 @@ void sem_resolve_block(struct semantic *sem, struct node *block, int loop_depth)
 
 /* loops.c: a for loop's map or range, and its variable's type. */
 void sem_resolve_for_head(struct semantic *sem, struct node *n);
+/* Before resolving (after macros): later loops reusing a loop variable's
+ * name get a variable of their own. */
+void sem_scope_loop_vars(struct semantic *sem);
 
 /* map_decls.c: the declared maps made, before the probes are resolved;
  * after, each declared map checked against what it holds. */
