@@ -120,3 +120,13 @@ void parse_check_add_counts(int *checks, int *failures)
     *failures += test_failures;
     test_checks = test_failures = 0;
 }
+
+int dump_cases_main(int argc, char **argv, const struct parse_case *cases, size_t n,
+                    const char *name)
+{
+    if (argc == 3 && strcmp(argv[1], "-e") == 0)
+        return dump_one(argv[2]);
+    run_dump_cases(cases, n);
+    printf("%zu dump cases\n", n);
+    return test_finish(name);
+}

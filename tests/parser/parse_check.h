@@ -32,4 +32,9 @@ void parse_check_add_counts(int *checks, int *failures);
 /* `test_parser_* -e 'PROGRAM'`: print the dump (or the error) of one program. */
 int dump_one(const char *program);
 
+/* The main of a table of dump cases: `-e 'PROGRAM'` prints one dump, else
+ * every case runs; the exit status of test_finish. */
+int dump_cases_main(int argc, char **argv, const struct parse_case *cases, size_t n,
+                    const char *name);
+
 #endif

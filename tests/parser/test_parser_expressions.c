@@ -389,11 +389,6 @@ static const struct parse_case dump_cases[] = {
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "-e") == 0)
-        return dump_one(argv[2]);
-
-    run_dump_cases(dump_cases, sizeof(dump_cases) / sizeof(dump_cases[0]));
-    printf("%zu dump cases\n", sizeof(dump_cases) / sizeof(dump_cases[0]));
-    parse_check_add_counts(&test_checks, &test_failures);
-    return test_finish("test_parser_expressions");
+    return dump_cases_main(argc, argv, dump_cases, sizeof(dump_cases) / sizeof(dump_cases[0]),
+                           "test_parser_expressions");
 }
