@@ -101,7 +101,8 @@ static char **key_names_of(const struct map_info *m, int nfields)
     return names;
 }
 
-/* Every map the script declares holds max_map_keys entries, as in bpftrace
+/* Every map holds max_map_keys entries, as in bpftrace, unless a declaration
+ * (let @m = lruhash(N)) gives its size and kind
  * (a histogram's entries are its key-and-bucket pairs). */
 static void describe_map(struct semantic *sem, const struct map_info *m, struct map_desc *d)
 {
@@ -121,6 +122,8 @@ static void describe_map(struct semantic *sem, const struct map_info *m, struct 
         d->value.size = m->value.size;
         d->value.is_signed = m->value.is_signed;
     }
+    if (m->declared) /* let @m = lruhash(N) */
+        d->max_entries = m->max_entries;
     switch (d->agg) {
     case AGG_NONE:
         d->bpf_type = BPF_MAP_TYPE_HASH;
@@ -143,6 +146,8 @@ static void describe_map(struct semantic *sem, const struct map_info *m, struct 
         d->value_size = m->value.size;
         d->value.kind = VK_INT;
     }
+    if (m->declared) /* the declaration's kind, checked against the value (sema) */
+        d->bpf_type = m->bpf_type;
 }
 
 static int add_internal_map(struct compiled_program *p, const char *name, uint32_t type,

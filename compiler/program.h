@@ -216,6 +216,8 @@ struct program_settings {
     bool no_cpp_demangle;      /* C++ user symbols printed mangled */
     bool no_user_symbols;      /* user addresses printed as addresses */
     enum user_symbol_cache cache_user_symbols;
+    bool no_print_maps_on_exit; /* config print_maps_on_exit = false: no map dump */
+    char license[32];           /* the programs' license ("GPL") */
     /* BPFTRACE_VMLINUX: kernel symbols from this ELF file, not /proc/kallsyms;
      * NULL. Points into the environment, which outlives the program. */
     const char *vmlinux_path;

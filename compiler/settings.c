@@ -3,9 +3,11 @@
 #include "settings.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void settings_init(struct settings *s)
 {
@@ -17,18 +19,23 @@ void settings_init(struct settings *s)
         .max_probes = 512,
         .max_bpf_progs = 512,
         .cache_user_symbols = USYM_CACHE_PER_PID,
+        .license = "GPL",
     };
+    s->on_stack_limit = 32;
+    s->str_trunc_trailer = "..";
+    s->unstable_map_decl = s->unstable_tseries = s->unstable_addr = s->unstable_macro =
+        UNSTABLE_WARN;
     s->stack_mode = STACK_MODE_BPFTRACE;
     s->color = COLOR_AUTO;
 }
 
 struct setting_names {
-    const char *env;    /* BPFTRACE_... */
+    const char *env;    /* BPFTRACE_..., or NULL: a config key only */
     const char *config; /* the config block's key */
 };
 
 static const struct setting_names names[SET_COUNT] = {
-    [SET_CAT_BYTES_MAX] = {"BPFTRACE_CAT_BYTES_MAX", "cat_bytes_max"},
+    [SET_CAT_BYTES_MAX] = {"BPFTRACE_CAT_BYTES_MAX", "max_cat_bytes"},
     [SET_PERF_RB_PAGES] = {"BPFTRACE_PERF_RB_PAGES", "perf_rb_pages"},
     [SET_LOG_SIZE] = {"BPFTRACE_LOG_SIZE", "log_size"},
     [SET_MAX_PROBES] = {"BPFTRACE_MAX_PROBES", "max_probes"},
@@ -37,7 +44,38 @@ static const struct setting_names names[SET_COUNT] = {
     [SET_USER_SYMBOLS] = {"BPFTRACE_NO_USER_SYMBOLS", "user_symbols"},
     [SET_CACHE_USER_SYMBOLS] = {"BPFTRACE_CACHE_USER_SYMBOLS", "cache_user_symbols"},
     [SET_STACK_MODE] = {"BPFTRACE_STACK_MODE", "stack_mode"},
+    [SET_PRINT_MAPS_ON_EXIT] = {NULL, "print_maps_on_exit"},
+    [SET_LICENSE] = {NULL, "license"},
+    [SET_LAZY_SYMBOLICATION] = {NULL, "lazy_symbolication"},
+    [SET_SHOW_DEBUG_INFO] = {NULL, "show_debug_info"},
+    [SET_ON_STACK_LIMIT] = {NULL, "on_stack_limit"},
+    [SET_STR_TRUNC_TRAILER] = {NULL, "str_trunc_trailer"},
+    [SET_UNSTABLE_MAP_DECL] = {NULL, "unstable_map_decl"},
+    [SET_UNSTABLE_TSERIES] = {NULL, "unstable_tseries"},
+    [SET_UNSTABLE_ADDR] = {NULL, "unstable_addr"},
+    [SET_UNSTABLE_MACRO] = {NULL, "unstable_macro"},
 };
+
+/* 0.17's names of keys that have new ones */
+static const char *const renamed[][2] = {
+    {"cat_bytes_max", "max_cat_bytes"},
+    {"strlen", "max_strlen"},
+    {"map_keys_max", "max_map_keys"},
+};
+
+const char *settings_normal_key(const char *key, char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (strncasecmp(key, "bpftrace_", 9) == 0)
+        key += 9;
+    for (; key[n] && n + 1 < cap; n++)
+        buf[n] = (char)tolower((unsigned char)key[n]);
+    buf[n] = '\0';
+    for (size_t i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+        if (strcmp(buf, renamed[i][0]) == 0)
+            return renamed[i][1];
+    return buf;
+}
 
 int settings_stack_mode(const char *name, enum stack_mode *mode)
 {
@@ -89,6 +127,8 @@ static bool *flag_of(struct settings *s, enum setting_id id)
         return &s->program.no_cpp_demangle;
     if (id == SET_USER_SYMBOLS)
         return &s->program.no_user_symbols;
+    if (id == SET_PRINT_MAPS_ON_EXIT)
+        return &s->program.no_print_maps_on_exit;
     return NULL;
 }
 
@@ -141,7 +181,7 @@ static int apply_env(struct settings *s, enum setting_id id, const char *v)
 int settings_read_env(struct settings *s)
 {
     for (int id = 0; id < SET_COUNT; id++) {
-        const char *v = getenv(names[id].env);
+        const char *v = names[id].env ? getenv(names[id].env) : NULL;
         if (v && apply_env(s, (enum setting_id)id, v) < 0)
             return -1;
     }
@@ -162,6 +202,87 @@ int settings_read_env(struct settings *s)
         else {
             fprintf(stderr, "ERROR: Env var 'BPFTRACE_COLOR' did not contain a valid value "
                             "(auto, always or never).\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static bool true_or_false(const long long *number, const char *text, bool *out)
+{
+    if (number && (*number == 0 || *number == 1))
+        *out = *number == 1;
+    else if (text && (strcmp(text, "true") == 0 || strcmp(text, "false") == 0))
+        *out = text[0] == 't';
+    else
+        return false;
+    return true;
+}
+
+static enum unstable_mode *unstable_of(struct settings *s, enum setting_id id)
+{
+    switch (id) {
+    case SET_UNSTABLE_MAP_DECL:
+        return &s->unstable_map_decl;
+    case SET_UNSTABLE_TSERIES:
+        return &s->unstable_tseries;
+    case SET_UNSTABLE_ADDR:
+        return &s->unstable_addr;
+    case SET_UNSTABLE_MACRO:
+        return &s->unstable_macro;
+    default:
+        return NULL;
+    }
+}
+
+/* The keys of current bpftrace that 0.17 did not have. */
+static int apply_newer(struct settings *s, enum setting_id id, const long long *number,
+                       const char *text, char *err, size_t errlen)
+{
+    static const char *const licenses[] = {"GPL", "GPL v2", "GPL and additional rights",
+                                           "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+    const char *key = names[id].config;
+    enum unstable_mode *mode = unstable_of(s, id);
+    bool flag;
+    if (id == SET_LAZY_SYMBOLICATION || id == SET_SHOW_DEBUG_INFO) {
+        if (!true_or_false(number, text, &flag)) {
+            snprintf(err, errlen, "%s must be true or false (or 1 or 0)", key);
+            return -1;
+        }
+        *(id == SET_LAZY_SYMBOLICATION ? &s->lazy_symbolication : &s->show_debug_info) = flag;
+    } else if (id == SET_ON_STACK_LIMIT) {
+        if (!number || *number < 0) {
+            snprintf(err, errlen, "%s must be an integer of 0 or more", key);
+            return -1;
+        }
+        s->on_stack_limit = (uint64_t)*number;
+    } else if (id == SET_STR_TRUNC_TRAILER) {
+        if (!text) {
+            snprintf(err, errlen, "%s must be a string", key);
+            return -1;
+        }
+        s->str_trunc_trailer = text;
+    } else if (id == SET_LICENSE) {
+        for (size_t i = 0; text && i < sizeof(licenses) / sizeof(licenses[0]); i++)
+            if (strcmp(text, licenses[i]) == 0) {
+                snprintf(s->program.license, sizeof(s->program.license), "%s", text);
+                return 0;
+            }
+        snprintf(err, errlen, "%s must be one of \"GPL\", \"GPL v2\", \"GPL and additional "
+                              "rights\", \"Dual BSD/GPL\", \"Dual MIT/GPL\", \"Dual MPL/GPL\"",
+                 key);
+        return -1;
+    } else if (mode) {
+        if (text && strcmp(text, "enable") == 0)
+            *mode = UNSTABLE_ENABLE;
+        else if (text && strcmp(text, "warn") == 0)
+            *mode = UNSTABLE_WARN;
+        else if (text && strcmp(text, "error") == 0)
+            *mode = UNSTABLE_ERROR;
+        else if (true_or_false(number, text, &flag))
+            *mode = flag ? UNSTABLE_ENABLE : UNSTABLE_ERROR;
+        else {
+            snprintf(err, errlen, "%s must be error, warn or enable", key);
             return -1;
         }
     }
@@ -211,6 +332,8 @@ int settings_apply(struct settings *s, enum setting_id id, const long long *numb
             snprintf(err, errlen, "%s must be bpftrace, perf or raw", key);
             return -1;
         }
+    } else {
+        return apply_newer(s, id, number, text, err, errlen);
     }
     return 0;
 }

@@ -84,6 +84,7 @@ struct node *parse_assign(struct parse_ctx *ctx, int op, struct node *lhs, struc
                        SOBT_YYLTYPE l, SOBT_YYLTYPE op_l);
 struct node *parse_list(struct parse_ctx *ctx, struct node *first, SOBT_YYLTYPE l);
 void parse_take_args(struct node *owner, struct node *list);
+void parse_add_top_item(struct parse_ctx *ctx, struct node *program, struct node *item);
 struct type_name *parse_type_name(struct parse_ctx *ctx, char *base, SOBT_YYLTYPE l);
 char *parse_join_words(struct parse_ctx *ctx, const char *a, const char *b);
 }
@@ -146,6 +147,9 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
 %token STRUCT "struct"
 %token UNION "union"
 %token ENUM "enum"
+%token FOR "for"
+%token MACRO "macro"
+%token DOTDOT ".."
 
 %token PRED_OPEN "start of predicate"
 %token PRED_CLOSE "end of predicate"
@@ -174,7 +178,7 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
 %token SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
 
-%type <node> program probes probe attach_list predicate block stmts stmt_seq simple_stmt
+%type <node> program top_items top_item macro macro_params map_decl for_stmt probe attach_list predicate block stmts stmt_seq simple_stmt
 %type <node> compound_stmt if_stmt config config_entries config_entry config_value lvalue
 %type <node> expr unary postfix primary map var expr_list
 %type <type> type_name cast_type let_type
@@ -204,9 +208,9 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
 %%
 
 program
-    : probes
+    : top_items
         { $$ = $1; $$->loc = parse_loc(ctx, @$); ctx->root = $$; }
-    | config probes
+    | config top_items
         { $$ = $2; $$->config = $1; $$->loc = parse_loc(ctx, @$); ctx->root = $$; }
     ;
 
@@ -246,11 +250,13 @@ config_value
         { $$ = parse_node(ctx, N_STRING, @$); $$->str = $1; $$->slen = strlen($1); }
     ;
 
-probes
-    : probe
-        { $$ = parse_node(ctx, N_PROGRAM, @$); ast_push(ctx->ast, &$$->probes, &$$->nprobes, $1); }
-    | probes probe
-        { $$ = $1; ast_push(ctx->ast, &$$->probes, &$$->nprobes, $2); }
+/* Probes, and the macros and map declarations between them (kept in the
+ * program's args). */
+top_items
+    : top_item
+        { $$ = parse_node(ctx, N_PROGRAM, @$); parse_add_top_item(ctx, $$, $1); }
+    | top_items top_item
+        { $$ = $1; parse_add_top_item(ctx, $$, $2); }
     ;
 
 probe
@@ -294,7 +300,11 @@ stmts
     : stmt_seq
         { $$ = $1; }
     | stmt_seq simple_stmt
-        { $$ = $1; ast_push(ctx->ast, &$$->stmts, &$$->nstmts, $2); }
+        {
+            $$ = $1;
+            ast_push(ctx->ast, &$$->stmts, &$$->nstmts, $2);
+            $$->ends_with_value = true; /* a macro body's value */
+        }
     ;
 
 stmt_seq
@@ -353,20 +363,23 @@ assign_op
 
 compound_stmt
     : if_stmt
-    | WHILE '(' expr ')' block
-        { $$ = parse_node(ctx, N_WHILE, @$); $$->cond = $3; $$->then = $5; }
-    | UNROLL '(' INT ')' block
-        { $$ = parse_node(ctx, N_UNROLL, @$); $$->ival = $3; $$->then = $5; }
+    | WHILE expr block
+        { $$ = parse_node(ctx, N_WHILE, @$); $$->cond = $2; $$->then = $3; }
+    /* the count: an integer or a positional parameter */
+    | UNROLL '(' expr ')' block
+        { $$ = parse_node(ctx, N_UNROLL, @$); $$->lhs = $3; $$->then = $5; }
+    | for_stmt
     | block
     ;
 
+/* The condition needs no parentheses: if $x { } */
 if_stmt
-    : IF '(' expr ')' block
-        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; }
-    | IF '(' expr ')' block ELSE block
-        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
-    | IF '(' expr ')' block ELSE if_stmt
-        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $3; $$->then = $5; $$->els = $7; }
+    : IF expr block
+        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $2; $$->then = $3; }
+    | IF expr block ELSE block
+        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $2; $$->then = $3; $$->els = $5; }
+    | IF expr block ELSE if_stmt
+        { $$ = parse_node(ctx, N_IF, @$); $$->cond = $2; $$->then = $3; $$->els = $5; }
     ;
 
 expr
@@ -487,6 +500,52 @@ expr_list
         { $$ = parse_list(ctx, $1, @$); }
     | expr_list ',' expr
         { $$ = $1; ast_push(ctx->ast, &$$->args, &$$->nargs, $3); }
+    ;
+
+top_item
+    : probe
+    | macro
+    | map_decl
+    ;
+
+/* macro name($var, @map, expr) { statements [; value] } */
+macro
+    : MACRO IDENT '(' ')' block
+        { $$ = parse_node(ctx, N_MACRO, @$); $$->name = $2; $$->then = $5; }
+    | MACRO IDENT '(' macro_params ')' block
+        { $$ = $4; $$->kind = N_MACRO; $$->loc = parse_loc(ctx, @$); $$->name = $2; $$->then = $6; }
+    ;
+
+macro_params
+    : expr
+        { $$ = parse_list(ctx, $1, @$); }
+    | macro_params ',' expr
+        { $$ = $1; ast_push(ctx->ast, &$$->args, &$$->nargs, $3); }
+    ;
+
+/* let @name = hash(100); */
+map_decl
+    : LET MAP '=' IDENT '(' expr ')' ';'
+        {
+            $$ = parse_node(ctx, N_MAP_DECL, @$);
+            $$->name = $2;
+            $$->str = $4;
+            $$->lhs = $6;
+        }
+    ;
+
+/* for ($kv : @map) { } and for ($i : start..end) { } */
+for_stmt
+    : FOR '(' VAR ':' expr ')' block
+        { $$ = parse_node(ctx, N_FOR, @$); $$->name = $3; $$->lhs = $5; $$->then = $7; }
+    | FOR '(' VAR ':' expr DOTDOT expr ')' block
+        {
+            $$ = parse_node(ctx, N_FOR, @$);
+            $$->name = $3;
+            $$->lhs = $5;
+            $$->rhs = $7;
+            $$->then = $9;
+        }
     ;
 
 /* Types in casts and sizeof: only words that cannot start an expression,

@@ -241,6 +241,13 @@ static int on_zero(struct events *ev, const struct async_desc *ad, const void *a
 static int on_exit_event(struct events *ev, const struct async_desc *ad, const void *args)
 {
     ev->exit_seen = true;
+
+    if (ad->args.nfields >= 1) {
+        const struct value_desc *f = &ad->args.fields[0];
+        uint8_t low; /* what a process can return: the low byte, as the kernel keeps */
+        memcpy(&low, (const char *)args + f->offset, 1);
+        ev->exit_code = low;
+    }
     return 0;
 }
 

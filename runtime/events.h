@@ -21,6 +21,7 @@ struct events {
     /* exit() was seen: like bpftrace, the records queued behind it are
      * dropped unread. */
     bool exit_seen;
+    int exit_code; /* exit(code)'s code: sobt's exit status */
     /* Drop records without looking at them (after SIGINT, as bpftrace). */
     bool discard;
     /* Set (by a signal handler) when tracing must stop: the record being

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "diag.h"
+#include "callbacks.h"
 #include "loader.h"
 #include "raw_tracepoint.h"
 
@@ -132,27 +133,6 @@ static int find_section(Elf *elf, size_t shstrndx, const char *want, struct elf_
     return -1;
 }
 
-/* The codegen references maps only through ld_imm64 pseudo instructions and
- * calls only helpers, so a relocation against a program section means the
- * object is not what the loader understands: refuse rather than guess. */
-static int reject_relocations(Elf *elf, size_t shstrndx, const struct elf_prog_section *ps,
-                              const char *section_name)
-{
-    Elf_Scn *scn = NULL;
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh))
-            continue;
-        if ((sh.sh_type == SHT_REL || sh.sh_type == SHT_RELA) && sh.sh_info == ps->index) {
-            const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
-            diag_plain_error("BPF object: unexpected relocation section %s against %s",
-                             name ? name : "?", section_name);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* Replace each map id with the map's fd: in map references and in direct
  * references to a one-entry array's value. Returns -1 for an unknown id. */
 static int patch_map_references(struct bpf_insn *insns, size_t count,
@@ -207,8 +187,15 @@ static void print_verbose_load(const struct compiled_program *prog, int index, i
 /* The verifier's summary only ("processed N insns ..."): log level 4. */
 #define VERIFIER_LOG_STATS 4
 
+/* The config block's license, or GPL (which the tracing helpers require). */
+static const char *license_of(const struct compiled_program *prog)
+{
+    return prog->settings.license[0] ? prog->settings.license : "GPL";
+}
+
 static int load_one(const struct compiled_program *prog, int index, struct bpf_insn *insns,
-                    size_t count, char *log_buf, FILE *verbose_out, bool raw_tracepoint)
+                    size_t count, const struct callbacks *cb, char *log_buf, FILE *verbose_out,
+                    bool raw_tracepoint)
 {
     const struct prog_desc *pd = &prog->progs[index];
     enum bpf_prog_type type = raw_tracepoint ? BPF_PROG_TYPE_RAW_TRACEPOINT : pd->bpf_prog_type;
@@ -218,13 +205,14 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     /* First without a log (the verifier runs faster without one), or with
      * just its summary for -v. */
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    callbacks_set_opts(cb, &opts);
     if (verbose_out) {
         log_buf[0] = '\0';
         opts.log_level = VERIFIER_LOG_STATS;
         opts.log_buf = log_buf;
         opts.log_size = verifier_log_size(prog);
     }
-    int fd = bpf_prog_load(type, name, "GPL", insns, count, &opts);
+    int fd = bpf_prog_load(type, name, license_of(prog), insns, count, &opts);
     if (fd >= 0) {
         if (verbose_out)
             print_verbose_load(prog, index, fd, log_buf, verbose_out);
@@ -238,8 +226,9 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
 
     LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
                 .log_size = verifier_log_size(prog));
+    callbacks_set_opts(cb, &logged);
     log_buf[0] = '\0';
-    fd = bpf_prog_load(type, name, "GPL", insns, count, &logged);
+    fd = bpf_prog_load(type, name, license_of(prog), insns, count, &logged);
     if (fd >= 0)
         return fd; /* it failed once for a transient reason; take it */
     bool log_cut = errno == ENOSPC; /* the kernel kept the log's tail */
@@ -281,8 +270,7 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
     for (int i = 0; rc == 0 && i < prog->nprogs; i++) {
         const char *section = prog->progs[i].section;
         struct elf_prog_section ps;
-        if (find_section(elf, shstrndx, section, &ps) != 0 ||
-            reject_relocations(elf, shstrndx, &ps, section) != 0) {
+        if (find_section(elf, shstrndx, section, &ps) != 0) {
             rc = -1;
             break;
         }
@@ -293,13 +281,16 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
             break;
         }
         memcpy(insns, ps.insns, ps.count * sizeof(*insns));
-        if (patch_map_references(insns, ps.count, lp, section) != 0)
+        struct callbacks cb;
+        if (callbacks_resolve(elf, shstrndx, ps.index, insns, ps.count, section, &cb) != 0 ||
+            patch_map_references(insns, ps.count, lp, section) != 0)
             rc = -1;
         else {
             lp->raw_tracepoint[i] = raw_tracepoint_takes(&prog->progs[i]);
-            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, log_buf, verbose_out,
+            lp->prog_fds[i] = load_one(prog, i, insns, ps.count, &cb, log_buf, verbose_out,
                                        lp->raw_tracepoint[i]);
         }
+        callbacks_free(&cb);
         if (lp->prog_fds[i] < 0)
             rc = -1;
         free(insns);

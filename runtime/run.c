@@ -155,7 +155,8 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
         losses_report_events(losses, out);
         fflush(out->file);
         losses_report_stacks(losses, prog);
-        output_print_maps_at_exit(out, prog, lp->map_fds);
+        if (!prog->settings.no_print_maps_on_exit)
+            output_print_maps_at_exit(out, prog, lp->map_fds);
         fflush(out->file);
         if (out->console != out->file)
             fflush(out->console);
@@ -258,5 +259,5 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
     events_close(&ev);
     output_use_maps(NULL, NULL);
     loader_unload(&lp);
-    return rc == 0 ? 0 : 1;
+    return rc == 0 ? ev.exit_code : 1;
 }

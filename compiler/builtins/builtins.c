@@ -36,7 +36,7 @@ static const struct builtin_func funcs[] = {
      .check = check_map_only, .gen = gen_async_call},
     {"time", 0, 1, BC_STATEMENT, {ARG_LITERAL}, .is_event = true, .event = ASYNC_TIME,
      .check = check_time, .gen = gen_async_call},
-    {"exit", 0, 0, BC_STATEMENT, .is_event = true, .event = ASYNC_EXIT, .check = check_exit,
+    {"exit", 0, 1, BC_STATEMENT, .is_event = true, .event = ASYNC_EXIT, .check = check_exit,
      .gen = gen_exit},
     {"system", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .unsafe = true,
      .is_event = true, .event = ASYNC_SYSTEM, .check = check_system, .gen = gen_async_call},
@@ -103,7 +103,12 @@ static const struct builtin_func funcs[] = {
      ARG_LITERAL}, .check = check_fail, .gen = gen_nothing},
 
     /* map maintenance done in BPF */
-    {"delete", 1, 1, BC_STATEMENT, {ARG_MAP_ELEMENT}, .check = check_delete, .gen = gen_delete},
+    {"delete", 1, 2, BC_VALUE, {ARG_MAP_ELEMENT}, .map_then_key = true, .check = check_delete,
+     .gen = gen_delete},
+    {"has_key", 2, 2, BC_VALUE, {ARG_MAP_ELEMENT}, .map_then_key = true, .check = check_has_key,
+     .gen = gen_has_key},
+    /* len(@m); len(ustack)/len(kstack) take the value form */
+    {"len", 1, 1, BC_VALUE, {ARG_MAP_OR_VALUE}, .check = check_len, .gen = gen_len},
 
     /* memory, strings and addresses */
     {"str", 1, 2, BC_VALUE, .param_text = true, .check = check_str, .gen = gen_str},

@@ -71,6 +71,9 @@ struct builtin_func {
     /* a positional parameter as the first argument is its text, not a
      * number (str($1)) */
     bool param_text;
+    /* delete(@m, key) and has_key(@m, key) are delete(@m[key]) and
+     * has_key(@m[key]): a tuple key gives the map's several keys */
+    bool map_then_key;
     /* Checks the arguments (already resolved) and sets call->type. For an
      * aggregation, sem->agg_target is the map element assigned to. */
     void (*check)(struct semantic *sem, struct node *call);

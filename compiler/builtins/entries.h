@@ -35,9 +35,13 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
 LLVMValueRef gen_exit(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_join(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* map_ops.c: delete */
+/* map_ops.c: delete, has_key, len */
 void check_delete(struct semantic *sem, struct node *call);
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a);
+void check_has_key(struct semantic *sem, struct node *call);
+LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_args *a);
+void check_len(struct semantic *sem, struct node *call);
+LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand, cpid */
 void check_var_u64(struct semantic *sem, struct node *n);

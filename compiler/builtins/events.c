@@ -177,10 +177,18 @@ void check_time(struct semantic *sem, struct node *call)
     sem->asyncs[call->async_id].fmt = strdup(call->nargs ? call->args[0]->str : "%H:%M:%S\n");
 }
 
+/* exit([code]): the code is sobt's exit status. */
 void check_exit(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_VOID;
-    sem_add_async(sem, call, call->builtin->event);
+    if (call->nargs && call->args[0]->type.kind != TY_NONE && call->args[0]->type.kind != TY_INT) {
+        sem_error(sem, call->args[0]->loc, "exit() takes an integer exit code, not '%s'",
+                  type_name_of(&call->args[0]->type));
+        return;
+    }
+    if (sem_add_async(sem, call, call->builtin->event) < 0)
+        return;
+    sem_async_args(sem, call, 0, &sem->asyncs[call->async_id]);
 }
 
 /* join(argv [, sep]): argv is an array of string pointers in user memory
@@ -217,7 +225,7 @@ void check_join(struct semantic *sem, struct node *call)
 
 /* ---- code ---- */
 
-/* printf, print, clear, zero, time, system, cat: the record is the event's
+/* printf, print, clear, zero, time, system, cat, exit: the record is the event's
  * id, then its arguments laid out as the check described them. */
 LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct gen_args *a)
 {
@@ -229,7 +237,8 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
     LLVMValueRef rec = gen_alloca(g, size, "event");
     gen_memset0(g, rec, size);
     gen_store_i64(g, rec, gen_i64(g, call->async_id));
-    if (formatted || ev->kind == ASYNC_PRINT_VALUE || ev->kind == ASYNC_UNWATCH) {
+    if (formatted || ev->kind == ASYNC_PRINT_VALUE || ev->kind == ASYNC_UNWATCH ||
+        ev->kind == ASYNC_EXIT) {
         for (int i = 0; i < ev->args.nfields; i++) {
             struct node *arg = call->args[from + i];
             LLVMValueRef v = a->value[from + i];

@@ -1,20 +1,54 @@
-/* Map maintenance done in BPF: delete(@m[k]). */
+/* Map maintenance and questions answered in BPF: delete(@m, k) (or
+ * delete(@m[k])), has_key(@m, k), len(@m). */
 #include "builtins/entries.h"
 #include "codegen/maps.h"
 #include "sema/sema.h"
 
-void check_delete(struct semantic *sem, struct node *call)
+/* The map element of delete() and has_key(): the walker has turned
+ * `@m, key` into `@m[key]`. */
+static bool check_element(struct semantic *sem, struct node *call)
 {
-    call->type.kind = TY_VOID;
+    call->type = type_int(8, false);
     struct node *arg = call->args[0];
     if (arg->kind != N_MAP) {
-        sem_error(sem, arg->loc, "delete() expects a map element, e.g. delete(@name[key])");
-        return;
+        sem_error(sem, arg->loc, "%s() expects a map argument", call->name);
+        return false;
     }
+    return true;
 }
 
+void check_delete(struct semantic *sem, struct node *call)
+{
+    check_element(sem, call);
+}
+
+/* has_key(@scalar, k) is refused by the walker, before the key is added */
+void check_has_key(struct semantic *sem, struct node *call)
+{
+    check_element(sem, call);
+}
+
+/* delete() is true when the element was there to delete. */
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    gen_map_delete(g, call->args[0]->map->id, a->value[0]);
-    return NULL;
+    LLVMValueRef ret = gen_map_delete(g, call->args[0]->map->id, a->value[0]);
+    return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntEQ, ret, gen_i64(g, 0), ""));
+}
+
+LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    LLVMValueRef p = gen_map_lookup(g, call->args[0]->map->id, a->value[0]);
+    return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntNE, p, LLVMConstNull(g->i8p), ""));
+}
+
+void check_len(struct semantic *sem, struct node *call)
+{
+    call->type = type_int(8, true);
+    if (!builtin_arg_is_whole_map(call->args[0]))
+        sem_error(sem, call->args[0]->loc, "len() expects a map argument");
+}
+
+LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    return gen_map_count(g, call->args[0]->map->id);
 }

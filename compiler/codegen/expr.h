@@ -24,5 +24,7 @@ void gen_aggregation(struct codegen *g, struct node *call, struct node *target);
 
 /* stmt.c */
 void gen_block_stmts(struct codegen *g, struct node *block);
+/* loops.c: a for loop, its body a BPF callback (generated through g->gen_stmts) */
+void gen_for(struct codegen *g, struct node *n);
 
 #endif

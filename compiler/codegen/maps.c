@@ -39,12 +39,34 @@ void gen_map_update(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRe
                      gen_helper(g, HELPER_MAP_UPDATE_ELEM, g->i64, args, 4));
 }
 
-void gen_map_delete(struct codegen *g, int map_id, LLVMValueRef key)
+LLVMValueRef gen_map_delete(struct codegen *g, int map_id, LLVMValueRef key)
 {
     map_reads_forget(g, map_id);
     LLVMValueRef args[2] = {gen_map_ptr(g, map_id), key};
-    gen_check_helper(g, HELPER_MAP_DELETE_ELEM,
-                     gen_helper(g, HELPER_MAP_DELETE_ELEM, g->i64, args, 2));
+    LLVMValueRef ret = gen_helper(g, HELPER_MAP_DELETE_ELEM, g->i64, args, 2);
+    gen_check_helper(g, HELPER_MAP_DELETE_ELEM, ret);
+    return ret;
+}
+
+LLVMValueRef gen_map_count(struct codegen *g, int map_id)
+{
+    /* long visit(map, key, value, ctx) { return 0; }: go on to the next */
+    LLVMTypeRef params[4] = {g->i8p, g->i8p, g->i8p, g->i8p};
+    LLVMValueRef fn = LLVMAddFunction(g->mod, "count_elements",
+                                      LLVMFunctionType(g->i64, params, 4, false));
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMSetSection(fn, LLVMGetSection(g->fn));
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(g->b);
+    LLVMMetadataRef scope = g->di_scope;
+    LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+    debug_info_function(g, fn, "count_elements", g->loc);
+    LLVMBuildRet(g->b, gen_i64(g, 0));
+    g->di_scope = scope;
+    LLVMPositionBuilderAtEnd(g->b, here);
+    debug_info_at(g, g->loc);
+    LLVMValueRef args[4] = {gen_map_ptr(g, map_id), LLVMBuildBitCast(g->b, fn, g->i8p, ""),
+                            LLVMConstNull(g->i8p), gen_i64(g, 0)};
+    return gen_helper(g, HELPER_FOR_EACH_MAP_ELEM, g->i64, args, 4);
 }
 
 void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,

@@ -17,7 +17,12 @@ LLVMValueRef gen_map_lookup(struct codegen *g, int map_id, LLVMValueRef key);
 /* bpf_map_update_elem (BPF_ANY); a full map's refusal is checked (-k). */
 void gen_map_update(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef value);
 /* bpf_map_delete_elem, checked (-k). */
-void gen_map_delete(struct codegen *g, int map_id, LLVMValueRef key);
+/* bpf_map_delete_elem's result: 0, or -ENOENT when the key was not there. */
+LLVMValueRef gen_map_delete(struct codegen *g, int map_id, LLVMValueRef key);
+/* The number of elements in the map: bpf_for_each_map_elem with a callback
+ * that visits them all (a function of its own after the probe's, in its
+ * section: the loader resolves it as a for loop's). */
+LLVMValueRef gen_map_count(struct codegen *g, int map_id);
 /* The value of m at key: the value, or zero / an empty string when the key
  * is absent (which -kk reports as bpftrace does). Buffers are copied to the
  * stack so the result outlives the lookup. */

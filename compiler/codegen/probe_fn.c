@@ -3,6 +3,7 @@
  * sets, the predicate, then the body. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codegen/expr.h"
 
@@ -110,8 +111,10 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
     LLVMSetDataLayout(mod, "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
 
     /* the kernel only lets GPL programs use most tracing helpers */
-    LLVMValueRef lic = LLVMAddGlobal(mod, LLVMArrayType(g.i8, 4), "_license");
-    LLVMSetInitializer(lic, LLVMConstStringInContext(ctx, "GPL", 3, false));
+    const char *license = sem->settings.program.license[0] ? sem->settings.program.license : "GPL";
+    unsigned len = (unsigned)strlen(license);
+    LLVMValueRef lic = LLVMAddGlobal(mod, LLVMArrayType(g.i8, len + 1), "_license");
+    LLVMSetInitializer(lic, LLVMConstStringInContext(ctx, license, len, false));
     LLVMSetSection(lic, "license");
 
     debug_info_begin(&g);

@@ -176,6 +176,9 @@ static void gen_stmt_body(struct codegen *g, struct node *n)
         for (int64_t i = 0; i < n->ival; i++)
             gen_block_stmts(g, n->then);
         break;
+    case N_FOR:
+        gen_for(g, n);
+        break;
     case N_RETURN:
         gen_probe_return(g);
         break;

@@ -148,3 +148,32 @@ void ast_for_each_child(struct node *n, void (*fn)(struct node *child, void *ctx
     for (int i = 0; i < n->nstmts; i++)
         fn(n->stmts[i], ctx);
 }
+
+static struct node **clone_list(struct ast *ast, struct node **items, int n, int *count)
+{
+    struct node **out = NULL;
+    *count = 0;
+    for (int i = 0; i < n; i++)
+        ast_push(ast, &out, count, ast_clone(ast, items[i]));
+    return out;
+}
+
+struct node *ast_clone(struct ast *ast, const struct node *n)
+{
+    if (!n)
+        return NULL;
+    struct node *c = ast_new_node(ast, n->kind, n->loc);
+    *c = *n;
+    c->lhs = ast_clone(ast, n->lhs);
+    c->rhs = ast_clone(ast, n->rhs);
+    c->cond = ast_clone(ast, n->cond);
+    c->then = ast_clone(ast, n->then);
+    c->els = ast_clone(ast, n->els);
+    c->pred = ast_clone(ast, n->pred);
+    c->args = clone_list(ast, n->args, n->nargs, &c->nargs);
+    c->stmts = clone_list(ast, n->stmts, n->nstmts, &c->nstmts);
+    c->attach = clone_list(ast, n->attach, n->nattach, &c->nattach);
+    c->probes = clone_list(ast, n->probes, n->nprobes, &c->nprobes);
+    c->config = ast_clone(ast, n->config);
+    return c;
+}

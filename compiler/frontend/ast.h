@@ -48,7 +48,8 @@ enum node_kind {
     N_VAR_DECL,  /* let $x [: type] [= rhs]; name, cast_type (optional), rhs (optional) */
     N_IF,        /* cond, then (N_BLOCK), els (N_BLOCK, N_IF for else-if, or NULL) */
     N_WHILE,     /* cond, then (N_BLOCK) */
-    N_UNROLL,    /* unroll (ival) then */
+    N_UNROLL,    /* unroll (lhs) then; ival: the count, once the resolver has it */
+    N_FOR,       /* for (name : lhs) then over a map; for (name : lhs..rhs) then over a range */
     N_RETURN,    /* lhs optional */
     N_BREAK,
     N_CONTINUE,
@@ -58,7 +59,9 @@ enum node_kind {
     N_PROBE,   /* attach/nattach: N_ATTACH nodes; pred (optional); then (N_BLOCK) */
     N_ATTACH,  /* str: the attach point text exactly as written, e.g. "t:syscalls:sys_enter_*" */
     N_CONFIG,  /* config = { name = value; ... }: args are N_ASSIGN with lhs N_VAR-less names */
-    N_PROGRAM, /* probes/nprobes; config (optional) */
+    N_MACRO,   /* macro name(args) then: args are the parameters ($var, @map, ident) */
+    N_MAP_DECL, /* let name = str(lhs); at top level: a map of that kind and size */
+    N_PROGRAM, /* probes/nprobes; config (optional); args: N_MACRO and N_MAP_DECL */
 };
 
 /* Binary and unary operators. Single-character operators use their character. */
@@ -100,6 +103,7 @@ struct node {
     bool is_prefix;   /* N_INCDEC */
     bool is_unsigned; /* N_INT written above INT64_MAX: typed uint64, as in bpftrace */
     bool is_param_text; /* N_STRING holding a positional parameter's text, not a literal */
+    bool ends_with_value; /* N_BLOCK whose last statement had no ';' (a macro's value) */
 
     int64_t ival;     /* N_INT, N_UNROLL */
     char *name;       /* N_BUILTIN, N_VAR, N_MAP, N_CALL, N_FIELD, N_VAR_DECL */
@@ -169,6 +173,8 @@ void *ast_alloc(struct ast *ast, size_t size);
 /* Append a node to a growable array of node pointers owned by the ast. */
 void ast_push(struct ast *ast, struct node ***arr, int *n, struct node *item);
 void ast_free(struct ast *ast);
+/* A deep copy of n and everything under it (type names are shared). */
+struct node *ast_clone(struct ast *ast, const struct node *n);
 
 /* Call fn on every direct child of n (operands, conditions, branches,
  * arguments, statements, the predicate and body of a probe), in order. */

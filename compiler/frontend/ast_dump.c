@@ -174,7 +174,16 @@ static void dump_label(const struct node *n, FILE *out)
         fputs("while", out);
         break;
     case N_UNROLL:
-        fprintf(out, "unroll: %lld", (long long)n->ival);
+        fputs("unroll", out);
+        break;
+    case N_FOR:
+        fprintf(out, "for: %s", n->name);
+        break;
+    case N_MACRO:
+        fprintf(out, "macro: %s", n->name);
+        break;
+    case N_MAP_DECL:
+        fprintf(out, "map declaration: %s = %s", n->name, n->str);
         break;
     case N_RETURN:
         fputs("return", out);
@@ -268,14 +277,27 @@ static void dump_node(const struct node *n, int depth, FILE *out)
         dump_block("body", n->then, child, out);
         break;
     case N_UNROLL:
+        dump_node(n->lhs, child, out);
+        dump_block("body", n->then, child, out);
+        break;
+    case N_FOR:
+        dump_node(n->lhs, child, out);
+        dump_node(n->rhs, child, out);
+        dump_block("body", n->then, child, out);
+        break;
+    case N_MACRO:
+        dump_list(n->args, n->nargs, child, out);
+        dump_block("body", n->then, child, out);
+        break;
+    case N_MAP_DECL:
+        dump_node(n->lhs, child, out);
+        break;
     case N_BLOCK:
-        if (n->kind == N_BLOCK)
-            dump_list(n->stmts, n->nstmts, child, out);
-        else if (n->then && n->then->kind == N_BLOCK)
-            dump_list(n->then->stmts, n->then->nstmts, child, out);
+        dump_list(n->stmts, n->nstmts, child, out);
         break;
     case N_PROGRAM:
         dump_node(n->config, child, out);
+        dump_list(n->args, n->nargs, child, out);
         dump_list(n->probes, n->nprobes, child, out);
         break;
     default:

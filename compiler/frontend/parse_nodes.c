@@ -82,6 +82,16 @@ void parse_take_args(struct node *owner, struct node *list)
     owner->nargs = list->nargs;
 }
 
+/* Probes go to the program's probe list; macros and map declarations, which
+ * may sit between them, to its args. */
+void parse_add_top_item(struct parse_ctx *ctx, struct node *program, struct node *item)
+{
+    if (item->kind == N_PROBE)
+        ast_push(ctx->ast, &program->probes, &program->nprobes, item);
+    else
+        ast_push(ctx->ast, &program->args, &program->nargs, item);
+}
+
 struct type_name *parse_type_name(struct parse_ctx *ctx, char *base, SOBT_YYLTYPE l)
 {
     struct type_name *t = ast_alloc(ctx->ast, sizeof(*t));

@@ -121,6 +121,28 @@ static void resolve_call_args(struct semantic *sem, const struct builtin_func *b
     }
 }
 
+/* delete(@m, key) becomes delete(@m[key]) (is_prefix marks it done, for
+ * later passes). False after an error. */
+static bool fold_map_then_key(struct semantic *sem, struct node *n)
+{
+    struct node *m = n->args[0];
+    if (m->kind != N_MAP || m->nargs != 0) {
+        sem_error(sem, m->loc, "%s() expects a map argument", n->name);
+        n->type.kind = TY_NONE;
+        return false;
+    }
+    const struct map_info *known = semantic_map(sem, m->name);
+    if (known && known->key_known && known->key.kind == TY_NONE) {
+        sem_error(sem, m->loc, "%s() expects a map with keys, not the scalar map %s", n->name,
+                  m->name);
+        n->type.kind = TY_NONE;
+        return false;
+    }
+    ast_push(sem->ast, &m->args, &m->nargs, n->args[1]);
+    n->is_prefix = true;
+    return true;
+}
+
 void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
 {
     const struct builtin_func *bf = builtin_func_find(n->name);
@@ -137,6 +159,10 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
             sem_resolve_expr(sem, n->args[i]);
         return;
     }
+    if (bf->map_then_key && n->nargs == 2 && !fold_map_then_key(sem, n))
+        return;
+    if (bf->map_then_key && n->is_prefix)
+        n->nargs = 2; /* folded on an earlier pass: counted as written */
     if (n->nargs < bf->min_args || n->nargs > bf->max_args) {
         if (bf->min_args == bf->max_args)
             sem_error(sem, n->loc, "%s() requires %d argument%s (%d provided)", n->name,
@@ -161,6 +187,8 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
     }
     if (!offered_here(sem, n, bf->requires))
         return;
+    if (bf->map_then_key && n->is_prefix)
+        n->nargs = 1;
     n->builtin = bf;
     resolve_call_args(sem, bf, n);
     bf->check(sem, n);

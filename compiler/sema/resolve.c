@@ -46,7 +46,8 @@ static void resolve_config(struct semantic *sem, const struct node *config)
 {
     for (int i = 0; config && i < config->nargs; i++) {
         const struct node *a = config->args[i];
-        const char *key = a->lhs->name;
+        char buf[64];
+        const char *key = settings_normal_key(a->lhs->name, buf, sizeof(buf));
         const struct node *v = a->rhs;
         if (strcmp(key, "missing_probes") == 0) {
             static const char *modes[] = {"error", "warn", "ignore"};
@@ -71,12 +72,7 @@ static void resolve_config(struct semantic *sem, const struct node *config)
         } else if (settings_config_key(key) != SET_COUNT) {
             resolve_setting(sem, a, settings_config_key(key));
         } else {
-            sem_error(sem, a->loc,
-                      "unknown config setting: %s (supported: missing_probes, max_strlen, "
-                      "max_map_keys, stack_mode, cat_bytes_max, perf_rb_pages, log_size, "
-                      "max_probes, max_bpf_progs, cpp_demangle, user_symbols, "
-                      "cache_user_symbols)",
-                      key);
+            sem_error(sem, a->loc, "Unrecognized config variable: %s", a->lhs->name);
         }
     }
 }
@@ -112,9 +108,14 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
                                          sem->missing_probes != MISSING_PROBES_ERROR);
     if (sem->errors || sem_expand_probes(sem) < 0)
         return -1;
-    /* positional parameters become literals before anything is typed */
+    /* macros expanded, then positional parameters made literals, before
+     * anything is typed */
     sem->final_pass = true;
-    sem_substitute_positionals(sem);
+    sem_declare_maps(sem);
+    sem_expand_macros(sem);
+    sem_scope_loop_vars(sem);
+    if (!sem->errors)
+        sem_substitute_positionals(sem);
     sem->final_pass = false;
     if (sem->errors)
         return -1;
@@ -135,6 +136,8 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     resolve_units(sem);
     for (int i = 0; i < sem->nmaps && !sem->errors; i++) {
         struct map_info *m = sem->maps[i];
+        if (m->declared)
+            sem_check_declared_map(sem, m);
         if (!m->value_known) {
             diag_error(sem->src, m->first_loc, "map %s is used but never assigned a value",
                        m->name);

@@ -31,6 +31,9 @@ struct map_info {
     char **key_names;
     int nkey_names;
     bool key_names_seen, key_names_mixed;
+    /* let @m = lruhash(100): its BPF map type and size (map_decls.c) */
+    bool declared;
+    uint32_t bpf_type, max_entries;
 };
 
 struct var_info {
@@ -41,6 +44,7 @@ struct var_info {
     bool declared;  /* let $x */
     bool typed;     /* let $x: T: the type is T, whatever is assigned */
     bool resizable; /* a string variable grows to its longest value */
+    bool loop_var;  /* a for loop's variable (sema/loops.c) */
     /* kept from one resolver pass to the next (the rest starts over): the
      * longest string assigned, so that every use sees the final size */
     uint32_t string_size;
@@ -109,6 +113,7 @@ struct semantic {
      * pointer so that it never calls back into the file that calls it */
     void (*resolve_stmts)(struct semantic *sem, struct node *block, int loop_depth);
     struct node *agg_target; /* the N_MAP an aggregation call is assigned to */
+    int for_depth;           /* inside the body of a for loop (a BPF callback) */
 };
 
 /* 0 on success; on error diagnostics have been printed and -1 is returned.

@@ -65,14 +65,27 @@ void sem_resolve_cond(struct semantic *sem, struct node *c)
         sem_error(sem, c->loc, "condition must be an integer, not '%s'", type_name_of(&c->type));
 }
 
+/* An expression used as a statement: a call needs no value, and neither
+ * does a block expression's last expression ({ printf("hi") }, a macro's
+ * argument). */
+static void resolve_expr_stmt(struct semantic *sem, struct node *e, int loop_depth)
+{
+    if (e->kind == N_CALL) {
+        sem_resolve_call(sem, e, false);
+    } else if (e->kind == N_BLOCK_EXPR) {
+        sem_resolve_block(sem, e->then, loop_depth);
+        resolve_expr_stmt(sem, e->lhs, loop_depth);
+        e->type = e->lhs->type;
+    } else {
+        sem_resolve_expr(sem, e);
+    }
+}
+
 static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
 {
     switch (n->kind) {
     case N_EXPR_STMT:
-        if (n->lhs->kind == N_CALL)
-            sem_resolve_call(sem, n->lhs, false);
-        else
-            sem_resolve_expr(sem, n->lhs);
+        resolve_expr_stmt(sem, n->lhs, loop_depth);
         break;
     case N_ASSIGN:
         resolve_assign(sem, n);
@@ -99,11 +112,25 @@ static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
         sem_resolve_block(sem, n->then, loop_depth + 1);
         break;
     case N_UNROLL:
-        if (n->ival < 1 || n->ival > 100)
+        /* a literal, or a positional parameter (already one) */
+        if (n->lhs->kind != N_INT)
+            sem_error(sem, n->lhs->loc, "unroll count must be an integer literal or a "
+                                        "positional parameter");
+        else if (n->lhs->ival < 1 || n->lhs->ival > 100)
             sem_error(sem, n->loc, "unroll count must be between 1 and 100");
+        else
+            n->ival = n->lhs->ival;
         sem_resolve_block(sem, n->then, loop_depth);
         break;
+    case N_FOR:
+        sem_resolve_for_head(sem, n);
+        sem->for_depth++;
+        sem_resolve_block(sem, n->then, loop_depth + 1);
+        sem->for_depth--;
+        break;
     case N_RETURN:
+        if (sem->for_depth)
+            sem_error(sem, n->loc, "'return' statement is not allowed in a for-loop");
         if (n->lhs)
             sem_resolve_expr(sem, n->lhs);
         break;

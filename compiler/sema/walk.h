@@ -17,6 +17,21 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value);
 void sem_resolve_cond(struct semantic *sem, struct node *c);
 void sem_resolve_block(struct semantic *sem, struct node *block, int loop_depth);
 
+/* loops.c: a for loop's map or range, and its variable's type. */
+void sem_resolve_for_head(struct semantic *sem, struct node *n);
+/* Before resolving (after macros): later loops reusing a loop variable's
+ * name get a variable of their own. */
+void sem_scope_loop_vars(struct semantic *sem);
+
+/* map_decls.c: the declared maps made, before the probes are resolved;
+ * after, each declared map checked against what it holds. */
+void sem_declare_maps(struct semantic *sem);
+void sem_check_declared_map(struct semantic *sem, struct map_info *m);
+
+/* macros.c: every call of a script's macro replaced by its body, before
+ * anything else (errors reported at once). */
+void sem_expand_macros(struct semantic *sem);
+
 /* positional.c: $1, $2, ... and $# become literals throughout the program,
  * before it is resolved (errors reported at once). */
 void sem_substitute_positionals(struct semantic *sem);

@@ -5,7 +5,8 @@ ignoring it would not show: BPFTRACE_CAT_BYTES_MAX, BPFTRACE_MAP_KEYS_MAX,
 BPFTRACE_STACK_MODE, BPFTRACE_PERF_RB_PAGES, BPFTRACE_MAX_PROBES,
 BPFTRACE_MAX_BPF_PROGS, BPFTRACE_LOG_SIZE, BPFTRACE_NO_CPP_DEMANGLE,
 BPFTRACE_NO_USER_SYMBOLS, BPFTRACE_CACHE_USER_SYMBOLS, BPFTRACE_VMLINUX,
-BPFTRACE_BTF, BPFTRACE_KERNEL_SOURCE, BPFTRACE_COLOR; and bad values.
+BPFTRACE_BTF, BPFTRACE_KERNEL_SOURCE, BPFTRACE_COLOR; and bad values. The
+config block's keys of current bpftrace too (config_block).
 
 Usage: run_settings.py --sobt PATH [CHECK...]
 
@@ -240,6 +241,59 @@ def check_bad_numbers():
                                    % var))
 
 
+def check_config_block():
+    """Every key of the config block that bpftrace documents, each by an
+    effect that shows when it is ignored; keys in any of bpftrace's
+    spellings (BPFTRACE_MAX_CAT_BYTES, MAX_CAT_BYTES, max_cat_bytes)."""
+    text = TMP / "file.txt"
+    text.write_text("abcdef\n")
+    cat = 'BEGIN { cat("%s"); printf("|\\n"); exit(); }' % text
+    for key in ("BPFTRACE_MAX_CAT_BYTES", "MAX_CAT_BYTES", "max_cat_bytes", "cat_bytes_max"):
+        rc, out, err = sobt("config = { %s = 3 } %s" % (key, cat))
+        expect("config %s = 3" % key, out.split("\n", 1)[1].rstrip("\n"), "abc|")
+    dump = "BEGIN { @x = 1; exit(); }"
+    expect("maps printed by default", sobt(dump)[1], "Attaching 1 probe...\n\n\n@x: 1\n")
+    for value in ("false", "0"):
+        rc, out, err = sobt("config = { print_maps_on_exit = %s } %s" % (value, dump))
+        expect("print_maps_on_exit = %s" % value, (rc, out), (0, "Attaching 1 probe...\n"))
+    keys = "BEGIN { @[1] = 1; @[2] = 2; @[3] = 3; exit(); }"
+    rc, out, err = sobt("config = { max_map_keys = 2 } " + keys)
+    expect("config max_map_keys", re.findall(r"^@\[\d\]", out, re.M), ["@[1]", "@[2]"])
+    rc, out, err = sobt('config = { max_strlen = 4 } BEGIN { printf("%s\\n", str(comm)); '
+                        'exit(); }')
+    expect("config max_strlen", out.splitlines()[1], "sob")
+    rc, out, err = sobt("config = { max_probes = 2 } " + THREE)
+    expect("config max_probes", (rc, err.splitlines()[0]),
+           (1, "ERROR: Can't attach to 3 probes because it exceeds the current limit of 2 probes."))
+    rc, out, err = sobt("config = { max_bpf_progs = 1 } BEGIN { exit(); } END { }")
+    expect("config max_bpf_progs", rc, 1)
+    rc, out, err = sobt("config = { log_size = 50 } BEGIN { exit(); }", "-v")
+    expect("config log_size", rc, 1)
+    flood = ('BEGIN { $i = 0; while ($i < 100) { printf("%d %s\\n", $i, str(0)); $i++; } '
+             'exit(); }')
+    rc, out, err = sobt("config = { max_strlen = 200; perf_rb_pages = 1 } " + flood)
+    if "Lost" not in out + err:
+        raise TestFailure("config perf_rb_pages = 1: nothing was lost")
+    elf = TMP / "license.o"
+    for config, wanted in (("", "GPL"), ('config = { license = "Dual BSD/GPL" } ', "Dual BSD/GPL")):
+        rc, out, err = sobt(config + "BEGIN { exit(); }", "--emit-elf", str(elf))
+        dump = subprocess.run(["readelf", "-p", "license", str(elf)], capture_output=True,
+                              text=True).stdout
+        if "]  %s\n" % wanted not in dump:
+            raise TestFailure("license %r: %r" % (wanted, dump))
+    rc, out, err = sobt('config = { license = "Dual BSD/GPL" } BEGIN { exit(); }')
+    expect("a program loads under another license", rc, 0)
+    declare = "let @a = hash(2); BEGIN { @a[1] = 1; exit(); }"
+    expect("map declarations by default", sobt(declare)[0], 0)
+    rc, out, err = sobt("config = { unstable_map_decl = error } " + declare)
+    expect("unstable_map_decl = error", rc, 1)
+    # accepted: nothing in sobt depends on them (see compiler/settings.h)
+    rc, out, err = sobt('config = { lazy_symbolication = true; show_debug_info = false; '
+                        'on_stack_limit = 64; str_trunc_trailer = ".."; unstable_addr = enable; '
+                        'unstable_tseries = warn; unstable_macro = enable } BEGIN { exit(); }')
+    expect("the other keys", (rc, err), (0, ""))
+
+
 CHECKS = {
     "cat_bytes_max": check_cat_bytes_max,
     "map_keys_max": check_map_keys_max,
@@ -254,6 +308,7 @@ CHECKS = {
     "kernel_source": check_kernel_source,
     "color": check_color,
     "bad_numbers": check_bad_numbers,
+    "config_block": check_config_block,
 }
 
 

@@ -1,7 +1,6 @@
 /* The resolver's diagnostics, exact text: message, source line and caret.
  * Every case must also fail compilation (NULL) without crashing. */
-#include "compile.h"
-#include "diag.h"
+#include "compile_error.h"
 #include "probe_test.h"
 
 struct error_case {
@@ -400,35 +399,13 @@ static const struct option_case option_cases[] = {
                  "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
 };
 
-static void run_one(const char *program, const char *expected, uint32_t strlen,
-                    const char *const *params)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    diag_stream = open_memstream(&buf, &len);
-    struct compile_options opts = {.filename = "stdin", .text = program,
-                                   .strlen = strlen ? strlen : 64, .params = params};
-    while (params && opts.nparams < 3 && params[opts.nparams])
-        opts.nparams++;
-    struct compiled_program *p = compile_program(&opts);
-    fclose(diag_stream);
-    diag_stream = NULL;
-    if (p) {
-        fprintf(stderr, "FAIL: compiled although it should not: %s\n", program);
-        test_failures++;
-        compiled_program_free(p);
-    }
-    CHECK_STR(buf, expected);
-    free(buf);
-}
-
 int main(void)
 {
     require_tracefs();
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        run_one(cases[i].program, cases[i].expected, 0, NULL);
+        check_compile_error(cases[i].program, cases[i].expected, 0, NULL);
     for (size_t i = 0; i < sizeof(option_cases) / sizeof(option_cases[0]); i++)
-        run_one(option_cases[i].program, option_cases[i].expected, option_cases[i].strlen,
+        check_compile_error(option_cases[i].program, option_cases[i].expected, option_cases[i].strlen,
                 option_cases[i].params);
     return test_finish("semantic_errors");
 }

@@ -37,13 +37,16 @@ def main():
     passed = failed = 0
     for case in cases:
         expected = case.with_suffix(".out").read_text()
+        # a first line "// exit status: N" asks for that status (exit(N))
+        first = case.read_text().split("\n", 1)[0]
+        want_status = int(first.split(":")[1]) if first.startswith("// exit status:") else 0
         try:
             proc = subprocess.run([args.sobt, "-q", str(case)], stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True, timeout=TIMEOUT_S)
             got, status, err = proc.stdout, proc.returncode, proc.stderr
         except subprocess.TimeoutExpired:
             got, status, err = "", "timeout", ""
-        if got == expected and status == 0:
+        if got == expected and status == want_status:
             passed += 1
             print("ok %s" % case.stem)
             continue

@@ -1,0 +1,205 @@
+/* for loops: the body becomes a BPF callback, called by
+ * bpf_for_each_map_elem for each element of a map, or by bpf_loop for each
+ * number of a range. The callback is a function of its own (in the probe's
+ * section, after it) with a stack of its own, so the probe's variables are
+ * handed to it as a context on the probe's stack: the probe's context
+ * pointer, a pointer to each variable, and the range's start. Through those
+ * pointers the body reads and writes the probe's variables like any block.
+ * break returns 1 from the callback (stop), continue returns 0 (next). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "codegen/expr.h"
+
+/* What generating the callback replaces and then gives back. */
+struct fn_state {
+    LLVMValueRef fn, ctxarg;
+    LLVMBasicBlockRef entry, block, break_bb, continue_bb;
+    LLVMValueRef *var_slots;
+    LLVMMetadataRef di_scope;
+};
+
+static void save_state(const struct codegen *g, struct fn_state *s)
+{
+    *s = (struct fn_state){g->fn,       g->ctxarg,      g->entry,     LLVMGetInsertBlock(g->b),
+                           g->break_bb, g->continue_bb, g->var_slots, g->di_scope};
+}
+
+static void restore_state(struct codegen *g, const struct fn_state *s)
+{
+    g->fn = s->fn;
+    g->ctxarg = s->ctxarg;
+    g->entry = s->entry;
+    g->break_bb = s->break_bb;
+    g->continue_bb = s->continue_bb;
+    g->var_slots = s->var_slots;
+    g->di_scope = s->di_scope;
+    LLVMPositionBuilderAtEnd(g->b, s->block);
+}
+
+/* 8 bytes at p, known to be 8-byte aligned: read and written whole. The
+ * verifier refuses a narrower read of a spilled register (a pointer), and
+ * LLVM splits accesses through pointers it knows nothing about. */
+static LLVMValueRef load_word(struct codegen *g, LLVMValueRef p)
+{
+    LLVMValueRef v = gen_load_i64(g, p);
+    LLVMSetAlignment(v, 8);
+    return v;
+}
+
+static void store_word(struct codegen *g, LLVMValueRef p, LLVMValueRef v)
+{
+    gen_store_i64(g, p, v);
+    LLVMSetAlignment(LLVMGetLastInstruction(LLVMGetInsertBlock(g->b)), 8);
+}
+
+static LLVMValueRef ctx_slot(struct codegen *g, LLVMValueRef ctx, int i)
+{
+    return load_word(g, gen_byte_ptr(g, ctx, (uint32_t)i * 8));
+}
+
+/* The probe's variables are copied into the callback's own stack when it
+ * starts and back before it returns, word by word. */
+static void copy_vars(struct codegen *g, LLVMValueRef *from, LLVMValueRef *to)
+{
+    for (int i = 0; i < g->unit->nvars; i++) {
+        uint32_t words = (type_storage_size(&g->unit->vars[i].type) + 7) / 8;
+        for (uint32_t w = 0; w < words; w++)
+            store_word(g, gen_byte_ptr(g, to[i], w * 8),
+                       load_word(g, gen_byte_ptr(g, from[i], w * 8)));
+    }
+}
+
+static LLVMValueRef ctx_pointer(struct codegen *g, LLVMValueRef ctx, int i)
+{
+    return LLVMBuildIntToPtr(g->b, ctx_slot(g, ctx, i), g->i8p, "");
+}
+
+static int nvars(const struct codegen *g)
+{
+    return g->unit->nvars;
+}
+
+/* The caller's side: the context the callback reads. */
+static LLVMValueRef build_context(struct codegen *g, LLVMValueRef start)
+{
+    int n = nvars(g);
+    LLVMValueRef ctx = gen_alloca(g, (uint32_t)(n + 2) * 8, "loop_ctx");
+    gen_store_i64(g, ctx, LLVMBuildPtrToInt(g->b, g->ctxarg, g->i64, ""));
+    for (int i = 0; i < n; i++)
+        gen_store_i64(g, gen_byte_ptr(g, ctx, (uint32_t)(i + 1) * 8),
+                      LLVMBuildPtrToInt(g->b, g->var_slots[i], g->i64, ""));
+    gen_store_i64(g, gen_byte_ptr(g, ctx, (uint32_t)(n + 1) * 8), start ? start : gen_i64(g, 0));
+    return ctx;
+}
+
+/* A new callback taking `nparams` parameters, the last the context; the
+ * builder is left in its entry with the probe's context and variables
+ * taken from the context: slots[0..nvars) are the probe's, slots[nvars..)
+ * the callback's copies (g->var_slots). */
+static LLVMValueRef begin_callback(struct codegen *g, struct node *n, LLVMTypeRef *params,
+                                   unsigned nparams, LLVMValueRef **slots)
+{
+    static int counter;
+    char name[48];
+    snprintf(name, sizeof(name), "for_loop_%d", counter++);
+    LLVMValueRef fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(g->i64, params, nparams, 0));
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMSetSection(fn, LLVMGetSection(g->fn));
+    g->fn = fn;
+    g->entry = gen_block(g, "entry");
+    LLVMPositionBuilderAtEnd(g->b, g->entry);
+    debug_info_function(g, fn, name, n->loc);
+    LLVMValueRef ctx = LLVMGetParam(fn, nparams - 1);
+    g->ctxarg = ctx_pointer(g, ctx, 0);
+    int nv = nvars(g);
+    *slots = calloc((size_t)(nv ? 2 * nv : 1), sizeof(LLVMValueRef));
+    int mark = g->ntemps;
+    for (int i = 0; i < nv; i++) {
+        (*slots)[i] = ctx_pointer(g, ctx, i + 1);
+        (*slots)[nv + i] =
+            gen_alloca(g, type_storage_size(&g->unit->vars[i].type), g->unit->vars[i].name);
+    }
+    g->ntemps = mark; /* the copies live as long as the callback */
+    copy_vars(g, *slots, *slots + nv);
+    g->var_slots = *slots + nv;
+    return fn;
+}
+
+/* The body, then `return 0`; break and continue return 1 and 0, each
+ * after the variables are copied back. */
+static void finish_callback(struct codegen *g, struct node *n, LLVMValueRef *slots)
+{
+    LLVMBasicBlockRef stop = gen_block(g, "for_break");
+    LLVMBasicBlockRef next = gen_block(g, "for_continue");
+    g->break_bb = stop;
+    g->continue_bb = next;
+    g->gen_stmts(g, n->then);
+    LLVMBuildBr(g->b, next);
+    LLVMBasicBlockRef ends[2] = {stop, next};
+    for (int i = 0; i < 2; i++) {
+        LLVMPositionBuilderAtEnd(g->b, ends[i]);
+        copy_vars(g, slots + nvars(g), slots);
+        LLVMBuildRet(g->b, gen_i64(g, ends[i] == stop));
+    }
+}
+
+static LLVMValueRef loop_var_slot(struct codegen *g, struct node *n)
+{
+    return g->var_slots[unit_var(g->unit, n->name) - g->unit->vars];
+}
+
+static void gen_map_loop(struct codegen *g, struct node *n)
+{
+    const struct var_info *v = unit_var(g->unit, n->name);
+    struct fn_state saved;
+    save_state(g, &saved);
+    LLVMValueRef ctx = build_context(g, NULL);
+    LLVMTypeRef params[4] = {g->i8p, g->i8p, g->i8p, g->i8p};
+    LLVMValueRef *slots;
+    LLVMValueRef fn = begin_callback(g, n, params, 4, &slots);
+    /* $kv = (key, value), copied from the element */
+    LLVMValueRef kv = loop_var_slot(g, n);
+    for (int i = 0; i < 2; i++)
+        gen_memcpy(g, gen_byte_ptr(g, kv, v->type.offsets[i]), LLVMGetParam(fn, 1 + i),
+                   v->type.fields[i].size);
+    finish_callback(g, n, slots);
+    free(slots);
+    restore_state(g, &saved);
+    debug_info_at(g, n->loc);
+    LLVMValueRef args[4] = {gen_map_ptr(g, n->lhs->map->id), LLVMBuildBitCast(g->b, fn, g->i8p, ""),
+                            ctx, gen_i64(g, 0)};
+    gen_helper(g, HELPER_FOR_EACH_MAP_ELEM, g->i64, args, 4);
+}
+
+static void gen_range_loop(struct codegen *g, struct node *n)
+{
+    LLVMValueRef start = gen_expr(g, n->lhs);
+    LLVMValueRef end = gen_expr(g, n->rhs);
+    LLVMValueRef ahead = LLVMBuildICmp(g->b, LLVMIntSGT, end, start, "");
+    LLVMValueRef count =
+        LLVMBuildSelect(g->b, ahead, LLVMBuildSub(g->b, end, start, ""), gen_i64(g, 0), "");
+    struct fn_state saved;
+    save_state(g, &saved);
+    LLVMValueRef ctx = build_context(g, start);
+    LLVMTypeRef params[2] = {g->i64, g->i8p};
+    LLVMValueRef *slots;
+    LLVMValueRef fn = begin_callback(g, n, params, 2, &slots);
+    /* $i = start + index */
+    LLVMValueRef first = ctx_slot(g, LLVMGetParam(fn, 1), nvars(g) + 1);
+    gen_store_i64(g, loop_var_slot(g, n), LLVMBuildAdd(g->b, first, LLVMGetParam(fn, 0), ""));
+    finish_callback(g, n, slots);
+    free(slots);
+    restore_state(g, &saved);
+    debug_info_at(g, n->loc);
+    LLVMValueRef args[4] = {count, LLVMBuildBitCast(g->b, fn, g->i8p, ""), ctx, gen_i64(g, 0)};
+    gen_helper(g, HELPER_LOOP, g->i64, args, 4);
+}
+
+void gen_for(struct codegen *g, struct node *n)
+{
+    if (n->rhs)
+        gen_range_loop(g, n);
+    else
+        gen_map_loop(g, n);
+}
