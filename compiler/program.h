@@ -33,6 +33,7 @@ enum value_kind {
                        printed "unified:/a/b,memory:/..." */
     VK_STRERROR, /* size 8: an error number printed as strerror() says it */
     VK_USERNAME, /* size 8: a uid printed as its user name */
+    VK_SYSCALL_NAME, /* size 8: a syscall number printed as its name ("read") */
     VK_TIMESTAMP, /* size 16: u64 ns since boot, u64 index of its strftime format in
                      value_strings: printed as that wall-clock time */
     VK_NONE,     /* padding / unused */

@@ -29,6 +29,7 @@ enum type_kind {
     TY_CGROUP_PATH, /* cgroup_path(): u64 cgroup id, u64 filter (program value_strings) */
     TY_STRERROR, /* strerror(): the error number, its text found in userspace */
     TY_USERNAME, /* username: the uid, its name found in userspace */
+    TY_SYSCALL_NAME, /* syscall_name(): the syscall number, its name found in userspace */
     TY_TIMESTAMP, /* strftime(): u64 ns since boot, u64 format (program value_strings) */
     /* aggregations: only ever the value type of a map */
     TY_COUNT,
@@ -104,6 +105,7 @@ static inline bool type_is_printable(const struct type *t)
     case TY_CGROUP_PATH:
     case TY_STRERROR:
     case TY_USERNAME:
+    case TY_SYSCALL_NAME:
     case TY_TIMESTAMP:
         return true;
     default:

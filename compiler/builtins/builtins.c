@@ -48,12 +48,15 @@ static const struct builtin_func funcs[] = {
      .event = ASYNC_ERRORF, .check = check_errorf, .gen = gen_async_call},
     {"warnf", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,
      .event = ASYNC_WARNF, .check = check_errorf, .gen = gen_async_call},
+    {"assert", 2, 2, BC_STATEMENT, .is_event = true, .event = ASYNC_ERRORF,
+     .check = check_assert, .gen = gen_assert},
     {"unwatch", 1, 1, BC_STATEMENT, .is_event = true, .event = ASYNC_UNWATCH,
      .check = check_unwatch, .gen = gen_async_call},
     /* values printed in userspace */
     {"strftime", 2, 2, BC_VALUE, {ARG_LITERAL, ARG_VALUE}, .check = check_strftime,
      .gen = gen_strftime},
     {"strerror", 1, 1, BC_VALUE, .check = check_strerror, .gen = gen_value_of_arg},
+    {"syscall_name", 1, 1, BC_VALUE, .check = check_syscall_name, .gen = gen_value_of_arg},
     {"cgroup_path", 1, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_cgroup_path,
      .gen = gen_cgroup_path},
 
@@ -99,6 +102,7 @@ static const struct builtin_func funcs[] = {
     {"kfunc_allowed", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kfunc, .gen = gen_constant},
     {"static_assert", 2, 2, BC_STATEMENT, {ARG_VALUE, ARG_LITERAL}, .check = check_static_assert,
      .gen = gen_nothing},
+    {"assert_str", 1, 1, BC_STATEMENT, .check = check_assert_str, .gen = gen_nothing},
     {"fail", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, {ARG_LITERAL, ARG_LITERAL, ARG_LITERAL,
      ARG_LITERAL}, .check = check_fail, .gen = gen_nothing},
 
@@ -130,6 +134,9 @@ static const struct builtin_func funcs[] = {
      .gen = gen_stack_call},
     {"ustack", 0, 2, BC_VALUE, {ARG_RAW, ARG_RAW}, .check = check_ustack_call,
      .gen = gen_stack_call},
+    /* len(@map) joins this entry as a map form (ARG_RAW: the stack is
+       measured, not taken) */
+    {"len", 1, 1, BC_VALUE, {ARG_RAW}, .check = check_len, .gen = gen_len},
     {"ksym", 1, 1, BC_VALUE, .check = check_ksym, .gen = gen_sym},
     {"usym", 1, 1, BC_VALUE, .check = check_usym, .gen = gen_sym},
     {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_constant},
@@ -147,6 +154,7 @@ static const struct builtin_var vars[] = {
     {"comm", 0, check_var_comm, gen_var_comm},
     {"curtask", 0, check_var_curtask, gen_var_curtask},
     {"cpid", 0, check_var_cpid, gen_var_cpid},
+    {"has_cpid", 0, check_var_has_cpid, gen_var_has_cpid},
     {"rand", 0, check_var_rand, gen_var_rand},
     {"cgroup", 0, check_var_u64, gen_var_cgroup},
     {"numaid", 0, check_var_u32, gen_var_numaid},

@@ -1,7 +1,7 @@
 /* Built-ins whose value is known when the program is compiled: the type
  * predicates (is_str, is_integer, ...), strcap-like sizes
  * (default_str_length), kfunc_exist(), kfunc_allowed(), and the checks that
- * stop compilation: static_assert() and fail(). */
+ * stop compilation: static_assert(), assert_str() and fail(). */
 #include <bpf/btf.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +99,20 @@ void check_static_assert(struct semantic *sem, struct node *call)
     }
     if (!v)
         sem_error(sem, call->loc, "static_assert failed: %s", call->args[1]->str);
+}
+
+/* assert_str(x): x must be string-like: a string, or an array of chars
+ * (which reads as one). Nothing happens at run time. */
+void check_assert_str(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    const struct type *t = &call->args[0]->type;
+    if (t->kind == TY_NONE || t->kind == TY_STRING)
+        return;
+    if (t->kind == TY_ARRAY && t->elem && t->elem->kind == TY_INT && t->elem->is_char)
+        return;
+    sem_error(sem, call->args[0]->loc, "assert_str() expects a string, got '%s'",
+              type_name_of(t));
 }
 
 /* fail(fmt, literals...): the formatted message is an error wherever the

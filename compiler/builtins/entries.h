@@ -39,10 +39,13 @@ LLVMValueRef gen_join(struct codegen *g, struct node *call, const struct gen_arg
 void check_delete(struct semantic *sem, struct node *call);
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand, cpid */
+/* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand, cpid,
+ * has_cpid */
 void check_var_u64(struct semantic *sem, struct node *n);
 void check_var_cpid(struct semantic *sem, struct node *n);
 LLVMValueRef gen_var_cpid(struct codegen *g, struct node *n);
+void check_var_has_cpid(struct semantic *sem, struct node *n);
+LLVMValueRef gen_var_has_cpid(struct codegen *g, struct node *n);
 void check_var_comm(struct semantic *sem, struct node *n);
 void check_var_curtask(struct semantic *sem, struct node *n);
 void check_var_rand(struct semantic *sem, struct node *n);
@@ -82,7 +85,7 @@ LLVMValueRef gen_ntop(struct codegen *g, struct node *call, const struct gen_arg
 LLVMValueRef gen_bswap(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strncmp(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* stacks.c: kstack, ustack, ksym, usym, kaddr (its code: gen_constant) */
+/* stacks.c: kstack, ustack, len(stack), ksym, usym, kaddr (its code: gen_constant) */
 void check_kstack_call(struct semantic *sem, struct node *call);
 void check_ustack_call(struct semantic *sem, struct node *call);
 void check_var_kstack(struct semantic *sem, struct node *n);
@@ -90,6 +93,8 @@ void check_var_ustack(struct semantic *sem, struct node *n);
 void check_ksym(struct semantic *sem, struct node *call);
 void check_usym(struct semantic *sem, struct node *call);
 void check_kaddr(struct semantic *sem, struct node *call);
+void check_len(struct semantic *sem, struct node *call);
+LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_var_stack(struct codegen *g, struct node *n);
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a);
@@ -98,8 +103,10 @@ LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_ar
  * process (tgid)}, whose memory map names it. */
 LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char *name);
 
-/* events.c (continued): errorf, warnf, unwatch, strftime */
+/* events.c (continued): errorf, warnf, assert, unwatch, strftime */
 void check_errorf(struct semantic *sem, struct node *call);
+void check_assert(struct semantic *sem, struct node *call);
+LLVMValueRef gen_assert(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_unwatch(struct semantic *sem, struct node *call);
 void check_strftime(struct semantic *sem, struct node *call);
 LLVMValueRef gen_strftime(struct codegen *g, struct node *call, const struct gen_args *a);
@@ -130,7 +137,7 @@ LLVMValueRef gen_pid_tid(struct codegen *g, struct node *call, const struct gen_
 LLVMValueRef gen_cgroup_path(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* strings.c: strlen, strstr, strcontains, memcmp, strcap, buf, macaddr, pton,
- * strerror, kptr, uptr */
+ * strerror, syscall_name, kptr, uptr */
 void check_strlen(struct semantic *sem, struct node *call);
 void check_strstr(struct semantic *sem, struct node *call);
 void check_strcap(struct semantic *sem, struct node *call);
@@ -139,6 +146,7 @@ void check_buf(struct semantic *sem, struct node *call);
 void check_macaddr(struct semantic *sem, struct node *call);
 void check_pton(struct semantic *sem, struct node *call);
 void check_strerror(struct semantic *sem, struct node *call);
+void check_syscall_name(struct semantic *sem, struct node *call);
 void check_address_space(struct semantic *sem, struct node *call);
 LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strstr(struct codegen *g, struct node *call, const struct gen_args *a);
@@ -170,11 +178,12 @@ LLVMValueRef gen_signal(struct codegen *g, struct node *call, const struct gen_a
 LLVMValueRef gen_override(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* compile_time.c: is_*, default_str_length, kfunc_exist, kfunc_allowed,
- * static_assert, fail; the code of every built-in known at compile time */
+ * static_assert, assert_str, fail; the code of every built-in known at compile time */
 void check_type_predicate(struct semantic *sem, struct node *call);
 void check_default_str_length(struct semantic *sem, struct node *call);
 void check_kfunc(struct semantic *sem, struct node *call);
 void check_static_assert(struct semantic *sem, struct node *call);
+void check_assert_str(struct semantic *sem, struct node *call);
 void check_fail(struct semantic *sem, struct node *call);
 /* call->ival as a constant */
 LLVMValueRef gen_constant(struct codegen *g, struct node *call, const struct gen_args *a);

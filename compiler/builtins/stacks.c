@@ -1,5 +1,5 @@
 /* Stacks and symbols: kstack, ustack (as functions and as variables),
- * ksym, usym, kaddr. Stacks are ids into stack trace maps and symbols are
+ * len() of a stack, ksym, usym, kaddr. Stacks are ids into stack trace maps and symbols are
  * addresses; the runtime turns both into names when it prints them. */
 #include <errno.h>
 #include <string.h>
@@ -15,7 +15,8 @@
 
 /* ---- checks ---- */
 
-static void check_stack(struct semantic *sem, struct node *n, bool user, int nargs,
+/* Returns false (reported) when the arguments are wrong. */
+static bool check_stack(struct semantic *sem, struct node *n, bool user, int nargs,
                         struct node **args)
 {
     n->type = (struct type){.kind = user ? TY_USTACK : TY_KSTACK, .size = user ? 16 : 8,
@@ -28,24 +29,25 @@ static void check_stack(struct semantic *sem, struct node *n, bool user, int nar
             if (a->ival < 1 || a->ival > MAX_STACK_FRAMES) {
                 sem_error(sem, a->loc, "the number of stack frames must be between 1 and %d",
                           MAX_STACK_FRAMES);
-                return;
+                return false;
             }
             n->type.count = (uint32_t)a->ival;
         } else if (a->kind == N_BUILTIN && i == 0 && settings_stack_mode(a->name, &mode) == 0) {
             n->type.stack_mode = (uint8_t)mode;
         } else if (a->kind == N_BUILTIN && i == 0) {
             sem_error(sem, a->loc, "Unknown stack mode: '%s' (bpftrace, perf or raw)", a->name);
-            return;
+            return false;
         } else {
             sem_error(sem, a->loc, "%s() takes a stack mode and/or a frame count literal",
                       user ? "ustack" : "kstack");
-            return;
+            return false;
         }
     }
     if (user)
         sem->uses_ustack = true;
     else
         sem->uses_kstack = true;
+    return true;
 }
 
 void check_kstack_call(struct semantic *sem, struct node *call)
@@ -66,6 +68,38 @@ void check_var_kstack(struct semantic *sem, struct node *n)
 void check_var_ustack(struct semantic *sem, struct node *n)
 {
     check_stack(sem, n, true, 0, NULL);
+}
+
+static bool is_stack_word(const struct node *n)
+{
+    return (n->kind == N_BUILTIN || n->kind == N_CALL) &&
+           (strcmp(n->name, "kstack") == 0 || strcmp(n->name, "ustack") == 0);
+}
+
+/* len(kstack), len(ustack(3)): the frames in the stack taken here. The
+ * argument is read from the tree (ARG_RAW): the stack is measured with
+ * bpf_get_stack, never stored, so it needs no stack trace map. A stack kept
+ * in a variable or a map is an id whose frames only userspace can read. */
+void check_len(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_NONE;
+    struct node *arg = call->args[0];
+    if (builtin_arg_is_whole_map(arg)) {
+        sem_error(sem, arg->loc, "len() of a map is not supported yet");
+        return;
+    }
+    if (!is_stack_word(arg)) {
+        sem_error(sem, arg->loc, "call to len() expects a map, ustack, or kstack");
+        return;
+    }
+    bool user = arg->name[0] == 'u';
+    bool had_kstack = sem->uses_kstack, had_ustack = sem->uses_ustack;
+    bool ok = check_stack(sem, arg, user, arg->kind == N_CALL ? arg->nargs : 0,
+                          arg->kind == N_CALL ? arg->args : NULL);
+    sem->uses_kstack = had_kstack;
+    sem->uses_ustack = had_ustack;
+    if (ok)
+        call->type = type_int(8, true);
 }
 
 /* ksym(addr): a kernel address; usym(addr): a user address, with the pid
@@ -160,6 +194,32 @@ LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct g
 LLVMValueRef gen_var_stack(struct codegen *g, struct node *n)
 {
     return gen_stack(g, &n->type);
+}
+
+/* Frames copied per bpf_get_stack call: 256 bytes of BPF stack. The stack
+ * is measured in pieces, each skipping the frames counted before it. */
+#define LEN_CHUNK_FRAMES 32
+#define HELPER_GET_STACK 67
+#define BPF_F_SKIP_FIELD_MASK 0xffull
+
+LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    const struct type *t = &call->args[0]->type;
+    uint64_t flags = t->kind == TY_USTACK ? BPF_F_USER_STACK : 0;
+    LLVMValueRef buf = gen_alloca(g, LEN_CHUNK_FRAMES * 8, "stack_frames");
+    LLVMValueRef total = gen_i64(g, 0);
+    for (uint32_t skip = 0; skip < t->count; skip += LEN_CHUNK_FRAMES) {
+        uint32_t frames = t->count - skip < LEN_CHUNK_FRAMES ? t->count - skip : LEN_CHUNK_FRAMES;
+        LLVMValueRef args[4] = {g->ctxarg, buf, gen_i64(g, frames * 8),
+                                gen_i64(g, (int64_t)(flags | (skip & BPF_F_SKIP_FIELD_MASK)))};
+        /* bytes copied; negative past the stack's end (-EFAULT) */
+        LLVMValueRef bytes = gen_helper(g, HELPER_GET_STACK, g->i64, args, 4);
+        bytes = LLVMBuildSExt(g->b, LLVMBuildTrunc(g->b, bytes, g->i32, ""), g->i64, "");
+        LLVMValueRef got = LLVMBuildICmp(g->b, LLVMIntSGT, bytes, gen_i64(g, 0), "");
+        LLVMValueRef n = LLVMBuildLShr(g->b, bytes, gen_i64(g, 3), "");
+        total = LLVMBuildAdd(g->b, total, LLVMBuildSelect(g->b, got, n, gen_i64(g, 0), ""), "");
+    }
+    return total;
 }
 
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a)

@@ -1,7 +1,7 @@
 /* Strings and bytes: strlen, strstr, strcontains, memcmp, strcap; buf,
- * macaddr, pton, strerror; kptr and uptr (address spaces). String scans are
- * unrolled over the buffers' sizes, so the verifier sees straight-line
- * code. */
+ * macaddr, pton, strerror, syscall_name; kptr and uptr (address spaces).
+ * String scans are unrolled over the buffers' sizes, so the verifier sees
+ * straight-line code. */
 #include <arpa/inet.h>
 #include <llvm-c/DebugInfo.h>
 #include <stdlib.h>
@@ -199,6 +199,21 @@ void check_strerror(struct semantic *sem, struct node *call)
         return;
     }
     call->type = (struct type){.kind = TY_STRERROR, .size = 8};
+}
+
+/* syscall_name(nr): the number, named in userspace when printed. */
+void check_syscall_name(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_NONE;
+    if (!known(call))
+        return;
+    if (call->args[0]->type.kind != TY_INT) {
+        sem_error(sem, call->args[0]->loc,
+                  "syscall_name() expects an integer (a syscall number), got '%s'",
+                  type_name_of(&call->args[0]->type));
+        return;
+    }
+    call->type = (struct type){.kind = TY_SYSCALL_NAME, .size = 8};
 }
 
 /* kptr(p), uptr(p): p itself, marked as kernel or user memory. */

@@ -88,6 +88,8 @@ enum value_kind value_kind_of(const struct type *t)
         return VK_STRERROR;
     case TY_USERNAME:
         return VK_USERNAME;
+    case TY_SYSCALL_NAME:
+        return VK_SYSCALL_NAME;
     case TY_TIMESTAMP:
         return VK_TIMESTAMP;
     default:
