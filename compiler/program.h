@@ -131,6 +131,19 @@ enum async_kind {
     ASYNC_ERRORF,  /* errorf(fmt, args): printed as an error at `where` (stderr) */
     ASYNC_WARNF,   /* warnf(fmt, args): printed as a warning at `where` (stderr) */
     ASYNC_UNWATCH, /* unwatch(addr): args one u64, the watched address */
+    ASYNC_SKBOUTPUT, /* skboutput(path, skb, len, offset): fmt the pcap file's path; the
+                        args are a struct skboutput_record (args.size its size) */
+};
+
+/* What skboutput() sends after the async id: a packet's first bytes, at
+ * most SKBOUTPUT_CAPTURE_BYTES of them, for the pcap file (runtime/output/
+ * pcap.c). */
+#define SKBOUTPUT_CAPTURE_BYTES 2048
+struct skboutput_record {
+    uint64_t boot_ns; /* when, in ns since boot (CLOCK_BOOTTIME) */
+    uint32_t len;     /* the bytes asked for: the packet's length in the file */
+    uint32_t caplen;  /* the bytes in data */
+    uint8_t data[SKBOUTPUT_CAPTURE_BYTES];
 };
 
 /* A span of the script: 1-based line, first column and the column one past

@@ -85,8 +85,8 @@ static const struct builtin_func funcs[] = {
      .check = check_path, .gen = gen_path},
     {"socket_cookie", 1, 1, BC_VALUE, .requires = OFFERS_BTF_FUNC, .check = check_socket_cookie,
      .gen = gen_socket_cookie},
-    {"skboutput", 4, 4, BC_VALUE, {ARG_LITERAL}, .requires = OFFERS_BTF_FUNC,
-     .check = check_skboutput, .gen = gen_constant},
+    {"skboutput", 4, 4, BC_VALUE, {ARG_LITERAL}, .requires = OFFERS_BTF_FUNC, .is_event = true,
+     .event = ASYNC_SKBOUTPUT, .check = check_skboutput, .gen = gen_skboutput},
 
     /* known at compile time */
     {"is_str", 1, 1, BC_VALUE, .check = check_type_predicate, .gen = gen_constant},

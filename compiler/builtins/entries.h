@@ -171,6 +171,9 @@ LLVMValueRef gen_uaddr(struct codegen *g, struct node *call, const struct gen_ar
 LLVMValueRef gen_path(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_socket_cookie(struct codegen *g, struct node *call, const struct gen_args *a);
 
+/* packets.c: skboutput's code (its check is in registers.c) */
+LLVMValueRef gen_skboutput(struct codegen *g, struct node *call, const struct gen_args *a);
+
 /* actions.c: signal, signal_thread, override */
 void check_signal(struct semantic *sem, struct node *call);
 void check_override(struct semantic *sem, struct node *call);

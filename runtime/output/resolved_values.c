@@ -183,7 +183,7 @@ static void print_username(FILE *out, uint64_t uid)
 /* ---- strftime() ---- */
 
 /* Wall-clock time at boot: CLOCK_REALTIME minus CLOCK_BOOTTIME, taken once. */
-static bool boot_time(struct timespec *out)
+bool output_boot_time(struct timespec *out)
 {
     static struct timespec boot;
     static int state; /* 0 unknown, 1 known, -1 failed */
@@ -234,7 +234,7 @@ static void print_timestamp(FILE *out, const struct compiled_program *prog, cons
     memcpy(&ns, p, 8);
     memcpy(&fmt_index, p + 8, 8);
     struct timespec boot;
-    if (!prog || fmt_index >= (uint64_t)prog->nvalue_strings || !boot_time(&boot)) {
+    if (!prog || fmt_index >= (uint64_t)prog->nvalue_strings || !output_boot_time(&boot)) {
         fputs("(?)", out);
         return;
     }
