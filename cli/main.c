@@ -105,6 +105,8 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
         .verify_only = o->mode == RUN_VERIFY,
         .params = (const char *const *)o->params,
         .nparams = o->nparams,
+        .named_params = (const char *const *)o->named_params,
+        .nnamed_params = o->nnamed_params,
         .helper_check_level = o->helper_check_level,
         .max_map_keys = env_map_keys_max(),
         /* a -c command has not exec'd yet: its files are named, not its maps */

@@ -102,6 +102,8 @@ static const struct builtin_func funcs[] = {
     {"kfunc_allowed", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kfunc, .gen = gen_constant},
     {"static_assert", 2, 2, BC_STATEMENT, {ARG_VALUE, ARG_LITERAL}, .check = check_static_assert,
      .gen = gen_nothing},
+    {"getopt", 1, 3, BC_VALUE, {ARG_LITERAL, ARG_RAW, ARG_LITERAL}, .check = check_getopt,
+     .gen = gen_getopt},
     {"assert_str", 1, 1, BC_STATEMENT, .check = check_assert_str, .gen = gen_nothing},
     {"fail", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, {ARG_LITERAL, ARG_LITERAL, ARG_LITERAL,
      ARG_LITERAL}, .check = check_fail, .gen = gen_nothing},
@@ -140,6 +142,8 @@ static const struct builtin_func funcs[] = {
     {"ksym", 1, 1, BC_VALUE, .check = check_ksym, .gen = gen_sym},
     {"usym", 1, 1, BC_VALUE, .check = check_usym, .gen = gen_sym},
     {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_constant},
+    {"percpu_kaddr", 1, 2, BC_VALUE, {ARG_LITERAL, ARG_VALUE}, .check = check_percpu_kaddr,
+     .gen = gen_percpu_kaddr},
 };
 
 static const struct builtin_var vars[] = {

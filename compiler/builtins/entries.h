@@ -85,7 +85,7 @@ LLVMValueRef gen_ntop(struct codegen *g, struct node *call, const struct gen_arg
 LLVMValueRef gen_bswap(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strncmp(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* stacks.c: kstack, ustack, len(stack), ksym, usym, kaddr (its code: gen_constant) */
+/* stacks.c: kstack, ustack, len(stack), ksym, usym, kaddr, percpu_kaddr (its code: gen_constant) */
 void check_kstack_call(struct semantic *sem, struct node *call);
 void check_ustack_call(struct semantic *sem, struct node *call);
 void check_var_kstack(struct semantic *sem, struct node *n);
@@ -94,6 +94,8 @@ void check_ksym(struct semantic *sem, struct node *call);
 void check_usym(struct semantic *sem, struct node *call);
 void check_kaddr(struct semantic *sem, struct node *call);
 void check_len(struct semantic *sem, struct node *call);
+void check_percpu_kaddr(struct semantic *sem, struct node *call);
+LLVMValueRef gen_percpu_kaddr(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_var_stack(struct codegen *g, struct node *n);
@@ -187,6 +189,8 @@ void check_default_str_length(struct semantic *sem, struct node *call);
 void check_kfunc(struct semantic *sem, struct node *call);
 void check_static_assert(struct semantic *sem, struct node *call);
 void check_assert_str(struct semantic *sem, struct node *call);
+void check_getopt(struct semantic *sem, struct node *call);
+LLVMValueRef gen_getopt(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_fail(struct semantic *sem, struct node *call);
 /* call->ival as a constant */
 LLVMValueRef gen_constant(struct codegen *g, struct node *call, const struct gen_args *a);

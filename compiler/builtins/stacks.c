@@ -1,6 +1,7 @@
 /* Stacks and symbols: kstack, ustack (as functions and as variables),
- * len() of a stack, ksym, usym, kaddr. Stacks are ids into stack trace maps and symbols are
+ * len() of a stack, ksym, usym, kaddr, percpu_kaddr. Stacks are ids into stack trace maps and symbols are
  * addresses; the runtime turns both into names when it prints them. */
+#include <bpf/btf.h>
 #include <errno.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "codegen/ir.h"
 #include "sema/sema.h"
 #include "settings.h"
+#include "target/btf.h"
 #include "target/kallsyms.h"
 
 #define MAX_STACK_FRAMES 127 /* the kernel's PERF_MAX_STACK_DEPTH */
@@ -143,6 +145,35 @@ void check_kaddr(struct semantic *sem, struct node *call)
     call->type = type_int(8, false);
 }
 
+/* percpu_kaddr(name [, cpu]): the address of CPU cpu's (or this CPU's)
+ * copy of the per-CPU kernel variable `name`, a uint64 * (NULL for a CPU
+ * that does not exist). The variable is found in the kernel's BTF
+ * (call->ival: its type id), as bpftrace finds it. */
+void check_percpu_kaddr(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_NONE;
+    struct node *arg = call->args[0];
+    if (arg->kind != N_STRING) {
+        sem_error(sem, arg->loc, "percpu_kaddr() expects a symbol name as a string literal");
+        return;
+    }
+    if (call->nargs == 2 && call->args[1]->type.kind != TY_NONE &&
+        call->args[1]->type.kind != TY_INT) {
+        sem_error(sem, call->args[1]->loc, "percpu_kaddr() cpu must be an integer, got '%s'",
+                  type_name_of(&call->args[1]->type));
+        return;
+    }
+    const struct btf *btf = kernel_btf();
+    int id = btf ? btf__find_by_name_kind(btf, arg->str, BTF_KIND_VAR) : -1;
+    if (id <= 0) {
+        sem_error(sem, arg->loc, "Could not resolve variable \"%s\" from BTF", arg->str);
+        return;
+    }
+    call->ival = id;
+    static const struct type u64 = {.kind = TY_INT, .size = 8};
+    call->type = (struct type){.kind = TY_PTR, .size = 8, .elem = &u64};
+}
+
 /* ---- code ---- */
 
 /* bpf_get_stackid loses a stack it took when the stack map cannot keep it:
@@ -220,6 +251,30 @@ LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args
         total = LLVMBuildAdd(g->b, total, LLVMBuildSelect(g->b, got, n, gen_i64(g, 0), ""), "");
     }
     return total;
+}
+
+#define BPF_PSEUDO_BTF_ID_KIND 3 /* ld_imm64 of a kernel variable's BTF id */
+#define HELPER_PER_CPU_PTR 153
+#define HELPER_THIS_CPU_PTR 154
+
+LLVMValueRef gen_percpu_kaddr(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    LLVMValueRef fn = LLVMGetNamedFunction(g->mod, "llvm.bpf.pseudo");
+    LLVMTypeRef params[2] = {g->i64, g->i64};
+    LLVMTypeRef fty = LLVMFunctionType(g->i64, params, 2, false);
+    if (!fn)
+        fn = LLVMAddFunction(g->mod, "llvm.bpf.pseudo", fty);
+    LLVMValueRef pargs[2] = {gen_i64(g, BPF_PSEUDO_BTF_ID_KIND), gen_i64(g, call->ival)};
+    LLVMValueRef var = LLVMBuildIntToPtr(g->b, LLVMBuildCall2(g->b, fty, fn, pargs, 2, ""),
+                                         g->i8p, "");
+    LLVMValueRef p;
+    if (call->nargs == 2) {
+        LLVMValueRef args[2] = {var, a->value[1]};
+        p = gen_helper(g, HELPER_PER_CPU_PTR, g->i8p, args, 2);
+    } else {
+        p = gen_helper(g, HELPER_THIS_CPU_PTR, g->i8p, &var, 1);
+    }
+    return LLVMBuildPtrToInt(g->b, p, g->i64, "");
 }
 
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a)

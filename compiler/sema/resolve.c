@@ -88,6 +88,8 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem->consts = consts;
     sem->params = opts->params;
     sem->nparams = opts->nparams;
+    sem->named_params = opts->named_params;
+    sem->nnamed_params = opts->nnamed_params;
     sem->ast = ast;
     sem->src = ast->src;
     sem->unsafe = opts->unsafe;

@@ -76,6 +76,8 @@ struct semantic {
     const struct constants *consts; /* macros, the built-in table, BTF enumerators */
     const char *const *params;      /* positional parameters $1.. */
     int nparams;
+    const char *const *named_params; /* "--name[=value]", for getopt() */
+    int nnamed_params;
     enum missing_probes_policy missing_probes; /* config = { missing_probes = ... } */
     int child_pid; /* -c: the command's pid (cpid); 0 without -c */
 
