@@ -227,9 +227,9 @@ LLVMValueRef gen_var_stack(struct codegen *g, struct node *n)
     return gen_stack(g, &n->type);
 }
 
-/* Frames copied per bpf_get_stack call: 256 bytes of BPF stack. The stack
+/* Frames copied per bpf_get_stack call: 128 bytes of BPF stack. The stack
  * is measured in pieces, each skipping the frames counted before it. */
-#define LEN_CHUNK_FRAMES 32
+#define LEN_CHUNK_FRAMES 16
 #define HELPER_GET_STACK 67
 #define BPF_F_SKIP_FIELD_MASK 0xffull
 
