@@ -121,6 +121,8 @@ static const struct builtin_func funcs[] = {
     {"strstr", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_strstr, .gen = gen_strstr},
     {"strcontains", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_strstr,
      .gen = gen_strstr},
+    {"globmatch", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_globmatch,
+     .gen = gen_globmatch},
     {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_constant},
     {"memcmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_memcmp,
      .gen = gen_memcmp},

@@ -157,6 +157,12 @@ LLVMValueRef gen_buf(struct codegen *g, struct node *call, const struct gen_args
 LLVMValueRef gen_macaddr(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_pton(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_value_of_arg(struct codegen *g, struct node *call, const struct gen_args *a);
+/* Byte i of a stack buffer of `size` bytes, as an i8 (0 past its end). */
+LLVMValueRef gen_string_byte(struct codegen *g, LLVMValueRef s, uint32_t size, uint32_t i);
+
+/* glob.c: globmatch */
+void check_globmatch(struct semantic *sem, struct node *call);
+LLVMValueRef gen_globmatch(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* registers.c: ctx, reg, usermode, uaddr, path, socket_cookie, skboutput */
 void check_var_ctx(struct semantic *sem, struct node *n);

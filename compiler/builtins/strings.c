@@ -238,7 +238,7 @@ void check_address_space(struct semantic *sem, struct node *call)
  * are loaded and the byte shifted out: loading single bytes lets LLVM split
  * the buffer into one stack slot per byte, and an unrolled scan then spills
  * past the 512-byte stack. */
-static LLVMValueRef byte_at(struct codegen *g, LLVMValueRef s, uint32_t size, uint32_t i)
+LLVMValueRef gen_string_byte(struct codegen *g, LLVMValueRef s, uint32_t size, uint32_t i)
 {
     if (i >= size)
         return LLVMConstInt(g->i8, 0, false);
@@ -255,7 +255,7 @@ LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_a
     LLVMValueRef len = gen_i64(g, 0);
     LLVMValueRef ended = LLVMConstInt(g->i1, 0, false);
     for (uint32_t i = 0; i < size; i++) {
-        LLVMValueRef nul = LLVMBuildICmp(g->b, LLVMIntEQ, byte_at(g, a->value[0], size, i),
+        LLVMValueRef nul = LLVMBuildICmp(g->b, LLVMIntEQ, gen_string_byte(g, a->value[0], size, i),
                                          LLVMConstInt(g->i8, 0, false), "");
         ended = LLVMBuildOr(g->b, ended, nul, "");
         len = LLVMBuildAdd(g->b, len,
@@ -311,7 +311,7 @@ static LLVMValueRef find_substring(struct codegen *g, struct node *call, const s
     LLVMValueRef needle_ended = LLVMConstInt(g->i1, 0, false);
     for (uint32_t j = 0; j < ns; j++) {
         LLVMValueRef nj = literal ? LLVMConstInt(g->i8, (unsigned char)nn->str[j], false)
-                                  : byte_at(g, a->value[1], ns, j);
+                                  : gen_string_byte(g, a->value[1], ns, j);
         needle_ended =
             LLVMBuildOr(g->b, needle_ended, LLVMBuildICmp(g->b, LLVMIntEQ, nj, zero8, ""), "");
         /* haystack[i + j], 0 past its end */
@@ -371,9 +371,9 @@ LLVMValueRef gen_memcmp(struct codegen *g, struct node *call, const struct gen_a
     LLVMValueRef result = gen_i64(g, 0);
     for (uint32_t j = n; j-- > 0;) {
         LLVMValueRef l =
-            LLVMBuildZExt(g->b, byte_at(g, a->value[0], j + 1 + skip[0], j + skip[0]), g->i64, "");
+            LLVMBuildZExt(g->b, gen_string_byte(g, a->value[0], j + 1 + skip[0], j + skip[0]), g->i64, "");
         LLVMValueRef r =
-            LLVMBuildZExt(g->b, byte_at(g, a->value[1], j + 1 + skip[1], j + skip[1]), g->i64, "");
+            LLVMBuildZExt(g->b, gen_string_byte(g, a->value[1], j + 1 + skip[1], j + skip[1]), g->i64, "");
         LLVMValueRef differ = LLVMBuildICmp(g->b, LLVMIntNE, l, r, "");
         result = LLVMBuildSelect(g->b, differ, LLVMBuildSub(g->b, l, r, ""), result, "");
     }

@@ -7,7 +7,8 @@ ncpus against /sys, strftime() against the clock, strlen/strstr/
 strcontains against Python's, signal() against a process that catches it,
 errorf()/warnf() on stderr, the perf and raw stack modes; syscall_name()
 against the ABI header, len() of stacks against the frames printed,
-assert(), has_cpid, and getopt() against the parameters the test passes.
+assert(), has_cpid, getopt() against the parameters the test passes, and
+globmatch() against fnmatch.
 
 Usage: run_builtins.py --sobt PATH [CHECK...]
 
@@ -15,6 +16,7 @@ Needs root. Prints "ok NAME" or "FAIL NAME" with the reason, then
 "N passed, N failed"; exits non-zero on any failure.
 """
 import datetime
+import fnmatch
 import ipaddress
 import os
 import pathlib
@@ -257,6 +259,24 @@ def check_assert_has_cpid():
     expect("has_cpid -c", lines_of("BEGIN { print(has_cpid()); exit(); }", "-c", "true"), ["1"])
 
 
+def check_globmatch():
+    """globmatch() against Python's fnmatch.fnmatchcase (the same rules: `*`
+    crosses `/`, `[!...]` negates, no escapes), on strings and patterns
+    chosen to reach every kind of pattern item, and on comm."""
+    strings = ["", "a", "abc", "hello", "a/b/c", "x-y", "[x]", "aaab", "abab", "sobt.bt"]
+    patterns = ["*", "a*", "*c", "a?c", "h*l*o", "[a-c]*", "[!a-c]*", "*/*", "a*b*c", "?",
+                "[]x]*", "[x-]-y", "*ab", "*a*a*b", "s?bt.[b]t", "[", "[a"]
+    pairs = [(s, p) for s in strings for p in patterns]
+    for start in range(0, len(pairs), 40):
+        chunk = pairs[start:start + 40]
+        program = "BEGIN { %s exit(); }" % " ".join(
+            'printf("%%d\\n", globmatch("%s", "%s"));' % pair for pair in chunk)
+        expect("globmatch %r" % (chunk,), lines_of(program),
+               [str(int(fnmatch.fnmatchcase(s, p))) for s, p in chunk])
+    expect("globmatch(comm)", lines_of('BEGIN { printf("%d %d\\n", globmatch(comm, "so*"), '
+                                       'globmatch(comm, "so")); exit(); }'), ["1 0"])
+
+
 def check_getopt():
     """getopt() against the named parameters the test passes after --, and
     the defaults it leaves to the program; positional ones around them."""
@@ -291,6 +311,7 @@ CHECKS = {
     "len_stack": check_len_stack,
     "assert_has_cpid": check_assert_has_cpid,
     "getopt": check_getopt,
+    "globmatch": check_globmatch,
 }
 
 

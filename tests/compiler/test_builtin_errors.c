@@ -293,7 +293,7 @@ static const struct builtin_error_case cases[] = {
      "kprobe:do_nanosleep { override(\"x\"); }\n"
      "                               ^~~\n"},
     /* issue 11, the rest: assert, assert_str, syscall_name, len(stack),
-       percpu_kaddr, getopt */
+       percpu_kaddr, getopt, globmatch */
     {false, "BEGIN { assert(\"x\", \"m\"); }",
      "stdin:1:16: ERROR: assert() condition must be an integer, got 'string[2]'\n"
      "BEGIN { assert(\"x\", \"m\"); }\n"
@@ -346,6 +346,18 @@ static const struct builtin_error_case cases[] = {
      "stdin:1:28: ERROR: getopt() description must be a string literal\n"
      "BEGIN { @ = getopt(\"a\", 1, 2); }\n"
      "                           ^\n"},
+    {false, "BEGIN { @ = globmatch(1, \"a*\"); }",
+     "stdin:1:23: ERROR: globmatch() expects a string, got 'int64'\n"
+     "BEGIN { @ = globmatch(1, \"a*\"); }\n"
+     "                      ^\n"},
+    {false, "BEGIN { @ = globmatch(comm, comm); }",
+     "stdin:1:29: ERROR: globmatch() pattern must be a string literal\n"
+     "BEGIN { @ = globmatch(comm, comm); }\n"
+     "                            ^~~~\n"},
+    {false, "BEGIN { @ = globmatch(\"a\"); }",
+     "stdin:1:13: ERROR: globmatch() requires 2 arguments (1 provided)\n"
+     "BEGIN { @ = globmatch(\"a\"); }\n"
+     "            ^~~~~~~~~~~~~~\n"},
 };
 
 int main(void)
