@@ -54,6 +54,7 @@ struct value_desc {
     uint32_t offset; /* from the start of the enclosing record */
     bool is_signed;
     bool is_pointer; /* VK_INT: an address (printed in hex inside map keys, as bpftrace) */
+    bool is_bool;    /* VK_INT: printed true or false */
     uint32_t frames; /* VK_KSTACK/VK_USTACK: most frames to print (kstack(N)); 127 default */
     char *name;      /* a VK_RECORD member's name; NULL elsewhere */
     uint32_t bit_offset, bit_size; /* a bitfield member: bits past `offset`, its width

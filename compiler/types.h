@@ -49,6 +49,9 @@ struct type {
     bool is_user;    /* TY_PTR, TY_RECORD, TY_ARRAY: lives in user memory; TY_INT: an
                         address that came from user memory */
     bool is_char;    /* TY_INT: C `char`, so that char[N] reads as a string */
+    bool is_bool;    /* TY_INT of size 1: a bool of current bpftrace's built-ins (is_str(),
+                        has_cpid, globmatch(), ...), printed true/false; arithmetic on it
+                        gives a plain integer */
     /* TY_RECORD, TY_ARRAY: the bytes themselves, copied onto the BPF stack (a
      * variable, a map value, a tuple element, an array cast), rather than
      * their address in kernel or user memory */
@@ -129,6 +132,12 @@ static inline uint32_t type_pointer_step(const struct type *t)
 static inline struct type type_int(uint32_t size, bool is_signed)
 {
     struct type t = {.kind = TY_INT, .size = size, .is_signed = is_signed};
+    return t;
+}
+
+static inline struct type type_bool(void)
+{
+    struct type t = {.kind = TY_INT, .size = 1, .is_bool = true};
     return t;
 }
 

@@ -23,6 +23,13 @@ static void set_constant(struct node *call, int64_t v, bool is_signed)
     call->type = type_int(8, is_signed);
 }
 
+/* The same for a bool (true/false when printed, as current bpftrace). */
+static void set_bool(struct node *call, bool v)
+{
+    call->ival = v;
+    call->type = type_bool();
+}
+
 void check_type_predicate(struct semantic *sem, struct node *call)
 {
     const struct node *arg = call->args[0];
@@ -41,7 +48,7 @@ void check_type_predicate(struct semantic *sem, struct node *call)
         v = t->kind == TY_ARRAY;
     else if (strcmp(which, "literal") == 0)
         v = arg->kind == N_INT || arg->kind == N_STRING;
-    set_constant(call, v, false);
+    set_bool(call, v);
     (void)sem;
 }
 
@@ -67,7 +74,7 @@ void check_kfunc(struct semantic *sem, struct node *call)
     bool v = kernel_has_function(arg->str);
     if (strcmp(call->name, "kfunc_allowed") == 0)
         v = v && (probe_kind_of(sem->cur->provider)->offers & OFFERS_BTF_FUNC);
-    set_constant(call, v, false);
+    set_bool(call, v);
 }
 
 /* A condition known now: a literal, a compile-time built-in's value, or !
@@ -255,8 +262,12 @@ void check_getopt(struct semantic *sem, struct node *call)
         if (kind == OPTION_STRING)
             text = given;
     }
-    if (kind != OPTION_STRING) {
-        set_constant(call, ival, kind == OPTION_INT);
+    if (kind == OPTION_BOOL) {
+        set_bool(call, ival != 0);
+        return;
+    }
+    if (kind == OPTION_INT) {
+        set_constant(call, ival, true);
         return;
     }
     call->str = (char *)text;

@@ -92,7 +92,7 @@ void check_globmatch(struct semantic *sem, struct node *call)
         sem_error(sem, pat->loc, "globmatch() pattern has more than %d items", GLOB_MAX_ITEMS);
         return;
     }
-    call->type = type_int(8, false);
+    call->type = type_bool();
 }
 
 static LLVMValueRef bit(struct codegen *g, LLVMValueRef v, int i)

@@ -42,11 +42,10 @@ void check_var_cpid(struct semantic *sem, struct node *n)
         sem_error(sem, n->loc, "cpid cannot be used without child command");
 }
 
-/* has_cpid: whether -c gave a command, known at compile time: 1 or 0 (sobt
- * has no bool type yet; bpftrace's bool prints as true/false). */
+/* has_cpid: whether -c gave a command, known at compile time. */
 void check_var_has_cpid(struct semantic *sem, struct node *n)
 {
-    n->type = type_int(8, false);
+    n->type = type_bool();
     (void)sem;
 }
 

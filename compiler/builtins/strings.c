@@ -43,7 +43,7 @@ void check_strstr(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_NONE;
     if (known(call) && check_string_arg(sem, call, 0) && check_string_arg(sem, call, 1))
-        call->type = type_int(8, strcmp(call->name, "strstr") == 0);
+        call->type = strcmp(call->name, "strstr") == 0 ? type_int(8, true) : type_bool();
 }
 
 void check_strcap(struct semantic *sem, struct node *call)

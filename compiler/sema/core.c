@@ -99,11 +99,15 @@ const char *type_name_of(const struct type *t)
 }
 
 /* Types as stored in maps: integers widen to 64 bits, keeping their
- * signedness, as bpftrace does. (Variables keep their width: vars.c.) */
+ * signedness (and a bool stays one), as bpftrace does. (Variables keep
+ * their width: vars.c.) */
 struct type sem_storage_type(const struct type *t)
 {
-    if (t->kind == TY_INT)
-        return type_int(8, t->is_signed);
+    if (t->kind == TY_INT) {
+        struct type wide = type_int(8, t->is_signed);
+        wide.is_bool = t->is_bool;
+        return wide;
+    }
     return *t;
 }
 

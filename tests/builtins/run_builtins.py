@@ -7,7 +7,7 @@ ncpus against /sys, strftime() against the clock, strlen/strstr/
 strcontains against Python's, signal() against a process that catches it,
 errorf()/warnf() on stderr, the perf and raw stack modes; syscall_name()
 against the ABI header, len() of stacks against the frames printed,
-assert(), has_cpid, getopt() against the parameters the test passes, and
+assert(), has_cpid and is_str() (bools: true/false), getopt() against the parameters the test passes, and
 globmatch() against fnmatch.
 
 Usage: run_builtins.py --sobt PATH [CHECK...]
@@ -255,8 +255,11 @@ def check_assert_has_cpid():
     if "b" in out.splitlines() or not re.search(r"^stdin:1:\d+-\d+: ERROR: assert failed: two$",
                                                   err, re.MULTILINE):
         raise TestFailure("assert: stdout %r stderr %r" % (out, err))
-    expect("has_cpid", lines_of("BEGIN { print(has_cpid); exit(); }"), ["0"])
-    expect("has_cpid -c", lines_of("BEGIN { print(has_cpid()); exit(); }", "-c", "true"), ["1"])
+    expect("has_cpid", lines_of("BEGIN { print(has_cpid); exit(); }"), ["false"])
+    expect("has_cpid -c", lines_of("BEGIN { print(has_cpid()); exit(); }", "-c", "true"), ["true"])
+    # the type predicates are bools too, printed as current bpftrace prints them
+    expect("is_str", lines_of('BEGIN { print((is_str("a"), is_str(1), is_integer(1))); exit(); }'),
+           ["(true, false, true)"])
 
 
 def check_globmatch():
@@ -290,8 +293,8 @@ def check_getopt():
     rc, out, err = result.status, result.out, result.err
     if rc != 0:
         raise TestFailure("exit status %d, stderr %r" % (rc, err))
-    expected = "(%d, %d, %d, %s, %d, %s, %d, p1, p2, 2)" % (
-        int(given["aa"]), 1, 0, given["dd"], -7, "def", 0)
+    expected = "(%d, %s, %s, %s, %d, %s, %s, p1, p2, 2)" % (
+        int(given["aa"]), "true", "false", given["dd"], -7, "def", "false")
     expect("getopt", out.splitlines()[1], expected)
 
 
