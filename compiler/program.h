@@ -256,6 +256,10 @@ struct compiled_program {
      * formats (VK_CGROUP_PATH, VK_TIMESTAMP). */
     char **value_strings;
     int nvalue_strings;
+    /* The named parameters the program's getopt() calls read, for
+     * `-- --help`: one line each ("--name=INT  description (default: 10)"). */
+    char **option_help;
+    int noption_help;
     enum missing_probes_policy missing_probes; /* from `config = { ... }`; the command
                                                   line may override it */
     char *source_name; /* "stdin" for -e, else the script's path: for warnings */

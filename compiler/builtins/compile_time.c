@@ -227,6 +227,40 @@ static bool option_value(enum option_kind kind, const char *text, int64_t *ival)
     return text && *text && !*end && errno == 0;
 }
 
+/* Records the option for `-- --help` and the check that every named
+ * parameter given is read, once per name. */
+static void add_option(struct semantic *sem, const char *name, enum option_kind kind,
+                       const struct node *deflt, int64_t ival, const char *description)
+{
+    for (int i = 0; i < sem->noption_help; i++)
+        if (strcmp(sem->option_names[i], name) == 0)
+            return;
+    static const char *const kinds[] = {"", "=INT", "=STRING"};
+    char head[160], line[512];
+    snprintf(head, sizeof(head), "--%s%s", name, kinds[kind]);
+    if (kind == OPTION_STRING)
+        snprintf(line, sizeof(line), "    %-24s %s%s(default: \"%s\")", head,
+                 description ? description : "", description ? " " : "", deflt->str);
+    else if (kind == OPTION_INT)
+        snprintf(line, sizeof(line), "    %-24s %s%s(default: %lld)", head,
+                 description ? description : "", description ? " " : "", (long long)ival);
+    else
+        snprintf(line, sizeof(line), "    %-24s %s%s(default: %s)", head,
+                 description ? description : "", description ? " " : "", ival ? "true" : "false");
+    char **names = realloc(sem->option_names, (size_t)(sem->noption_help + 1) * sizeof(char *));
+    if (names)
+        sem->option_names = names;
+    char **help = realloc(sem->option_help, (size_t)(sem->noption_help + 1) * sizeof(char *));
+    if (help)
+        sem->option_help = help;
+    if (!names || !help) {
+        fprintf(stderr, "ERROR: out of memory\n");
+        exit(1);
+    }
+    sem->option_names[sem->noption_help] = strdup(name);
+    sem->option_help[sem->noption_help++] = strdup(line);
+}
+
 /* getopt(name [, default [, description]]): the named parameter's value,
  * known at compile time; its kind is the default's (a bool without one).
  * A string's text is call->str, any other value call->ival. */
@@ -249,6 +283,8 @@ void check_getopt(struct semantic *sem, struct node *call)
         sem_error(sem, call->args[2]->loc, "getopt() description must be a string literal");
         return;
     }
+    add_option(sem, name->str, kind, call->nargs > 1 ? call->args[1] : NULL, ival,
+               call->nargs > 2 ? call->args[2]->str : NULL);
     const char *text = kind == OPTION_STRING ? call->args[1]->str : NULL;
     const char *given;
     if (named_param(sem, name->str, &given)) {

@@ -98,6 +98,11 @@ struct semantic {
     /* texts values refer to by index (program.h value_strings) */
     char **value_strings;
     int nvalue_strings;
+    /* getopt(): the names read (a named parameter no call reads is an
+       error) and their `-- --help` lines (program.h option_help) */
+    char **option_names;
+    char **option_help; /* NULL once handed to the compiled program */
+    int noption_help;   /* entries of both */
 
     bool final_pass; /* report errors only on the pass after types settled */
     bool changed;    /* a map type changed during this pass */

@@ -296,6 +296,23 @@ def check_getopt():
     expected = "(%d, %s, %s, %s, %d, %s, %s, p1, p2, 2)" % (
         int(given["aa"]), "true", "false", given["dd"], -7, "def", "false")
     expect("getopt", out.splitlines()[1], expected)
+    # -- --help lists what the program reads, and runs nothing
+    result = harness.run([SOBT, "-e", program, "--", "--help"], 60)
+    expect("-- --help", (result.status, result.out.splitlines()), (0, [
+        "PROGRAM OPTIONS:",
+        "    %-24s (default: 1)" % "--aa=INT",
+        "    %-24s (default: false)" % "--bb",
+        "    %-24s (default: true)" % "--cc",
+        "    %-24s description (default: \"x\")" % "--dd=STRING",
+        "    %-24s (default: -7)" % "--ee=INT",
+        "    %-24s (default: \"def\")" % "--ff=STRING",
+        "    %-24s (default: false)" % "--gg"]))
+    # a named parameter nothing reads is a mistake, as is a value of the wrong kind
+    for extra, message in (("--zz=1", 'ERROR: Unknown program option --zz: no getopt("zz") reads it'),
+                           ("--aa=x", "Program option --aa expects an integer value")):
+        result = harness.run([SOBT, "-e", program, "--", extra], 60)
+        if result.status != 1 or message not in result.err:
+            raise TestFailure("%s: status %d, stderr %r" % (extra, result.status, result.err))
 
 
 CHECKS = {
