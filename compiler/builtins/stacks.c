@@ -128,14 +128,22 @@ void check_usym(struct semantic *sem, struct node *call)
     check_sym(sem, call, true);
 }
 
-void check_kaddr(struct semantic *sem, struct node *call)
+/* kaddr() and percpu_kaddr(): the first argument names a kernel symbol. */
+static struct node *symbol_name_arg(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_NONE;
     struct node *arg = call->args[0];
-    if (arg->kind != N_STRING) {
-        sem_error(sem, arg->loc, "kaddr() expects a symbol name as a string literal");
+    if (arg->kind == N_STRING)
+        return arg;
+    sem_error(sem, arg->loc, "%s() expects a symbol name as a string literal", call->name);
+    return NULL;
+}
+
+void check_kaddr(struct semantic *sem, struct node *call)
+{
+    struct node *arg = symbol_name_arg(sem, call);
+    if (!arg)
         return;
-    }
     uint64_t addr;
     if (kallsyms_lookup(arg->str, &addr) < 0) {
         sem_error(sem, arg->loc, "Failed to resolve kernel symbol: %s", arg->str);
@@ -151,12 +159,9 @@ void check_kaddr(struct semantic *sem, struct node *call)
  * (call->ival: its type id), as bpftrace finds it. */
 void check_percpu_kaddr(struct semantic *sem, struct node *call)
 {
-    call->type.kind = TY_NONE;
-    struct node *arg = call->args[0];
-    if (arg->kind != N_STRING) {
-        sem_error(sem, arg->loc, "percpu_kaddr() expects a symbol name as a string literal");
+    struct node *arg = symbol_name_arg(sem, call);
+    if (!arg)
         return;
-    }
     if (call->nargs == 2 && call->args[1]->type.kind != TY_NONE &&
         call->args[1]->type.kind != TY_INT) {
         sem_error(sem, call->args[1]->loc, "percpu_kaddr() cpu must be an integer, got '%s'",
