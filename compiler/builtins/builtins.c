@@ -110,6 +110,7 @@ static const struct builtin_func funcs[] = {
 
     /* map maintenance done in BPF */
     {"delete", 1, 1, BC_STATEMENT, {ARG_MAP_ELEMENT}, .check = check_delete, .gen = gen_delete},
+    {"len", 1, 1, BC_VALUE, {ARG_MAP_OR_VALUE}, .check = check_len, .gen = gen_len},
 
     /* memory, strings and addresses */
     {"str", 1, 2, BC_VALUE, .param_text = true, .check = check_str, .gen = gen_str},
@@ -138,9 +139,6 @@ static const struct builtin_func funcs[] = {
      .gen = gen_stack_call},
     {"ustack", 0, 2, BC_VALUE, {ARG_RAW, ARG_RAW}, .check = check_ustack_call,
      .gen = gen_stack_call},
-    /* len(@map) joins this entry as a map form (ARG_RAW: the stack is
-       measured, not taken) */
-    {"len", 1, 1, BC_VALUE, {ARG_RAW}, .check = check_len, .gen = gen_len},
     {"ksym", 1, 1, BC_VALUE, .check = check_ksym, .gen = gen_sym},
     {"usym", 1, 1, BC_VALUE, .check = check_usym, .gen = gen_sym},
     {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_constant},

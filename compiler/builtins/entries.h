@@ -35,9 +35,11 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
 LLVMValueRef gen_exit(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_join(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* map_ops.c: delete */
+/* map_ops.c: delete, len (a stack's: stacks.c) */
 void check_delete(struct semantic *sem, struct node *call);
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a);
+void check_len(struct semantic *sem, struct node *call);
+LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand, cpid,
  * has_cpid */
@@ -93,10 +95,10 @@ void check_var_ustack(struct semantic *sem, struct node *n);
 void check_ksym(struct semantic *sem, struct node *call);
 void check_usym(struct semantic *sem, struct node *call);
 void check_kaddr(struct semantic *sem, struct node *call);
-void check_len(struct semantic *sem, struct node *call);
+void check_stack_len(struct semantic *sem, struct node *call);
+LLVMValueRef gen_stack_len(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_percpu_kaddr(struct semantic *sem, struct node *call);
 LLVMValueRef gen_percpu_kaddr(struct codegen *g, struct node *call, const struct gen_args *a);
-LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_var_stack(struct codegen *g, struct node *n);
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a);

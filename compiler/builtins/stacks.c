@@ -17,8 +17,7 @@
 
 /* ---- checks ---- */
 
-/* Returns false (reported) when the arguments are wrong. */
-static bool check_stack(struct semantic *sem, struct node *n, bool user, int nargs,
+static void check_stack(struct semantic *sem, struct node *n, bool user, int nargs,
                         struct node **args)
 {
     n->type = (struct type){.kind = user ? TY_USTACK : TY_KSTACK, .size = user ? 16 : 8,
@@ -31,25 +30,24 @@ static bool check_stack(struct semantic *sem, struct node *n, bool user, int nar
             if (a->ival < 1 || a->ival > MAX_STACK_FRAMES) {
                 sem_error(sem, a->loc, "the number of stack frames must be between 1 and %d",
                           MAX_STACK_FRAMES);
-                return false;
+                return;
             }
             n->type.count = (uint32_t)a->ival;
         } else if (a->kind == N_BUILTIN && i == 0 && settings_stack_mode(a->name, &mode) == 0) {
             n->type.stack_mode = (uint8_t)mode;
         } else if (a->kind == N_BUILTIN && i == 0) {
             sem_error(sem, a->loc, "Unknown stack mode: '%s' (bpftrace, perf or raw)", a->name);
-            return false;
+            return;
         } else {
             sem_error(sem, a->loc, "%s() takes a stack mode and/or a frame count literal",
                       user ? "ustack" : "kstack");
-            return false;
+            return;
         }
     }
     if (user)
         sem->uses_ustack = true;
     else
         sem->uses_kstack = true;
-    return true;
 }
 
 void check_kstack_call(struct semantic *sem, struct node *call)
@@ -78,30 +76,26 @@ static bool is_stack_word(const struct node *n)
            (strcmp(n->name, "kstack") == 0 || strcmp(n->name, "ustack") == 0);
 }
 
-/* len(kstack), len(ustack(3)): the frames in the stack taken here. The
- * argument is read from the tree (ARG_RAW): the stack is measured with
- * bpf_get_stack, never stored, so it needs no stack trace map. A stack kept
- * in a variable or a map is an id whose frames only userspace can read. */
-void check_len(struct semantic *sem, struct node *call)
+/* len(kstack), len(ustack(3)): the frames of the stack taken here (the
+ * argument already resolved, its type says which stack and how many frames
+ * at most). They are counted with bpf_get_stack. A stack kept in a
+ * variable or a map is an id whose frames only userspace can read. */
+void check_stack_len(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_NONE;
     struct node *arg = call->args[0];
-    if (builtin_arg_is_whole_map(arg)) {
-        sem_error(sem, arg->loc, "len() of a map is not supported yet");
+    if (arg->type.kind == TY_NONE)
         return;
-    }
-    if (!is_stack_word(arg)) {
+    if (arg->type.kind != TY_KSTACK && arg->type.kind != TY_USTACK) {
         sem_error(sem, arg->loc, "call to len() expects a map, ustack, or kstack");
         return;
     }
-    bool user = arg->name[0] == 'u';
-    bool had_kstack = sem->uses_kstack, had_ustack = sem->uses_ustack;
-    bool ok = check_stack(sem, arg, user, arg->kind == N_CALL ? arg->nargs : 0,
-                          arg->kind == N_CALL ? arg->args : NULL);
-    sem->uses_kstack = had_kstack;
-    sem->uses_ustack = had_ustack;
-    if (ok)
-        call->type = type_int(8, true);
+    if (!is_stack_word(arg)) {
+        sem_error(sem, arg->loc, "len() counts the frames of kstack or ustack itself, not of a "
+                                 "stack kept in a variable or a map");
+        return;
+    }
+    call->type = type_int(8, true);
 }
 
 /* ksym(addr): a kernel address; usym(addr): a user address, with the pid
@@ -238,7 +232,7 @@ LLVMValueRef gen_var_stack(struct codegen *g, struct node *n)
 #define HELPER_GET_STACK 67
 #define BPF_F_SKIP_FIELD_MASK 0xffull
 
-LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a)
+LLVMValueRef gen_stack_len(struct codegen *g, struct node *call, const struct gen_args *a)
 {
     const struct type *t = &call->args[0]->type;
     uint64_t flags = t->kind == TY_USTACK ? BPF_F_USER_STACK : 0;

@@ -358,6 +358,10 @@ static const struct builtin_error_case cases[] = {
      "stdin:1:13: ERROR: globmatch() requires 2 arguments (1 provided)\n"
      "BEGIN { @ = globmatch(\"a\"); }\n"
      "            ^~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { $s = kstack; @ = len($s); }",
+     "stdin:1:30: ERROR: len() counts the frames of kstack or ustack itself, not of a stack kept in a variable or a map\n"
+     "BEGIN { $s = kstack; @ = len($s); }\n"
+     "                             ^~\n"},
 };
 
 int main(void)
