@@ -1,5 +1,5 @@
 /* Syscall names by number, for syscall_name() values: the table is made at
- * build time from <sys/syscall.h> (gen_syscall_names.py). */
+ * build time from <asm/unistd_64.h> (runtime/gen_syscall_numbers.sh). */
 #ifndef SOBT_OUTPUT_SYSCALL_NAMES_H
 #define SOBT_OUTPUT_SYSCALL_NAMES_H
 
