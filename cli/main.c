@@ -105,6 +105,8 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
         .verify_only = o->mode == RUN_VERIFY,
         .params = (const char *const *)o->params,
         .nparams = o->nparams,
+        .named_params = (const char *const *)o->named_params,
+        .nnamed_params = o->nnamed_params,
         .helper_check_level = o->helper_check_level,
         .max_map_keys = env_map_keys_max(),
         /* a -c command has not exec'd yet: its files are named, not its maps */
@@ -145,6 +147,24 @@ static int run(const struct cli_options *o, const struct compiled_program *prog,
     if (output_file_close(&out) != 0)
         rc = 1;
     return rc;
+}
+
+/* `sobt script.bt -- --help`: the program's named parameters, not a run. */
+static bool has_help_param(const struct cli_options *o)
+{
+    for (int i = 0; i < o->nnamed_params; i++)
+        if (strcmp(o->named_params[i], "--help") == 0)
+            return true;
+    return false;
+}
+
+static void print_program_options(const struct compiled_program *prog)
+{
+    printf("PROGRAM OPTIONS:\n");
+    for (int i = 0; i < prog->noption_help; i++)
+        printf("%s\n", prog->option_help[i]);
+    if (prog->noption_help == 0)
+        printf("    (none: the program calls no getopt())\n");
 }
 
 int main(int argc, char **argv)
@@ -198,7 +218,9 @@ int main(int argc, char **argv)
         target_process_release(&target);
         return 1;
     }
-    if (o.emit_elf)
+    if (has_help_param(&o))
+        print_program_options(prog);
+    else if (o.emit_elf)
         rc = emit_elf_write(o.emit_elf, prog) == 0 ? 0 : 1;
     else if (!o.compile_only)
         rc = run(&o, prog, &target);

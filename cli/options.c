@@ -153,8 +153,31 @@ static int parse_operands(int argc, char **argv, struct cli_options *o)
         }
         o->filename = argv[optind++];
     }
+    /* After `--` (which option parsing either took, or left among the
+     * operands when they began before it), "--name[=value]" is a named
+     * parameter (getopt()); the rest are positional. The positional ones
+     * are moved first, keeping their order, the `--` dropped. */
+    bool after_dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+    int nparams = 0;
+    for (int i = optind; i < argc; i++) {
+        if (!after_dashes && strcmp(argv[i], "--") == 0) {
+            after_dashes = true;
+            memmove(&argv[i], &argv[i + 1], (size_t)(argc - i - 1) * sizeof(*argv));
+            argc--;
+            i--;
+            continue;
+        }
+        if (after_dashes && strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0')
+            continue;
+        char *positional = argv[i];
+        memmove(&argv[optind + nparams + 1], &argv[optind + nparams],
+                (size_t)(i - optind - nparams) * sizeof(*argv));
+        argv[optind + nparams++] = positional;
+    }
     o->params = argv + optind;
-    o->nparams = argc - optind;
+    o->nparams = nparams;
+    o->named_params = argv + optind + nparams;
+    o->nnamed_params = argc - optind - nparams;
     return 0;
 }
 

@@ -41,6 +41,10 @@ struct cli_options {
     int ninclude_files;
     char **params; /* positional parameters $1, $2, ...: the arguments after the program */
     int nparams;
+    /* named parameters getopt() reads: "--name" or "--name=value" arguments, which
+       only come after `--` (before it they are options) */
+    char **named_params;
+    int nnamed_params;
 };
 
 /* Returns -1 on bad usage (message printed), 1 when the program should exit

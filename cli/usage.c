@@ -8,6 +8,8 @@ void print_usage(FILE *out)
           "    sobt [options] filename [arguments: $1, $2, ...]\n"
           "    sobt [options] - [arguments: $1, $2, ...]   (program on standard input)\n"
           "    sobt [options] -e 'program' [arguments: $1, $2, ...]\n"
+          "    (after --, an argument --name=value or --name is a named parameter,\n"
+          "    read by getopt(\"name\", default); -- --help lists the program's)\n"
           "\n"
           "OPTIONS:\n"
           "    -e 'program'     execute this program\n"

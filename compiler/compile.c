@@ -382,6 +382,9 @@ static struct compiled_program *compile_source(const struct source *src,
     p->nvalue_strings = sem.nvalue_strings;
     sem.value_strings = NULL;
     sem.nvalue_strings = 0;
+    p->option_help = sem.option_help;
+    p->noption_help = sem.noption_help;
+    sem.option_help = NULL;
     p->probe_names = sem.probe_names;
     p->nprobe_names = sem.nprobe_names;
     sem.probe_names = NULL;

@@ -31,6 +31,8 @@ struct compile_options {
     bool verify_only;     /* --verify: probes this kernel lacks are still compiled */
     const char *const *params; /* positional parameters: params[0] is $1 */
     int nparams;
+    const char *const *named_params; /* "--name" or "--name=value": what getopt() reads */
+    int nnamed_params;
     int helper_check_level; /* -k: 1, report failing helpers except reads and
                                lookups; -kk: 2, all of them; 0: none */
     uint32_t max_map_keys;  /* BPFTRACE_MAP_KEYS_MAX; 0 when unset (then the script's

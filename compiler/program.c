@@ -52,6 +52,9 @@ void compiled_program_free(struct compiled_program *p)
     for (int i = 0; i < p->nvalue_strings; i++)
         free(p->value_strings[i]);
     free(p->value_strings);
+    for (int i = 0; i < p->noption_help; i++)
+        free(p->option_help[i]);
+    free(p->option_help);
     for (int i = 0; i < p->nprobe_names; i++)
         free(p->probe_names[i]);
     free(p->probe_names);

@@ -33,6 +33,7 @@ enum value_kind {
                        printed "unified:/a/b,memory:/..." */
     VK_STRERROR, /* size 8: an error number printed as strerror() says it */
     VK_USERNAME, /* size 8: a uid printed as its user name */
+    VK_SYSCALL_NAME, /* size 8: a syscall number printed as its name ("read") */
     VK_TIMESTAMP, /* size 16: u64 ns since boot, u64 index of its strftime format in
                      value_strings: printed as that wall-clock time */
     VK_NONE,     /* padding / unused */
@@ -53,6 +54,7 @@ struct value_desc {
     uint32_t offset; /* from the start of the enclosing record */
     bool is_signed;
     bool is_pointer; /* VK_INT: an address (printed in hex inside map keys, as bpftrace) */
+    bool is_bool;    /* VK_INT: printed true or false */
     uint32_t frames; /* VK_KSTACK/VK_USTACK: most frames to print (kstack(N)); 127 default */
     char *name;      /* a VK_RECORD member's name; NULL elsewhere */
     uint32_t bit_offset, bit_size; /* a bitfield member: bits past `offset`, its width
@@ -130,6 +132,19 @@ enum async_kind {
     ASYNC_ERRORF,  /* errorf(fmt, args): printed as an error at `where` (stderr) */
     ASYNC_WARNF,   /* warnf(fmt, args): printed as a warning at `where` (stderr) */
     ASYNC_UNWATCH, /* unwatch(addr): args one u64, the watched address */
+    ASYNC_SKBOUTPUT, /* skboutput(path, skb, len, offset): fmt the pcap file's path; the
+                        args are a struct skboutput_record (args.size its size) */
+};
+
+/* What skboutput() sends after the async id: a packet's first bytes, at
+ * most SKBOUTPUT_CAPTURE_BYTES of them, for the pcap file (runtime/output/
+ * pcap.c). */
+#define SKBOUTPUT_CAPTURE_BYTES 2048
+struct skboutput_record {
+    uint64_t boot_ns; /* when, in ns since boot (CLOCK_BOOTTIME) */
+    uint32_t len;     /* the bytes asked for: the packet's length in the file */
+    uint32_t caplen;  /* the bytes in data */
+    uint8_t data[SKBOUTPUT_CAPTURE_BYTES];
 };
 
 /* A span of the script: 1-based line, first column and the column one past
@@ -251,6 +266,10 @@ struct compiled_program {
      * formats (VK_CGROUP_PATH, VK_TIMESTAMP). */
     char **value_strings;
     int nvalue_strings;
+    /* The named parameters the program's getopt() calls read, for
+     * `-- --help`: one line each ("--name=INT  description (default: 10)"). */
+    char **option_help;
+    int noption_help;
     enum missing_probes_policy missing_probes; /* from `config = { ... }`; the command
                                                   line may override it */
     char *source_name; /* "stdin" for -e, else the script's path: for warnings */

@@ -29,6 +29,7 @@ enum type_kind {
     TY_CGROUP_PATH, /* cgroup_path(): u64 cgroup id, u64 filter (program value_strings) */
     TY_STRERROR, /* strerror(): the error number, its text found in userspace */
     TY_USERNAME, /* username: the uid, its name found in userspace */
+    TY_SYSCALL_NAME, /* syscall_name(): the syscall number, its name found in userspace */
     TY_TIMESTAMP, /* strftime(): u64 ns since boot, u64 format (program value_strings) */
     /* aggregations: only ever the value type of a map */
     TY_COUNT,
@@ -48,6 +49,9 @@ struct type {
     bool is_user;    /* TY_PTR, TY_RECORD, TY_ARRAY: lives in user memory; TY_INT: an
                         address that came from user memory */
     bool is_char;    /* TY_INT: C `char`, so that char[N] reads as a string */
+    bool is_bool;    /* TY_INT of size 1: a bool of current bpftrace's built-ins (is_str(),
+                        has_cpid, globmatch(), ...), printed true/false; arithmetic on it
+                        gives a plain integer */
     /* TY_RECORD, TY_ARRAY: the bytes themselves, copied onto the BPF stack (a
      * variable, a map value, a tuple element, an array cast), rather than
      * their address in kernel or user memory */
@@ -104,6 +108,7 @@ static inline bool type_is_printable(const struct type *t)
     case TY_CGROUP_PATH:
     case TY_STRERROR:
     case TY_USERNAME:
+    case TY_SYSCALL_NAME:
     case TY_TIMESTAMP:
         return true;
     default:
@@ -127,6 +132,12 @@ static inline uint32_t type_pointer_step(const struct type *t)
 static inline struct type type_int(uint32_t size, bool is_signed)
 {
     struct type t = {.kind = TY_INT, .size = size, .is_signed = is_signed};
+    return t;
+}
+
+static inline struct type type_bool(void)
+{
+    struct type t = {.kind = TY_INT, .size = 1, .is_bool = true};
     return t;
 }
 

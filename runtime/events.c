@@ -12,7 +12,9 @@
 #include "diag.h"
 #include "events.h"
 #include "output/output.h"
+#include "output/pcap.h"
 #include "output/printf.h"
+#include "output/resolved_values.h"
 
 #define DEFAULT_TIME_FORMAT "%H:%M:%S\n"
 
@@ -305,6 +307,34 @@ static int on_unwatch(struct events *ev, const struct async_desc *ad, const void
     return 0;
 }
 
+/* skboutput(): the packet goes to its pcap file, opened at the first one
+ * (as bpftrace, a file is only made when a packet arrives). */
+static int on_skboutput(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    struct skboutput_record r;
+    if (ad->args.size < sizeof(r))
+        return report_once(ev, -EINVAL, "%s", "malformed event: skboutput() record too short");
+    memcpy(&r, args, sizeof(r));
+    size_t id = (size_t)(ad - ev->prog->asyncs);
+    if (!ev->pcaps)
+        ev->pcaps = calloc((size_t)ev->prog->nasyncs, sizeof(*ev->pcaps));
+    if (!ev->pcaps)
+        return report_once(ev, -ENOMEM, "%s", "out of memory for a pcap file");
+    if (!ev->pcaps[id]) {
+        ev->pcaps[id] = pcap_open(ad->fmt);
+        if (!ev->pcaps[id])
+            return report_once(ev, -errno, "skboutput(): cannot write %s", ad->fmt);
+    }
+    struct timespec boot = {0};
+    output_boot_time(&boot);
+    uint64_t wall_ns = (uint64_t)boot.tv_sec * 1000000000 + (uint64_t)boot.tv_nsec + r.boot_ns;
+    uint32_t caplen = r.caplen < SKBOUTPUT_CAPTURE_BYTES ? r.caplen : SKBOUTPUT_CAPTURE_BYTES;
+    int rc = pcap_write(ev->pcaps[id], wall_ns, r.data, caplen, r.len);
+    if (rc < 0)
+        return report_once(ev, rc, "skboutput(): cannot write %s", ad->fmt);
+    return 0;
+}
+
 typedef int (*event_handler)(struct events *ev, const struct async_desc *ad, const void *args);
 
 /* What each event kind does: the built-in that sends it names its kind
@@ -324,9 +354,10 @@ static const event_handler handlers[] = {
     [ASYNC_ERRORF] = on_errorf,
     [ASYNC_WARNF] = on_warnf,
     [ASYNC_UNWATCH] = on_unwatch,
+    [ASYNC_SKBOUTPUT] = on_skboutput,
 };
 
-static int handle_record(void *ctx, void *data, size_t size)
+int events_handle_record(void *ctx, void *data, size_t size)
 {
     struct events *ev = ctx;
     if (ev->discard)
@@ -365,7 +396,7 @@ int events_open(struct events *ev, const struct compiled_program *prog,
         diag_plain_error("the event channel names an unknown map");
         return -1;
     }
-    ev->rb = ring_buffer__new(lp->map_fds[prog->ringbuf_map_id], handle_record, ev, NULL);
+    ev->rb = ring_buffer__new(lp->map_fds[prog->ringbuf_map_id], events_handle_record, ev, NULL);
     if (!ev->rb) {
         diag_plain_error("could not open the event ring buffer: %s", strerror(errno));
         return -1;
@@ -416,4 +447,12 @@ void events_close(struct events *ev)
     if (ev->rb)
         ring_buffer__free(ev->rb);
     ev->rb = NULL;
+    for (int i = 0; ev->pcaps && i < ev->prog->nasyncs; i++) {
+        int rc = pcap_close(ev->pcaps[i]);
+        if (rc < 0)
+            diag_plain_error("skboutput(): cannot write %s: %s", ev->prog->asyncs[i].fmt,
+                             strerror(-rc));
+    }
+    free(ev->pcaps);
+    ev->pcaps = NULL;
 }

@@ -28,6 +28,7 @@ struct events {
      * handled is the last one, however many are queued; NULL: never. */
     const volatile sig_atomic_t *stop;
     int error; /* first error of a handler, reported once */
+    struct pcap_writer **pcaps; /* skboutput() files by async id, opened when used */
 };
 
 /* What events_poll and events_drain return when they stopped reading because
@@ -41,6 +42,9 @@ int events_open(struct events *ev, const struct compiled_program *prog,
  * become readable, and handles the records there are. Returns the number
  * handled, EVENTS_STOPPED, or a negative errno (-EINTR when a signal arrived). */
 int events_poll(struct events *ev, int timeout_ms, int wake_fd);
+/* One record as the ring buffer hands it over (ctx is the struct events);
+ * tests feed it records of their own. Returns 0 or EVENTS_STOPPED. */
+int events_handle_record(void *ctx, void *data, size_t size);
 /* Handles whatever is queued without waiting. */
 int events_drain(struct events *ev);
 void events_close(struct events *ev);

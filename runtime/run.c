@@ -179,7 +179,8 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
     };
     FILE *err = diag_stream ? diag_stream : stderr;
     usym_configure(!prog->settings.no_user_symbols, !prog->settings.no_cpp_demangle,
-                   prog->settings.cache_user_symbols != USYM_CACHE_NONE);
+                   prog->settings.cache_user_symbols != USYM_CACHE_NONE,
+                   prog->settings.cache_user_symbols == USYM_CACHE_PER_PROGRAM);
     if (prog->settings.vmlinux_path) {
         int n = ksym_load_vmlinux(prog->settings.vmlinux_path);
         if (n < 0) {

@@ -48,12 +48,15 @@ static const struct builtin_func funcs[] = {
      .event = ASYNC_ERRORF, .check = check_errorf, .gen = gen_async_call},
     {"warnf", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,
      .event = ASYNC_WARNF, .check = check_errorf, .gen = gen_async_call},
+    {"assert", 2, 2, BC_STATEMENT, .is_event = true, .event = ASYNC_ERRORF,
+     .check = check_assert, .gen = gen_assert},
     {"unwatch", 1, 1, BC_STATEMENT, .is_event = true, .event = ASYNC_UNWATCH,
      .check = check_unwatch, .gen = gen_async_call},
     /* values printed in userspace */
     {"strftime", 2, 2, BC_VALUE, {ARG_LITERAL, ARG_VALUE}, .check = check_strftime,
      .gen = gen_strftime},
     {"strerror", 1, 1, BC_VALUE, .check = check_strerror, .gen = gen_value_of_arg},
+    {"syscall_name", 1, 1, BC_VALUE, .check = check_syscall_name, .gen = gen_value_of_arg},
     {"cgroup_path", 1, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_cgroup_path,
      .gen = gen_cgroup_path},
 
@@ -82,8 +85,8 @@ static const struct builtin_func funcs[] = {
      .check = check_path, .gen = gen_path},
     {"socket_cookie", 1, 1, BC_VALUE, .requires = OFFERS_BTF_FUNC, .check = check_socket_cookie,
      .gen = gen_socket_cookie},
-    {"skboutput", 4, 4, BC_VALUE, {ARG_LITERAL}, .requires = OFFERS_BTF_FUNC,
-     .check = check_skboutput, .gen = gen_constant},
+    {"skboutput", 4, 4, BC_VALUE, {ARG_LITERAL}, .requires = OFFERS_BTF_FUNC, .is_event = true,
+     .event = ASYNC_SKBOUTPUT, .check = check_skboutput, .gen = gen_skboutput},
 
     /* known at compile time */
     {"is_str", 1, 1, BC_VALUE, .check = check_type_predicate, .gen = gen_constant},
@@ -99,6 +102,9 @@ static const struct builtin_func funcs[] = {
     {"kfunc_allowed", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kfunc, .gen = gen_constant},
     {"static_assert", 2, 2, BC_STATEMENT, {ARG_VALUE, ARG_LITERAL}, .check = check_static_assert,
      .gen = gen_nothing},
+    {"getopt", 1, 3, BC_VALUE, {ARG_LITERAL, ARG_RAW, ARG_LITERAL}, .check = check_getopt,
+     .gen = gen_getopt},
+    {"assert_str", 1, 1, BC_STATEMENT, .check = check_assert_str, .gen = gen_nothing},
     {"fail", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, {ARG_LITERAL, ARG_LITERAL, ARG_LITERAL,
      ARG_LITERAL}, .check = check_fail, .gen = gen_nothing},
 
@@ -120,6 +126,8 @@ static const struct builtin_func funcs[] = {
     {"strstr", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_strstr, .gen = gen_strstr},
     {"strcontains", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_strstr,
      .gen = gen_strstr},
+    {"globmatch", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_globmatch,
+     .gen = gen_globmatch},
     {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_constant},
     {"memcmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_memcmp,
      .gen = gen_memcmp},
@@ -138,6 +146,8 @@ static const struct builtin_func funcs[] = {
     {"ksym", 1, 1, BC_VALUE, .check = check_ksym, .gen = gen_sym},
     {"usym", 1, 1, BC_VALUE, .check = check_usym, .gen = gen_sym},
     {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_constant},
+    {"percpu_kaddr", 1, 2, BC_VALUE, {ARG_LITERAL, ARG_VALUE}, .check = check_percpu_kaddr,
+     .gen = gen_percpu_kaddr},
 };
 
 static const struct builtin_var vars[] = {
@@ -152,6 +162,7 @@ static const struct builtin_var vars[] = {
     {"comm", 0, check_var_comm, gen_var_comm, gen_var_comm_into},
     {"curtask", 0, check_var_curtask, gen_var_curtask, NULL},
     {"cpid", 0, check_var_cpid, gen_var_cpid, NULL},
+    {"has_cpid", 0, check_var_has_cpid, gen_var_has_cpid, NULL},
     {"rand", 0, check_var_rand, gen_var_rand, NULL},
     {"cgroup", 0, check_var_u64, gen_var_cgroup, NULL},
     {"numaid", 0, check_var_u32, gen_var_numaid, NULL},

@@ -35,7 +35,7 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
 LLVMValueRef gen_exit(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_join(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* map_ops.c: delete, has_key, len */
+/* map_ops.c: delete, has_key, len (a stack's: stacks.c) */
 void check_delete(struct semantic *sem, struct node *call);
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_has_key(struct semantic *sem, struct node *call);
@@ -43,10 +43,13 @@ LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_
 void check_len(struct semantic *sem, struct node *call);
 LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand, cpid */
+/* process.c: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, curtask, rand, cpid,
+ * has_cpid */
 void check_var_u64(struct semantic *sem, struct node *n);
 void check_var_cpid(struct semantic *sem, struct node *n);
 LLVMValueRef gen_var_cpid(struct codegen *g, struct node *n);
+void check_var_has_cpid(struct semantic *sem, struct node *n);
+LLVMValueRef gen_var_has_cpid(struct codegen *g, struct node *n);
 void check_var_comm(struct semantic *sem, struct node *n);
 void check_var_curtask(struct semantic *sem, struct node *n);
 void check_var_rand(struct semantic *sem, struct node *n);
@@ -87,7 +90,7 @@ LLVMValueRef gen_ntop(struct codegen *g, struct node *call, const struct gen_arg
 LLVMValueRef gen_bswap(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strncmp(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* stacks.c: kstack, ustack, ksym, usym, kaddr (its code: gen_constant) */
+/* stacks.c: kstack, ustack, len(stack), ksym, usym, kaddr, percpu_kaddr (its code: gen_constant) */
 void check_kstack_call(struct semantic *sem, struct node *call);
 void check_ustack_call(struct semantic *sem, struct node *call);
 void check_var_kstack(struct semantic *sem, struct node *n);
@@ -95,6 +98,10 @@ void check_var_ustack(struct semantic *sem, struct node *n);
 void check_ksym(struct semantic *sem, struct node *call);
 void check_usym(struct semantic *sem, struct node *call);
 void check_kaddr(struct semantic *sem, struct node *call);
+void check_stack_len(struct semantic *sem, struct node *call);
+LLVMValueRef gen_stack_len(struct codegen *g, struct node *call, const struct gen_args *a);
+void check_percpu_kaddr(struct semantic *sem, struct node *call);
+LLVMValueRef gen_percpu_kaddr(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_stack_call(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_var_stack(struct codegen *g, struct node *n);
 LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args *a);
@@ -103,8 +110,10 @@ LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_ar
  * process (tgid)}, whose memory map names it. */
 LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char *name);
 
-/* events.c (continued): errorf, warnf, unwatch, strftime */
+/* events.c (continued): errorf, warnf, assert, unwatch, strftime */
 void check_errorf(struct semantic *sem, struct node *call);
+void check_assert(struct semantic *sem, struct node *call);
+LLVMValueRef gen_assert(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_unwatch(struct semantic *sem, struct node *call);
 void check_strftime(struct semantic *sem, struct node *call);
 LLVMValueRef gen_strftime(struct codegen *g, struct node *call, const struct gen_args *a);
@@ -135,7 +144,7 @@ LLVMValueRef gen_pid_tid(struct codegen *g, struct node *call, const struct gen_
 LLVMValueRef gen_cgroup_path(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* strings.c: strlen, strstr, strcontains, memcmp, strcap, buf, macaddr, pton,
- * strerror, kptr, uptr */
+ * strerror, syscall_name, kptr, uptr */
 void check_strlen(struct semantic *sem, struct node *call);
 void check_strstr(struct semantic *sem, struct node *call);
 void check_strcap(struct semantic *sem, struct node *call);
@@ -144,6 +153,7 @@ void check_buf(struct semantic *sem, struct node *call);
 void check_macaddr(struct semantic *sem, struct node *call);
 void check_pton(struct semantic *sem, struct node *call);
 void check_strerror(struct semantic *sem, struct node *call);
+void check_syscall_name(struct semantic *sem, struct node *call);
 void check_address_space(struct semantic *sem, struct node *call);
 LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strstr(struct codegen *g, struct node *call, const struct gen_args *a);
@@ -152,6 +162,12 @@ LLVMValueRef gen_buf(struct codegen *g, struct node *call, const struct gen_args
 LLVMValueRef gen_macaddr(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_pton(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_value_of_arg(struct codegen *g, struct node *call, const struct gen_args *a);
+/* Byte i of a stack buffer of `size` bytes, as an i8 (0 past its end). */
+LLVMValueRef gen_string_byte(struct codegen *g, LLVMValueRef s, uint32_t size, uint32_t i);
+
+/* glob.c: globmatch */
+void check_globmatch(struct semantic *sem, struct node *call);
+LLVMValueRef gen_globmatch(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* registers.c: ctx, reg, usermode, uaddr, path, socket_cookie, skboutput */
 void check_var_ctx(struct semantic *sem, struct node *n);
@@ -168,6 +184,9 @@ LLVMValueRef gen_uaddr(struct codegen *g, struct node *call, const struct gen_ar
 LLVMValueRef gen_path(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_socket_cookie(struct codegen *g, struct node *call, const struct gen_args *a);
 
+/* packets.c: skboutput's code (its check is in registers.c) */
+LLVMValueRef gen_skboutput(struct codegen *g, struct node *call, const struct gen_args *a);
+
 /* actions.c: signal, signal_thread, override */
 void check_signal(struct semantic *sem, struct node *call);
 void check_override(struct semantic *sem, struct node *call);
@@ -175,11 +194,14 @@ LLVMValueRef gen_signal(struct codegen *g, struct node *call, const struct gen_a
 LLVMValueRef gen_override(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* compile_time.c: is_*, default_str_length, kfunc_exist, kfunc_allowed,
- * static_assert, fail; the code of every built-in known at compile time */
+ * static_assert, assert_str, fail; the code of every built-in known at compile time */
 void check_type_predicate(struct semantic *sem, struct node *call);
 void check_default_str_length(struct semantic *sem, struct node *call);
 void check_kfunc(struct semantic *sem, struct node *call);
 void check_static_assert(struct semantic *sem, struct node *call);
+void check_assert_str(struct semantic *sem, struct node *call);
+void check_getopt(struct semantic *sem, struct node *call);
+LLVMValueRef gen_getopt(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_fail(struct semantic *sem, struct node *call);
 /* call->ival as a constant */
 LLVMValueRef gen_constant(struct codegen *g, struct node *call, const struct gen_args *a);

@@ -72,6 +72,48 @@ void check_errorf(struct semantic *sem, struct node *call)
             (struct source_span){call->loc.line, call->loc.col, call->loc.end_col};
 }
 
+/* assert(cond, msg): bpftrace's stdlib macro, `if (!cond) { errorf("assert
+ * failed: %s", msg); exit(1); }`: two events, the error (call->async_id)
+ * and the exit (its id in call->ival), whose record carries the exit code
+ * as exit(code)'s does (one integer argument). */
+#define ASSERT_EXIT_CODE 1
+
+void check_assert(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    const struct type *cond = &call->args[0]->type, *msg = &call->args[1]->type;
+    if (cond->kind == TY_NONE || msg->kind == TY_NONE)
+        return;
+    if (cond->kind != TY_INT && cond->kind != TY_PTR) {
+        sem_error(sem, call->args[0]->loc, "assert() condition must be an integer, got '%s'",
+                  type_name_of(cond));
+        return;
+    }
+    if (msg->kind != TY_STRING) {
+        sem_error(sem, call->args[1]->loc, "assert() message must be a string, got '%s'",
+                  type_name_of(msg));
+        return;
+    }
+    if (sem_add_async(sem, call, ASYNC_EXIT) < 0)
+        return;
+    call->ival = call->async_id;
+    struct record_desc *code = &sem->asyncs[call->async_id].args;
+    code->fields = calloc(1, sizeof(*code->fields));
+    if (!code->fields) {
+        sem_error(sem, call->loc, "out of memory");
+        return;
+    }
+    code->nfields = 1;
+    code->fields[0] = (struct value_desc){.kind = VK_INT, .size = 8, .is_signed = true};
+    code->size = 8;
+    if (sem_add_async(sem, call, ASYNC_ERRORF) < 0)
+        return;
+    struct async_desc *a = &sem->asyncs[call->async_id];
+    a->fmt = strdup("assert failed: %s");
+    a->where = (struct source_span){call->loc.line, call->loc.col, call->loc.end_col};
+    sem_async_args(sem, call, 1, a);
+}
+
 void check_unwatch(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_VOID;
@@ -261,6 +303,23 @@ LLVMValueRef gen_exit(struct codegen *g, struct node *call, const struct gen_arg
 {
     gen_async_call(g, call, a);
     gen_probe_return(g);
+    return NULL;
+}
+
+LLVMValueRef gen_assert(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    LLVMBasicBlockRef failed = gen_block(g, "assert_failed");
+    LLVMBasicBlockRef held = gen_block(g, "assert_held");
+    LLVMBuildCondBr(g->b, gen_to_bool(g, a->value[0]), held, failed);
+    LLVMPositionBuilderAtEnd(g->b, failed);
+    gen_async_call(g, call, a);
+    LLVMValueRef rec = gen_alloca(g, 16, "exit");
+    gen_store_i64(g, rec, gen_i64(g, call->ival));
+    gen_store_i64(g, gen_byte_ptr(g, rec, 8), gen_i64(g, ASSERT_EXIT_CODE));
+    gen_ringbuf_output(g, rec, 16);
+    gen_probe_return(g);
+    LLVMBuildBr(g->b, held);
+    LLVMPositionBuilderAtEnd(g->b, held);
     return NULL;
 }
 

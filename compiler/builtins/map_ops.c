@@ -1,5 +1,6 @@
 /* Map maintenance and questions answered in BPF: delete(@m, k) (or
- * delete(@m[k])), has_key(@m, k), len(@m). */
+ * delete(@m[k])), has_key(@m, k), len(@m); len()'s stack form
+ * (len(kstack)) is in stacks.c. */
 #include "builtins/entries.h"
 #include "codegen/maps.h"
 #include "sema/sema.h"
@@ -43,12 +44,16 @@ LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_
 
 void check_len(struct semantic *sem, struct node *call)
 {
+    if (!builtin_arg_is_whole_map(call->args[0])) {
+        check_stack_len(sem, call);
+        return;
+    }
     call->type = type_int(8, true);
-    if (!builtin_arg_is_whole_map(call->args[0]))
-        sem_error(sem, call->args[0]->loc, "len() expects a map argument");
 }
 
 LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a)
 {
+    if (!builtin_arg_is_whole_map(call->args[0]))
+        return gen_stack_len(g, call, a);
     return gen_map_count(g, call->args[0]->map->id);
 }

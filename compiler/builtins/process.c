@@ -1,5 +1,6 @@
 /* The current process and CPU: pid, tid, uid, gid, cpu, comm, curtask; the
- * clock: nsecs, elapsed; rand; and cpid, the -c command's pid. */
+ * clock: nsecs, elapsed; rand; and cpid, the -c command's pid, with
+ * has_cpid, whether there is one. */
 #include "builtins/entries.h"
 #include "codegen/ir.h"
 #include "sema/sema.h"
@@ -41,7 +42,19 @@ void check_var_cpid(struct semantic *sem, struct node *n)
         sem_error(sem, n->loc, "cpid cannot be used without child command");
 }
 
+/* has_cpid: whether -c gave a command, known at compile time. */
+void check_var_has_cpid(struct semantic *sem, struct node *n)
+{
+    n->type = type_bool();
+    (void)sem;
+}
+
 /* ---- code ---- */
+
+LLVMValueRef gen_var_has_cpid(struct codegen *g, struct node *n)
+{
+    return gen_i64(g, g->sem->child_pid > 0);
+}
 
 LLVMValueRef gen_var_cpid(struct codegen *g, struct node *n)
 {

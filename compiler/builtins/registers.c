@@ -3,6 +3,7 @@
  * socket_cookie(), skboutput(). The table's `requires` keeps each to the
  * probe kinds whose context has it. */
 #include <linux/bpf.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtins/entries.h"
@@ -183,7 +184,8 @@ LLVMValueRef gen_socket_cookie(struct codegen *g, struct node *call, const struc
     return gen_helper(g, HELPER_GET_SOCKET_COOKIE, g->i64, args, 1);
 }
 
-/* skboutput(file, skb, length, offset): the packet goes to a pcap file. */
+/* skboutput(file, skb, length, offset): the packet goes to a pcap file
+ * (an event; its code is in packets.c). */
 void check_skboutput(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_NONE;
@@ -203,9 +205,10 @@ void check_skboutput(struct semantic *sem, struct node *call)
                       i == 2 ? "length" : "offset");
             return;
         }
-    /* Said rather than compiled to nothing: the packets travel through a
-     * perf event array to a pcap writer, which sobt does not have yet. */
-    sem_error(sem, call->loc,
-              "skboutput() needs a perf event buffer and a pcap writer, which sobt does not "
-              "have yet");
+    if (call->args[1]->type.kind == TY_NONE || sem_add_async(sem, call, ASYNC_SKBOUTPUT) < 0)
+        return;
+    struct async_desc *a = &sem->asyncs[call->async_id];
+    a->fmt = strdup(call->args[0]->str);
+    a->args.size = sizeof(struct skboutput_record);
+    call->type = type_int(8, true);
 }

@@ -1,7 +1,7 @@
 /* Strings and bytes: strlen, strstr, strcontains, memcmp, strcap; buf,
- * macaddr, pton, strerror; kptr and uptr (address spaces). String scans are
- * unrolled over the buffers' sizes, so the verifier sees straight-line
- * code. */
+ * macaddr, pton, strerror, syscall_name; kptr and uptr (address spaces).
+ * String scans are unrolled over the buffers' sizes, so the verifier sees
+ * straight-line code. */
 #include <arpa/inet.h>
 #include <llvm-c/DebugInfo.h>
 #include <stdlib.h>
@@ -43,7 +43,7 @@ void check_strstr(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_NONE;
     if (known(call) && check_string_arg(sem, call, 0) && check_string_arg(sem, call, 1))
-        call->type = type_int(8, strcmp(call->name, "strstr") == 0);
+        call->type = strcmp(call->name, "strstr") == 0 ? type_int(8, true) : type_bool();
 }
 
 void check_strcap(struct semantic *sem, struct node *call)
@@ -201,6 +201,21 @@ void check_strerror(struct semantic *sem, struct node *call)
     call->type = (struct type){.kind = TY_STRERROR, .size = 8};
 }
 
+/* syscall_name(nr): the number, named in userspace when printed. */
+void check_syscall_name(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_NONE;
+    if (!known(call))
+        return;
+    if (call->args[0]->type.kind != TY_INT) {
+        sem_error(sem, call->args[0]->loc,
+                  "syscall_name() expects an integer (a syscall number), got '%s'",
+                  type_name_of(&call->args[0]->type));
+        return;
+    }
+    call->type = (struct type){.kind = TY_SYSCALL_NAME, .size = 8};
+}
+
 /* kptr(p), uptr(p): p itself, marked as kernel or user memory. */
 void check_address_space(struct semantic *sem, struct node *call)
 {
@@ -223,7 +238,7 @@ void check_address_space(struct semantic *sem, struct node *call)
  * are loaded and the byte shifted out: loading single bytes lets LLVM split
  * the buffer into one stack slot per byte, and an unrolled scan then spills
  * past the 512-byte stack. */
-static LLVMValueRef byte_at(struct codegen *g, LLVMValueRef s, uint32_t size, uint32_t i)
+LLVMValueRef gen_string_byte(struct codegen *g, LLVMValueRef s, uint32_t size, uint32_t i)
 {
     if (i >= size)
         return LLVMConstInt(g->i8, 0, false);
@@ -240,7 +255,7 @@ LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_a
     LLVMValueRef len = gen_i64(g, 0);
     LLVMValueRef ended = LLVMConstInt(g->i1, 0, false);
     for (uint32_t i = 0; i < size; i++) {
-        LLVMValueRef nul = LLVMBuildICmp(g->b, LLVMIntEQ, byte_at(g, a->value[0], size, i),
+        LLVMValueRef nul = LLVMBuildICmp(g->b, LLVMIntEQ, gen_string_byte(g, a->value[0], size, i),
                                          LLVMConstInt(g->i8, 0, false), "");
         ended = LLVMBuildOr(g->b, ended, nul, "");
         len = LLVMBuildAdd(g->b, len,
@@ -296,7 +311,7 @@ static LLVMValueRef find_substring(struct codegen *g, struct node *call, const s
     LLVMValueRef needle_ended = LLVMConstInt(g->i1, 0, false);
     for (uint32_t j = 0; j < ns; j++) {
         LLVMValueRef nj = literal ? LLVMConstInt(g->i8, (unsigned char)nn->str[j], false)
-                                  : byte_at(g, a->value[1], ns, j);
+                                  : gen_string_byte(g, a->value[1], ns, j);
         needle_ended =
             LLVMBuildOr(g->b, needle_ended, LLVMBuildICmp(g->b, LLVMIntEQ, nj, zero8, ""), "");
         /* haystack[i + j], 0 past its end */
@@ -356,9 +371,9 @@ LLVMValueRef gen_memcmp(struct codegen *g, struct node *call, const struct gen_a
     LLVMValueRef result = gen_i64(g, 0);
     for (uint32_t j = n; j-- > 0;) {
         LLVMValueRef l =
-            LLVMBuildZExt(g->b, byte_at(g, a->value[0], j + 1 + skip[0], j + skip[0]), g->i64, "");
+            LLVMBuildZExt(g->b, gen_string_byte(g, a->value[0], j + 1 + skip[0], j + skip[0]), g->i64, "");
         LLVMValueRef r =
-            LLVMBuildZExt(g->b, byte_at(g, a->value[1], j + 1 + skip[1], j + skip[1]), g->i64, "");
+            LLVMBuildZExt(g->b, gen_string_byte(g, a->value[1], j + 1 + skip[1], j + skip[1]), g->i64, "");
         LLVMValueRef differ = LLVMBuildICmp(g->b, LLVMIntNE, l, r, "");
         result = LLVMBuildSelect(g->b, differ, LLVMBuildSub(g->b, l, r, ""), result, "");
     }

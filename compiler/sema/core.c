@@ -81,7 +81,8 @@ static void append_type_name(char *buf, size_t cap, const struct type *t)
         [TY_HIST] = "hist",   [TY_LHIST] = "lhist", [TY_KSTACK] = "kstack", [TY_USTACK] = "ustack",
         [TY_KSYM] = "ksym",   [TY_USYM] = "usym",   [TY_INET] = "inet",
         [TY_BUFFER] = "buffer", [TY_MACADDR] = "macaddr", [TY_CGROUP_PATH] = "cgroup_path",
-        [TY_STRERROR] = "strerror", [TY_USERNAME] = "username", [TY_TIMESTAMP] = "timestamp",
+        [TY_STRERROR] = "strerror",  [TY_USERNAME] = "username", [TY_TIMESTAMP] = "timestamp",
+        [TY_SYSCALL_NAME] = "syscall_name",
     };
     const char *name = (size_t)t->kind < sizeof(names) / sizeof(names[0]) ? names[t->kind] : NULL;
     snprintf(b, room, "%s", name ? name : "unknown");
@@ -98,11 +99,15 @@ const char *type_name_of(const struct type *t)
 }
 
 /* Types as stored in maps: integers widen to 64 bits, keeping their
- * signedness, as bpftrace does. (Variables keep their width: vars.c.) */
+ * signedness (and a bool stays one), as bpftrace does. (Variables keep
+ * their width: vars.c.) */
 struct type sem_storage_type(const struct type *t)
 {
-    if (t->kind == TY_INT)
-        return type_int(8, t->is_signed);
+    if (t->kind == TY_INT) {
+        struct type wide = type_int(8, t->is_signed);
+        wide.is_bool = t->is_bool;
+        return wide;
+    }
     return *t;
 }
 

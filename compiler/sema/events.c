@@ -30,10 +30,7 @@ void sem_async_args(struct semantic *sem, struct node *call, int from, struct as
 {
     struct type tup = type_new_tuple(&sem->types, call->nargs - from);
     for (int i = from; i < call->nargs; i++) {
-        struct type t = call->args[i]->type;
-        if (t.kind == TY_INT)
-            t = type_int(8, t.is_signed);
-        tup.fields[i - from] = t;
+        tup.fields[i - from] = sem_storage_type(&call->args[i]->type);
     }
     type_layout_tuple(&sem->types, &tup);
     record_from_type(&sem->types, &tup, &a->args);

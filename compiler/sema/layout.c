@@ -88,6 +88,8 @@ enum value_kind value_kind_of(const struct type *t)
         return VK_STRERROR;
     case TY_USERNAME:
         return VK_USERNAME;
+    case TY_SYSCALL_NAME:
+        return VK_SYSCALL_NAME;
     case TY_TIMESTAMP:
         return VK_TIMESTAMP;
     default:
@@ -141,6 +143,7 @@ void value_desc_from_type(struct type_arena *a, const struct type *t, struct val
     v->kind = value_kind_of(t);
     v->size = t->size;
     v->is_signed = t->is_signed;
+    v->is_bool = t->kind == TY_INT && t->is_bool;
     if (t->kind == TY_KSTACK || t->kind == TY_USTACK) {
         v->frames = t->count;
         v->stack_mode = (enum stack_mode)t->stack_mode;

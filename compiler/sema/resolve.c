@@ -77,6 +77,24 @@ static void resolve_config(struct semantic *sem, const struct node *config)
     }
 }
 
+/* Every named parameter on the command line is one a getopt() reads (or
+ * --help, which lists them). */
+static void check_named_params(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nnamed_params && !sem->errors; i++) {
+        const char *name = sem->named_params[i] + 2;
+        size_t n = strcspn(name, "=");
+        bool known = n == 4 && strncmp(name, "help", 4) == 0;
+        for (int j = 0; j < sem->noption_help && !known; j++)
+            known = strlen(sem->option_names[j]) == n && strncmp(sem->option_names[j], name, n) == 0;
+        if (!known) {
+            diag_plain_error("Unknown program option --%.*s: no getopt(\"%.*s\") reads it", (int)n,
+                             name, (int)n, name);
+            sem->errors++;
+        }
+    }
+}
+
 int resolve_program(struct semantic *sem, struct ast *ast, const struct constants *consts,
                     const struct compile_options *opts)
 {
@@ -84,6 +102,8 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem->consts = consts;
     sem->params = opts->params;
     sem->nparams = opts->nparams;
+    sem->named_params = opts->named_params;
+    sem->nnamed_params = opts->nnamed_params;
     sem->ast = ast;
     sem->src = ast->src;
     sem->unsafe = opts->unsafe;
@@ -134,6 +154,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     }
     sem->final_pass = true;
     resolve_units(sem);
+    check_named_params(sem);
     for (int i = 0; i < sem->nmaps && !sem->errors; i++) {
         struct map_info *m = sem->maps[i];
         if (m->declared)
@@ -170,5 +191,12 @@ void semantic_free(struct semantic *sem)
     for (int i = 0; i < sem->nvalue_strings; i++)
         free(sem->value_strings[i]);
     free(sem->value_strings);
+    for (int i = 0; i < sem->noption_help; i++) {
+        free(sem->option_names[i]);
+        if (sem->option_help)
+            free(sem->option_help[i]);
+    }
+    free(sem->option_names);
+    free(sem->option_help);
     memset(sem, 0, sizeof(*sem));
 }

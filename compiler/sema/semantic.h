@@ -83,6 +83,8 @@ struct semantic {
     const struct constants *consts; /* macros, the built-in table, BTF enumerators */
     const char *const *params;      /* positional parameters $1.. */
     int nparams;
+    const char *const *named_params; /* "--name[=value]", for getopt() */
+    int nnamed_params;
     enum missing_probes_policy missing_probes; /* config = { missing_probes = ... } */
     int child_pid; /* -c: the command's pid (cpid); 0 without -c */
 
@@ -103,6 +105,11 @@ struct semantic {
     /* texts values refer to by index (program.h value_strings) */
     char **value_strings;
     int nvalue_strings;
+    /* getopt(): the names read (a named parameter no call reads is an
+       error) and their `-- --help` lines (program.h option_help) */
+    char **option_names;
+    char **option_help; /* NULL once handed to the compiled program */
+    int noption_help;   /* entries of both */
 
     bool final_pass; /* report errors only on the pass after types settled */
     bool changed;    /* a map type changed during this pass */

@@ -112,7 +112,7 @@ static void write_value(FILE *out, const struct map_rows *c, const struct row *r
         fputs(", \"total\": ", out);
         write_int(out, r->total, is_signed);
         fputc('}', out);
-    } else if (map->agg == AGG_NONE && map->value.kind != VK_INT) {
+    } else if (map->agg == AGG_NONE && (map->value.kind != VK_INT || map->value.is_bool)) {
         json_write_field(out, c->prog, &map->value, cpu_value(&c->snap, r->entry, 0));
     } else {
         write_int(out, divide(r->value, div, is_signed), is_signed);

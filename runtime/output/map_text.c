@@ -152,7 +152,7 @@ static void print_plain_row(FILE *out, const struct map_rows *c, const struct ro
         print_int(out, r->value, is_signed);
         fputs(", total ", out);
         print_int(out, r->total, is_signed);
-    } else if (map->agg == AGG_NONE && map->value.kind != VK_INT) {
+    } else if (map->agg == AGG_NONE && (map->value.kind != VK_INT || map->value.is_bool)) {
         output_print_field(out, c->prog, &map->value, cpu_value(&c->snap, r->entry, 0));
     } else {
         print_int(out, divide(r->value, div, is_signed), is_signed);

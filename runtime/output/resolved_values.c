@@ -2,7 +2,7 @@
  * bpftrace's: buffers as hex_format_buffer, MAC addresses in capitals, cgroup
  * paths per hierarchy (cgroup2 first, named "unified"), user names from
  * /etc/passwd, strftime() on nanoseconds since boot with %f for
- * microseconds. */
+ * microseconds, syscall names from the table made at build time. */
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "output/resolved_values.h"
+#include "output/syscall_names.h"
 
 void output_print_buffer(FILE *out, const uint8_t *field, uint32_t size, char style)
 {
@@ -147,6 +148,16 @@ static void print_cgroup_path(FILE *out, const struct compiled_program *prog, co
 
 /* ---- user names ---- */
 
+/* A number this architecture has no syscall for prints as the number. */
+static void print_syscall_name(FILE *out, uint64_t nr)
+{
+    const char *name = syscall_name_of(nr);
+    if (name)
+        fputs(name, out);
+    else
+        fprintf(out, "%" PRIu64, nr);
+}
+
 static void print_username(FILE *out, uint64_t uid)
 {
     FILE *f = fopen("/etc/passwd", "r");
@@ -172,7 +183,7 @@ static void print_username(FILE *out, uint64_t uid)
 /* ---- strftime() ---- */
 
 /* Wall-clock time at boot: CLOCK_REALTIME minus CLOCK_BOOTTIME, taken once. */
-static bool boot_time(struct timespec *out)
+bool output_boot_time(struct timespec *out)
 {
     static struct timespec boot;
     static int state; /* 0 unknown, 1 known, -1 failed */
@@ -223,7 +234,7 @@ static void print_timestamp(FILE *out, const struct compiled_program *prog, cons
     memcpy(&ns, p, 8);
     memcpy(&fmt_index, p + 8, 8);
     struct timespec boot;
-    if (!prog || fmt_index >= (uint64_t)prog->nvalue_strings || !boot_time(&boot)) {
+    if (!prog || fmt_index >= (uint64_t)prog->nvalue_strings || !output_boot_time(&boot)) {
         fputs("(?)", out);
         return;
     }
@@ -252,6 +263,7 @@ bool output_is_resolved_kind(enum value_kind kind)
     case VK_CGROUP_PATH:
     case VK_STRERROR:
     case VK_USERNAME:
+    case VK_SYSCALL_NAME:
     case VK_TIMESTAMP:
         return true;
     default:
@@ -280,6 +292,10 @@ void output_print_resolved(FILE *out, const struct compiled_program *prog,
     case VK_USERNAME:
         memcpy(&word, p, 8);
         print_username(out, word);
+        return;
+    case VK_SYSCALL_NAME:
+        memcpy(&word, p, 8);
+        print_syscall_name(out, word);
         return;
     case VK_TIMESTAMP:
         print_timestamp(out, prog, p);

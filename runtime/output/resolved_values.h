@@ -8,7 +8,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <time.h>
+
 #include "program.h"
+
+/* Wall-clock time at boot (CLOCK_REALTIME minus CLOCK_BOOTTIME), taken once:
+ * what turns nanoseconds since boot into dates. False when unknown. */
+bool output_boot_time(struct timespec *out);
 
 /* buf() bytes as printf's %r (style '\0'), %rx ('x') or %rh ('h') show
  * them; map values, keys and print() show them as %r. */

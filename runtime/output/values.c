@@ -155,7 +155,9 @@ static void print_stack(FILE *out, const struct value_desc *v, const uint8_t *p,
 static void print_int(FILE *out, const struct value_desc *v, const void *record)
 {
     uint64_t x = output_read_int(v, record);
-    if (v->is_signed)
+    if (v->is_bool)
+        fputs(x ? "true" : "false", out);
+    else if (v->is_signed)
         fprintf(out, "%" PRId64, (int64_t)x);
     else
         fprintf(out, "%" PRIu64, x);

@@ -194,13 +194,39 @@ static struct process_syms *new_entry(void)
     return oldest; /* fill_entry ends its old Dwfl */
 }
 
+static bool resolve_symbols = true, demangle_symbols = true, keep_processes = true,
+            share_by_program = false;
+
+/* BPFTRACE_CACHE_USER_SYMBOLS=PER_PROGRAM, bpftrace's meaning: one map per
+ * executable, the first process's, used for every process of that binary
+ * (many short-lived processes cost one read; right where the binary and
+ * its libraries load at the same addresses, i.e. without ASLR). The kept
+ * entry of another live process with pid's executable, or NULL. Called
+ * with cache_lock held. */
+static struct process_syms *program_entry(int pid)
+{
+    struct process_identity id;
+    if (!share_by_program || find_entry(pid) || !read_identity(pid, &id) || id.exe_ino == 0)
+        return NULL;
+    for (int i = 0; i < cache_len; i++)
+        if (cache[i].dwfl && !cache[i].tracked_generation && cache[i].id.exe_dev == id.exe_dev &&
+            cache[i].id.exe_ino == id.exe_ino)
+            return &cache[i];
+    return NULL;
+}
+
 /* The entry for pid, read or re-read as needed: from the mmap tracker when
  * it recorded the process (reliable after the process exits), else from
  * /proc. Called with cache_lock held. */
 static struct process_syms *lookup_process(int pid, bool recheck)
 {
     uint64_t now = monotonic_ns();
-    struct process_syms *e = find_entry(pid);
+    struct process_syms *e = program_entry(pid);
+    if (e) {
+        e->last_used = ++use_clock;
+        return e;
+    }
+    e = find_entry(pid);
     uint64_t generation = mmap_tracker_generation(pid);
     if (generation) {
         if (!e)
@@ -230,13 +256,12 @@ static struct process_syms *lookup_process(int pid, bool recheck)
 extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status)
     __attribute__((weak));
 
-static bool resolve_symbols = true, demangle_symbols = true, keep_processes = true;
-
-void usym_configure(bool resolve, bool demangle, bool keep)
+void usym_configure(bool resolve, bool demangle, bool keep, bool by_program)
 {
     resolve_symbols = resolve;
     demangle_symbols = demangle;
     keep_processes = keep;
+    share_by_program = keep && by_program;
 }
 
 bool usym_keeps_processes(void)

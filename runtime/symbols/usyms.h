@@ -30,8 +30,10 @@ bool usym_module(int pid, uint64_t addr, char *buf, size_t cap);
  * BPFTRACE_CACHE_USER_SYMBOLS say: with resolve false every address prints
  * as an address; with demangle false C++ names print mangled; with keep
  * false (cache NONE) a process's map is read for each address and
- * forgotten, so the addresses of a process that has exited stay addresses. */
-void usym_configure(bool resolve, bool demangle, bool keep);
+ * forgotten, so the addresses of a process that has exited stay addresses;
+ * with by_program (PER_PROGRAM) every process of one executable is
+ * symbolized with the map of the first one kept. */
+void usym_configure(bool resolve, bool demangle, bool keep, bool by_program);
 /* False when usym_configure() said not to resolve or not to keep processes:
  * then nothing is remembered for processes that exit. */
 bool usym_keeps_processes(void);

@@ -5,7 +5,10 @@ inet_pton, strerror() against libc, cgroup_path() against /proc/PID/cgroup,
 ppid against this test's pid, username against the password database,
 ncpus against /sys, strftime() against the clock, strlen/strstr/
 strcontains against Python's, signal() against a process that catches it,
-errorf()/warnf() on stderr, and the perf and raw stack modes.
+errorf()/warnf() on stderr, the perf and raw stack modes; syscall_name()
+against the ABI header, len() of stacks against the frames printed,
+assert(), has_cpid and is_str() (bools: true/false), getopt() against the parameters the test passes, and
+globmatch() against fnmatch.
 
 Usage: run_builtins.py --sobt PATH [CHECK...]
 
@@ -13,6 +16,7 @@ Needs root. Prints "ok NAME" or "FAIL NAME" with the reason, then
 "N passed, N failed"; exits non-zero on any failure.
 """
 import datetime
+import fnmatch
 import ipaddress
 import os
 import pathlib
@@ -196,6 +200,121 @@ def check_stack_modes():
             raise TestFailure("%s %s: frames %r (stderr %r)" % (env, program, frames, err))
 
 
+def check_syscall_name():
+    """syscall_name(nr) against the kernel ABI header's __NR_ table (the
+    test reads its text; sobt's table comes from the C preprocessor)."""
+    header = pathlib.Path("/usr/include/x86_64-linux-gnu/asm/unistd_64.h").read_text()
+    numbers = {int(m.group(2)): m.group(1)
+               for m in re.finditer(r"^#define __NR_(\w+) (\d+)$", header, re.MULTILINE)}
+    chosen = sorted(numbers)[::37] + [max(numbers)]
+    program = "BEGIN { %s exit(); }" % " ".join(
+        'printf("%%s\\n", syscall_name(%d));' % n for n in chosen)
+    expect("syscall_name", lines_of(program), [numbers[n] for n in chosen])
+    expect("syscall_name(unknown)", lines_of("BEGIN { print(syscall_name(99999)); exit(); }"),
+           ["99999"])
+
+
+def check_len_stack():
+    """len(kstack) is the number of frames kstack prints in the same probe;
+    len(kstack(2)) is at most 2; len(ustack) likewise."""
+    program = ('tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { '
+               '$k = len(kstack); $k2 = len(kstack(2)); $u = len(ustack); '
+               'printf("%d %d %d\\n", $k, $k2, $u); '
+               'print(kstack); print(ustack); exit(); }')
+    rc, out, err = sobt(program, "-c", "%s -c 'import os, time; time.sleep(1); os.getppid()'"
+                        % sys.executable)
+    if rc != 0:
+        raise TestFailure("exit status %d, stderr %r" % (rc, err))
+    lines = out.splitlines()[1:]
+    counts = [int(x) for x in lines[0].split()]
+    blocks = "\n".join(lines[1:]).split("\n\n")
+    frames = [[f for f in block.splitlines() if f.strip()] for block in blocks if block.strip()]
+    expect("len(kstack), len(kstack(2)), len(ustack)", counts,
+           [len(frames[0]), min(2, len(frames[0])), len(frames[1])])
+    # deeper than one measuring piece: 40 nested calls, frame pointers kept
+    with tempfile.TemporaryDirectory() as tmp:
+        target = os.path.join(tmp, "deep_stack")
+        subprocess.run(["gcc", "-O0", "-fno-omit-frame-pointer", "-o", target,
+                        str(pathlib.Path(__file__).resolve().parent / "deep_stack.c")], check=True)
+        rc, out, err = sobt('tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { '
+                            '$u = len(ustack); $u5 = len(ustack(5)); printf("%d %d\\n", $u, $u5); '
+                            'print(ustack); exit(); }', "-c", target + " 40")
+    lines = out.splitlines()[1:]
+    frames = [f for f in lines[1:] if f.strip()]
+    if rc != 0 or len(frames) < 40:
+        raise TestFailure("deep stack: exit %d, %d frames, stderr %r" % (rc, len(frames), err))
+    expect("len(ustack), len(ustack(5)) of a deep stack", lines[0], "%d 5" % len(frames))
+
+
+def check_assert_has_cpid():
+    """assert() reports at its call and stops the probe; has_cpid is 1 only
+    with -c; assert_str() of a string compiles to nothing."""
+    rc, out, err = sobt('BEGIN { assert_str(comm); assert(1 == 1, "holds"); printf("a\\n"); '
+                        'assert(2 < 1, "two"); printf("b\\n"); }')
+    expect("assert output", out.splitlines()[1:2], ["a"])
+    if "b" in out.splitlines() or not re.search(r"^stdin:1:\d+-\d+: ERROR: assert failed: two$",
+                                                  err, re.MULTILINE):
+        raise TestFailure("assert: stdout %r stderr %r" % (out, err))
+    expect("has_cpid", lines_of("BEGIN { print(has_cpid); exit(); }"), ["false"])
+    expect("has_cpid -c", lines_of("BEGIN { print(has_cpid()); exit(); }", "-c", "true"), ["true"])
+    # the type predicates are bools too, printed as current bpftrace prints them
+    expect("is_str", lines_of('BEGIN { print((is_str("a"), is_str(1), is_integer(1))); exit(); }'),
+           ["(true, false, true)"])
+
+
+def check_globmatch():
+    """globmatch() against Python's fnmatch.fnmatchcase (the same rules: `*`
+    crosses `/`, `[!...]` negates, no escapes), on strings and patterns
+    chosen to reach every kind of pattern item, and on comm."""
+    strings = ["", "a", "abc", "hello", "a/b/c", "x-y", "[x]", "aaab", "abab", "sobt.bt"]
+    patterns = ["*", "a*", "*c", "a?c", "h*l*o", "[a-c]*", "[!a-c]*", "*/*", "a*b*c", "?",
+                "[]x]*", "[x-]-y", "*ab", "*a*a*b", "s?bt.[b]t", "[", "[a"]
+    pairs = [(s, p) for s in strings for p in patterns]
+    for start in range(0, len(pairs), 40):
+        chunk = pairs[start:start + 40]
+        program = "BEGIN { %s exit(); }" % " ".join(
+            'printf("%%d\\n", globmatch("%s", "%s"));' % pair for pair in chunk)
+        expect("globmatch %r" % (chunk,), lines_of(program),
+               [str(int(fnmatch.fnmatchcase(s, p))) for s, p in chunk])
+    expect("globmatch(comm)", lines_of('BEGIN { printf("%d %d\\n", globmatch(comm, "so*"), '
+                                       'globmatch(comm, "so")); exit(); }'), ["1 0"])
+
+
+def check_getopt():
+    """getopt() against the named parameters the test passes after --, and
+    the defaults it leaves to the program; positional ones around them."""
+    given = {"aa": "20", "bb": None, "cc": "false", "dd": "text here"}
+    args = ["--%s" % k if v is None else "--%s=%s" % (k, v) for k, v in given.items()]
+    program = ('BEGIN { print((getopt("aa", 1), getopt("bb"), getopt("cc", true), '
+               'getopt("dd", "x", "description"), getopt("ee", -7), getopt("ff", "def"), '
+               'getopt("gg"), str($1), str($2), $#)); exit(); }')
+    result = harness.run([SOBT, "-e", program, "p1", "--", args[0], "p2", *args[1:]], 60)
+    result.raise_if_timed_out()
+    rc, out, err = result.status, result.out, result.err
+    if rc != 0:
+        raise TestFailure("exit status %d, stderr %r" % (rc, err))
+    expected = "(%d, %s, %s, %s, %d, %s, %s, p1, p2, 2)" % (
+        int(given["aa"]), "true", "false", given["dd"], -7, "def", "false")
+    expect("getopt", out.splitlines()[1], expected)
+    # -- --help lists what the program reads, and runs nothing
+    result = harness.run([SOBT, "-e", program, "--", "--help"], 60)
+    expect("-- --help", (result.status, result.out.splitlines()), (0, [
+        "PROGRAM OPTIONS:",
+        "    %-24s (default: 1)" % "--aa=INT",
+        "    %-24s (default: false)" % "--bb",
+        "    %-24s (default: true)" % "--cc",
+        "    %-24s description (default: \"x\")" % "--dd=STRING",
+        "    %-24s (default: -7)" % "--ee=INT",
+        "    %-24s (default: \"def\")" % "--ff=STRING",
+        "    %-24s (default: false)" % "--gg"]))
+    # a named parameter nothing reads is a mistake, as is a value of the wrong kind
+    for extra, message in (("--zz=1", 'ERROR: Unknown program option --zz: no getopt("zz") reads it'),
+                           ("--aa=x", "Program option --aa expects an integer value")):
+        result = harness.run([SOBT, "-e", program, "--", extra], 60)
+        if result.status != 1 or message not in result.err:
+            raise TestFailure("%s: status %d, stderr %r" % (extra, result.status, result.err))
+
+
 CHECKS = {
     "pton": check_pton,
     "strerror": check_strerror,
@@ -208,6 +327,11 @@ CHECKS = {
     "signal": check_signal,
     "errorf_warnf": check_errorf_warnf,
     "stack_modes": check_stack_modes,
+    "syscall_name": check_syscall_name,
+    "len_stack": check_len_stack,
+    "assert_has_cpid": check_assert_has_cpid,
+    "getopt": check_getopt,
+    "globmatch": check_globmatch,
 }
 
 

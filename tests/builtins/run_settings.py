@@ -170,6 +170,51 @@ def check_user_symbols(tmp):
     expect("usym without a cache, at exit", keys(lines), ["@[0x%s]" % addr])
 
 
+def per_program_lines(tmp, mode):
+    """Two processes of one position-independent symbol_target (loaded at
+    different addresses: ASLR), the second started once the first was seen;
+    sobt prints usym() of the first one's function address in both."""
+    target = tmp / "symbol_target_pie"
+    if not target.exists():
+        build(["gcc", "-O1", "-fpie", "-pie", "-o", target, HERE / "symbol_target.c"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BPFTRACE_")}
+    env["BPFTRACE_CACHE_USER_SYMBOLS"] = mode
+    first = subprocess.Popen([target, "150"], stdout=subprocess.PIPE, text=True)
+    address = first.stdout.readline().strip()
+    tracer = harness.Tracer([SOBT, "-e", 'tracepoint:syscalls:sys_enter_getppid '
+                             '/comm == "symbol_target_p"/ { printf("%d %s\\n", pid, usym($1)); }',
+                             "0x" + address], env=env)
+    try:
+        tracer.wait_for_line("^%d " % first.pid, 30)
+        second = subprocess.run([target, "5"], capture_output=True, text=True, timeout=30)
+        second_address = second.stdout.strip()
+        tracer.stop()
+    finally:
+        tracer.kill()
+        first.kill()
+        first.wait()
+    if second_address == address:
+        raise TestFailure("two runs of a PIE loaded at one address: is ASLR off?")
+    lines = [line.split(" ", 1) for line in tracer.output()[1:] if line]
+    by_pid = {}
+    for pid, text in lines:
+        by_pid.setdefault(int(pid), set()).add(text)
+    return by_pid.pop(first.pid, set()), set().union(*by_pid.values()) if by_pid else set()
+
+
+def check_cache_per_program(tmp):
+    """BPFTRACE_CACHE_USER_SYMBOLS=PER_PROGRAM: the second process is
+    symbolized with the first one's map (so the first one's address names its
+    function there too); PER_PID reads the second's own map, where it does
+    not."""
+    name = {"sobt::probe_target(int)"}
+    first, second = per_program_lines(tmp, "PER_PROGRAM")
+    expect("per program: first, second process", (first, second), (name, name))
+    first, second = per_program_lines(tmp, "PER_PID")
+    if first != name or not second or name & second:
+        raise TestFailure("per pid: first %r, second %r" % (first, second))
+
+
 def check_vmlinux(tmp):
     """Kernel symbols from an ELF file: a function of a small object."""
     source = tmp / "fake_vmlinux.c"
@@ -303,6 +348,7 @@ CHECKS = {
     "max_bpf_progs": check_max_bpf_progs,
     "log_size": check_log_size,
     "user_symbols": check_user_symbols,
+    "cache_per_program": check_cache_per_program,
     "vmlinux": check_vmlinux,
     "btf": check_btf,
     "kernel_source": check_kernel_source,

@@ -292,6 +292,76 @@ static const struct builtin_error_case cases[] = {
      "stdin:1:32: ERROR: override() expects an integer return value, got 'string[2]'\n"
      "kprobe:do_nanosleep { override(\"x\"); }\n"
      "                               ^~~\n"},
+    /* issue 11, the rest: assert, assert_str, syscall_name, len(stack),
+       percpu_kaddr, getopt, globmatch */
+    {false, "BEGIN { assert(\"x\", \"m\"); }",
+     "stdin:1:16: ERROR: assert() condition must be an integer, got 'string[2]'\n"
+     "BEGIN { assert(\"x\", \"m\"); }\n"
+     "               ^~~\n"},
+    {false, "BEGIN { assert(1, 2); }",
+     "stdin:1:19: ERROR: assert() message must be a string, got 'int64'\n"
+     "BEGIN { assert(1, 2); }\n"
+     "                  ^\n"},
+    {false, "BEGIN { assert(1); }",
+     "stdin:1:9: ERROR: assert() requires 2 arguments (1 provided)\n"
+     "BEGIN { assert(1); }\n"
+     "        ^~~~~~~~~\n"},
+    {false, "BEGIN { assert_str(pid); }",
+     "stdin:1:20: ERROR: assert_str() expects a string, got 'uint64'\n"
+     "BEGIN { assert_str(pid); }\n"
+     "                   ^~~\n"},
+    {false, "BEGIN { @ = syscall_name(\"read\"); }",
+     "stdin:1:26: ERROR: syscall_name() expects an integer (a syscall number), got 'string[5]'\n"
+     "BEGIN { @ = syscall_name(\"read\"); }\n"
+     "                         ^~~~~~\n"},
+    {false, "BEGIN { @ = len(pid); }",
+     "stdin:1:17: ERROR: call to len() expects a map, ustack, or kstack\n"
+     "BEGIN { @ = len(pid); }\n"
+     "                ^~~\n"},
+    {false, "BEGIN { @ = len(kstack(0)); }",
+     "stdin:1:24: ERROR: the number of stack frames must be between 1 and 127\n"
+     "BEGIN { @ = len(kstack(0)); }\n"
+     "                       ^\n"},
+    {false, "BEGIN { @ = percpu_kaddr(comm); }",
+     "stdin:1:26: ERROR: percpu_kaddr() expects a symbol name as a string literal\n"
+     "BEGIN { @ = percpu_kaddr(comm); }\n"
+     "                         ^~~~\n"},
+    {false, "BEGIN { @ = percpu_kaddr(\"no_such_percpu_var\"); }",
+     "stdin:1:26: ERROR: Could not resolve variable \"no_such_percpu_var\" from BTF\n"
+     "BEGIN { @ = percpu_kaddr(\"no_such_percpu_var\"); }\n"
+     "                         ^~~~~~~~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { @ = percpu_kaddr(\"runqueues\", \"a\"); }",
+     "stdin:1:39: ERROR: percpu_kaddr() cpu must be an integer, got 'string[2]'\n"
+     "BEGIN { @ = percpu_kaddr(\"runqueues\", \"a\"); }\n"
+     "                                      ^~~\n"},
+    {false, "BEGIN { @ = getopt(1); }",
+     "stdin:1:20: ERROR: getopt() expects an option name as a string literal\n"
+     "BEGIN { @ = getopt(1); }\n"
+     "                   ^\n"},
+    {false, "BEGIN { @ = getopt(\"a\", pid); }",
+     "stdin:1:25: ERROR: getopt() default must be a string, integer or boolean literal\n"
+     "BEGIN { @ = getopt(\"a\", pid); }\n"
+     "                        ^~~\n"},
+    {false, "BEGIN { @ = getopt(\"a\", 1, 2); }",
+     "stdin:1:28: ERROR: getopt() description must be a string literal\n"
+     "BEGIN { @ = getopt(\"a\", 1, 2); }\n"
+     "                           ^\n"},
+    {false, "BEGIN { @ = globmatch(1, \"a*\"); }",
+     "stdin:1:23: ERROR: globmatch() expects a string, got 'int64'\n"
+     "BEGIN { @ = globmatch(1, \"a*\"); }\n"
+     "                      ^\n"},
+    {false, "BEGIN { @ = globmatch(comm, comm); }",
+     "stdin:1:29: ERROR: globmatch() pattern must be a string literal\n"
+     "BEGIN { @ = globmatch(comm, comm); }\n"
+     "                            ^~~~\n"},
+    {false, "BEGIN { @ = globmatch(\"a\"); }",
+     "stdin:1:13: ERROR: globmatch() requires 2 arguments (1 provided)\n"
+     "BEGIN { @ = globmatch(\"a\"); }\n"
+     "            ^~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { $s = kstack; @ = len($s); }",
+     "stdin:1:30: ERROR: len() counts the frames of kstack or ustack itself, not of a stack kept in a variable or a map\n"
+     "BEGIN { $s = kstack; @ = len($s); }\n"
+     "                             ^~\n"},
 };
 
 int main(void)
