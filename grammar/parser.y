@@ -37,15 +37,19 @@ struct parse_ctx {
     int *line_len;
     int nlines;
 
-    /* lexer position of the next character */
+    /* lexer position of the next character, and its byte offset */
     int line, col;
+    size_t offset;
     /* brace nesting inside probe bodies and the config block */
     int brace_depth;
     /* ( and [ nesting inside a predicate: a '/' at depth 0 ends it */
     int pred_depth;
 
-    /* where a skipped C definition began, for "unterminated" */
+    /* where a C type definition began (for "unterminated" and its parser),
+     * and whether it is a typedef (which ends at its ';') */
     struct loc cdef_start;
+    size_t cdef_offset;
+    bool cdef_typedef;
     /* a '{' was met inside a predicate */
     bool pred_unclosed;
 

@@ -153,9 +153,12 @@ struct source {
     size_t len;
 };
 
+struct c_defs; /* frontend/c_decls.h */
+
 struct ast {
     struct source *src;
     struct node *root; /* N_PROGRAM */
+    struct c_defs *cdefs; /* the script's C type definitions, NULL if none */
     /* arena of every node and string allocated for this tree */
     void **allocs;
     size_t nallocs, cap;

@@ -55,6 +55,13 @@ static void resolve_builtin(struct semantic *sem, struct node *n)
 {
     const struct builtin_var *bv = builtin_var_find(n->name);
     int64_t value;
+    if (!bv && sem_script_enumerator(sem, n->name, &value)) {
+        /* an enumerator of the script's enums: uint64, as bpftrace 0.17 types it */
+        n->kind = N_INT;
+        n->ival = value;
+        n->type = type_int(8, false);
+        return;
+    }
     if (!bv && constant_lookup(sem->consts, n->name, &value)) {
         /* AF_INET, ECONNREFUSED, a #define, a kernel enumerator: a literal */
         n->kind = N_INT;
