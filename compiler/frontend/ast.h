@@ -35,6 +35,8 @@ enum node_kind {
     N_INDEX,    /* lhs[rhs] (array subscript on a non-map expression) */
     N_CAST,     /* (cast_type)lhs */
     N_SIZEOF,   /* sizeof(cast_type) when cast_type != NULL, else sizeof(lhs) */
+    N_OFFSETOF, /* offsetof(cast_type or lhs, name): name is "a" or "a.b.c"; the
+                   resolver turns it into the N_INT it is */
     N_INCDEC,   /* op OP_INC / OP_DEC; is_prefix; lhs is an N_MAP or N_VAR */
     N_TUPLE,    /* (a, b, ...) in expression position; args/nargs */
     N_BLOCK_EXPR, /* { stmts; value }: then (N_BLOCK) runs, lhs is the value */

@@ -41,6 +41,8 @@ void sem_type_cast(struct semantic *sem, struct node *n);
 void sem_type_deref(struct semantic *sem, struct node *n);
 void sem_type_index(struct semantic *sem, struct node *n);
 void sem_type_sizeof(struct semantic *sem, struct node *n);
+/* offsetof(T, a.b): the node becomes the N_INT of the offset. */
+void sem_type_offsetof(struct semantic *sem, struct node *n);
 void sem_type_address_of(struct semantic *sem, struct node *n);
 /* script_types.c: the script's struct, union, enum and typedef definitions
  * made types (before anything is resolved), and its enumerators' values. */

@@ -363,6 +363,67 @@ static const struct error_case cases[] = {
      "                                         ^~~~~~~~~~\n"},
 };
 
+/* The script's own type definitions (struct, union, enum, typedef),
+ * offsetof, and casts to types named without `struct`. */
+static const struct error_case type_cases[] = {
+    {"struct A { int x; }\nstruct A { int y; } BEGIN { }",
+     "stdin:2:1: ERROR: redefinition of 'struct A'\n"
+     "struct A { int y; } BEGIN { }\n"
+     "^~~~~~~~\n"},
+    {"struct A { int x; } BEGIN { $a = (struct A *)0; @ = $a->y; }",
+     "stdin:1:53: ERROR: Struct/union of type 'struct A' does not contain a field named 'y'\n"
+     "struct A { int x; } BEGIN { $a = (struct A *)0; @ = $a->y; }\n"
+     "                                                    ^~~~~\n"},
+    {"BEGIN { @ = (Nope *)0; }",
+     "stdin:1:14: ERROR: unknown type in cast: Nope *\n"
+     "BEGIN { @ = (Nope *)0; }\n"
+     "             ^~~~~~\n"},
+    {"struct A { int x; } BEGIN { @ = offsetof(struct A, y); }",
+     "stdin:1:33: ERROR: Struct/union of type 'struct A' does not contain a field named 'y'\n"
+     "struct A { int x; } BEGIN { @ = offsetof(struct A, y); }\n"
+     "                                ^~~~~~~~~~~~~~~~~~~~~\n"},
+    {"struct A { char x[600000000]; } BEGIN { }",
+     "stdin:1:1: ERROR: struct A is too large\n"
+     "struct A { char x[600000000]; } BEGIN { }\n"
+     "^~~~~~~~\n"},
+    {"enum E { A = 0xffffffffffffffff, B } BEGIN { }",
+     "stdin:1:34: ERROR: enumerator value for 'B' is not representable in 64 bits\n"
+     "enum E { A = 0xffffffffffffffff, B } BEGIN { }\n"
+     "                                 ^\n"},
+    {"struct A { foo_t x; } BEGIN { }",
+     "stdin:1:12: ERROR: unknown type name 'foo_t'\n"
+     "struct A { foo_t x; } BEGIN { }\n"
+     "           ^~~~~\n"},
+    {"struct A { struct Nope n; } BEGIN { }",
+     "stdin:1:12: ERROR: unknown type 'struct Nope'\n"
+     "struct A { struct Nope n; } BEGIN { }\n"
+     "           ^~~~~~~~~~~\n"},
+    {"struct A { char c : 9; } BEGIN { }",
+     "stdin:1:17: ERROR: width of bitfield 'c' (9 bits) exceeds its type (8 bits)\n"
+     "struct A { char c : 9; } BEGIN { }\n"
+     "                ^\n"},
+    {"enum E { A, B, A } BEGIN { }",
+     "stdin:1:16: ERROR: redefinition of enumerator 'A'\n"
+     "enum E { A, B, A } BEGIN { }\n"
+     "               ^\n"},
+    {"struct A { int x } BEGIN { }",
+     "stdin:1:18: ERROR: syntax error in type definition: expected ';', found '}'\n"
+     "struct A { int x } BEGIN { }\n"
+     "                 ^\n"},
+    {"BEGIN { @ = offsetof(pid, x); }",
+     "stdin:1:13: ERROR: offsetof() needs a struct or union, not 'uint64'\n"
+     "BEGIN { @ = offsetof(pid, x); }\n"
+     "            ^~~~~~~~~~~~~~~~\n"},
+    {"typedef int t; typedef long t; BEGIN { }",
+     "stdin:1:29: ERROR: redefinition of typedef 't'\n"
+     "typedef int t; typedef long t; BEGIN { }\n"
+     "                            ^\n"},
+    {"struct A { int x:3; } BEGIN { @ = offsetof(struct A, x); }",
+     "stdin:1:35: ERROR: offsetof() of bitfield 'x'\n"
+     "struct A { int x:3; } BEGIN { @ = offsetof(struct A, x); }\n"
+     "                                  ^~~~~~~~~~~~~~~~~~~~~\n"},
+};
+
 static const struct option_case option_cases[] = {
     /* positional parameters used as numbers */
     {.program = "BEGIN { @ = $1; }",
@@ -425,6 +486,8 @@ int main(void)
     require_tracefs();
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         run_one(cases[i].program, cases[i].expected, 0, NULL);
+    for (size_t i = 0; i < sizeof(type_cases) / sizeof(type_cases[0]); i++)
+        run_one(type_cases[i].program, type_cases[i].expected, 0, NULL);
     for (size_t i = 0; i < sizeof(option_cases) / sizeof(option_cases[0]); i++)
         run_one(option_cases[i].program, option_cases[i].expected, option_cases[i].strlen,
                 option_cases[i].params);
