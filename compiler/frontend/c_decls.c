@@ -28,6 +28,7 @@ struct cparser {
     struct ctok *toks;
     int ntoks, cap, pos;
     bool failed;
+    const struct c_enum *cur_enum; /* the enum being read: its enumerators so far */
 };
 
 /* Arrays of the definitions live in the ast's arena: a grown array is a
@@ -327,6 +328,9 @@ static bool parse_const_primary(struct cparser *p, int64_t *v, bool *is_unsigned
     if (t->kind == T_IDENT) {
         char *name = tok_text(p, t);
         const struct c_enumerator *e = c_decls_enumerator(p->out, name);
+        for (int i = 0; !e && p->cur_enum && i < p->cur_enum->n; i++)
+            if (strcmp(p->cur_enum->items[i].name, name) == 0)
+                e = &p->cur_enum->items[i];
         if (!e)
             return fail(p, t->loc, "unknown name in a constant expression: '%s'", name);
         p->pos++;
@@ -529,6 +533,7 @@ static bool parse_enum_body(struct cparser *p, struct c_enum *e)
     int cap = 0;
     int64_t next = 0;
     bool next_unsigned = false, next_overflows = false;
+    p->cur_enum = e;
     while (!accept(p, "}")) {
         const struct ctok *t = peek(p);
         if (t->kind != T_IDENT)
@@ -561,6 +566,7 @@ static bool parse_enum_body(struct cparser *p, struct c_enum *e)
         if (!accept(p, ",") && !is(peek(p), "}"))
             return expect(p, "}");
     }
+    p->cur_enum = NULL;
     add_def(p, (struct c_def){.kind = C_DEF_ENUM, .en = e, .loc = e->loc});
     return true;
 }
