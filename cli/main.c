@@ -78,7 +78,17 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
     FILE *llvm_out = NULL;
     if (o->emit_llvm && !(llvm_out = emit_llvm_open(o->emit_llvm)))
         return NULL;
+    struct settings settings;
+    settings_init(&settings);
+    if (settings_read_env(&settings) < 0) {
+        if (llvm_out)
+            fclose(llvm_out);
+        return NULL;
+    }
+    diag_color = settings.color == COLOR_ALWAYS ||
+                 (settings.color == COLOR_AUTO && isatty(STDERR_FILENO));
     struct compile_options copts = {
+        .settings = &settings,
         .filename = o->program_text || strcmp(o->filename, "-") == 0 ? "stdin" : o->filename,
         .text = text,
         .unsafe = o->unsafe,

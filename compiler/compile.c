@@ -4,7 +4,10 @@
 
 #include <linux/bpf.h>
 #include <llvm-c/Core.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "frontend/ast.h"
@@ -14,6 +17,7 @@
 #include "probes/probe_kind.h"
 #include "codegen/codegen.h"
 #include "diag.h"
+#include "target/btf.h"
 #include "codegen/emit.h"
 #include "sema/semantic.h"
 
@@ -23,7 +27,49 @@
  * (~25 ms), so stopping 350 tracepoints by detaching takes ~10 s. */
 #define STOP_FLAG_MIN_ATTACH 16
 #define STACK_FRAMES 127              /* PERF_MAX_STACK_DEPTH */
-#define RINGBUF_BYTES (512u << 10) /* mapped whole (twice) into our RSS: keep it modest */
+#define RINGBUF_MAX_BYTES (1u << 30)
+
+/* The event ring buffer: BPFTRACE_PERF_RB_PAGES pages for each CPU (bpftrace
+ * gives each CPU a perf buffer of that many pages; one ring buffer holds
+ * them all), a power of two as the kernel requires. The default, 64 pages,
+ * is 512 KiB on two CPUs. */
+static uint32_t ringbuf_bytes(uint64_t pages_per_cpu)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_CONF);
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t want = pages_per_cpu * (uint64_t)(cpus > 0 ? cpus : 1) * (uint64_t)(page > 0 ? page : 4096);
+    uint64_t bytes = (uint64_t)(page > 0 ? page : 4096);
+    while (bytes < want && bytes < RINGBUF_MAX_BYTES)
+        bytes <<= 1;
+    return (uint32_t)bytes;
+}
+
+/* BPFTRACE_MAX_PROBES and BPFTRACE_MAX_BPF_PROGS, as bpftrace words them. */
+static int check_limits(const struct semantic *sem)
+{
+    uint64_t probes = 0;
+    for (int i = 0; i < sem->nunits; i++)
+        probes += (uint64_t)sem->units[i].nmatches;
+    const struct program_settings *s = &sem->settings.program;
+    if (probes > s->max_probes) {
+        fprintf(stderr,
+                "ERROR: Can't attach to %" PRIu64 " probes because it exceeds the current limit "
+                "of %" PRIu64 " probes.\nYou can increase the limit through the "
+                "BPFTRACE_MAX_PROBES environment variable, but BE CAREFUL since a high number "
+                "of probes attached can cause your system to crash.\n",
+                probes, s->max_probes);
+        return -1;
+    }
+    if ((uint64_t)sem->nunits > s->max_bpf_progs) {
+        fprintf(stderr,
+                "ERROR: Your program is trying to generate more than %" PRIu64 " BPF programs, "
+                "which exceeds the current limit of %" PRIu64 ".\nYou can increase the limit "
+                "through the BPFTRACE_MAX_BPF_PROGS environment variable.\n",
+                s->max_bpf_progs, s->max_bpf_progs);
+        return -1;
+    }
+    return 0;
+}
 
 static enum map_agg agg_of(enum type_kind k)
 {
@@ -217,6 +263,13 @@ struct compiled_program *compile_program(const struct compile_options *opts)
     };
     /* #include and #define first; the result keeps every line where it was,
      * so diagnostics point into the text the user wrote */
+    const char *btf_file = opts->settings ? opts->settings->btf_path : NULL;
+    int btf_err = btf_file ? kernel_btf_use_file(btf_file) : 0;
+    if (btf_err < 0) {
+        fprintf(stderr, "ERROR: Failed to parse BTF from %s (BPFTRACE_BTF): %s\n", btf_file,
+                strerror(-btf_err));
+        return NULL;
+    }
     struct constants *consts = constants_new();
     struct preprocess_options popts = {
         .include_dirs = opts->include_dirs,
@@ -224,6 +277,7 @@ struct compiled_program *compile_program(const struct compile_options *opts)
         .include_files = opts->include_files,
         .ninclude_files = opts->ninclude_files,
         .reserved_name = builtin_is_variable,
+        .kernel_source = opts->settings ? opts->settings->kernel_source : NULL,
     };
     char *text = preprocess(&src, &popts, consts);
     if (!text) {
@@ -250,7 +304,7 @@ static struct compiled_program *compile_source(const struct source *src,
         ast_dump(ast, opts->dump_out ? opts->dump_out : stdout);
 
     struct semantic sem;
-    if (resolve_program(&sem, ast, consts, opts) < 0) {
+    if (resolve_program(&sem, ast, consts, opts) < 0 || check_limits(&sem) < 0) {
         semantic_free(&sem);
         ast_free(ast);
         return NULL;
@@ -258,6 +312,7 @@ static struct compiled_program *compile_source(const struct source *src,
 
     struct compiled_program *p = calloc(1, sizeof(*p));
     p->strlen = sem.strlen;
+    p->settings = sem.settings.program;
     p->missing_probes = sem.missing_probes;
     p->source_name = strdup(src->filename ? src->filename : "stdin");
     p->source_text = strdup(src->text);
@@ -265,7 +320,8 @@ static struct compiled_program *compile_source(const struct source *src,
     for (int i = 0; i < sem.nmaps; i++)
         describe_map(&sem, sem.maps[i], &p->maps[i]);
     p->nmaps = sem.nmaps;
-    p->ringbuf_map_id = add_internal_map(p, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
+    p->ringbuf_map_id = add_internal_map(p, "ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0,
+                                        ringbuf_bytes(sem.settings.program.perf_rb_pages));
     /* one stack trace map per kind: a stack id is only meaningful in its map */
     p->kstack_map_id = sem.uses_kstack ? add_internal_map(p, "kstack", BPF_MAP_TYPE_STACK_TRACE, 4,
                                                           STACK_FRAMES * 8, STACK_MAP_ENTRIES)
@@ -293,6 +349,10 @@ static struct compiled_program *compile_source(const struct source *src,
     p->nasyncs = sem.nasyncs;
     sem.asyncs = NULL;
     sem.nasyncs = 0;
+    p->value_strings = sem.value_strings;
+    p->nvalue_strings = sem.nvalue_strings;
+    sem.value_strings = NULL;
+    sem.nvalue_strings = 0;
     p->probe_names = sem.probe_names;
     p->nprobe_names = sem.nprobe_names;
     sem.probe_names = NULL;

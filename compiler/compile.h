@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "program.h"
+#include "settings.h"
 
 enum dump_stage {
     DUMP_NONE = 0,
@@ -39,6 +40,7 @@ struct compile_options {
     int child_pid;          /* -c: the command's pid (cpid); 0 without -c */
     const char *command_binary; /* -c: the command's executable (the libraries it needs
                                    are those `uprobe:libNAME:...` names); NULL without -c */
+    const struct settings *settings; /* the BPFTRACE_* environment; NULL: defaults */
 };
 
 /* NULL after printing diagnostics when the program is wrong. */

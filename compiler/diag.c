@@ -62,14 +62,26 @@ static void put_message(FILE *out, const char *fmt, va_list ap)
     fputc('\n', out);
 }
 
+bool diag_color;
+
+/* "ERROR: " or "WARNING: ", in red or yellow under BPFTRACE_COLOR. */
+static void put_level(FILE *out, const char *what)
+{
+    if (diag_color)
+        fprintf(out, "\033[%sm%s:\033[0m ", strcmp(what, "ERROR") == 0 ? "31" : "33", what);
+    else
+        fprintf(out, "%s: ", what);
+}
+
 static void report(FILE *out, const char *what, const struct source *src, struct loc loc,
                    enum pointer_style style, const char *fmt, va_list ap)
 {
     const char *name = src && src->filename ? src->filename : "stdin";
     if (style == POINT_SPAN)
-        fprintf(out, "%s:%d:%d-%d: %s: ", name, loc.line, loc.col, end_column(loc), what);
+        fprintf(out, "%s:%d:%d-%d: ", name, loc.line, loc.col, end_column(loc));
     else
-        fprintf(out, "%s:%d:%d: %s: ", name, loc.line, loc.col, what);
+        fprintf(out, "%s:%d:%d: ", name, loc.line, loc.col);
+    put_level(out, what);
     put_message(out, fmt, ap);
     show_source_line(out, src, loc, style);
 }
@@ -109,7 +121,7 @@ void diag_plain_warning(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     FILE *out = stream();
-    fputs("WARNING: ", out);
+    put_level(out, "WARNING");
     put_message(out, fmt, ap);
     va_end(ap);
 }
@@ -119,7 +131,7 @@ void diag_plain_error(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     FILE *out = stream();
-    fputs("ERROR: ", out);
+    put_level(out, "ERROR");
     put_message(out, fmt, ap);
     va_end(ap);
 }

@@ -15,6 +15,8 @@
 
 /* Where diagnostics go (stderr by default; tests redirect it). */
 extern FILE *diag_stream;
+/* BPFTRACE_COLOR: "ERROR:" in red and "WARNING:" in yellow. */
+extern bool diag_color;
 /* --no-warnings: every warning below prints nothing. */
 extern bool diag_no_warnings;
 

@@ -184,6 +184,12 @@ static int parse_conversion(const char *fmt, size_t offset, struct printf_conver
     case 'x':
     case 'X':
         return 0;
+    case 'r':
+        if (p[1] == 'x' || p[1] == 'h') {
+            c->buffer_style = p[1];
+            c->length++;
+        }
+        /* fall through */
     case 'c':
     case 's':
     case 'p':
@@ -196,7 +202,7 @@ static int parse_conversion(const char *fmt, size_t offset, struct printf_conver
     default:
         set_error(
             err, offset, -1,
-            "printf: unknown conversion '%.*s' (supported: d i u o x X c s p, and %%%% for %%)",
+            "printf: unknown conversion '%.*s' (supported: d i u o x X c s p r rx rh, and %%%% for %%)",
             (int)c->length, fmt + offset);
         return -1;
     }
@@ -261,6 +267,8 @@ enum printf_arg_class printf_conversion_class(const struct printf_conversion *c)
         return PARG_STRING;
     case 'p':
         return PARG_POINTER;
+    case 'r':
+        return PARG_BUFFER;
     default:
         return PARG_INT;
     }
@@ -316,6 +324,8 @@ static const char *type_description(const struct type *t)
         return "a usym";
     case TY_INET:
         return "an ntop() address";
+    case TY_BUFFER:
+        return "a buf()";
     case TY_NONE:
     case TY_VOID:
         return "nothing";
@@ -333,7 +343,8 @@ static bool is_integer_like(const struct type *t)
  * are not numbers. */
 static bool is_string_like(const struct type *t)
 {
-    return type_is_printable(t) && !is_integer_like(t) && !type_is_composite(t);
+    return type_is_printable(t) && !is_integer_like(t) && !type_is_composite(t) &&
+           t->kind != TY_BUFFER;
 }
 
 static const struct printf_conversion *nth_conversion(const struct printf_format *f, int index)
@@ -358,6 +369,9 @@ int printf_check_arg(const struct printf_format *f, int index, const struct type
     if (printf_conversion_class(c) == PARG_STRING) {
         ok = is_string_like(type);
         wanted = "a string";
+    } else if (printf_conversion_class(c) == PARG_BUFFER) {
+        ok = type->kind == TY_BUFFER;
+        wanted = "a buf()";
     } else {
         ok = is_integer_like(type);
         wanted = "an integer";

@@ -30,6 +30,7 @@ enum printf_arg_class {
     PARG_CHAR,    /* c */
     PARG_STRING,  /* s */
     PARG_POINTER, /* p */
+    PARG_BUFFER,  /* r, rx, rh: a buf() */
 };
 
 struct printf_conversion {
@@ -39,7 +40,10 @@ struct printf_conversion {
     int width;     /* -1 when absent */
     int precision; /* -1 when absent */
     enum printf_length len;
-    char conv; /* one of d i u o x X c s p */
+    char conv; /* one of d i u o x X c s p r */
+    /* %r: printable bytes as they are, others as \xNN; %rx: every byte as
+     * \xNN; %rh: every byte as two hex digits, separated by spaces */
+    char buffer_style; /* '\0', 'x' or 'h' */
 };
 
 struct printf_piece {

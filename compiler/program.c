@@ -49,6 +49,9 @@ void compiled_program_free(struct compiled_program *p)
         record_desc_free(&p->asyncs[i].args);
     }
     free(p->asyncs);
+    for (int i = 0; i < p->nvalue_strings; i++)
+        free(p->value_strings[i]);
+    free(p->value_strings);
     for (int i = 0; i < p->nprobe_names; i++)
         free(p->probe_names[i]);
     free(p->probe_names);

@@ -27,7 +27,22 @@ enum value_kind {
                     anonymous members among them): "{ .a = 1, .b = 2 }" */
     VK_ARRAY,    /* `count` elements, each laid out as inner->fields[0] (offset 0)
                     and `size / count` bytes apart: "[1,2]" */
+    VK_BUFFER,   /* buf(): u8 length, then size - 1 bytes; printed as %r prints it */
+    VK_MACADDR,  /* size 6: printed "AA:BB:CC:DD:EE:FF" */
+    VK_CGROUP_PATH, /* size 16: u64 cgroup id, u64 index of its filter in value_strings:
+                       printed "unified:/a/b,memory:/..." */
+    VK_STRERROR, /* size 8: an error number printed as strerror() says it */
+    VK_USERNAME, /* size 8: a uid printed as its user name */
+    VK_TIMESTAMP, /* size 16: u64 ns since boot, u64 index of its strftime format in
+                     value_strings: printed as that wall-clock time */
     VK_NONE,     /* padding / unused */
+};
+
+/* How a stack is printed: kstack(mode), ustack(mode), BPFTRACE_STACK_MODE. */
+enum stack_mode {
+    STACK_MODE_BPFTRACE, /* "func+off" */
+    STACK_MODE_PERF,     /* "addr func+off (module)" */
+    STACK_MODE_RAW,      /* "addr" */
 };
 
 struct record_desc;
@@ -44,6 +59,7 @@ struct value_desc {
                                       (bit_size 0: not a bitfield) */
     struct record_desc *inner;     /* VK_TUPLE, VK_RECORD, VK_ARRAY (see above); owned */
     uint32_t count;                /* VK_ARRAY */
+    enum stack_mode stack_mode; /* VK_KSTACK/VK_USTACK */
 };
 
 /* A sequence of values at fixed offsets: a map key tuple, printf arguments,
@@ -111,6 +127,9 @@ enum async_kind {
     ASYNC_HELPER_ERROR, /* -k/-kk: a checked BPF helper failed at `where`; fmt is the
                            helper's name as bpftrace prints it ("map_update_elem"),
                            args one s64: the helper's return value */
+    ASYNC_ERRORF,  /* errorf(fmt, args): printed as an error at `where` (stderr) */
+    ASYNC_WARNF,   /* warnf(fmt, args): printed as a warning at `where` (stderr) */
+    ASYNC_UNWATCH, /* unwatch(addr): args one u64, the watched address */
 };
 
 /* A span of the script: 1-based line, first column and the column one past
@@ -125,7 +144,7 @@ struct async_desc {
     struct record_desc args; /* offsets relative to the byte after the u64 id */
     int map_id;
     uint64_t top, div;
-    struct source_span where; /* ASYNC_HELPER_ERROR */
+    struct source_span where; /* ASYNC_HELPER_ERROR, ASYNC_ERRORF, ASYNC_WARNF */
 };
 
 enum probe_provider {
@@ -170,6 +189,31 @@ enum missing_probes_policy {
     MISSING_PROBES_IGNORE, /* run the probes that attached, silently */
 };
 
+/* How user symbols are cached (BPFTRACE_CACHE_USER_SYMBOLS,
+ * config cache_user_symbols). */
+enum user_symbol_cache {
+    USYM_CACHE_PER_PID, /* the default */     /* each process's map read once and kept */
+    USYM_CACHE_PER_PROGRAM, /* one map per executable, whatever the process */
+    USYM_CACHE_NONE,        /* the process's map read again for every address */
+};
+
+/* bpftrace's settings (its environment variables and config block keys)
+ * that reach the runtime; settings.c fills them. A zero (a program built
+ * by hand, as the runtime's tests do) means bpftrace's default. */
+struct program_settings {
+    uint64_t cat_bytes_max;    /* cat() prints at most this many bytes (10240) */
+    uint64_t perf_rb_pages;    /* pages per CPU of the event ring buffer (64) */
+    uint64_t log_size;         /* bytes of verifier log kept for errors and -v (1000000) */
+    uint64_t max_probes;       /* attach points allowed (512) */
+    uint64_t max_bpf_progs;    /* BPF programs allowed (512) */
+    bool no_cpp_demangle;      /* C++ user symbols printed mangled */
+    bool no_user_symbols;      /* user addresses printed as addresses */
+    enum user_symbol_cache cache_user_symbols;
+    /* BPFTRACE_VMLINUX: kernel symbols from this ELF file, not /proc/kallsyms;
+     * NULL. Points into the environment, which outlives the program. */
+    const char *vmlinux_path;
+};
+
 struct compiled_program {
     void *elf;      /* BPF ELF object produced by LLVM */
     size_t elf_size;
@@ -192,6 +236,11 @@ struct compiled_program {
     char **probe_names; /* full probe names, e.g. "tracepoint:syscalls:sys_enter_connect" */
     int nprobe_names;
     uint32_t strlen; /* BPFTRACE_STRLEN */
+    struct program_settings settings;
+    /* Texts values refer to by index: cgroup_path() filters, strftime()
+     * formats (VK_CGROUP_PATH, VK_TIMESTAMP). */
+    char **value_strings;
+    int nvalue_strings;
     enum missing_probes_policy missing_probes; /* from `config = { ... }`; the command
                                                   line may override it */
     char *source_name; /* "stdin" for -e, else the script's path: for warnings */

@@ -24,6 +24,12 @@ enum type_kind {
     TY_KSYM,
     TY_USYM,
     TY_INET,     /* result of ntop(): family + 16 address bytes */
+    TY_BUFFER,   /* buf(): a length byte, then size - 1 data bytes (printed by %r) */
+    TY_MACADDR,  /* macaddr(): 6 address bytes */
+    TY_CGROUP_PATH, /* cgroup_path(): u64 cgroup id, u64 filter (program value_strings) */
+    TY_STRERROR, /* strerror(): the error number, its text found in userspace */
+    TY_USERNAME, /* username: the uid, its name found in userspace */
+    TY_TIMESTAMP, /* strftime(): u64 ns since boot, u64 format (program value_strings) */
     /* aggregations: only ever the value type of a map */
     TY_COUNT,
     TY_SUM,
@@ -48,6 +54,7 @@ struct type {
     bool on_stack;
     int btf_id;      /* TY_RECORD, or pointee of TY_PTR when it is a kernel type */
     uint32_t count;  /* TY_ARRAY element count, TY_KSTACK/TY_USTACK frame limit */
+    uint8_t stack_mode; /* TY_KSTACK/TY_USTACK: enum stack_mode (program.h) */
     const struct type *elem;   /* TY_PTR pointee, TY_ARRAY element */
     struct type *fields;       /* TY_TUPLE elements */
     uint32_t *offsets;         /* TY_TUPLE element offsets */
@@ -66,7 +73,8 @@ static inline bool type_is_buffer(const struct type *t)
     if (t->kind == TY_RECORD || t->kind == TY_ARRAY)
         return t->on_stack;
     return t->kind == TY_STRING || t->kind == TY_TUPLE || t->kind == TY_USTACK ||
-           t->kind == TY_USYM || t->kind == TY_INET;
+           t->kind == TY_USYM || t->kind == TY_INET || t->kind == TY_BUFFER ||
+           t->kind == TY_MACADDR || t->kind == TY_CGROUP_PATH || t->kind == TY_TIMESTAMP;
 }
 
 /* Values made of other values: tuples, structs and arrays. */
@@ -91,6 +99,12 @@ static inline bool type_is_printable(const struct type *t)
     case TY_TUPLE:
     case TY_RECORD:
     case TY_ARRAY:
+    case TY_BUFFER:
+    case TY_MACADDR:
+    case TY_CGROUP_PATH:
+    case TY_STRERROR:
+    case TY_USERNAME:
+    case TY_TIMESTAMP:
         return true;
     default:
         return false;

@@ -26,9 +26,6 @@ static void print_time(FILE *out, const char *fmt)
     fwrite(buf, 1, n, out);
 }
 
-/* bpftrace's cat_bytes_max default: cat() prints at most this much of a file. */
-#define CAT_BYTES_MAX 10240
-
 /* system() and cat() take a printf-style format and arguments: the text they
  * act on is what printf would print. NULL when out of memory. */
 static char *format_to_string(const struct events *ev, const struct async_desc *ad,
@@ -75,9 +72,15 @@ static void run_system(struct events *ev, FILE *out, const char *command)
     pclose(child);
 }
 
-/* cat(): the first CAT_BYTES_MAX bytes of a file, as they are. */
+#define CAT_BYTES_MAX_DEFAULT 10240
+
+/* cat(): the first cat_bytes_max bytes of a file (BPFTRACE_CAT_BYTES_MAX),
+ * as they are: nothing past them is read, so a endless file (/dev/zero) or
+ * a huge one costs no more. */
 static void cat_file(struct events *ev, FILE *out, const char *path)
 {
+    const uint64_t max = ev->prog->settings.cat_bytes_max ? ev->prog->settings.cat_bytes_max
+                                                          : CAT_BYTES_MAX_DEFAULT;
     FILE *f = fopen(path, "r");
     if (!f) {
         report_action_error(ev, "failed to open file '%s': %s", path, errno);
@@ -85,8 +88,8 @@ static void cat_file(struct events *ev, FILE *out, const char *path)
     }
     char buf[4096];
     size_t total = 0;
-    while (total < CAT_BYTES_MAX) {
-        size_t want = CAT_BYTES_MAX - total < sizeof(buf) ? CAT_BYTES_MAX - total : sizeof(buf);
+    while (total < max) {
+        size_t want = max - total < sizeof(buf) ? (size_t)(max - total) : sizeof(buf);
         size_t n = fread(buf, 1, want, f);
         fwrite(buf, 1, n, out);
         total += n;
@@ -259,6 +262,42 @@ static int on_helper_error(struct events *ev, const struct async_desc *ad, const
     return 0;
 }
 
+/* errorf() and warnf(): "FILE:LINE:COL-END: ERROR: text" on stderr, after
+ * what the program printed before it. warnf() is silent under
+ * --no-warnings. */
+static int report_at_source(struct events *ev, const struct async_desc *ad, const void *args,
+                            const char *level)
+{
+    if (ad->kind == ASYNC_WARNF && diag_no_warnings)
+        return 0;
+    char *text = format_to_string(ev, ad, args);
+    if (!text)
+        return report_once(ev, -ENOMEM, "%s", "out of memory for an output record");
+    fflush(ev->out.file);
+    FILE *err = diag_stream ? diag_stream : stderr;
+    fprintf(err, "%s:%d:%d-%d: %s: %s\n", ev->prog->source_name ? ev->prog->source_name : "stdin",
+            ad->where.line, ad->where.col, ad->where.end_col, level, text);
+    free(text);
+    return 0;
+}
+
+static int on_errorf(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return report_at_source(ev, ad, args, "ERROR");
+}
+
+static int on_warnf(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return report_at_source(ev, ad, args, "WARNING");
+}
+
+/* unwatch(addr): removes the watchpoint on addr; sobt has no watchpoint
+ * probes yet, so no address is watched and there is nothing to remove. */
+static int on_unwatch(struct events *ev, const struct async_desc *ad, const void *args)
+{
+    return 0;
+}
+
 typedef int (*event_handler)(struct events *ev, const struct async_desc *ad, const void *args);
 
 /* What each event kind does: the built-in that sends it names its kind
@@ -275,6 +314,9 @@ static const event_handler handlers[] = {
     [ASYNC_PRINT_VALUE] = on_print_value,
     [ASYNC_JOIN] = on_join,
     [ASYNC_HELPER_ERROR] = on_helper_error,
+    [ASYNC_ERRORF] = on_errorf,
+    [ASYNC_WARNF] = on_warnf,
+    [ASYNC_UNWATCH] = on_unwatch,
 };
 
 static int handle_record(void *ctx, void *data, size_t size)

@@ -7,6 +7,7 @@
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,8 +17,29 @@
 #include "loader.h"
 
 /* bpftrace prints the whole log; the tail is where the verifier says why, and
- * since Linux 6.4 the kernel keeps the tail when the buffer is too small. */
-#define VERIFIER_LOG_SIZE (4u << 20)
+ * since Linux 6.4 the kernel keeps the tail when the buffer is too small. Its
+ * size is BPFTRACE_LOG_SIZE (the kernel takes at most UINT32_MAX >> 2). */
+#define DEFAULT_LOG_SIZE 1000000
+
+static uint64_t log_size_setting(const struct compiled_program *prog)
+{
+    return prog->settings.log_size ? prog->settings.log_size : DEFAULT_LOG_SIZE;
+}
+
+static uint32_t verifier_log_size(const struct compiled_program *prog)
+{
+    uint64_t size = log_size_setting(prog);
+    return size > (UINT32_MAX >> 2) ? (UINT32_MAX >> 2) : size < 2 ? 2 : (uint32_t)size;
+}
+
+/* A log that did not fit: bpftrace's advice. */
+static void report_small_log(const struct compiled_program *prog)
+{
+    diag_plain_error("Error: Failed to load program, verification log buffer not big enough, "
+                     "try increasing the BPFTRACE_LOG_SIZE environment variable beyond the "
+                     "current value of %" PRIu64 " bytes",
+                     log_size_setting(prog));
+}
 
 const char *loader_probe_name(const struct compiled_program *prog, int prog_index)
 {
@@ -197,7 +219,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
         log_buf[0] = '\0';
         opts.log_level = VERIFIER_LOG_STATS;
         opts.log_buf = log_buf;
-        opts.log_size = VERIFIER_LOG_SIZE;
+        opts.log_size = verifier_log_size(prog);
     }
     int fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &opts);
     if (fd >= 0) {
@@ -206,16 +228,23 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
         return fd;
     }
     int first_errno = errno;
+    if (verbose_out && first_errno == ENOSPC) {
+        report_small_log(prog);
+        return -1;
+    }
 
     LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
-                .log_size = VERIFIER_LOG_SIZE);
+                .log_size = verifier_log_size(prog));
     log_buf[0] = '\0';
     fd = bpf_prog_load(pd->bpf_prog_type, name, "GPL", insns, count, &logged);
     if (fd >= 0)
         return fd; /* it failed once for a transient reason; take it */
+    bool log_cut = errno == ENOSPC; /* the kernel kept the log's tail */
     print_verifier_log(log_buf);
     diag_plain_error("Error loading program: %s (%s)", loader_probe_name(prog, index),
                      strerror(first_errno));
+    if (log_cut)
+        report_small_log(prog);
     return -1;
 }
 
@@ -244,7 +273,7 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
             elf_end(elf);
         return -1;
     }
-    char *log_buf = malloc(VERIFIER_LOG_SIZE);
+    char *log_buf = malloc(verifier_log_size(prog));
     int rc = log_buf ? 0 : -1;
     for (int i = 0; rc == 0 && i < prog->nprogs; i++) {
         const char *section = prog->progs[i].section;

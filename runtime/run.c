@@ -21,6 +21,8 @@
 #include "output/stack_maps.h"
 #include "providers/provider.h"
 #include "run.h"
+#include "symbols/ksyms.h"
+#include "symbols/usyms.h"
 #include "tracefs_mount.h"
 #include "usdt_semaphores.h"
 
@@ -175,6 +177,16 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
         .format = opts->format ? opts->format : &output_format_text,
     };
     FILE *err = diag_stream ? diag_stream : stderr;
+    usym_configure(!prog->settings.no_user_symbols, !prog->settings.no_cpp_demangle,
+                   prog->settings.cache_user_symbols != USYM_CACHE_NONE);
+    if (prog->settings.vmlinux_path) {
+        int n = ksym_load_vmlinux(prog->settings.vmlinux_path);
+        if (n < 0) {
+            diag_plain_error("could not read kernel symbols from %s (BPFTRACE_VMLINUX): %s",
+                             prog->settings.vmlinux_path, strerror(-n));
+            return 1;
+        }
+    }
     runtime_raise_memlock();
     if (!runtime_has_bpf_permission()) {
         diag_plain_error("%s", runtime_permission_message);
@@ -228,7 +240,7 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
         rc = loader_set_start_time(prog, &lp);
     if (rc == 0 && opts->verbose)
         attach_list_probes(prog, err);
-    providers_set_target_pid(opts->target ? opts->target->pid : 0);
+    providers_set_target(opts->target ? opts->target->pid : 0, opts->target && opts->target->is_child);
     if (rc == 0)
         rc = attach_all(prog, &lp, &attached);
     struct usdt_semaphores semaphores = {0};

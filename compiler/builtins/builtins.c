@@ -44,6 +44,63 @@ static const struct builtin_func funcs[] = {
      .event = ASYNC_CAT, .check = check_cat, .gen = gen_async_call},
     {"join", 1, 2, BC_STATEMENT, {ARG_VALUE, ARG_LITERAL}, .is_event = true,
      .event = ASYNC_JOIN, .check = check_join, .gen = gen_join},
+    {"errorf", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,
+     .event = ASYNC_ERRORF, .check = check_errorf, .gen = gen_async_call},
+    {"warnf", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,
+     .event = ASYNC_WARNF, .check = check_errorf, .gen = gen_async_call},
+    {"unwatch", 1, 1, BC_STATEMENT, .is_event = true, .event = ASYNC_UNWATCH,
+     .check = check_unwatch, .gen = gen_async_call},
+    /* values printed in userspace */
+    {"strftime", 2, 2, BC_VALUE, {ARG_LITERAL, ARG_VALUE}, .check = check_strftime,
+     .gen = gen_strftime},
+    {"strerror", 1, 1, BC_VALUE, .check = check_strerror, .gen = gen_value_of_arg},
+    {"cgroup_path", 1, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_cgroup_path,
+     .gen = gen_cgroup_path},
+
+    /* the task, its clocks and namespaces */
+    {"nsecs", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_nsecs, .gen = gen_nsecs},
+    {"pid", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_pid_tid, .gen = gen_pid_tid},
+    {"tid", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_pid_tid, .gen = gen_pid_tid},
+    {"ppid", 0, 1, BC_VALUE, .check = check_ppid, .gen = gen_ppid},
+    {"pcomm", 0, 1, BC_VALUE, .check = check_pcomm, .gen = gen_pcomm},
+    {"cgroupid", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_cgroupid, .gen = gen_constant},
+
+    /* actions on the traced task (--unsafe) */
+    {"signal", 1, 1, BC_STATEMENT, {ARG_LITERAL}, .requires = OFFERS_SIGNAL, .unsafe = true,
+     .check = check_signal, .gen = gen_signal},
+    {"signal_thread", 1, 1, BC_STATEMENT, {ARG_LITERAL}, .requires = OFFERS_SIGNAL,
+     .unsafe = true, .check = check_signal, .gen = gen_signal},
+    {"override", 1, 1, BC_STATEMENT, .requires = OFFERS_OVERRIDE, .unsafe = true,
+     .check = check_override, .gen = gen_override},
+
+    /* registers, the probed binary, fentry helpers */
+    {"reg", 1, 1, BC_VALUE, {ARG_LITERAL}, .requires = OFFERS_REGS, .check = check_reg,
+     .gen = gen_reg},
+    {"uaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .requires = OFFERS_USER_BINARY,
+     .check = check_uaddr, .gen = gen_uaddr},
+    {"path", 1, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .requires = OFFERS_BTF_FUNC,
+     .check = check_path, .gen = gen_path},
+    {"socket_cookie", 1, 1, BC_VALUE, .requires = OFFERS_BTF_FUNC, .check = check_socket_cookie,
+     .gen = gen_socket_cookie},
+    {"skboutput", 4, 4, BC_VALUE, {ARG_LITERAL}, .requires = OFFERS_BTF_FUNC,
+     .check = check_skboutput, .gen = gen_constant},
+
+    /* known at compile time */
+    {"is_str", 1, 1, BC_VALUE, .check = check_type_predicate, .gen = gen_constant},
+    {"is_integer", 1, 1, BC_VALUE, .check = check_type_predicate, .gen = gen_constant},
+    {"is_unsigned_integer", 1, 1, BC_VALUE, .check = check_type_predicate, .gen = gen_constant},
+    {"is_ptr", 1, 1, BC_VALUE, .check = check_type_predicate, .gen = gen_constant},
+    {"is_array", 1, 1, BC_VALUE, .check = check_type_predicate, .gen = gen_constant},
+    {"is_literal", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_type_predicate,
+     .gen = gen_constant},
+    {"default_str_length", 0, 0, BC_VALUE, .check = check_default_str_length,
+     .gen = gen_constant},
+    {"kfunc_exist", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kfunc, .gen = gen_constant},
+    {"kfunc_allowed", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kfunc, .gen = gen_constant},
+    {"static_assert", 2, 2, BC_STATEMENT, {ARG_VALUE, ARG_LITERAL}, .check = check_static_assert,
+     .gen = gen_nothing},
+    {"fail", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, {ARG_LITERAL, ARG_LITERAL, ARG_LITERAL,
+     ARG_LITERAL}, .check = check_fail, .gen = gen_nothing},
 
     /* map maintenance done in BPF */
     {"delete", 1, 1, BC_STATEMENT, {ARG_MAP_ELEMENT}, .check = check_delete, .gen = gen_delete},
@@ -54,6 +111,19 @@ static const struct builtin_func funcs[] = {
     {"bswap", 1, 1, BC_VALUE, .check = check_bswap, .gen = gen_bswap},
     {"strncmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_strncmp,
      .gen = gen_strncmp},
+    {"strlen", 1, 1, BC_VALUE, .check = check_strlen, .gen = gen_strlen},
+    {"strstr", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_strstr, .gen = gen_strstr},
+    {"strcontains", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_strstr,
+     .gen = gen_strstr},
+    {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_constant},
+    {"memcmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_memcmp,
+     .gen = gen_memcmp},
+    {"buf", 1, 2, BC_VALUE, .param_text = true, .check = check_buf,
+     .gen = gen_buf},
+    {"macaddr", 1, 1, BC_VALUE, .check = check_macaddr, .gen = gen_macaddr},
+    {"pton", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_pton, .gen = gen_pton},
+    {"kptr", 1, 1, BC_VALUE, .check = check_address_space, .gen = gen_value_of_arg},
+    {"uptr", 1, 1, BC_VALUE, .check = check_address_space, .gen = gen_value_of_arg},
 
     /* stacks and symbols, printed in userspace */
     {"kstack", 0, 2, BC_VALUE, {ARG_RAW, ARG_RAW}, .check = check_kstack_call,
@@ -62,7 +132,7 @@ static const struct builtin_func funcs[] = {
      .gen = gen_stack_call},
     {"ksym", 1, 1, BC_VALUE, .check = check_ksym, .gen = gen_sym},
     {"usym", 1, 1, BC_VALUE, .check = check_usym, .gen = gen_sym},
-    {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_kaddr},
+    {"kaddr", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_kaddr, .gen = gen_constant},
 };
 
 static const struct builtin_var vars[] = {
@@ -78,6 +148,13 @@ static const struct builtin_var vars[] = {
     {"curtask", 0, check_var_curtask, gen_var_curtask},
     {"cpid", 0, check_var_cpid, gen_var_cpid},
     {"rand", 0, check_var_rand, gen_var_rand},
+    {"cgroup", 0, check_var_u64, gen_var_cgroup},
+    {"numaid", 0, check_var_u32, gen_var_numaid},
+    {"jiffies", 0, check_var_u64, gen_var_jiffies},
+    {"ncpus", 0, check_var_u64, gen_var_ncpus},
+    {"ppid", 0, check_ppid, gen_var_ppid},
+    {"pcomm", 0, check_pcomm, gen_var_pcomm},
+    {"username", 0, check_var_username, gen_var_username},
     /* the probe's context */
     {"probe", 0, check_var_probe, gen_var_probe},
     {"args", OFFERS_ARGS, check_var_args, gen_var_args},
@@ -85,6 +162,9 @@ static const struct builtin_var vars[] = {
     {"argN", OFFERS_ARGN, check_var_arg, gen_var_arg},
     {"retval", OFFERS_RETVAL, check_var_retval, gen_var_retval},
     {"func", OFFERS_FUNC, check_var_func, gen_var_func},
+    {"probetype", 0, check_var_probetype, gen_var_probetype},
+    {"ctx", 0, check_var_ctx, gen_var_ctx},
+    {"usermode", OFFERS_REGS, check_var_usermode, gen_var_usermode},
     /* stacks */
     {"kstack", 0, check_var_kstack, gen_var_stack},
     {"ustack", 0, check_var_ustack, gen_var_stack},

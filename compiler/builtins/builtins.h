@@ -3,7 +3,9 @@
  * each is taken, where it is allowed (what the probe must offer, whether it
  * needs --unsafe), the event kind the runtime handles for it
  * (runtime/events.c), its type check and its code generation. The checks
- * and code live by theme in this folder (entries.h lists them); they see
+ * and code live by theme in this folder (entries.h lists them: aggregations,
+ * events, map_ops, process, task, context, registers, actions, memory,
+ * strings, stacks, compile_time); they see
  * their arguments already resolved and evaluated, so they never walk the
  * tree themselves.
  *

@@ -82,7 +82,7 @@ LLVMValueRef gen_ntop(struct codegen *g, struct node *call, const struct gen_arg
 LLVMValueRef gen_bswap(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strncmp(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* stacks.c: kstack, ustack, ksym, usym, kaddr */
+/* stacks.c: kstack, ustack, ksym, usym, kaddr (its code: gen_constant) */
 void check_kstack_call(struct semantic *sem, struct node *call);
 void check_ustack_call(struct semantic *sem, struct node *call);
 void check_var_kstack(struct semantic *sem, struct node *n);
@@ -97,5 +97,87 @@ LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_ar
 /* A user address as usym values hold it: {u64 value, u64 the current
  * process (tgid)}, whose memory map names it. */
 LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char *name);
+
+/* events.c (continued): errorf, warnf, unwatch, strftime */
+void check_errorf(struct semantic *sem, struct node *call);
+void check_unwatch(struct semantic *sem, struct node *call);
+void check_strftime(struct semantic *sem, struct node *call);
+LLVMValueRef gen_strftime(struct codegen *g, struct node *call, const struct gen_args *a);
+
+/* task.c: cgroup, numaid, jiffies, ncpus, username, probetype, ppid, pcomm,
+ * nsecs(mode), pid(mode), tid(mode), cgroupid, cgroup_path */
+void check_var_u32(struct semantic *sem, struct node *n);
+void check_var_username(struct semantic *sem, struct node *n);
+void check_var_probetype(struct semantic *sem, struct node *n);
+void check_ppid(struct semantic *sem, struct node *n);
+void check_pcomm(struct semantic *sem, struct node *n);
+void check_nsecs(struct semantic *sem, struct node *call);
+void check_pid_tid(struct semantic *sem, struct node *call);
+void check_cgroupid(struct semantic *sem, struct node *call);
+void check_cgroup_path(struct semantic *sem, struct node *call);
+LLVMValueRef gen_var_cgroup(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_numaid(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_jiffies(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_ncpus(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_username(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_probetype(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_ppid(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_pcomm(struct codegen *g, struct node *n);
+LLVMValueRef gen_ppid(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_pcomm(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_nsecs(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_pid_tid(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_cgroup_path(struct codegen *g, struct node *call, const struct gen_args *a);
+
+/* strings.c: strlen, strstr, strcontains, memcmp, strcap, buf, macaddr, pton,
+ * strerror, kptr, uptr */
+void check_strlen(struct semantic *sem, struct node *call);
+void check_strstr(struct semantic *sem, struct node *call);
+void check_strcap(struct semantic *sem, struct node *call);
+void check_memcmp(struct semantic *sem, struct node *call);
+void check_buf(struct semantic *sem, struct node *call);
+void check_macaddr(struct semantic *sem, struct node *call);
+void check_pton(struct semantic *sem, struct node *call);
+void check_strerror(struct semantic *sem, struct node *call);
+void check_address_space(struct semantic *sem, struct node *call);
+LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_strstr(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_memcmp(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_buf(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_macaddr(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_pton(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_value_of_arg(struct codegen *g, struct node *call, const struct gen_args *a);
+
+/* registers.c: ctx, reg, usermode, uaddr, path, socket_cookie, skboutput */
+void check_var_ctx(struct semantic *sem, struct node *n);
+void check_var_usermode(struct semantic *sem, struct node *n);
+void check_reg(struct semantic *sem, struct node *call);
+void check_uaddr(struct semantic *sem, struct node *call);
+void check_path(struct semantic *sem, struct node *call);
+void check_socket_cookie(struct semantic *sem, struct node *call);
+void check_skboutput(struct semantic *sem, struct node *call);
+LLVMValueRef gen_var_ctx(struct codegen *g, struct node *n);
+LLVMValueRef gen_var_usermode(struct codegen *g, struct node *n);
+LLVMValueRef gen_reg(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_uaddr(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_path(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_socket_cookie(struct codegen *g, struct node *call, const struct gen_args *a);
+
+/* actions.c: signal, signal_thread, override */
+void check_signal(struct semantic *sem, struct node *call);
+void check_override(struct semantic *sem, struct node *call);
+LLVMValueRef gen_signal(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_override(struct codegen *g, struct node *call, const struct gen_args *a);
+
+/* compile_time.c: is_*, default_str_length, kfunc_exist, kfunc_allowed,
+ * static_assert, fail; the code of every built-in known at compile time */
+void check_type_predicate(struct semantic *sem, struct node *call);
+void check_default_str_length(struct semantic *sem, struct node *call);
+void check_kfunc(struct semantic *sem, struct node *call);
+void check_static_assert(struct semantic *sem, struct node *call);
+void check_fail(struct semantic *sem, struct node *call);
+/* call->ival as a constant */
+LLVMValueRef gen_constant(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_nothing(struct codegen *g, struct node *call, const struct gen_args *a);
 
 #endif

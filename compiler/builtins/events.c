@@ -62,6 +62,57 @@ void check_cat(struct semantic *sem, struct node *call)
     check_formatted_event(sem, call);
 }
 
+/* errorf() and warnf(): printf's text, reported at the call. */
+void check_errorf(struct semantic *sem, struct node *call)
+{
+    int before = sem->nasyncs;
+    check_formatted_event(sem, call);
+    if (sem->nasyncs > before)
+        sem->asyncs[before].where =
+            (struct source_span){call->loc.line, call->loc.col, call->loc.end_col};
+}
+
+void check_unwatch(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_VOID;
+    const struct type *t = &call->args[0]->type;
+    if (t->kind == TY_NONE)
+        return;
+    if (t->kind != TY_INT && t->kind != TY_PTR) {
+        sem_error(sem, call->args[0]->loc, "unwatch() expects an address, got '%s'",
+                  type_name_of(t));
+        return;
+    }
+    if (sem_add_async(sem, call, call->builtin->event) < 0)
+        return;
+    sem_async_args(sem, call, 0, &sem->asyncs[call->async_id]);
+}
+
+/* strftime(fmt, ns): a value, formatted in userspace when printed. */
+void check_strftime(struct semantic *sem, struct node *call)
+{
+    call->type.kind = TY_NONE;
+    if (call->args[0]->kind != N_STRING) {
+        sem_error(sem, call->args[0]->loc, "strftime() format must be a string literal");
+        return;
+    }
+    const struct type *t = &call->args[1]->type;
+    if (t->kind == TY_NONE)
+        return;
+    if (t->kind != TY_INT) {
+        sem_error(sem, call->args[1]->loc, "strftime() expects an integer timestamp (ns), got '%s'",
+                  type_name_of(t));
+        return;
+    }
+    call->ival = sem_value_string(sem, call->args[0]->str);
+    call->type = (struct type){.kind = TY_TIMESTAMP, .size = 16};
+}
+
+LLVMValueRef gen_strftime(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    return gen_pair(g, a->value[1], call->ival, "timestamp");
+}
+
 void check_print(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_VOID;
@@ -171,13 +222,14 @@ void check_join(struct semantic *sem, struct node *call)
 LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct gen_args *a)
 {
     const struct async_desc *ev = &g->sem->asyncs[call->async_id];
-    bool formatted = ev->kind == ASYNC_PRINTF || ev->kind == ASYNC_SYSTEM || ev->kind == ASYNC_CAT;
+    bool formatted = ev->kind == ASYNC_PRINTF || ev->kind == ASYNC_SYSTEM ||
+                     ev->kind == ASYNC_CAT || ev->kind == ASYNC_ERRORF || ev->kind == ASYNC_WARNF;
     int from = formatted ? 1 : 0;
     uint32_t size = 8 + ev->args.size;
     LLVMValueRef rec = gen_alloca(g, size, "event");
     gen_memset0(g, rec, size);
     gen_store_i64(g, rec, gen_i64(g, call->async_id));
-    if (formatted || ev->kind == ASYNC_PRINT_VALUE) {
+    if (formatted || ev->kind == ASYNC_PRINT_VALUE || ev->kind == ASYNC_UNWATCH) {
         for (int i = 0; i < ev->args.nfields; i++) {
             struct node *arg = call->args[from + i];
             LLVMValueRef v = a->value[from + i];

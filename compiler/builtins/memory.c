@@ -169,9 +169,11 @@ LLVMValueRef gen_ntop(struct codegen *g, struct node *call, const struct gen_arg
                                         LLVMPointerType(g->i32, 0), ""));
         return out;
     }
-    gen_store_i64(g, out, family);
     LLVMValueRef at = a->value[call->nargs - 1];
     uint32_t known = t->kind == TY_PTR ? 0 : t->size;
+    if (call->nargs == 1 && known == 16)
+        family = gen_i64(g, AF_INET6); /* 16 bytes: IPv6, as bpftrace infers it */
+    gen_store_i64(g, out, family);
     if (known == 4 || known == 16) {
         gen_probe_read(g, gen_byte_ptr(g, out, 8), known, at, t->is_user);
         return out;

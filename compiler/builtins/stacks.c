@@ -7,6 +7,7 @@
 #include "builtins/entries.h"
 #include "codegen/ir.h"
 #include "sema/sema.h"
+#include "settings.h"
 #include "target/kallsyms.h"
 
 #define MAX_STACK_FRAMES 127 /* the kernel's PERF_MAX_STACK_DEPTH */
@@ -18,23 +19,23 @@ static void check_stack(struct semantic *sem, struct node *n, bool user, int nar
                         struct node **args)
 {
     n->type = (struct type){.kind = user ? TY_USTACK : TY_KSTACK, .size = user ? 16 : 8,
-                            .count = MAX_STACK_FRAMES};
+                            .count = MAX_STACK_FRAMES,
+                            .stack_mode = (uint8_t)sem->settings.stack_mode};
     for (int i = 0; i < nargs; i++) {
         struct node *a = args[i];
-        if (a->kind == N_INT) {
+        enum stack_mode mode;
+        if (a->kind == N_INT && i == nargs - 1) {
             if (a->ival < 1 || a->ival > MAX_STACK_FRAMES) {
                 sem_error(sem, a->loc, "the number of stack frames must be between 1 and %d",
                           MAX_STACK_FRAMES);
                 return;
             }
             n->type.count = (uint32_t)a->ival;
-        } else if (a->kind == N_BUILTIN &&
-                   (strcmp(a->name, "bpftrace") == 0 || strcmp(a->name, "perf") == 0 ||
-                    strcmp(a->name, "raw") == 0)) {
-            if (strcmp(a->name, "bpftrace") != 0) {
-                sem_error(sem, a->loc, "only the bpftrace stack mode is supported");
-                return;
-            }
+        } else if (a->kind == N_BUILTIN && i == 0 && settings_stack_mode(a->name, &mode) == 0) {
+            n->type.stack_mode = (uint8_t)mode;
+        } else if (a->kind == N_BUILTIN && i == 0) {
+            sem_error(sem, a->loc, "Unknown stack mode: '%s' (bpftrace, perf or raw)", a->name);
+            return;
         } else {
             sem_error(sem, a->loc, "%s() takes a stack mode and/or a frame count literal",
                       user ? "ustack" : "kstack");
@@ -165,9 +166,4 @@ LLVMValueRef gen_sym(struct codegen *g, struct node *call, const struct gen_args
 {
     LLVMValueRef addr = a->value[0];
     return call->type.kind == TY_KSYM ? addr : gen_user_address(g, addr, "usym");
-}
-
-LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_args *a)
-{
-    return gen_i64(g, call->ival);
 }

@@ -35,7 +35,8 @@ void gen_end_temps(struct codegen *g, int mark)
 
 /* Stack buffers are allocated in the entry block so the BPF back end sees a
  * fixed frame, 8-byte aligned so integer stores into them are aligned. */
-LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
+/* An entry-block stack buffer of size bytes (whole words), as i8*. */
+static LLVMValueRef entry_alloca(struct codegen *g, uint32_t size, const char *name)
 {
     LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
     LLVMValueRef first = LLVMGetFirstInstruction(g->entry);
@@ -46,10 +47,24 @@ LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
     uint32_t words = (size + 7) / 8;
     LLVMValueRef a = LLVMBuildAlloca(eb, LLVMArrayType(g->i64, words ? words : 1), name);
     LLVMSetAlignment(a, 8);
-    /* the i8* view is made in the entry block too, so that it dominates the
-     * lifetime end emitted after whatever branch allocated it */
     LLVMValueRef p = LLVMBuildBitCast(eb, a, g->i8p, "");
     LLVMDisposeBuilder(eb);
+    return p;
+}
+
+LLVMValueRef gen_alloca_for_probe(struct codegen *g, uint32_t size, const char *name)
+{
+    g->var_bytes += (size + 7) / 8 * 8;
+    stack_note_alloc(g);
+    return entry_alloca(g, size, name);
+}
+
+LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
+{
+    uint32_t words = (size + 7) / 8;
+    /* the i8* view is made in the entry block too, so that it dominates the
+     * lifetime end emitted after whatever branch allocated it */
+    LLVMValueRef p = entry_alloca(g, size, name);
     if (g->ntemps == g->temps_cap) {
         g->temps_cap = g->temps_cap ? g->temps_cap * 2 : 32;
         g->temps = realloc(g->temps, g->temps_cap * sizeof(*g->temps));
@@ -222,4 +237,28 @@ void gen_probe_return(struct codegen *g)
 {
     LLVMBuildRet(g->b, gen_i64(g, 0));
     gen_dead_block(g);
+}
+
+LLVMValueRef gen_const_bytes(struct codegen *g, const void *bytes, uint32_t len, uint32_t size)
+{
+    return gen_fill_bytes(g, gen_alloca(g, size, "bytes"), bytes, len, size);
+}
+
+LLVMValueRef gen_fill_bytes(struct codegen *g, LLVMValueRef buf, const void *bytes, uint32_t len,
+                            uint32_t size)
+{
+    gen_memset0(g, buf, size);
+    if (len == 0)
+        return buf;
+    LLVMValueRef c = LLVMConstStringInContext(g->ctx, bytes, len, true);
+    LLVMBuildStore(g->b, c, LLVMBuildBitCast(g->b, buf, LLVMPointerType(LLVMTypeOf(c), 0), ""));
+    return buf;
+}
+
+LLVMValueRef gen_pair(struct codegen *g, LLVMValueRef first, int64_t second, const char *name)
+{
+    LLVMValueRef out = gen_alloca(g, 16, name);
+    gen_store_i64(g, out, first);
+    gen_store_i64(g, gen_byte_ptr(g, out, 8), gen_i64(g, second));
+    return out;
 }

@@ -26,6 +26,19 @@ enum {
     HELPER_GET_CURRENT_UID_GID = 15,
     HELPER_GET_CURRENT_COMM = 16,
     HELPER_GET_STACKID = 27,
+    HELPER_PERF_EVENT_OUTPUT = 25,
+    HELPER_GET_NUMA_NODE_ID = 42,
+    HELPER_GET_SOCKET_COOKIE = 46,
+    HELPER_OVERRIDE_RETURN = 58,
+    HELPER_GET_CURRENT_CGROUP_ID = 80,
+    HELPER_SEND_SIGNAL = 109,
+    HELPER_SKB_OUTPUT = 111,
+    HELPER_SEND_SIGNAL_THREAD = 117,
+    HELPER_JIFFIES64 = 118,
+    HELPER_GET_NS_CURRENT_PID_TGID = 120,
+    HELPER_KTIME_GET_BOOT_NS = 125,
+    HELPER_D_PATH = 147,
+    HELPER_KTIME_GET_TAI_NS = 208,
     HELPER_GET_CURRENT_TASK = 35,
     HELPER_PROBE_READ_USER = 112,
     HELPER_PROBE_READ_KERNEL = 113,
@@ -98,6 +111,17 @@ LLVMValueRef gen_map_ptr(struct codegen *g, int map_id);
 void gen_memset0(struct codegen *g, LLVMValueRef ptr, uint32_t size);
 void gen_memcpy(struct codegen *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset);
+/* A stack buffer of `size` bytes holding `len` bytes of `bytes`, the rest 0. */
+LLVMValueRef gen_const_bytes(struct codegen *g, const void *bytes, uint32_t len, uint32_t size);
+/* A 16-byte stack buffer holding two u64s: a value and a compile-time
+ * number (a strftime() format's index, a cgroup_path() filter's). */
+LLVMValueRef gen_pair(struct codegen *g, LLVMValueRef first, int64_t second, const char *name);
+/* The same into an existing buffer; returns it. */
+LLVMValueRef gen_fill_bytes(struct codegen *g, LLVMValueRef buf, const void *bytes, uint32_t len,
+                            uint32_t size);
+/* A stack buffer that lives as long as the probe (a value whose address is
+ * kept, like an array pton() makes): it counts with the probe's variables. */
+LLVMValueRef gen_alloca_for_probe(struct codegen *g, uint32_t size, const char *name);
 void gen_store_i64(struct codegen *g, LLVMValueRef ptr, LLVMValueRef v);
 LLVMValueRef gen_load_i64(struct codegen *g, LLVMValueRef ptr);
 /* Store value v of type t into a buffer slot of `slot_size` bytes (an

@@ -34,6 +34,7 @@ struct include_search {
     char **dirs;
     int ndirs, cap_dirs;
     bool kernel_dirs_added;
+    char *kernel_source; /* BPFTRACE_KERNEL_SOURCE, or NULL */
     struct name_map hits;
     struct include_hit *hit_list;
     struct name_map guards;
@@ -66,9 +67,11 @@ static const char *multiarch_triplet(void)
 #endif
 }
 
-struct include_search *include_search_new(const char *const *user_dirs, int nuser_dirs)
+struct include_search *include_search_new(const char *const *user_dirs, int nuser_dirs,
+                                          const char *kernel_source)
 {
     struct include_search *s = calloc(1, sizeof(*s));
+    s->kernel_source = kernel_source ? strdup(kernel_source) : NULL;
     for (int i = 0; i < nuser_dirs; i++)
         add_dir(s, user_dirs[i]);
     add_dir(s, "/usr/include");
@@ -89,6 +92,7 @@ void include_search_free(struct include_search *s)
     for (int i = 0; i < s->ndirs; i++)
         free(s->dirs[i]);
     free(s->dirs);
+    free(s->kernel_source);
     for (struct include_hit *h = s->hit_list, *next; h; h = next) {
         next = h->next;
         free(h->path);
@@ -124,6 +128,10 @@ static void add_kernel_tree(struct include_search *s, const char *base)
 static void add_kernel_dirs(struct include_search *s)
 {
     s->kernel_dirs_added = true;
+    if (s->kernel_source) {
+        add_kernel_tree(s, s->kernel_source);
+        return;
+    }
     struct utsname u;
     char base[512];
     if (uname(&u) == 0) {

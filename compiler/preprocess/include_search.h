@@ -13,7 +13,10 @@ struct include_search;
 struct macro_table;
 
 /* user_dirs: the -I directories, searched first, in order. */
-struct include_search *include_search_new(const char *const *user_dirs, int nuser_dirs);
+/* kernel_source: BPFTRACE_KERNEL_SOURCE's tree, or NULL for the running
+ * kernel's headers (/lib/modules/RELEASE/{build,source}, /usr/src). */
+struct include_search *include_search_new(const char *const *user_dirs, int nuser_dirs,
+                                          const char *kernel_source);
 void include_search_free(struct include_search *s);
 
 /* Find name as included from a file in includer_dir (the directory where

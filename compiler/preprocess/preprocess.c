@@ -194,7 +194,8 @@ char *preprocess(const struct source *src, const struct preprocess_options *opts
 {
     static const struct preprocess_options no_options;
     struct pp pp = {.macros = constants_macros(consts), .opts = opts ? opts : &no_options};
-    pp.search = include_search_new(pp.opts->include_dirs, pp.opts->ninclude_dirs);
+    pp.search = include_search_new(pp.opts->include_dirs, pp.opts->ninclude_dirs,
+                                   pp.opts->kernel_source);
     predefine(pp.macros);
 
     for (int i = 0; i < pp.opts->ninclude_files; i++)

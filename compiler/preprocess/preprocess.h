@@ -53,6 +53,9 @@ struct preprocess_options {
     const char *const *include_files;
     int ninclude_files;
     bool strict_includes; /* a <header> that cannot be found is an error too */
+    /* BPFTRACE_KERNEL_SOURCE: the kernel tree whose headers are searched
+     * (instead of the running kernel's under /lib/modules); NULL: those */
+    const char *kernel_source;
     /* Names the resolver gives a meaning of their own (built-in variables):
      * a script macro of such a name is expanded in the text even when its
      * body is a plain integer, so the name cannot shadow it. NULL: none. */

@@ -153,7 +153,7 @@ const struct probe_kind probe_kind_kprobe = {
     .provider = PROV_KPROBE,
     .bpf_prog_type = BPF_PROG_TYPE_KPROBE,
     .shape = "1 argument",
-    .offers = OFFERS_ARGN | OFFERS_FUNC,
+    .offers = OFFERS_ARGN | OFFERS_FUNC | OFFERS_REGS | OFFERS_SIGNAL | OFFERS_OVERRIDE,
     .listed_by_wildcard = true,
     .expand = expand_kprobe,
     .list = list_kprobe,
@@ -165,7 +165,7 @@ const struct probe_kind probe_kind_kretprobe = {
     .provider = PROV_KRETPROBE,
     .bpf_prog_type = BPF_PROG_TYPE_KPROBE,
     .shape = "1 argument",
-    .offers = OFFERS_RETVAL | OFFERS_FUNC,
+    .offers = OFFERS_RETVAL | OFFERS_FUNC | OFFERS_REGS | OFFERS_SIGNAL,
     .expand = expand_kprobe,
     .list = list_kprobe,
 };

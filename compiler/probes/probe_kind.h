@@ -24,6 +24,16 @@ enum probe_offer {
     OFFERS_ARGN = 1 << 1,   /* arg0..arg5: the function's arguments */
     OFFERS_RETVAL = 1 << 2, /* retval: the function's return value */
     OFFERS_FUNC = 1 << 3,   /* func: the probed function */
+    /* The kinds below are what further built-ins need; a new kind sets each
+     * its context gives (bpftrace's kinds are named in probe_kinds.c). */
+    OFFERS_REGS = 1 << 4,   /* ctx is the registers (struct pt_regs, or a perf event's
+                               regs at offset 0): reg(), usermode */
+    OFFERS_SIGNAL = 1 << 5, /* runs in the traced task: signal(), signal_thread() */
+    OFFERS_OVERRIDE = 1 << 6, /* a kprobe at a function's entry: override() */
+    OFFERS_BTF_FUNC = 1 << 7, /* fentry/fexit: BTF-typed arguments, helpers for
+                                 tracing programs: path(), skboutput(), socket_cookie() */
+    OFFERS_USER_BINARY = 1 << 8, /* a uprobe, uretprobe or usdt probe into one binary:
+                                    uaddr() */
 };
 
 /* Returned by a kind's list() when the pattern does not have its shape;
@@ -64,6 +74,9 @@ const struct probe_kind *probe_kind_of(enum probe_provider provider);
 /* "'kprobe' and 'kretprobe'": the kinds that offer `offer` (enum
  * probe_offer), quoted, for messages. */
 void probe_kinds_offering(unsigned offer, char *buf, size_t size);
+/* bpftrace's kinds that offer `offer` ("'fentry' and 'fexit'"), for the
+ * message when no kind sobt has yet does. */
+const char *probe_offer_wanted(unsigned offer);
 /* The kinds in -l order (by name, as bpftrace lists providers); NULL ends it. */
 extern const struct probe_kind *const probe_kinds[];
 

@@ -52,3 +52,16 @@ void probe_kinds_offering(unsigned offer, char *buf, size_t size)
         len += (size_t)snprintf(buf + len, size - len, "%s'%s'", sep, offering[i]->name);
     }
 }
+
+const char *probe_offer_wanted(unsigned offer)
+{
+    switch (offer) {
+    case OFFERS_REGS: return "'kprobe', 'kretprobe', 'uprobe', 'uretprobe', 'usdt' and 'profile'";
+    case OFFERS_SIGNAL:
+        return "'kprobe', 'kretprobe', 'uprobe', 'uretprobe', 'usdt', 'tracepoint' and 'profile'";
+    case OFFERS_OVERRIDE: return "'kprobe'";
+    case OFFERS_BTF_FUNC: return "'fentry' and 'fexit'";
+    case OFFERS_USER_BINARY: return "'uprobe', 'uretprobe' and 'usdt'";
+    default: return "other";
+    }
+}

@@ -80,6 +80,8 @@ static void append_type_name(char *buf, size_t cap, const struct type *t)
         [TY_MIN] = "min",     [TY_MAX] = "max",     [TY_AVG] = "avg",       [TY_STATS] = "stats",
         [TY_HIST] = "hist",   [TY_LHIST] = "lhist", [TY_KSTACK] = "kstack", [TY_USTACK] = "ustack",
         [TY_KSYM] = "ksym",   [TY_USYM] = "usym",   [TY_INET] = "inet",
+        [TY_BUFFER] = "buffer", [TY_MACADDR] = "macaddr", [TY_CGROUP_PATH] = "cgroup_path",
+        [TY_STRERROR] = "strerror", [TY_USERNAME] = "username", [TY_TIMESTAMP] = "timestamp",
     };
     const char *name = (size_t)t->kind < sizeof(names) / sizeof(names[0]) ? names[t->kind] : NULL;
     snprintf(b, room, "%s", name ? name : "unknown");
@@ -216,4 +218,19 @@ bool sem_const_int(const struct node *n, int64_t *out)
     default:
         return false;
     }
+}
+
+int sem_value_string(struct semantic *sem, const char *text)
+{
+    for (int i = 0; i < sem->nvalue_strings; i++)
+        if (strcmp(sem->value_strings[i], text) == 0)
+            return i;
+    sem->value_strings =
+        sem_xrealloc(sem->value_strings, (size_t)sem->nvalue_strings + 1, sizeof(char *));
+    sem->value_strings[sem->nvalue_strings] = strdup(text);
+    if (!sem->value_strings[sem->nvalue_strings]) {
+        fprintf(stderr, "ERROR: out of memory\n");
+        exit(1);
+    }
+    return sem->nvalue_strings++;
 }

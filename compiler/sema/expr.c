@@ -47,7 +47,15 @@ static bool offered_here(struct semantic *sem, const struct node *n, unsigned re
         return true;
     char kinds[256];
     probe_kinds_offering(requires, kinds, sizeof(kinds));
-    sem_error(sem, n->loc, "The %s builtin can only be used with %s probes", n->name, kinds);
+    bool call = n->kind == N_CALL;
+    if (kinds[0])
+        sem_error(sem, n->loc, "The %s%s builtin can only be used with %s probes", n->name,
+                  call ? "()" : "", kinds);
+    else
+        sem_error(sem, n->loc,
+                  "The %s%s builtin can only be used with %s probes, which sobt does not have "
+                  "yet",
+                  n->name, call ? "()" : "", probe_offer_wanted(requires));
     return false;
 }
 
@@ -140,6 +148,12 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
 {
     const struct builtin_func *bf = builtin_func_find(n->name);
     n->type.kind = TY_NONE;
+    if (!bf && n->nargs == 0 && builtin_var_find(n->name)) {
+        /* pid() is pid: a built-in variable may be called without arguments */
+        n->kind = N_BUILTIN;
+        resolve_builtin(sem, n);
+        return;
+    }
     if (!bf) {
         sem_error(sem, n->loc, "Unknown function: %s", n->name);
         for (int i = 0; i < n->nargs; i++)

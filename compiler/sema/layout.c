@@ -78,6 +78,18 @@ enum value_kind value_kind_of(const struct type *t)
         return VK_RECORD;
     case TY_ARRAY:
         return VK_ARRAY;
+    case TY_BUFFER:
+        return VK_BUFFER;
+    case TY_MACADDR:
+        return VK_MACADDR;
+    case TY_CGROUP_PATH:
+        return VK_CGROUP_PATH;
+    case TY_STRERROR:
+        return VK_STRERROR;
+    case TY_USERNAME:
+        return VK_USERNAME;
+    case TY_TIMESTAMP:
+        return VK_TIMESTAMP;
     default:
         return VK_NONE;
     }
@@ -129,8 +141,10 @@ void value_desc_from_type(struct type_arena *a, const struct type *t, struct val
     v->kind = value_kind_of(t);
     v->size = t->size;
     v->is_signed = t->is_signed;
-    if (t->kind == TY_KSTACK || t->kind == TY_USTACK)
+    if (t->kind == TY_KSTACK || t->kind == TY_USTACK) {
         v->frames = t->count;
+        v->stack_mode = (enum stack_mode)t->stack_mode;
+    }
     switch (t->kind) {
     case TY_PTR:
         /* bpftrace prints addresses as signed integers (in hex in map keys) */

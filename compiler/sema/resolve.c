@@ -30,6 +30,18 @@ static void resolve_units(struct semantic *sem)
 /* The default of bpftrace's max_map_keys (BPFTRACE_MAP_KEYS_MAX). */
 #define DEFAULT_MAX_MAP_KEYS 4096
 
+/* A key of settings.h: an integer, a string, or a bare word (perf, true). */
+static void resolve_setting(struct semantic *sem, const struct node *a, enum setting_id id)
+{
+    const struct node *v = a->rhs;
+    long long number = v->kind == N_INT ? (long long)v->ival : 0;
+    const char *text = v->kind == N_STRING ? v->str : v->kind == N_BUILTIN ? v->name : NULL;
+    char err[160];
+    if (settings_apply(&sem->settings, id, v->kind == N_INT ? &number : NULL, text, err,
+                       sizeof(err)) < 0)
+        sem_error(sem, v->loc, "%s", err);
+}
+
 /* config = { missing_probes = "warn"; max_strlen = 128; max_map_keys = 8192 } */
 static void resolve_config(struct semantic *sem, const struct node *config)
 {
@@ -57,10 +69,14 @@ static void resolve_config(struct semantic *sem, const struct node *config)
                 sem_error(sem, v->loc, "max_map_keys must be a positive integer");
             else
                 sem->max_map_keys = (uint32_t)v->ival;
+        } else if (settings_config_key(key) != SET_COUNT) {
+            resolve_setting(sem, a, settings_config_key(key));
         } else {
             sem_error(sem, a->loc,
                       "unknown config setting: %s (supported: missing_probes, max_strlen, "
-                      "max_map_keys)",
+                      "max_map_keys, stack_mode, cat_bytes_max, perf_rb_pages, log_size, "
+                      "max_probes, max_bpf_progs, cpp_demangle, user_symbols, "
+                      "cache_user_symbols)",
                       key);
         }
     }
@@ -79,6 +95,10 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem->strlen = opts->strlen ? opts->strlen : 64;
     sem->max_map_keys = DEFAULT_MAX_MAP_KEYS;
     sem->resolve_stmts = sem_resolve_block;
+    if (opts->settings)
+        sem->settings = *opts->settings;
+    else
+        settings_init(&sem->settings);
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
     sem_define_script_types(sem);
@@ -147,5 +167,8 @@ void semantic_free(struct semantic *sem)
     for (int i = 0; i < sem->nprobe_names; i++)
         free(sem->probe_names[i]);
     free(sem->probe_names);
+    for (int i = 0; i < sem->nvalue_strings; i++)
+        free(sem->value_strings[i]);
+    free(sem->value_strings);
     memset(sem, 0, sizeof(*sem));
 }

@@ -27,6 +27,8 @@ struct type sem_storage_type(const struct type *t);
 bool sem_unify(struct semantic *sem, struct type *to, const struct type *from, bool *grew);
 /* The same for map keys, whose integers are all 64-bit (any signedness). */
 bool sem_unify_key(struct semantic *sem, struct type *to, const struct type *from, bool *grew);
+/* The index of text in the program's value_strings (added once). */
+int sem_value_string(struct semantic *sem, const char *text);
 /* A compile-time integer: a literal, possibly negated. */
 bool sem_literal_int(const struct node *n, int64_t *out);
 /* The same for arithmetic on literals (+ - * / %, unary - ~). */

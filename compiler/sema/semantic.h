@@ -11,6 +11,7 @@
 #include "target/btf_types.h"
 #include "probes/probes.h"
 #include "program.h"
+#include "settings.h"
 #include "target/tracepoint_format.h"
 #include "types.h"
 
@@ -89,6 +90,12 @@ struct semantic {
 
     struct type_arena types; /* pointee and element types */
     bool uses_kstack, uses_ustack; /* need a stack trace map */
+    /* the environment's settings, then the config block's where the
+     * environment left them alone */
+    struct settings settings;
+    /* texts values refer to by index (program.h value_strings) */
+    char **value_strings;
+    int nvalue_strings;
 
     bool final_pass; /* report errors only on the pass after types settled */
     bool changed;    /* a map type changed during this pass */

@@ -13,6 +13,20 @@ static void free_kernel_btf(void)
     vmlinux = NULL;
 }
 
+int kernel_btf_use_file(const char *path)
+{
+    struct btf *btf = btf__parse(path, NULL);
+    long err = libbpf_get_error(btf);
+    if (err)
+        return (int)err;
+    if (!tried)
+        atexit(free_kernel_btf);
+    btf__free(vmlinux);
+    vmlinux = btf;
+    tried = 1;
+    return 0;
+}
+
 const struct btf *kernel_btf(void)
 {
     if (!tried) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "output/printf.h"
+#include "output/resolved_values.h"
 #include "output/values.h"
 #include "printf_spec.h"
 
@@ -124,6 +125,11 @@ static void format_conversion(FILE *out, const struct compiled_program *prog,
         build_c_spec(spec, sizeof(spec), c, 'p');
         fprintf(out, spec,
                 (void *)(uintptr_t)(v->kind == VK_STRING ? 0 : output_read_int(v, data)));
+        return;
+    case PARG_BUFFER:
+        if (v->kind == VK_BUFFER)
+            output_print_buffer(out, (const uint8_t *)data + v->offset, v->size,
+                                c->buffer_style);
         return;
     case PARG_INT:
         /* The resolver only lets integers reach here; a string prints as 0. */

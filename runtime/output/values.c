@@ -8,6 +8,7 @@
 
 #include <bpf/bpf.h>
 
+#include "output/resolved_values.h"
 #include "output/stack_maps.h"
 #include "output/values.h"
 #include "symbols/ksyms.h"
@@ -93,6 +94,33 @@ static void print_symbol(FILE *out, const struct value_desc *v, const uint8_t *p
     fputs(text, out);
 }
 
+/* One frame as the stack's mode shows it: "name+off" indented (bpftrace),
+ * "\taddr name+off" with " (module)" for user frames (perf), or the bare
+ * address in hex (raw). */
+static void print_frame(FILE *out, const struct value_desc *v, int pid, uint64_t addr, int indent)
+{
+    char text[SYMBOL_TEXT_MAX];
+    if (v->stack_mode == STACK_MODE_RAW) {
+        fprintf(out, "%" PRIx64 "\n", addr);
+        return;
+    }
+    if (v->kind == VK_KSTACK)
+        ksym_format(addr, true, text, sizeof(text));
+    else
+        usym_format(pid, addr, true, text, sizeof(text));
+    if (v->stack_mode == STACK_MODE_BPFTRACE) {
+        fprintf(out, "%*s%s\n", indent, "", text);
+        return;
+    }
+    fprintf(out, "\t%" PRIx64 " %s", addr, text);
+    if (v->kind == VK_USTACK) {
+        char module[SYMBOL_TEXT_MAX];
+        usym_module(pid, addr, module, sizeof(module));
+        fprintf(out, " (%s)", module);
+    }
+    fputc('\n', out);
+}
+
 /* kstack: a u64 stack id; ustack: a u64 stack id then a u64 pid. The frames
  * are read from the program's stack map (output_use_maps): "\n", then for
  * each frame up to the first 0 (at most v->frames) the indent, "name+offset"
@@ -115,15 +143,9 @@ static void print_stack(FILE *out, const struct value_desc *v, const uint8_t *p,
     uint32_t key = (uint32_t)id;
     if (bpf_map_lookup_elem(fd, &key, frames) == 0) {
         uint32_t shown = v->frames && v->frames < max_frames ? v->frames : max_frames;
-        char text[SYMBOL_TEXT_MAX];
         fputc('\n', out);
-        for (uint32_t i = 0; i < shown && frames[i]; i++) {
-            if (v->kind == VK_KSTACK)
-                ksym_format(frames[i], true, text, sizeof(text));
-            else
-                usym_format((int)pid, frames[i], true, text, sizeof(text));
-            fprintf(out, "%*s%s\n", indent, "", text);
-        }
+        for (uint32_t i = 0; i < shown && frames[i]; i++)
+            print_frame(out, v, (int)pid, frames[i], indent);
     }
     free(frames);
 }
@@ -174,6 +196,9 @@ static void print_scalar(FILE *out, const struct compiled_program *prog, const s
     case VK_RECORD:
     case VK_ARRAY:
     case VK_NONE:
+        return;
+    default: /* buf(), macaddr(), cgroup_path(), ...: found when printed */
+        output_print_resolved(out, prog, v, p);
         return;
     }
 }

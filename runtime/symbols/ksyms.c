@@ -280,6 +280,24 @@ int ksym_load_file(const char *path)
 }
 
 /* The last symbol (in sorted order) at or below addr. */
+int ksym_load_symbols(const struct ksym_source *src)
+{
+    ksym_free();
+    table.loaded = true;
+    uint64_t addr;
+    const char *name;
+    int err = 0, rc;
+    while (!err && (rc = src->next(src->state, &addr, &name)) > 0)
+        err = add_symbol(addr, name, strlen(name));
+    if (err || rc < 0) {
+        ksym_free();
+        table.loaded = true;
+        return err ? err : rc;
+    }
+    sort_like_libstdcxx(table.syms, table.n);
+    return (int)table.n;
+}
+
 static const struct ksym *find_symbol(uint64_t addr)
 {
     size_t lo = 0, hi = table.n; /* first index with syms[i].addr > addr is in [lo, hi] */

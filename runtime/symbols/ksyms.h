@@ -21,6 +21,17 @@ bool ksym_format(uint64_t addr, bool with_offset, char *buf, size_t cap);
  * number of symbols kept, or a negative errno. */
 int ksym_load_file(const char *path);
 
+/* Reads symbols from another source (a vmlinux ELF file: ksyms_elf.c):
+ * next() gives one function symbol at a time, returning 1, or 0 at the end,
+ * or a negative errno. Returns the number kept, or a negative errno. */
+struct ksym_source {
+    int (*next)(void *state, uint64_t *addr, const char **name);
+    void *state;
+};
+int ksym_load_symbols(const struct ksym_source *src);
+/* BPFTRACE_VMLINUX: kernel symbols from the function symbols of this ELF file
+ * instead of /proc/kallsyms. Returns the number kept or a negative errno. */
+int ksym_load_vmlinux(const char *path);
 /* Frees the table; the next ksym_format reads /proc/kallsyms again. */
 void ksym_free(void);
 

@@ -192,8 +192,8 @@ void usym_watch_stop(void)
 int usym_watch_start(const struct compiled_program *prog, const int *map_fds)
 {
     usym_watch_stop();
-    if (!program_has_user_symbols(prog))
-        return 0;
+    if (!program_has_user_symbols(prog) || !usym_keeps_processes())
+        return 0; /* nothing to keep, or nothing is kept (BPFTRACE_CACHE_USER_SYMBOLS) */
     /* the kernel's records cover every process that starts from now on */
     int err = mmap_tracker_start();
     if (err)

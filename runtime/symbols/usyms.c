@@ -223,21 +223,42 @@ static struct process_syms *lookup_process(int pid, bool recheck)
     return e;
 }
 
-/* The C++ runtime's demangler: sobt links libstdc++ (for LLVM). */
-extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
+/* The C++ runtime's demangler when the program links it (sobt does, through
+ * LLVM): a weak reference, so the runtime library does not depend on it. A
+ * statically linked demangler is not in the dynamic symbol table, so
+ * dlsym() would not find it. */
+extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status)
+    __attribute__((weak));
 
-/* bpftrace demangles C++ names in stacks unless BPFTRACE_NO_CPP_DEMANGLE
- * is set (to anything but 0). */
-static bool demangling_wanted(void)
+static bool resolve_symbols = true, demangle_symbols = true, keep_processes = true;
+
+void usym_configure(bool resolve, bool demangle, bool keep)
 {
-    const char *no = getenv("BPFTRACE_NO_CPP_DEMANGLE");
-    return !no || !*no || strcmp(no, "0") == 0;
+    resolve_symbols = resolve;
+    demangle_symbols = demangle;
+    keep_processes = keep;
+}
+
+bool usym_keeps_processes(void)
+{
+    return keep_processes && resolve_symbols;
+}
+
+/* Cache NONE: the entry of pid is dropped after each use. */
+static void forget_unless_kept(int pid)
+{
+    struct process_syms *e = keep_processes ? NULL : find_entry(pid);
+    if (!e)
+        return;
+    if (e->dwfl)
+        dwfl_end(e->dwfl);
+    *e = cache[--cache_len];
 }
 
 static void write_symbol(const char *name, uint64_t offset, bool with_offset, char *buf, size_t cap)
 {
     char *demangled = NULL;
-    if (strncmp(name, "_Z", 2) == 0 && demangling_wanted()) {
+    if (demangle_symbols && __cxa_demangle && strncmp(name, "_Z", 2) == 0) {
         int status = -1;
         demangled = __cxa_demangle(name, NULL, NULL, &status);
         if (status != 0) {
@@ -255,7 +276,7 @@ static void write_symbol(const char *name, uint64_t offset, bool with_offset, ch
 
 static bool resolve_locked(int pid, uint64_t addr, bool with_offset, char *buf, size_t cap)
 {
-    if (pid <= 0)
+    if (pid <= 0 || !resolve_symbols)
         return false;
     struct process_syms *e = lookup_process(pid, true);
     if (!e->dwfl)
@@ -278,10 +299,33 @@ bool usym_format(int pid, uint64_t addr, bool with_offset, char *buf, size_t cap
 {
     pthread_mutex_lock(&cache_lock);
     bool ok = resolve_locked(pid, addr, with_offset, buf, cap);
+    forget_unless_kept(pid);
     pthread_mutex_unlock(&cache_lock);
     if (!ok)
         symbols_format_address(addr, buf, cap);
     return ok;
+}
+
+bool usym_module(int pid, uint64_t addr, char *buf, size_t cap)
+{
+    bool found = false;
+    pthread_mutex_lock(&cache_lock);
+    if (pid > 0 && resolve_symbols) {
+        struct process_syms *e = lookup_process(pid, true);
+        Dwfl_Module *mod = e->dwfl ? dwfl_addrmodule(e->dwfl, addr) : NULL;
+        const char *file = NULL;
+        if (mod)
+            dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &file, NULL);
+        if (file) {
+            snprintf(buf, cap, "%s", file);
+            found = true;
+        }
+        forget_unless_kept(pid);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (!found)
+        snprintf(buf, cap, "[unknown]");
+    return found;
 }
 
 bool usym_remember_process(int pid)

@@ -23,6 +23,18 @@
  * or "0") and returns false. C++ names are demangled, as bpftrace demangles
  * them, unless BPFTRACE_NO_CPP_DEMANGLE=1. Thread-safe. */
 bool usym_format(int pid, uint64_t addr, bool with_offset, char *buf, size_t cap);
+/* The file of the module holding addr in process pid ("/usr/lib/.../libc.so.6"),
+ * as perf-mode stacks show it; "[unknown]" and false when there is none. */
+bool usym_module(int pid, uint64_t addr, char *buf, size_t cap);
+/* What BPFTRACE_NO_USER_SYMBOLS, BPFTRACE_NO_CPP_DEMANGLE and
+ * BPFTRACE_CACHE_USER_SYMBOLS say: with resolve false every address prints
+ * as an address; with demangle false C++ names print mangled; with keep
+ * false (cache NONE) a process's map is read for each address and
+ * forgotten, so the addresses of a process that has exited stay addresses. */
+void usym_configure(bool resolve, bool demangle, bool keep);
+/* False when usym_configure() said not to resolve or not to keep processes:
+ * then nothing is remembered for processes that exit. */
+bool usym_keeps_processes(void);
 
 /* Reads pid's address map now, if not already kept, so that it can be
  * symbolized after the process exits. Returns true when the process is (now)

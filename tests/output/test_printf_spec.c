@@ -93,14 +93,14 @@ static void expect_parse_error(const char *fmt, const char *message, size_t offs
 static void test_rejected(void)
 {
     expect_parse_error(
-        "x %y", "printf: unknown conversion '%y' (supported: d i u o x X c s p, and %% for %)", 2);
+        "x %y", "printf: unknown conversion '%y' (supported: d i u o x X c s p r rx rh, and %% for %)", 2);
     expect_parse_error("%-5.3", "printf: incomplete conversion '%-5.3' at the end of the format",
                        0);
     expect_parse_error("%d %*d",
                        "printf: '*' widths are not supported; write the width in the format", 3);
     expect_parse_error("%ls", "printf: length modifier not allowed in '%ls'", 0);
     expect_parse_error(
-        "%f", "printf: unknown conversion '%f' (supported: d i u o x X c s p, and %% for %)", 0);
+        "%f", "printf: unknown conversion '%f' (supported: d i u o x X c s p r rx rh, and %% for %)", 0);
 }
 
 static void expect_check(const char *fmt, const struct type *const *types, int n,
