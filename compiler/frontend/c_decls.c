@@ -4,7 +4,6 @@
  * and enumerators defined before them. */
 #include "frontend/c_decls.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,22 +46,9 @@ static void *grow(struct ast *ast, void *p, int *cap, int need, size_t size)
     return np;
 }
 
-static bool fail(struct cparser *p, struct loc loc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool fail(struct cparser *p, struct loc loc, const char *fmt, ...)
-{
-    if (p->failed)
-        return false;
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    diag_error(p->src, loc, "%s", msg);
-    p->failed = true;
-    return false;
-}
+/* Report the first error only, and say that parsing failed. */
+#define fail(p, loc, ...)                                                                          \
+    ((p)->failed ? false : (diag_error((p)->src, (loc), __VA_ARGS__), (p)->failed = true, false))
 
 /* ---- tokens ---- */
 

@@ -13,6 +13,7 @@
 #include "frontend/c_decls.h"
 #include "sema/sema.h"
 #include "target/btf.h"
+#include "target/btf_types.h"
 
 struct builder {
     struct semantic *sem;
@@ -21,61 +22,20 @@ struct builder {
     int uint_id; /* "unsigned int", the index type of arrays */
 };
 
-static const struct {
-    const char *words;
-    int size;
-    bool is_signed;
-} c_ints[] = {
-    {"char", 1, true},
-    {"signed char", 1, true},
-    {"unsigned char", 1, false},
-    {"short", 2, true},
-    {"short int", 2, true},
-    {"signed short", 2, true},
-    {"signed short int", 2, true},
-    {"unsigned short", 2, false},
-    {"unsigned short int", 2, false},
-    {"int", 4, true},
-    {"signed", 4, true},
-    {"signed int", 4, true},
-    {"unsigned", 4, false},
-    {"unsigned int", 4, false},
-    {"long", 8, true},
-    {"long int", 8, true},
-    {"signed long", 8, true},
-    {"unsigned long", 8, false},
-    {"unsigned long int", 8, false},
-    {"long long", 8, true},
-    {"long long int", 8, true},
-    {"signed long long", 8, true},
-    {"unsigned long long", 8, false},
-    {"unsigned long long int", 8, false},
-    {"bool", 1, false},
-    {"_Bool", 1, false},
-    /* bpftrace's own names */
-    {"int8", 1, true},
-    {"int16", 2, true},
-    {"int32", 4, true},
-    {"int64", 8, true},
-    {"uint8", 1, false},
-    {"uint16", 2, false},
-    {"uint32", 4, false},
-    {"uint64", 8, false},
-};
-
 static int int_id(struct builder *b, const char *words)
 {
-    for (size_t i = 0; i < sizeof(c_ints) / sizeof(c_ints[0]); i++) {
-        if (strcmp(c_ints[i].words, words) != 0)
-            continue;
-        int enc = c_ints[i].is_signed ? BTF_INT_SIGNED : 0;
-        if (strcmp(words, "char") == 0)
-            enc = BTF_INT_CHAR | BTF_INT_SIGNED;
-        else if (strcmp(words, "bool") == 0 || strcmp(words, "_Bool") == 0)
-            enc = BTF_INT_BOOL;
-        return btf__add_int(b->btf, words, (size_t)c_ints[i].size, enc);
-    }
-    return strcmp(words, "void") == 0 ? 0 : -1;
+    uint32_t size;
+    bool is_signed;
+    if (strcmp(words, "void") == 0)
+        return 0;
+    if (!c_int_type(words, &size, &is_signed))
+        return -1;
+    int enc = is_signed ? BTF_INT_SIGNED : 0;
+    if (strcmp(words, "char") == 0)
+        enc |= BTF_INT_CHAR;
+    else if (strcmp(words, "bool") == 0 || strcmp(words, "_Bool") == 0)
+        enc = BTF_INT_BOOL;
+    return btf__add_int(b->btf, words, size, enc);
 }
 
 /* The script's record or enum of this tag, if it defines one (anywhere:
@@ -263,19 +223,34 @@ static int64_t lay_out(struct builder *b, const struct c_record *r, struct place
     return (int64_t)size;
 }
 
+/* Does a definition of this kind before `self` (a record, an enum or a
+ * typedef's c_def) define `name` already? */
+static bool defined_before(const struct builder *b, enum c_def_kind kind, const void *self,
+                           const char *name)
+{
+    for (int i = 0; name && i < b->defs->n; i++) {
+        const struct c_def *d = &b->defs->items[i];
+        if (d->kind != kind)
+            continue;
+        const void *item = kind == C_DEF_RECORD ? (const void *)d->record
+                           : kind == C_DEF_ENUM ? (const void *)d->en
+                                                : (const void *)d;
+        if (item == self)
+            return false;
+        const char *other = kind == C_DEF_RECORD ? d->record->name
+                            : kind == C_DEF_ENUM ? d->en->name
+                                                 : d->name;
+        if (other && strcmp(other, name) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void define_record(struct builder *b, struct c_record *r)
 {
-    if (r->name) {
-        for (int i = 0; i < b->defs->n; i++) {
-            const struct c_def *d = &b->defs->items[i];
-            if (d->kind == C_DEF_RECORD && d->record == r)
-                break;
-            if (d->kind == C_DEF_RECORD && d->record->name &&
-                strcmp(d->record->name, r->name) == 0) {
-                sem_error(b->sem, r->loc, "redefinition of '%s %s'", tag_word(r->tag), r->name);
-                return;
-            }
-        }
+    if (defined_before(b, C_DEF_RECORD, r, r->name)) {
+        sem_error(b->sem, r->loc, "redefinition of '%s %s'", tag_word(r->tag), r->name);
+        return;
     }
     struct placed *placed = sem_xrealloc(NULL, (size_t)r->nmembers + 1, sizeof(*placed));
     int64_t size = lay_out(b, r, placed);
@@ -297,16 +272,9 @@ static void define_record(struct builder *b, struct c_record *r)
 
 static void define_enum(struct builder *b, struct c_enum *e)
 {
-    if (e->name) {
-        for (int i = 0; i < b->defs->n; i++) {
-            const struct c_def *d = &b->defs->items[i];
-            if (d->kind == C_DEF_ENUM && d->en == e)
-                break;
-            if (d->kind == C_DEF_ENUM && d->en->name && strcmp(d->en->name, e->name) == 0) {
-                sem_error(b->sem, e->loc, "redefinition of 'enum %s'", e->name);
-                return;
-            }
-        }
+    if (defined_before(b, C_DEF_ENUM, e, e->name)) {
+        sem_error(b->sem, e->loc, "redefinition of 'enum %s'", e->name);
+        return;
     }
     /* 4 bytes when every value fits an int or an unsigned int, as in C */
     bool any_negative = false, fits32 = true;
@@ -332,12 +300,9 @@ static void define_enum(struct builder *b, struct c_enum *e)
 
 static void define_typedef(struct builder *b, const struct c_def *d)
 {
-    for (int i = 0; i < b->defs->n && &b->defs->items[i] != d; i++) {
-        const struct c_def *o = &b->defs->items[i];
-        if (o->kind == C_DEF_TYPEDEF && strcmp(o->name, d->name) == 0) {
-            sem_error(b->sem, d->loc, "redefinition of typedef '%s'", d->name);
-            return;
-        }
+    if (defined_before(b, C_DEF_TYPEDEF, d, d->name)) {
+        sem_error(b->sem, d->loc, "redefinition of typedef '%s'", d->name);
+        return;
     }
     int id = type_id(b, &d->type);
     if (id >= 0)

@@ -170,7 +170,20 @@ static const struct {
     {"__be64", 8, false}, {"__le16", 2, false},   {"__le32", 4, false},   {"__le64", 8, false},
     {"size_t", 8, false}, {"ssize_t", 8, true},   {"pid_t", 4, true},     {"uid_t", 4, false},
     {"gid_t", 4, false},  {"loff_t", 8, true},    {"umode_t", 2, false},  {"dev_t", 4, false},
+    {"signed short", 2, true}, {"signed short int", 2, true}, {"signed long", 8, true},
+    {"signed long long", 8, true},
 };
+
+bool c_int_type(const char *name, uint32_t *size, bool *is_signed)
+{
+    for (size_t i = 0; i < sizeof(c_ints) / sizeof(c_ints[0]); i++)
+        if (strcmp(c_ints[i].name, name) == 0) {
+            *size = c_ints[i].size;
+            *is_signed = c_ints[i].is_signed;
+            return true;
+        }
+    return false;
+}
 
 static int base_type(struct type_arena *a, const char *name, bool is_user, struct type *out)
 {
