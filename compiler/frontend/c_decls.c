@@ -27,6 +27,7 @@ struct cparser {
     struct ctok *toks;
     int ntoks, cap, pos;
     bool failed;
+    int depth; /* struct and union bodies open */
     const struct c_enum *cur_enum; /* the enum being read: its enumerators so far */
 };
 
@@ -478,10 +479,17 @@ static bool parse_declarator(struct cparser *p, struct c_type *t, const char **n
     return skip_attributes(p);
 }
 
+/* The deepest nesting of struct and union bodies accepted (beyond it the
+ * parser's recursion would exhaust the stack). */
+#define MAX_NESTING 64
+
 static bool parse_record_body(struct cparser *p, struct c_record *r)
 {
+    if (p->depth >= MAX_NESTING)
+        return fail(p, peek(p)->loc, "type definition is nested too deeply");
     if (!expect(p, "{"))
         return false;
+    p->depth++;
     int cap = 0;
     while (!accept(p, "}")) {
         struct c_type spec;
@@ -502,12 +510,15 @@ static bool parse_record_body(struct cparser *p, struct c_record *r)
             struct c_member m = {.type = spec};
             if (!parse_declarator(p, &m.type, &m.name, &m.loc, &m.bits, true))
                 return false;
+            if (m.name && m.bits == 0)
+                return fail(p, m.loc, "bitfield '%s' has zero width", m.name);
             r->members = grow(p->ast, r->members, &cap, r->nmembers + 1, sizeof(*r->members));
             r->members[r->nmembers++] = m;
         } while (accept(p, ","));
         if (!expect(p, ";"))
             return false;
     }
+    p->depth--;
     add_def(p, (struct c_def){.kind = C_DEF_RECORD, .record = r, .loc = r->loc});
     return true;
 }

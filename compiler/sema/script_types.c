@@ -164,6 +164,11 @@ static int64_t lay_out(struct builder *b, const struct c_record *r, struct place
         int id = type_id(b, &m->type);
         if (id < 0)
             return -1;
+        if (id == 0) {
+            sem_error(b->sem, m->type.loc, "member '%s' has an incomplete type",
+                      m->name ? m->name : "(anonymous)");
+            return -1;
+        }
         int64_t msize = btf__resolve_size(b->btf, (uint32_t)id);
         int64_t align = btf__align_of(b->btf, (uint32_t)id);
         const struct btf_type *bt = btf__type_by_id(b->btf, (uint32_t)id);

@@ -366,6 +366,14 @@ static const struct error_case cases[] = {
 /* The script's own type definitions (struct, union, enum, typedef),
  * offsetof, and casts to types named without `struct`. */
 static const struct error_case type_cases[] = {
+    {"struct A { void v; } BEGIN { }",
+     "stdin:1:12: ERROR: member 'v' has an incomplete type\n"
+     "struct A { void v; } BEGIN { }\n"
+     "           ^~~~\n"},
+    {"struct A { int x:0; } BEGIN { }",
+     "stdin:1:16: ERROR: bitfield 'x' has zero width\n"
+     "struct A { int x:0; } BEGIN { }\n"
+     "               ^\n"},
     {"struct A { int x; }\nstruct A { int y; } BEGIN { }",
      "stdin:2:1: ERROR: redefinition of 'struct A'\n"
      "struct A { int y; } BEGIN { }\n"
