@@ -77,20 +77,45 @@ static int attach_one(const struct compiled_program *prog, const struct provider
     return 1;
 }
 
+/* A program of one syscall tracepoint, reading no cookie (one attach
+ * point), can run from the syscall dispatcher. */
+static bool is_dispatchable(const struct prog_desc *pd)
+{
+    return pd->provider == PROV_TRACEPOINT && pd->nattach == 1 &&
+           syscall_dispatch_can_take(pd->attach[0].target);
+}
+
+static int count_dispatchable(const struct compiled_program *prog)
+{
+    int n = 0;
+    for (int i = 0; i < prog->nprogs; i++)
+        n += is_dispatchable(&prog->progs[i]);
+    return n;
+}
+
 int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
                struct attach_set *out)
 {
     out->count = 0;
-    out->items = calloc(attach_count_probes(prog) + 1, sizeof(*out->items));
+    syscall_dispatch_init(&out->dispatch);
+    out->items = calloc(attach_count_probes(prog) + 2, sizeof(*out->items));
     if (!out->items) {
         diag_plain_error("out of memory");
         return -1;
     }
+    bool dispatch = count_dispatchable(prog) >= SYSCALL_DISPATCH_MIN;
     for (int i = 0; i < prog->nprogs; i++) {
         const struct prog_desc *pd = &prog->progs[i];
         const struct provider *prov = provider_for(pd->provider);
         if (!prov || !prov->attach)
             continue;
+        if (dispatch && is_dispatchable(pd)) {
+            if (syscall_dispatch_add(&out->dispatch, pd->attach[0].target, lp->prog_fds[i]) < 0) {
+                attach_detach_all(out);
+                return -1;
+            }
+            continue;
+        }
         for (int j = 0; j < pd->nattach; j++) {
             struct attachment *a = &out->items[out->count];
             a->perf_fd = a->link_fd = -1;
@@ -104,6 +129,12 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
                 out->count++;
         }
     }
+    int n = syscall_dispatch_attach(&out->dispatch, &out->items[out->count]);
+    if (n < 0) {
+        attach_detach_all(out);
+        return -1;
+    }
+    out->count += n;
     return 0;
 }
 
@@ -185,6 +216,7 @@ void attach_release_all(struct attach_set *set)
         free(set->items);
         set->items = NULL;
         set->count = 0;
+        syscall_dispatch_close(&set->dispatch);
         return;
     }
     attach_detach_all(set);
@@ -210,6 +242,7 @@ void attach_detach_all(struct attach_set *set)
     /* Whatever no thread took (none started, or too few items for threads). */
     struct detach_range rest = {set->items, started ? ranges[started - 1].end : 0, set->count};
     detach_range(&rest);
+    syscall_dispatch_close(&set->dispatch);
     free(set->items);
     set->items = NULL;
     set->count = 0;
