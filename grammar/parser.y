@@ -37,15 +37,19 @@ struct parse_ctx {
     int *line_len;
     int nlines;
 
-    /* lexer position of the next character */
+    /* lexer position of the next character, and its byte offset */
     int line, col;
+    size_t offset;
     /* brace nesting inside probe bodies and the config block */
     int brace_depth;
     /* ( and [ nesting inside a predicate: a '/' at depth 0 ends it */
     int pred_depth;
 
-    /* where a skipped C definition began, for "unterminated" */
+    /* where a C type definition began (for "unterminated" and its parser),
+     * and whether it is a typedef (which ends at its ';') */
     struct loc cdef_start;
+    size_t cdef_offset;
+    bool cdef_typedef;
     /* a '{' was met inside a predicate */
     bool pred_unclosed;
 
@@ -144,6 +148,7 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
 %token CONTINUE "continue"
 %token LET "let"
 %token SIZEOF "sizeof"
+%token OFFSETOF "offsetof"
 %token STRUCT "struct"
 %token UNION "union"
 %token ENUM "enum"
@@ -182,7 +187,7 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
 %type <node> compound_stmt if_stmt config config_entries config_entry config_value lvalue
 %type <node> expr unary postfix primary map var expr_list
 %type <type> type_name cast_type let_type
-%type <text> type_words field_name
+%type <text> type_words field_name member_path
 %type <op> assign_op
 %type <ival> stars
 
@@ -481,6 +486,17 @@ primary
         { $$ = parse_node(ctx, N_SIZEOF, @$); $$->cast_type = $3; }
     | SIZEOF '(' expr ')'
         { $$ = parse_node(ctx, N_SIZEOF, @$); $$->lhs = $3; }
+    /* offsetof(struct T, a.b) and offsetof(expr, a.b) */
+    | OFFSETOF '(' cast_type ',' member_path ')'
+        { $$ = parse_node(ctx, N_OFFSETOF, @$); $$->cast_type = $3; $$->name = $5; }
+    | OFFSETOF '(' expr ',' member_path ')'
+        { $$ = parse_node(ctx, N_OFFSETOF, @$); $$->lhs = $3; $$->name = $5; }
+    ;
+
+member_path
+    : field_name
+    | member_path '.' field_name
+        { $$ = parse_join_words(ctx, $1, $3); $$[strlen($1)] = '.'; }
     ;
 
 map

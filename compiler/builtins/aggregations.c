@@ -34,12 +34,13 @@ void check_count(struct semantic *sem, struct node *call)
     set_agg(sem, call, TY_COUNT, 8, false);
 }
 
-/* sum, min, max, avg, stats of an integer: the map's values keep its
- * signedness; `size` bytes per CPU. */
+/* sum, min, max, avg, stats of an integer, `size` bytes per CPU. A sum
+ * keeps its argument's signedness; min, max, avg and stats are int64s, as
+ * bpftrace 0.17 compares and prints them (min((uint64)-3) prints -3). */
 static void check_int_aggregation(struct semantic *sem, struct node *call, enum type_kind kind,
                                   uint32_t size)
 {
-    bool is_signed = call->args[0]->type.is_signed;
+    bool is_signed = kind == TY_SUM ? call->args[0]->type.is_signed : true;
     if (!require_int_arg(sem, call, 0))
         is_signed = true;
     set_agg(sem, call, kind, size, is_signed);
@@ -164,7 +165,7 @@ static void gen_min_max(struct codegen *g, struct node *call, const struct gen_a
 {
     struct agg_arg arg = {
         .value = a->value[0],
-        .is_signed = call->args[0]->type.is_signed,
+        .is_signed = call->type.is_signed,
         .is_max = is_max,
     };
     gen_map_upsert(g, a->target->map->id, a->key, 16, min_max_update, min_max_init, &arg);

@@ -161,16 +161,14 @@ static LLVMValueRef gen_binary(struct codegen *g, struct node *n)
     case '^': return LLVMBuildXor(g->b, l, r, "");
     case OP_SHL:
     case OP_SHR: {
-        /* shifts of 64 or more give 0 rather than LLVM's poison */
+        /* shifts of 64 or more give 0 rather than LLVM's poison; >> is a
+         * logical shift of the 64-bit value, signed or not, as in bpftrace
+         * (0.17 and current: (int32)-8 >> 1 is 9223372036854775804) */
         LLVMValueRef big = LLVMBuildICmp(g->b, LLVMIntUGE, r, gen_i64(g, 64), "");
         LLVMValueRef amt = LLVMBuildAnd(g->b, r, gen_i64(g, 63), "");
         LLVMValueRef v = n->op == OP_SHL ? LLVMBuildShl(g->b, l, amt, "")
-                                         : (n->lhs->type.is_signed ? LLVMBuildAShr(g->b, l, amt, "")
-                                                                   : LLVMBuildLShr(g->b, l, amt, ""));
-        LLVMValueRef over = n->op == OP_SHR && n->lhs->type.is_signed
-                                ? LLVMBuildAShr(g->b, l, gen_i64(g, 63), "")
-                                : gen_i64(g, 0);
-        return LLVMBuildSelect(g->b, big, over, v, "");
+                                         : LLVMBuildLShr(g->b, l, amt, "");
+        return LLVMBuildSelect(g->b, big, gen_i64(g, 0), v, "");
     }
     case OP_EQ: return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntEQ, l, r, ""));
     case OP_NE: return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntNE, l, r, ""));

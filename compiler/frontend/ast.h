@@ -35,6 +35,8 @@ enum node_kind {
     N_INDEX,    /* lhs[rhs] (array subscript on a non-map expression) */
     N_CAST,     /* (cast_type)lhs */
     N_SIZEOF,   /* sizeof(cast_type) when cast_type != NULL, else sizeof(lhs) */
+    N_OFFSETOF, /* offsetof(cast_type or lhs, name): name is "a" or "a.b.c"; the
+                   resolver turns it into the N_INT it is */
     N_INCDEC,   /* op OP_INC / OP_DEC; is_prefix; lhs is an N_MAP or N_VAR */
     N_TUPLE,    /* (a, b, ...) in expression position; args/nargs */
     N_BLOCK_EXPR, /* { stmts; value }: then (N_BLOCK) runs, lhs is the value */
@@ -157,9 +159,12 @@ struct source {
     size_t len;
 };
 
+struct c_defs; /* frontend/c_decls.h */
+
 struct ast {
     struct source *src;
     struct node *root; /* N_PROGRAM */
+    struct c_defs *cdefs; /* the script's C type definitions, NULL if none */
     /* arena of every node and string allocated for this tree */
     void **allocs;
     size_t nallocs, cap;

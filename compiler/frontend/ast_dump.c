@@ -142,6 +142,14 @@ static void dump_label(const struct node *n, FILE *out)
             dump_type(n->cast_type, out);
         }
         break;
+    case N_OFFSETOF:
+        fputs("offsetof", out);
+        if (n->cast_type) {
+            fputs(": ", out);
+            dump_type(n->cast_type, out);
+        }
+        fprintf(out, ", %s", n->name);
+        break;
     case N_INCDEC:
         fprintf(out, "%s %s", n->is_prefix ? "prefix" : "postfix", op_spelling(n->op));
         break;
@@ -249,6 +257,7 @@ static void dump_node(const struct node *n, int depth, FILE *out)
     case N_FIELD:
     case N_CAST:
     case N_SIZEOF:
+    case N_OFFSETOF:
     case N_INCDEC:
     case N_RETURN:
     case N_COPY:

@@ -9,16 +9,13 @@
  *     the flags a tracer sees in the kernel carry the kernel's bit);
  *   - the TCP states (an enum in <netinet/tcp.h>, so no macros) are the
  *     kernel's include/net/tcp_states.h, up to TCP_BOUND_INACTIVE (6.5+).
+ * Kernel-header macros (TASK_*, DT_*, ICMP_*) are in constants_kernel_table.c.
  * Kept sorted by strcmp for bsearch. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "preprocess/constants.h"
-
-struct named_value {
-    const char *name;
-    int64_t value;
-};
+#include "preprocess/constants_tables.h"
 
 static const struct named_value table[] = {
     {"AF_ALG", 38},
@@ -686,6 +683,9 @@ bool constant_table_lookup(const char *name, int64_t *value)
 {
     const struct named_value *nv =
         bsearch(name, table, sizeof(table) / sizeof(table[0]), sizeof(table[0]), compare_name);
+    if (!nv)
+        nv = bsearch(name, constants_kernel_table, constants_kernel_table_len,
+                     sizeof(constants_kernel_table[0]), compare_name);
     if (nv)
         *value = nv->value;
     return nv != NULL;

@@ -63,6 +63,13 @@ static void resolve_builtin(struct semantic *sem, struct node *n)
 {
     const struct builtin_var *bv = builtin_var_find(n->name);
     int64_t value;
+    if (!bv && sem_script_enumerator(sem, n->name, &value)) {
+        /* an enumerator of the script's enums: uint64, as bpftrace 0.17 types it */
+        n->kind = N_INT;
+        n->ival = value;
+        n->type = type_int(8, false);
+        return;
+    }
     if (!bv && constant_lookup(sem->consts, n->name, &value)) {
         /* AF_INET, ECONNREFUSED, a #define, a kernel enumerator: a literal */
         n->kind = N_INT;
@@ -80,6 +87,22 @@ static void resolve_builtin(struct semantic *sem, struct node *n)
         return;
     }
     bv->check(sem, n);
+}
+
+/* sizeof(task_struct), offsetof(foo_t, x): an identifier that is no
+ * built-in but names a type (a typedef, or a struct named without
+ * `struct`, as bpftrace allows) is that type. */
+static void name_as_type(struct semantic *sem, struct node *n)
+{
+    struct node *x = n->lhs;
+    if (n->cast_type || x->kind != N_BUILTIN || builtin_var_find(x->name))
+        return;
+    struct type_name *tn = ast_alloc(sem->ast, sizeof(*tn));
+    tn->base = x->name;
+    tn->loc = x->loc;
+    struct type t;
+    if (sem_type_of_name(sem, tn, &t) == 0)
+        n->cast_type = tn;
 }
 
 /* The arguments as the built-in takes them (builtins.h enum builtin_arg). */
@@ -397,9 +420,14 @@ void sem_resolve_expr(struct semantic *sem, struct node *n)
         resolve_incdec(sem, n);
         break;
     case N_SIZEOF:
+    case N_OFFSETOF:
+        name_as_type(sem, n);
         if (!n->cast_type)
             sem_resolve_expr(sem, n->lhs);
-        sem_type_sizeof(sem, n);
+        if (n->kind == N_SIZEOF)
+            sem_type_sizeof(sem, n);
+        else
+            sem_type_offsetof(sem, n);
         break;
     case N_TUPLE:
         for (int i = 0; i < n->nargs; i++) {

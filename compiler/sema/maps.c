@@ -37,6 +37,16 @@ struct map_info *sem_map_of(struct semantic *sem, struct node *n)
     return m;
 }
 
+/* An integer key is 64 bits (widened as its own type says) and printed as
+ * an int64, as bpftrace 0.17 prints keys: @m[(uint64)-1] is @m[-1]. */
+static struct type key_storage_type(const struct type *t)
+{
+    struct type k = sem_storage_type(t);
+    if (k.kind == TY_INT)
+        k.is_signed = true;
+    return k;
+}
+
 /* The key of `@m[a, b]` as one type: nothing, one element, or a tuple
  * (`@m[$t]` with a tuple $t has the tuple's type). */
 static struct type key_type_of(struct semantic *sem, struct node *map)
@@ -45,10 +55,10 @@ static struct type key_type_of(struct semantic *sem, struct node *map)
     if (map->nargs == 0)
         return k;
     if (map->nargs == 1)
-        return sem_storage_type(&map->args[0]->type);
+        return key_storage_type(&map->args[0]->type);
     k = type_new_tuple(&sem->types, map->nargs);
     for (int i = 0; i < map->nargs; i++)
-        k.fields[i] = sem_storage_type(&map->args[i]->type);
+        k.fields[i] = key_storage_type(&map->args[i]->type);
     type_layout_tuple(&sem->types, &k);
     return k;
 }

@@ -10,6 +10,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "sema/walk.h"
+#include "target/btf.h"
 
 #define MAX_PASSES 8
 
@@ -116,6 +117,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
         settings_init(&sem->settings);
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
+    sem_define_script_types(sem);
     sem->final_pass = false;
     /* as in bpftrace, the environment wins over the script's config block */
     if (opts->max_map_keys)
@@ -180,6 +182,7 @@ void semantic_free(struct semantic *sem)
         sem_free_unit(&sem->units[i]);
     free(sem->units);
     type_arena_free(&sem->types);
+    script_btf_free();
     for (int i = 0; i < sem->nasyncs; i++) {
         free(sem->asyncs[i].fmt);
         record_desc_free(&sem->asyncs[i].args);

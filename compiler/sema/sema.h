@@ -43,7 +43,13 @@ void sem_type_cast(struct semantic *sem, struct node *n);
 void sem_type_deref(struct semantic *sem, struct node *n);
 void sem_type_index(struct semantic *sem, struct node *n);
 void sem_type_sizeof(struct semantic *sem, struct node *n);
+/* offsetof(T, a.b): the node becomes the N_INT of the offset. */
+void sem_type_offsetof(struct semantic *sem, struct node *n);
 void sem_type_address_of(struct semantic *sem, struct node *n);
+/* script_types.c: the script's struct, union, enum and typedef definitions
+ * made types (before anything is resolved), and its enumerators' values. */
+void sem_define_script_types(struct semantic *sem);
+bool sem_script_enumerator(const struct semantic *sem, const char *name, int64_t *value);
 /* tp_fields.c: args.name of the probe's tracepoints */
 void sem_type_tracepoint_field(struct semantic *sem, struct node *n);
 /* n itself, or (for a struct or array in memory) an N_COPY of it made here:

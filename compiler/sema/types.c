@@ -1,6 +1,7 @@
 /* Kernel and user types in expressions: tracepoint fields, struct members,
  * casts, dereference, indexing and sizeof. Values of struct and array type
  * are addresses; reading happens when a scalar or a string is reached. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,4 +390,54 @@ void sem_type_sizeof(struct semantic *sem, struct node *n)
      * bytes to the user, as in bpftrace */
     n->ival = t.kind == TY_USTACK ? 8 : t.size;
     n->type = type_int(8, false);
+}
+
+/* offsetof(struct T, a.b.c) or offsetof(expr, a.b.c): the byte offset of
+ * the member, through nested members, known at compile time. */
+void sem_type_offsetof(struct semantic *sem, struct node *n)
+{
+    struct type t = {0};
+    if (n->cast_type) {
+        if (sem_type_of_name(sem, n->cast_type, &t) < 0) {
+            sem_error(sem, n->cast_type->loc, "unknown type: %s", n->cast_type->base);
+            return;
+        }
+    } else {
+        t = n->lhs->type;
+        if (t.kind == TY_NONE)
+            return;
+    }
+    if (t.kind != TY_RECORD) {
+        sem_error(sem, n->loc, "offsetof() needs a struct or union, not '%s'", type_name_of(&t));
+        return;
+    }
+    uint64_t offset = 0;
+    char path[256];
+    snprintf(path, sizeof(path), "%s", n->name);
+    for (char *part = path, *dot; part; part = dot) {
+        dot = strchr(part, '.');
+        if (dot)
+            *dot++ = '\0';
+        struct member_info mi;
+        if (t.kind != TY_RECORD) {
+            sem_error(sem, n->loc, "offsetof(): '%s' is not a struct or union", type_name_of(&t));
+            return;
+        }
+        if (record_member(&sem->types, &t, part, &mi) < 0) {
+            sem_error(sem, n->loc, "Struct/union of type '%s' does not contain a field named '%s'",
+                      record_name(&t), part);
+            return;
+        }
+        if (mi.bit_size) {
+            sem_error(sem, n->loc, "offsetof() of bitfield '%s'", part);
+            return;
+        }
+        offset += mi.offset;
+        t = mi.type;
+    }
+    n->kind = N_INT;
+    n->ival = (int64_t)offset;
+    n->type = type_int(8, false);
+    n->lhs = NULL;
+    n->cast_type = NULL;
 }

@@ -39,3 +39,33 @@ const struct btf *kernel_btf(void)
     }
     return vmlinux;
 }
+
+/* The script's own types, over the kernel's (see btf.h). */
+static struct btf *script_types;
+
+struct btf *script_btf_new(void)
+{
+    btf__free(script_types);
+    /* a split BTF: ids below btf__type_cnt(kernel) are the kernel's */
+    script_types = btf__new_empty_split((struct btf *)kernel_btf());
+    if (libbpf_get_error(script_types))
+        script_types = NULL;
+    return script_types;
+}
+
+void script_btf_free(void)
+{
+    btf__free(script_types);
+    script_types = NULL;
+}
+
+const struct btf *types_btf(void)
+{
+    return script_types ? script_types : kernel_btf();
+}
+
+int script_btf_first_id(void)
+{
+    const struct btf *k = kernel_btf();
+    return script_types && k ? (int)btf__type_cnt(k) : 1;
+}

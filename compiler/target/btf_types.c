@@ -51,6 +51,20 @@ static const struct btf_type *skip_modifiers(const struct btf *btf, int *id)
     return t;
 }
 
+/* The type named `name` of BTF kind `kind`: the script's own first (they
+ * hide the kernel's), then the kernel's. */
+static int find_named(const struct btf *btf, const char *name, int kind)
+{
+    uint32_t n = btf__type_cnt(btf);
+    for (uint32_t id = (uint32_t)script_btf_first_id(); script_btf_first_id() > 1 && id < n;
+         id++) {
+        const struct btf_type *t = btf__type_by_id(btf, id);
+        if (btf_kind(t) == kind && strcmp(btf__name_by_offset(btf, t->name_off), name) == 0)
+            return (int)id;
+    }
+    return btf__find_by_name_kind(btf, name, kind);
+}
+
 /* A struct that is only forward-declared where it is used: find its body. */
 static int complete_record(const struct btf *btf, const struct btf_type *t, int id)
 {
@@ -58,13 +72,13 @@ static int complete_record(const struct btf *btf, const struct btf_type *t, int 
         return id;
     const char *name = btf__name_by_offset(btf, t->name_off);
     int kind = btf_kflag(t) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
-    int full = name && *name ? btf__find_by_name_kind(btf, name, kind) : -1;
+    int full = name && *name ? find_named(btf, name, kind) : -1;
     return full > 0 ? full : id;
 }
 
 int btf_to_type(struct type_arena *a, int id, bool is_user, struct type *out)
 {
-    const struct btf *btf = kernel_btf();
+    const struct btf *btf = types_btf();
     memset(out, 0, sizeof(*out));
     if (!btf)
         return -1;
@@ -156,7 +170,20 @@ static const struct {
     {"__be64", 8, false}, {"__le16", 2, false},   {"__le32", 4, false},   {"__le64", 8, false},
     {"size_t", 8, false}, {"ssize_t", 8, true},   {"pid_t", 4, true},     {"uid_t", 4, false},
     {"gid_t", 4, false},  {"loff_t", 8, true},    {"umode_t", 2, false},  {"dev_t", 4, false},
+    {"signed short", 2, true}, {"signed short int", 2, true}, {"signed long", 8, true},
+    {"signed long long", 8, true},
 };
+
+bool c_int_type(const char *name, uint32_t *size, bool *is_signed)
+{
+    for (size_t i = 0; i < sizeof(c_ints) / sizeof(c_ints[0]); i++)
+        if (strcmp(c_ints[i].name, name) == 0) {
+            *size = c_ints[i].size;
+            *is_signed = c_ints[i].is_signed;
+            return true;
+        }
+    return false;
+}
 
 static int base_type(struct type_arena *a, const char *name, bool is_user, struct type *out)
 {
@@ -171,7 +198,7 @@ static int base_type(struct type_arena *a, const char *name, bool is_user, struc
             out->is_char = strcmp(name, "char") == 0;
             return 0;
         }
-    const struct btf *btf = kernel_btf();
+    const struct btf *btf = types_btf();
     if (!btf)
         return -1;
     int kind = -1;
@@ -186,10 +213,15 @@ static int base_type(struct type_arena *a, const char *name, bool is_user, struc
         kind = BTF_KIND_ENUM;
         word = name + 5;
     }
-    int id = kind >= 0 ? btf__find_by_name_kind(btf, word, kind)
-                       : btf__find_by_name_kind(btf, word, BTF_KIND_TYPEDEF);
+    int id = find_named(btf, word, kind >= 0 ? kind : BTF_KIND_TYPEDEF);
     if (id <= 0 && kind == BTF_KIND_ENUM)
-        id = btf__find_by_name_kind(btf, word, BTF_KIND_ENUM64);
+        id = find_named(btf, word, BTF_KIND_ENUM64);
+    /* a bare name may be a struct or union too, as in bpftrace's casts
+     * `(task_struct *)p` */
+    if (id <= 0 && kind < 0)
+        id = find_named(btf, word, BTF_KIND_STRUCT);
+    if (id <= 0 && kind < 0)
+        id = find_named(btf, word, BTF_KIND_UNION);
     if (id <= 0)
         return -1;
     return btf_to_type(a, id, is_user, out);
@@ -342,7 +374,7 @@ static int append_member(const struct btf_type *owner, int index, const char *na
 
 int record_all_members(struct type_arena *a, const struct type *record, struct record_members *out)
 {
-    const struct btf *btf = kernel_btf();
+    const struct btf *btf = types_btf();
     memset(out, 0, sizeof(*out));
     if (!btf || record->kind != TY_RECORD)
         return -1;
@@ -353,7 +385,7 @@ int record_all_members(struct type_arena *a, const struct type *record, struct r
 int record_member(struct type_arena *a, const struct type *record, const char *name,
                   struct member_info *out)
 {
-    const struct btf *btf = kernel_btf();
+    const struct btf *btf = types_btf();
     memset(out, 0, sizeof(*out));
     if (!btf || record->kind != TY_RECORD)
         return -1;
@@ -366,7 +398,7 @@ const char *record_name(const struct type *record)
     static char buf[4][160];
     static int slot;
     char *b = buf[slot++ % 4];
-    const struct btf *btf = kernel_btf();
+    const struct btf *btf = types_btf();
     const struct btf_type *t = btf ? btf__type_by_id(btf, record->btf_id) : NULL;
     if (!t) {
         snprintf(b, 160, "struct");

@@ -34,6 +34,10 @@ int btf_to_type(struct type_arena *a, int id, bool is_user, struct type *out);
 int type_from_name(struct type_arena *a, const char *name, int pointers, bool is_user,
                    struct type *out);
 
+/* An integer type spelled as in C or bpftrace ("unsigned int", "u32",
+ * "int8", "size_t"): its size and signedness. */
+bool c_int_type(const char *name, uint32_t *size, bool *is_signed);
+
 /* The type written in a tracepoint format file ("struct sockaddr * ",
  * "const char *", "unsigned long", "char[16]"). Unknown struct names become
  * pointers to void rather than failures: the field stays usable as an address. */

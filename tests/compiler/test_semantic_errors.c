@@ -19,10 +19,9 @@ struct option_case {
 #define LONG64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
 static const struct error_case cases[] = {
-    {"BEGIN { foo(); }",
-     "stdin:1:9: ERROR: Unknown function: foo\n"
-     "BEGIN { foo(); }\n"
-     "        ^~~~~\n"},
+    {"BEGIN { foo(); }", "stdin:1:9: ERROR: Unknown function: foo\n"
+                         "BEGIN { foo(); }\n"
+                         "        ^~~~~\n"},
     {"BEGIN { @x = 1; @x = \"s\"; }",
      "stdin:1:17: ERROR: type mismatch for @x: trying to assign value of type 'string[2]' when "
      "map already contains a value of type 'int64'\n"
@@ -40,39 +39,33 @@ static const struct error_case cases[] = {
      "stdin:2:7: ERROR: @x used with a key here but without one elsewhere\n"
      "END { @x[1, 2] = 3; }\n"
      "      ^~~~~~~~\n"},
-    {"BEGIN { count(); }",
-     "stdin:1:9: ERROR: count() should be directly assigned to a map\n"
-     "BEGIN { count(); }\n"
-     "        ^~~~~~~\n"},
-    {"BEGIN { $x = count(); }",
-     "stdin:1:14: ERROR: count() should be directly assigned to a map\n"
-     "BEGIN { $x = count(); }\n"
-     "             ^~~~~~~\n"},
+    {"BEGIN { count(); }", "stdin:1:9: ERROR: count() should be directly assigned to a map\n"
+                           "BEGIN { count(); }\n"
+                           "        ^~~~~~~\n"},
+    {"BEGIN { $x = count(); }", "stdin:1:14: ERROR: count() should be directly assigned to a map\n"
+                                "BEGIN { $x = count(); }\n"
+                                "             ^~~~~~~\n"},
     {"BEGIN { printf(\"%d %d\\n\", 1); }",
      "stdin:1:9: ERROR: printf: too few arguments for format (2 conversions, 1 argument)\n"
      "BEGIN { printf(\"%d %d\\n\", 1); }\n"
      "        ^~~~~~~~~~~~~~~~~~~~\n"},
-    {"BEGIN { @ = bogus }",
-     "stdin:1:13: ERROR: Unknown identifier: 'bogus'\n"
-     "BEGIN { @ = bogus }\n"
-     "            ^~~~~\n"},
+    {"BEGIN { @ = bogus }", "stdin:1:13: ERROR: Unknown identifier: 'bogus'\n"
+                            "BEGIN { @ = bogus }\n"
+                            "            ^~~~~\n"},
     {"t:syscalls:sys_enter_connect { @ = args->nope }",
      "stdin:1:36: ERROR: Struct/union of type 'struct syscalls_sys_enter_connect' does not "
      "contain a field named 'nope'\n"
      "t:syscalls:sys_enter_connect { @ = args->nope }\n"
      "                                   ^~~~~~~~~~\n"},
-    {"t:syscalls:nope { }",
-     "stdin:1:1: ERROR: tracepoint not found: syscalls:nope\n"
-     "t:syscalls:nope { }\n"
-     "^~~~~~~~~~~~~~~\n"},
-    {"BEGIN { $x + 1; }",
-     "stdin:1:9: ERROR: Undefined or undeclared variable: $x\n"
-     "BEGIN { $x + 1; }\n"
-     "        ^~\n"},
-    {"BEGIN { @a = hist(1, 2) }",
-     "stdin:1:14: ERROR: hist() requires 1 argument (2 provided)\n"
-     "BEGIN { @a = hist(1, 2) }\n"
-     "             ^~~~~~~~~~\n"},
+    {"t:syscalls:nope { }", "stdin:1:1: ERROR: tracepoint not found: syscalls:nope\n"
+                            "t:syscalls:nope { }\n"
+                            "^~~~~~~~~~~~~~~\n"},
+    {"BEGIN { $x + 1; }", "stdin:1:9: ERROR: Undefined or undeclared variable: $x\n"
+                          "BEGIN { $x + 1; }\n"
+                          "        ^~\n"},
+    {"BEGIN { @a = hist(1, 2) }", "stdin:1:14: ERROR: hist() requires 1 argument (2 provided)\n"
+                                  "BEGIN { @a = hist(1, 2) }\n"
+                                  "             ^~~~~~~~~~\n"},
     {"BEGIN { @a = lhist(1, 0, 10) }",
      "stdin:1:14: ERROR: lhist() requires 4 arguments (3 provided)\n"
      "BEGIN { @a = lhist(1, 0, 10) }\n"
@@ -89,14 +82,12 @@ static const struct error_case cases[] = {
      "stdin:1:28: ERROR: invalid operands to +: 'uint64' and 'string[16]'\n"
      "BEGIN { @a = count(); @b = @a + comm; }\n"
      "                           ^~~~~~~~~\n"},
-    {"BEGIN { if (\"a\") {} }",
-     "stdin:1:13: ERROR: condition must be an integer, not 'string[2]'\n"
-     "BEGIN { if (\"a\") {} }\n"
-     "            ^~~\n"},
-    {"BEGIN { print(@nope) }",
-     "stdin:1:15: ERROR: map @nope is used but never assigned a value\n"
-     "BEGIN { print(@nope) }\n"
-     "              ^~~~~\n"},
+    {"BEGIN { if (\"a\") {} }", "stdin:1:13: ERROR: condition must be an integer, not 'string[2]'\n"
+                                "BEGIN { if (\"a\") {} }\n"
+                                "            ^~~\n"},
+    {"BEGIN { print(@nope) }", "stdin:1:15: ERROR: map @nope is used but never assigned a value\n"
+                               "BEGIN { print(@nope) }\n"
+                               "              ^~~~~\n"},
     {"BEGIN { @h = hist(1); @x = @h; }",
      "stdin:1:28: ERROR: the value of @h (hist) cannot be read in a probe\n"
      "BEGIN { @h = hist(1); @x = @h; }\n"
@@ -122,23 +113,20 @@ static const struct error_case cases[] = {
      "stdin:1:1: ERROR: no usdt probe provider:nosuch in /bin/sh\n"
      "usdt:/bin/sh:provider:nosuch { @ = count(); }\n"
      "^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
-    {"BEGIN { @ = cpid; }",
-     "stdin:1:13: ERROR: cpid cannot be used without child command\n"
-     "BEGIN { @ = cpid; }\n"
-     "            ^~~~\n"},
+    {"BEGIN { @ = cpid; }", "stdin:1:13: ERROR: cpid cannot be used without child command\n"
+                            "BEGIN { @ = cpid; }\n"
+                            "            ^~~~\n"},
     {"uretprobe:libc:malloc { @ = arg0; }",
      "stdin:1:29: ERROR: The arg0 builtin can only be used with 'kprobe', 'uprobe' and 'usdt' "
      "probes\n"
      "uretprobe:libc:malloc { @ = arg0; }\n"
      "                            ^~~~\n"},
-    {"BEGIN { break; }",
-     "stdin:1:9: ERROR: break outside of a loop\n"
-     "BEGIN { break; }\n"
-     "        ^~~~~\n"},
-    {"BEGIN { @x = (struct nosuch)1; }",
-     "stdin:1:15: ERROR: unknown type in cast: struct nosuch\n"
-     "BEGIN { @x = (struct nosuch)1; }\n"
-     "              ^~~~~~~~~~~~~\n"},
+    {"BEGIN { break; }", "stdin:1:9: ERROR: break outside of a loop\n"
+                         "BEGIN { break; }\n"
+                         "        ^~~~~\n"},
+    {"BEGIN { @x = (struct nosuch)1; }", "stdin:1:15: ERROR: unknown type in cast: struct nosuch\n"
+                                         "BEGIN { @x = (struct nosuch)1; }\n"
+                                         "              ^~~~~~~~~~~~~\n"},
     {"BEGIN { $s = \"a\"; $s = 1; }",
      "stdin:1:19: ERROR: type mismatch for $s: trying to assign value of type 'int64' when "
      "variable already contains a value of type 'string[2]'\n"
@@ -242,10 +230,9 @@ static const struct error_case cases[] = {
      "struct member, an array element or *pointer\n"
      "BEGIN { $p = &1; }\n"
      "             ^~\n"},
-    {"BEGIN { @m = 1; $p = &@m; }",
-     "stdin:1:22: ERROR: cannot take the address of map @m\n"
-     "BEGIN { @m = 1; $p = &@m; }\n"
-     "                     ^~~\n"},
+    {"BEGIN { @m = 1; $p = &@m; }", "stdin:1:22: ERROR: cannot take the address of map @m\n"
+                                    "BEGIN { @m = 1; $p = &@m; }\n"
+                                    "                     ^~~\n"},
     {"BEGIN { $p = &curtask->thread.iopl_warn; }",
      "stdin:1:14: ERROR: cannot take the address of bitfield 'iopl_warn'\n"
      "BEGIN { $p = &curtask->thread.iopl_warn; }\n"
@@ -362,6 +349,67 @@ static const struct error_case cases[] = {
      "                                         ^~~~~~~~~~\n"},
 };
 
+/* The script's own type definitions (struct, union, enum, typedef),
+ * offsetof, and casts to types named without `struct`. */
+static const struct error_case type_cases[] = {
+    {"struct A { void v; } BEGIN { }", "stdin:1:12: ERROR: member 'v' has an incomplete type\n"
+                                       "struct A { void v; } BEGIN { }\n"
+                                       "           ^~~~\n"},
+    {"struct A { int x:0; } BEGIN { }", "stdin:1:16: ERROR: bitfield 'x' has zero width\n"
+                                        "struct A { int x:0; } BEGIN { }\n"
+                                        "               ^\n"},
+    {"struct A { int x; }\nstruct A { int y; } BEGIN { }",
+     "stdin:2:1: ERROR: redefinition of 'struct A'\n"
+     "struct A { int y; } BEGIN { }\n"
+     "^~~~~~~~\n"},
+    {"struct A { int x; } BEGIN { $a = (struct A *)0; @ = $a->y; }",
+     "stdin:1:53: ERROR: Struct/union of type 'struct A' does not contain a field named 'y'\n"
+     "struct A { int x; } BEGIN { $a = (struct A *)0; @ = $a->y; }\n"
+     "                                                    ^~~~~\n"},
+    {"BEGIN { @ = (Nope *)0; }", "stdin:1:14: ERROR: unknown type in cast: Nope *\n"
+                                 "BEGIN { @ = (Nope *)0; }\n"
+                                 "             ^~~~~~\n"},
+    {"struct A { int x; } BEGIN { @ = offsetof(struct A, y); }",
+     "stdin:1:33: ERROR: Struct/union of type 'struct A' does not contain a field named 'y'\n"
+     "struct A { int x; } BEGIN { @ = offsetof(struct A, y); }\n"
+     "                                ^~~~~~~~~~~~~~~~~~~~~\n"},
+    {"struct A { char x[600000000]; } BEGIN { }", "stdin:1:1: ERROR: struct A is too large\n"
+                                                  "struct A { char x[600000000]; } BEGIN { }\n"
+                                                  "^~~~~~~~\n"},
+    {"enum E { A = 0xffffffffffffffff, B } BEGIN { }",
+     "stdin:1:34: ERROR: enumerator value for 'B' is not representable in 64 bits\n"
+     "enum E { A = 0xffffffffffffffff, B } BEGIN { }\n"
+     "                                 ^\n"},
+    {"struct A { foo_t x; } BEGIN { }", "stdin:1:12: ERROR: unknown type name 'foo_t'\n"
+                                        "struct A { foo_t x; } BEGIN { }\n"
+                                        "           ^~~~~\n"},
+    {"struct A { struct Nope n; } BEGIN { }", "stdin:1:12: ERROR: unknown type 'struct Nope'\n"
+                                              "struct A { struct Nope n; } BEGIN { }\n"
+                                              "           ^~~~~~~~~~~\n"},
+    {"struct A { char c : 9; } BEGIN { }",
+     "stdin:1:17: ERROR: width of bitfield 'c' (9 bits) exceeds its type (8 bits)\n"
+     "struct A { char c : 9; } BEGIN { }\n"
+     "                ^\n"},
+    {"enum E { A, B, A } BEGIN { }", "stdin:1:16: ERROR: redefinition of enumerator 'A'\n"
+                                     "enum E { A, B, A } BEGIN { }\n"
+                                     "               ^\n"},
+    {"struct A { int x } BEGIN { }",
+     "stdin:1:18: ERROR: syntax error in type definition: expected ';', found '}'\n"
+     "struct A { int x } BEGIN { }\n"
+     "                 ^\n"},
+    {"BEGIN { @ = offsetof(pid, x); }",
+     "stdin:1:13: ERROR: offsetof() needs a struct or union, not 'uint64'\n"
+     "BEGIN { @ = offsetof(pid, x); }\n"
+     "            ^~~~~~~~~~~~~~~~\n"},
+    {"typedef int t; typedef long t; BEGIN { }", "stdin:1:29: ERROR: redefinition of typedef 't'\n"
+                                                 "typedef int t; typedef long t; BEGIN { }\n"
+                                                 "                            ^\n"},
+    {"struct A { int x:3; } BEGIN { @ = offsetof(struct A, x); }",
+     "stdin:1:35: ERROR: offsetof() of bitfield 'x'\n"
+     "struct A { int x:3; } BEGIN { @ = offsetof(struct A, x); }\n"
+     "                                  ^~~~~~~~~~~~~~~~~~~~~\n"},
+};
+
 static const struct option_case option_cases[] = {
     /* positional parameters used as numbers */
     {.program = "BEGIN { @ = $1; }",
@@ -391,12 +439,13 @@ static const struct option_case option_cases[] = {
     /* the printf record and its strings; the lost-event counter it may bump
      * needs no key buffer on the stack */
     {.program = "BEGIN { printf(\"%s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), "
-                 "str(0)); }",
-     .expected = "stdin:1:9: ERROR: the BPF stack limit of 512 bytes is exceeded: this "
-                 "expression needs 392 bytes of stack (776 in use at this point)\n"
-                 "BEGIN { printf(\"%s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), "
-                 "str(0)); }\n"
-                 "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+                "str(0)); }",
+     .expected =
+         "stdin:1:9: ERROR: the BPF stack limit of 512 bytes is exceeded: this "
+         "expression needs 392 bytes of stack (776 in use at this point)\n"
+         "BEGIN { printf(\"%s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), "
+         "str(0)); }\n"
+         "        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
 };
 
 int main(void)
@@ -404,8 +453,10 @@ int main(void)
     require_tracefs();
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         check_compile_error(cases[i].program, cases[i].expected, 0, NULL);
+    for (size_t i = 0; i < sizeof(type_cases) / sizeof(type_cases[0]); i++)
+        check_compile_error(type_cases[i].program, type_cases[i].expected, 0, NULL);
     for (size_t i = 0; i < sizeof(option_cases) / sizeof(option_cases[0]); i++)
-        check_compile_error(option_cases[i].program, option_cases[i].expected, option_cases[i].strlen,
-                option_cases[i].params);
+        check_compile_error(option_cases[i].program, option_cases[i].expected,
+                            option_cases[i].strlen, option_cases[i].params);
     return test_finish("semantic_errors");
 }

@@ -5,6 +5,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* the preprocessor predefines it: compare like with like */
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -19,6 +20,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+/* after <netinet/in.h>, whose definitions linux/in6.h then leaves alone */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 
 #include "pp_support.h"
 
@@ -199,7 +203,12 @@ static void test_expressions(void)
                     X(SO_PEERCRED) X(SO_INCOMING_CPU) X(O_ACCMODE) X(O_NOCTTY) X(O_DIRECT)         \
                         X(O_NOATIME) X(O_PATH) X(O_TMPFILE) X(AT_SYMLINK_FOLLOW)                   \
                             X(AT_NO_AUTOMOUNT) X(SIGHUP) X(SIGSEGV) X(SIGPIPE) X(SIGSTOP)          \
-                                X(SHUT_RD) X(SHUT_WR)
+                                X(SHUT_RD) X(SHUT_WR) X(DT_UNKNOWN) X(DT_FIFO) X(DT_CHR) X(DT_DIR) \
+                                    X(DT_BLK) X(DT_REG) X(DT_LNK) X(DT_SOCK) X(DT_WHT) X(ICMP_ECHO) \
+                                        X(ICMP_ECHOREPLY) X(ICMP_DEST_UNREACH) X(ICMP_TIME_EXCEEDED) \
+                                            X(ICMP_PORT_UNREACH) X(ICMPV6_ECHO_REQUEST)            \
+                                                X(ICMPV6_ECHO_REPLY) X(ICMPV6_DEST_UNREACH)        \
+                                                    X(ICMPV6_PKT_TOOBIG) X(ICMPV6_NI_QUERY)
 
 static const struct expected_value table_values[] = {TABLE_NAMES(ENTRY)};
 
@@ -219,6 +228,13 @@ static void test_table(void)
         {"O_LARGEFILE", 0100000}, {"TCP_ESTABLISHED", 1},     {"TCP_SYN_SENT", 2},
         {"TCP_CLOSE", 7},         {"TCP_LISTEN", 10},         {"TCP_CLOSING", 11},
         {"TCP_NEW_SYN_RECV", 12}, {"TCP_BOUND_INACTIVE", 13},
+        /* include/linux/sched.h (6.1), not installed here */
+        {"TASK_RUNNING", 0},      {"TASK_INTERRUPTIBLE", 1},  {"TASK_UNINTERRUPTIBLE", 2},
+        {"__TASK_STOPPED", 4},    {"__TASK_TRACED", 8},       {"EXIT_DEAD", 16},
+        {"EXIT_ZOMBIE", 32},      {"TASK_PARKED", 64},        {"TASK_DEAD", 128},
+        {"TASK_WAKEKILL", 256},   {"TASK_WAKING", 512},       {"TASK_NOLOAD", 1024},
+        {"TASK_NEW", 2048},       {"TASK_KILLABLE", 258},     {"TASK_IDLE", 1026},
+        {"TASK_NORMAL", 3},       {"TASK_REPORT", 127},
     };
     for (size_t i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
         int64_t v = -12345;
