@@ -169,7 +169,11 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
         struct prog_desc *d = &p->progs[i];
         d->section = strdup(u->section);
         d->provider = u->provider;
-        d->bpf_prog_type = probe_kind_of(u->provider)->bpf_prog_type;
+        const struct probe_kind *kind = probe_kind_of(u->provider);
+        d->bpf_prog_type = kind->bpf_prog_type;
+        d->expected_attach_type = kind->expected_attach_type;
+        if (kind->expected_attach_type && u->nmatches == 1)
+            d->attach_btf_id = u->aps[0].matches[0].btf_id;
         d->checks_stop_flag = u->checks_stop_flag;
         d->nattach = u->nmatches;
         d->attach = calloc(u->nmatches ? u->nmatches : 1, sizeof(*d->attach));
@@ -181,6 +185,11 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
                 d->attach[k].period_ns = u->aps[a].period_ns;
                 d->attach[k].offset = u->aps[a].matches[m].offset;
                 d->attach[k].ref_ctr_offset = u->aps[a].matches[m].ref_ctr_offset;
+                d->attach[k].event_config = u->aps[a].event_config;
+                d->attach[k].sample_period = u->aps[a].sample_period;
+                d->attach[k].sample_freq = u->aps[a].sample_freq;
+                if (u->provider == PROV_PROFILE)
+                    d->attach[k].sample_period = u->aps[a].period_ns;
             }
     }
 }

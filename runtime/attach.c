@@ -45,20 +45,29 @@ void attach_list_probes(const struct compiled_program *prog, FILE *out)
     }
 }
 
+/* Attach at one point (on one CPU, or -1 for providers that attach once). */
+static int provider_attach(const struct provider *prov, int prog_fd, const struct attach_desc *at,
+                           const char *name, int cpu, struct attachment *a)
+{
+    if (prov->attach_cpu)
+        return prov->attach_cpu(prog_fd, at, name, cpu, a);
+    return prov->attach(prog_fd, at, name, a);
+}
+
 /* Attach one point under the program's missing_probes policy: 0 attached,
  * 1 skipped (warn/ignore), -1 failed (error, already reported). A skipped
  * probe's reason is captured and shown as a warning, or dropped. */
 static int attach_one(const struct compiled_program *prog, const struct provider *prov,
-                      int prog_fd, const struct attach_desc *at, struct attachment *a)
+                      int prog_fd, const struct attach_desc *at, int cpu, struct attachment *a)
 {
     const char *name = probe_name_of(prog, at);
     if (prog->missing_probes == MISSING_PROBES_ERROR)
-        return prov->attach(prog_fd, at, name, a) == 0 ? 0 : -1;
+        return provider_attach(prov, prog_fd, at, name, cpu, a) == 0 ? 0 : -1;
     char *reason = NULL;
     size_t len = 0;
     FILE *saved = diag_stream;
     diag_stream = open_memstream(&reason, &len);
-    int rc = diag_stream ? prov->attach(prog_fd, at, name, a) : -1;
+    int rc = diag_stream ? provider_attach(prov, prog_fd, at, name, cpu, a) : -1;
     if (diag_stream)
         fclose(diag_stream);
     diag_stream = saved;
@@ -77,11 +86,31 @@ static int attach_one(const struct compiled_program *prog, const struct provider
     return 1;
 }
 
+/* How many attachments the programs make: one per attach point, or one per
+ * online CPU for the providers that attach on each. */
+static int count_attachments(const struct compiled_program *prog, int ncpus)
+{
+    int n = 0;
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct provider *prov = provider_for(prog->progs[i].provider);
+        n += prog->progs[i].nattach * (prov && prov->attach_cpu ? ncpus : 1);
+    }
+    return n;
+}
+
 int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
                struct attach_set *out)
 {
+    const int *cpus = NULL;
+    int ncpus = 1;
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct provider *prov = provider_for(prog->progs[i].provider);
+        if (prov && prov->attach_cpu && prog->progs[i].nattach > 0 &&
+            (ncpus = online_cpus(&cpus)) < 0)
+            return -1;
+    }
     out->count = 0;
-    out->items = calloc(attach_count_probes(prog) + 1, sizeof(*out->items));
+    out->items = calloc(count_attachments(prog, ncpus) + 1, sizeof(*out->items));
     if (!out->items) {
         diag_plain_error("out of memory");
         return -1;
@@ -89,20 +118,24 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
     for (int i = 0; i < prog->nprogs; i++) {
         const struct prog_desc *pd = &prog->progs[i];
         const struct provider *prov = provider_for(pd->provider);
-        if (!prov || !prov->attach)
+        if (!prov || (!prov->attach && !prov->attach_cpu))
             continue;
-        for (int j = 0; j < pd->nattach; j++) {
-            struct attachment *a = &out->items[out->count];
-            a->perf_fd = a->link_fd = -1;
-            int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j], a);
-            a->stopped_by_flag = pd->checks_stop_flag;
-            if (rc < 0) {
-                attach_detach_all(out);
-                return -1;
+        for (int j = 0; j < pd->nattach; j++)
+            for (int c = 0; c < (prov->attach_cpu ? ncpus : 1); c++) {
+                struct attachment *a = &out->items[out->count];
+                a->perf_fd = a->link_fd = -1;
+                int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j],
+                                    prov->attach_cpu ? cpus[c] : -1, a);
+                a->stopped_by_flag = pd->checks_stop_flag;
+                if (rc < 0) {
+                    attach_detach_all(out);
+                    return -1;
+                }
+                if (rc == 0)
+                    out->count++;
+                else
+                    break; /* skipped (missing_probes): once, not once per CPU */
             }
-            if (rc == 0)
-                out->count++;
-        }
     }
     return 0;
 }

@@ -221,6 +221,13 @@ LLVMValueRef gen_int_convert(struct codegen *g, LLVMValueRef v, const struct typ
                         : LLVMBuildZExt(g->b, narrow, g->i64, "");
 }
 
+LLVMValueRef gen_ctx_slot(struct codegen *g, int index, const struct type *t)
+{
+    LLVMValueRef p = gen_byte_ptr(g, g->ctxarg, (uint32_t)index * 8u);
+    LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, LLVMBuildBitCast(g->b, p, g->i64p, ""), "");
+    return t->kind == TY_INT ? gen_int_convert(g, v, t) : v;
+}
+
 LLVMValueRef gen_pointer_offset(struct codegen *g, LLVMValueRef count, const struct type *ptr)
 {
     uint32_t step = type_pointer_step(ptr);

@@ -139,6 +139,9 @@ LLVMValueRef gen_to_bool(struct codegen *g, LLVMValueRef v);
 LLVMValueRef gen_from_bool(struct codegen *g, LLVMValueRef c);
 /* Narrow to t's width, then widen back to 64 bits with its signedness. */
 LLVMValueRef gen_int_convert(struct codegen *g, LLVMValueRef v, const struct type *t);
+/* Slot `index` of a context that is an array of u64s (raw tracepoints,
+ * fentry, fexit), as a value of type t. */
+LLVMValueRef gen_ctx_slot(struct codegen *g, int index, const struct type *t);
 /* `count` pointees of the pointer type ptr, in bytes. */
 LLVMValueRef gen_pointer_offset(struct codegen *g, LLVMValueRef count, const struct type *ptr);
 /* Code after a return or a jump is unreachable: go on in a block of its own. */

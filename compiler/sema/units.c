@@ -117,7 +117,10 @@ int sem_expand_probes(struct semantic *sem)
         for (int a = 0; a < u->naps; a++)
             for (int m = 0; m < u->aps[a].nmatches; m++)
                 u->probe_ids[k++] = probe_name_id(sem, u->aps[a].matches[m].full_name);
+        /* fentry, fexit, rawtracepoint: a program per function or event */
+        u->needs_split = probe_kind_of(u->provider)->one_program_per_match && u->nmatches > 1;
     }
+    sem_split_units(sem);
     return 0;
 }
 
@@ -144,6 +147,7 @@ void sem_free_unit(struct probe_unit *u)
     for (int f = 0; f < u->nmatches && u->formats; f++)
         tp_format_free(&u->formats[f]);
     free(u->formats);
+    free(u->btf_params);
     free(u->probe_ids);
 }
 

@@ -109,6 +109,40 @@ int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char
     return 0;
 }
 
+#define MAX_CPUS 4096
+
+int online_cpus(const int **cpus)
+{
+    static int list[MAX_CPUS];
+    static int count = -1;
+    if (count < 0) {
+        FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+        char line[4096];
+        if (!f || !fgets(line, sizeof(line), f)) {
+            if (f)
+                fclose(f);
+            diag_plain_error("cannot read the online CPUs (/sys/devices/system/cpu/online)");
+            return -1;
+        }
+        fclose(f);
+        count = 0;
+        /* "0-3,5,7-8" */
+        for (char *p = line; *p && *p != '\n';) {
+            char *end;
+            long first = strtol(p, &end, 10), last = first;
+            if (*end == '-')
+                last = strtol(end + 1, &end, 10);
+            for (long c = first; c <= last && count < MAX_CPUS; c++)
+                list[count++] = (int)c;
+            p = *end == ',' ? end + 1 : end;
+            if (end == p && *p != ',')
+                break;
+        }
+    }
+    *cpus = list;
+    return count;
+}
+
 void attachment_close(struct attachment *a)
 {
     /* The link first: it holds a reference on the perf event. */

@@ -107,7 +107,7 @@ static const struct error_case cases[] = {
      "BEGIN { clear(@a[1]); @a[1] = 1; }\n"
      "              ^~~~~\n"},
     {"kprobe:tcp_sendmsg { @ = args->x }",
-     "stdin:1:26: ERROR: The args builtin can only be used with 'tracepoint' probes\n"
+     "stdin:1:26: ERROR: The args builtin can only be used with 'fentry', 'fexit', 'rawtracepoint' and 'tracepoint' probes\n"
      "kprobe:tcp_sendmsg { @ = args->x }\n"
      "                         ^~~~\n"},
     {"uprobe:/nonexistent/bin:f { @ = count(); }",
@@ -128,8 +128,8 @@ static const struct error_case cases[] = {
      "BEGIN { @ = cpid; }\n"
      "            ^~~~\n"},
     {"uretprobe:libc:malloc { @ = arg0; }",
-     "stdin:1:29: ERROR: The arg0 builtin can only be used with 'kprobe', 'uprobe' and 'usdt' "
-     "probes\n"
+     "stdin:1:29: ERROR: The arg0 builtin can only be used with 'kprobe', 'rawtracepoint', "
+     "'uprobe' and 'usdt' probes\n"
      "uretprobe:libc:malloc { @ = arg0; }\n"
      "                            ^~~~\n"},
     {"BEGIN { break; }",
