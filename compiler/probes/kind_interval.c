@@ -35,5 +35,6 @@ const struct probe_kind probe_kind_interval = {
     .provider = PROV_INTERVAL,
     .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .shape = "1 or 2 arguments",
+    .list = probe_list_time_units,
     .expand = parse_interval,
 };

@@ -34,6 +34,7 @@ const struct probe_kind probe_kind_profile = {
     .provider = PROV_PROFILE,
     .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .shape = "1 or 2 arguments",
+    .list = probe_list_time_units,
     .offers = OFFERS_REGS | OFFERS_SIGNAL,
     .expand = expand_profile,
 };

@@ -125,6 +125,9 @@ struct probe_rate {
 #define PROBE_RATE_ZERO (-2) /* a count of 0 (the kind says why that is wrong) */
 /* Returns 0, PROBE_RATE_ZERO, or -1 with the error in err. */
 int probe_parse_rate(char **parts, int nparts, struct probe_rate *out, char *err, size_t errlen);
+/* -l 'profile:*': the units, "profile:hz:" ..., as current bpftrace lists them. */
+int probe_list_time_units(const struct probe_kind *kind, FILE *out, char **parts, int nparts,
+                          bool verbose);
 /* A count as bpftrace takes it: decimal digits, '_' between them ("1_000"),
  * an exponent ("1e3"). 0 with *rest after it, or -1 with the error in err. */
 int probe_parse_count(const char *text, uint64_t *out, const char **rest, char *err,

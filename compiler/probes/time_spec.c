@@ -3,6 +3,7 @@
  * "COUNT[SUFFIX]" with a duration suffix (ns when there is none): "1s",
  * "100ms", "1000000000". */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,4 +145,20 @@ int probe_parse_rate(char **parts, int nparts, struct probe_rate *out, char *err
     probe_set_error(err, errlen, "%s probe type requires 1 or 2 arguments, found %d", out->kind,
                     nparts);
     return -1;
+}
+
+int probe_list_time_units(const struct probe_kind *kind, FILE *out, char **parts, int nparts,
+                          bool verbose)
+{
+    (void)verbose;
+    if (nparts < 1 || nparts > 2)
+        return PROBE_LIST_WRONG_SHAPE;
+    static const char *const by_name[] = {"hz", "ms", "s", "us"};
+    int n = 0;
+    for (size_t i = 0; i < sizeof(by_name) / sizeof(by_name[0]); i++)
+        if (fnmatch(parts[0], by_name[i], 0) == 0) {
+            fprintf(out, "%s:%s:\n", kind->name, by_name[i]);
+            n++;
+        }
+    return n;
 }
