@@ -4,6 +4,8 @@
 #include "probe_test.h"
 #include "probes/probes.h"
 
+#include <linux/perf_event.h>
+
 static struct attach_point parse_ok(const char *text)
 {
     struct attach_point ap;
@@ -311,6 +313,112 @@ static void test_uprobes(void)
                 "usdt target file '/nonexistent/bin' does not exist or is not executable");
 }
 
+/* profile, software, hardware: what the runtime opens (a frequency or a
+ * period; the event and its sampling count, bpftrace's defaults) and the
+ * names `probe` prints, as bpftrace 0.17 does. */
+static void check_perf(const char *text, enum probe_provider prov, const char *full_name,
+                       uint64_t config, uint64_t period, uint64_t freq)
+{
+    struct attach_point ap = parse_ok(text);
+    CHECK_INT(ap.provider, prov);
+    CHECK_INT(ap.nmatches, 1);
+    if (ap.nmatches == 1)
+        CHECK_STR(ap.matches[0].full_name, full_name);
+    CHECK_INT(ap.event_config, config);
+    CHECK_INT(prov == PROV_PROFILE ? ap.period_ns : ap.sample_period, period);
+    CHECK_INT(ap.sample_freq, freq);
+    attach_point_free(&ap);
+}
+
+static void test_perf_kinds(void)
+{
+    check_perf("profile:hz:99", PROV_PROFILE, "profile:hz:99", 0, 0, 99);
+    check_perf("p:hz:1e2", PROV_PROFILE, "profile:hz:100", 0, 0, 100);
+    check_perf("profile:ms:10", PROV_PROFILE, "profile:ms:10", 0, 10000000, 0);
+    check_perf("profile:s:1", PROV_PROFILE, "profile:s:1", 0, 1000000000, 0);
+    check_perf("profile:us:500", PROV_PROFILE, "profile:us:500", 0, 500000, 0);
+    check_perf("profile:10ms", PROV_PROFILE, "profile:us:10000", 0, 10000000, 0);
+    check_error("profile:hz:0", "profile frequency should be a positive integer");
+    check_error("profile:ms:0", "profile frequency should be a positive integer");
+    check_error("profile:xs:1", "xs is not an accepted unit of time");
+    check_error("profile:hz:abc", "Failed to parse 'abc': not a number");
+    check_error("profile:hz:-1", "Failed to parse '-1': not a number");
+    check_error("profile:hz:1x", "Found trailing non-numeric characters: 1x");
+    check_error("profile", "profile probe type requires 1 or 2 arguments, found 0");
+    check_error("profile:1", "Invalid rate of profile probe. Minimum is 1000 or 1us. Found: 1 "
+                             "nanoseconds");
+
+    check_perf("software:page-faults:100", PROV_SOFTWARE, "software:page-faults:100",
+               PERF_COUNT_SW_PAGE_FAULTS, 100, 0);
+    check_perf("s:faults", PROV_SOFTWARE, "software:faults", PERF_COUNT_SW_PAGE_FAULTS, 100, 0);
+    check_perf("software:faults:1e3", PROV_SOFTWARE, "software:faults:1000",
+               PERF_COUNT_SW_PAGE_FAULTS, 1000, 0);
+    check_perf("software:cpu", PROV_SOFTWARE, "software:cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000,
+               0);
+    check_perf("software:cpu-clock:", PROV_SOFTWARE, "software:cpu-clock",
+               PERF_COUNT_SW_CPU_CLOCK, 1000000, 0);
+    check_perf("software:cs", PROV_SOFTWARE, "software:cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000,
+               0);
+    check_perf("software:context-switches:1", PROV_SOFTWARE, "software:context-switches:1",
+               PERF_COUNT_SW_CONTEXT_SWITCHES, 1, 0);
+    check_perf("software:cpu-migrations", PROV_SOFTWARE, "software:cpu-migrations",
+               PERF_COUNT_SW_CPU_MIGRATIONS, 1, 0);
+    check_perf("software:minor-faults", PROV_SOFTWARE, "software:minor-faults",
+               PERF_COUNT_SW_PAGE_FAULTS_MIN, 100, 0);
+    check_perf("software:major-faults", PROV_SOFTWARE, "software:major-faults",
+               PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1, 0);
+    check_perf("software:alignment-faults", PROV_SOFTWARE, "software:alignment-faults",
+               PERF_COUNT_SW_ALIGNMENT_FAULTS, 1, 0);
+    check_perf("software:emulation-faults", PROV_SOFTWARE, "software:emulation-faults",
+               PERF_COUNT_SW_EMULATION_FAULTS, 1, 0);
+    check_perf("software:dummy", PROV_SOFTWARE, "software:dummy", PERF_COUNT_SW_DUMMY, 1, 0);
+    check_perf("software:bpf-output", PROV_SOFTWARE, "software:bpf-output",
+               PERF_COUNT_SW_BPF_OUTPUT, 1, 0);
+    check_perf("software:task-clock", PROV_SOFTWARE, "software:task-clock",
+               PERF_COUNT_SW_TASK_CLOCK, 1, 0);
+    check_error("software:foo:1", "foo is not a software probe");
+    check_error("software", "software probe type requires 1 or 2 arguments");
+    check_error("software:faults:1:2", "software probe type requires 1 or 2 arguments");
+    check_error("software:faults:abc", "Failed to parse 'abc': not a number");
+    check_error("software:faults:0", "software:faults: the count must be a positive integer");
+    check_error("software:faults:10x", "Found trailing non-numeric characters: 10x");
+    check_error("hardware:foo", "foo is not a hardware probe");
+    check_error("h:cycles:0", "hardware:cycles: the count must be a positive integer");
+}
+
+/* rawtracepoint, fentry, fexit: BTF names the targets. */
+static void test_btf_kinds(void)
+{
+    struct attach_point ap = parse_ok("rawtracepoint:sched_switch");
+    CHECK_INT(ap.provider, PROV_RAWTRACEPOINT);
+    CHECK_INT(ap.nmatches, 1);
+    CHECK_STR(ap.matches[0].target, "sched_switch");
+    CHECK_STR(ap.matches[0].full_name, "rawtracepoint:vmlinux:sched_switch");
+    attach_point_free(&ap);
+    ap = parse_ok("rt:vmlinux:sched_process_*");
+    CHECK(ap.nmatches >= 3 && ap.has_wildcard);
+    attach_point_free(&ap);
+    ap = parse_ok("kfunc:vfs_read");
+    CHECK_INT(ap.provider, PROV_FENTRY);
+    CHECK_STR(ap.matches[0].full_name, "fentry:vmlinux:vfs_read");
+    CHECK(ap.matches[0].btf_id > 0);
+    attach_point_free(&ap);
+    ap = parse_ok("fr:vmlinux:vfs_read");
+    CHECK_INT(ap.provider, PROV_FEXIT);
+    CHECK_STR(ap.matches[0].full_name, "fexit:vmlinux:vfs_read");
+    attach_point_free(&ap);
+    check_error("rawtracepoint:no_such_event",
+                "raw tracepoint not found: no_such_event (BTF has no btf_trace_no_such_event)");
+    check_error("rawtracepoint:no_such_*", "no raw tracepoint matches no_such_*");
+    check_error("rawtracepoint", "rawtracepoint probe type requires 1 or 2 arguments");
+    check_error("rawtracepoint:nf_conntrack:x",
+                "rawtracepoint: module nf_conntrack: sobt reads only the kernel's own BTF "
+                "(vmlinux), not modules'");
+    check_error("fentry:no_such_function", "kernel function not found in BTF: no_such_function");
+    check_error("fexit:no_such_fun*", "no kernel function matches no_such_fun*");
+    check_error("fentry:a:b:c", "fentry probe type requires 1 or 2 arguments");
+}
+
 static void test_bad_input(void)
 {
     check_error("foo:bar", "Unrecognized probe type: foo");
@@ -334,6 +442,8 @@ int main(void)
     test_uprobes();
     test_tracepoints();
     test_kprobes();
+    test_perf_kinds();
+    test_btf_kinds();
     test_bad_input();
     return test_finish("test_attach_points");
 }
