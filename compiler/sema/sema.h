@@ -44,6 +44,9 @@ void sem_type_deref(struct semantic *sem, struct node *n);
 void sem_type_index(struct semantic *sem, struct node *n);
 void sem_type_sizeof(struct semantic *sem, struct node *n);
 void sem_type_address_of(struct semantic *sem, struct node *n);
+/* positional.c: an attach point's text with its $1, $2, ... replaced by the
+ * parameters' text (malloc'd; NULL when out of memory). */
+char *sem_attach_point_text(const struct semantic *sem, const char *text);
 /* tp_fields.c: args.name of the probe's tracepoints */
 void sem_type_tracepoint_field(struct semantic *sem, struct node *n);
 /* btf_args.c: the arguments of a rawtracepoint, fentry or fexit probe (one

@@ -95,7 +95,11 @@ int sem_expand_probes(struct semantic *sem)
             struct node *at = probe->attach[a];
             struct attach_point ap;
             char err[256] = "";
-            int rc = attach_point_parse(at->str, &ap, err, sizeof(err));
+            char *text = sem_attach_point_text(sem, at->str);
+            int rc = text ? attach_point_parse(text, &ap, err, sizeof(err)) : -1;
+            if (!text)
+                snprintf(err, sizeof(err), "out of memory");
+            free(text);
             if (rc < 0) {
                 diag_error(sem->src, at->loc, "%s", err);
                 return -1;

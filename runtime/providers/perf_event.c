@@ -87,6 +87,9 @@ int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint6
     if (pfd < 0) {
         if (errno == ESRCH)
             diag_plain_error("%s: the traced process %d is gone", probe_name, pid);
+        else if (errno == EILSEQ)
+            diag_plain_error("%s: the offset is not at an instruction boundary (EILSEQ)",
+                             probe_name);
         else
             diag_plain_error("%s: could not create the probe: %s", probe_name, strerror(errno));
         return -1;

@@ -251,10 +251,29 @@ static void test_kprobes(void)
     check_error("kprobe:zzqx_nope*", "kernel functions not found: zzqx_nope*");
     check_error("kprobe:", "kprobes should be attached to a function");
     check_error("kretprobe:", "kprobes should be attached to a function");
-    check_error("kprobe", "kprobe probe type requires 1 argument");
-    check_error("kprobe:vmlinux:tcp_sendmsg", "kprobe probe type requires 1 argument");
-    check_error("kr:a:b", "kretprobe probe type requires 1 argument");
-    check_error("kprobe:tcp_sendmsg+4", "kprobe offsets are not supported: tcp_sendmsg+4");
+    check_error("kprobe", "kprobe probe type requires 1 or 2 arguments");
+    check_error("kprobe:a:b:c", "kprobe probe type requires 1 or 2 arguments");
+    check_error("kr:a:b", "kernel function not found: b");
+    /* MODULE:FUNCTION, FUNCTION+OFFSET: the kernel finds a module's function
+     * by "MODULE:FUNCTION"; `probe` names them as written */
+    check_single("kprobe:vmlinux:tcp_sendmsg", PROV_KPROBE, "tcp_sendmsg",
+                 "kprobe:vmlinux:tcp_sendmsg", 0);
+    check_single("kprobe:nf_conntrack:tcp_sendmsg", PROV_KPROBE, "nf_conntrack:tcp_sendmsg",
+                 "kprobe:nf_conntrack:tcp_sendmsg", 0);
+    ap = parse_ok("kprobe:tcp_sendmsg+0x10");
+    CHECK_STR(ap.matches[0].target, "tcp_sendmsg");
+    CHECK_STR(ap.matches[0].full_name, "kprobe:tcp_sendmsg+0x10");
+    CHECK_INT(ap.matches[0].offset, 16);
+    attach_point_free(&ap);
+    ap = parse_ok("k:vmlinux:tcp_sendmsg+4");
+    CHECK_STR(ap.matches[0].full_name, "kprobe:vmlinux:tcp_sendmsg+4");
+    CHECK_INT(ap.matches[0].offset, 4);
+    attach_point_free(&ap);
+    check_error("kretprobe:tcp_sendmsg+4", "Offset not allowed");
+    check_error("kprobe:tcp_send*+4", "an offset cannot follow a wildcard: tcp_send*+4");
+    check_error("kprobe:tcp_sendmsg+x", "invalid offset in tcp_sendmsg+x: 'x' is not a number");
+    check_error("kprobe:tcp_sendmsg+", "invalid offset in tcp_sendmsg+: '' is not a number");
+    check_error("kprobe:m*:tcp_sendmsg", "a module name cannot hold a wildcard: m*");
     check_error("kretprobe:tcp_sendmsg+4", "Offset not allowed");
 }
 

@@ -238,16 +238,18 @@ static void test_errors(void)
     check_list_error("tracepoint:sched", "ERROR: tracepoint probe type requires 2 arguments\n");
     check_list_error("t:a:b:c", "ERROR: tracepoint probe type requires 2 arguments\n");
     check_list_error("foo:bar", "ERROR: Unrecognized probe type: foo\n");
-    check_list_error("kprobe:a:b", "ERROR: kprobe probe type requires 1 argument\n");
+    check_list_error("kprobe:a:b:c", "ERROR: kprobe probe type requires 1 or 2 arguments\n");
     check_list_error("a:b:c:d", "ERROR: Unrecognized probe type: a\n");
-    /* BEGIN, END and intervals have nothing to list */
+    /* BEGIN and END have nothing to list; intervals list their unit, as
+     * current bpftrace does */
     int count;
     char *out = run_sobt("BEGIN", false, &count);
     CHECK_INT(count, 0);
     CHECK_STR(out, "");
     free(out);
     out = run_sobt("interval:s:1", false, &count);
-    CHECK_INT(count, 0);
+    CHECK_INT(count, 1);
+    CHECK_STR(out, "interval:s:\n");
     free(out);
 }
 
