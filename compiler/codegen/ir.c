@@ -225,6 +225,8 @@ LLVMValueRef gen_ctx_slot(struct codegen *g, int index, const struct type *t)
 {
     LLVMValueRef p = gen_byte_ptr(g, g->ctxarg, (uint32_t)index * 8u);
     LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, LLVMBuildBitCast(g->b, p, g->i64p, ""), "");
+    /* one 8-byte load: the verifier refuses a tracing context read in halves */
+    LLVMSetAlignment(v, 8);
     return t->kind == TY_INT ? gen_int_convert(g, v, t) : v;
 }
 
