@@ -3,7 +3,8 @@
  * probes counted with what happened.
  *
  *   kinds_target pages N     touch N fresh pages: "pages touched=N"
- *   kinds_target spin MS     burn CPU in spin_here() for MS ms: "spin ms=MS"
+ *   kinds_target spin MS     burn CPU in spin_here() for MS ms of wall time:
+ *                            "spin ms=MS cpu_ms=C", C the CPU time it got
  *   kinds_target getppid N   N getppid system calls: "getppid calls=N" */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,12 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "pages") == 0)
         return touch_pages(n);
     if (strcmp(argv[1], "spin") == 0) {
+        struct timespec cpu0, cpu1;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
         spin_here((double)n);
-        printf("spin ms=%ld\n", n);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+        long cpu_ms = (cpu1.tv_sec - cpu0.tv_sec) * 1000 + (cpu1.tv_nsec - cpu0.tv_nsec) / 1000000;
+        printf("spin ms=%ld cpu_ms=%ld\n", n, cpu_ms);
         return 0;
     }
     if (strcmp(argv[1], "getppid") == 0) {
