@@ -143,26 +143,14 @@ static int list_perf_counter(const struct probe_kind *kind, FILE *out, char **pa
     return listed;
 }
 
-const struct probe_kind probe_kind_software = {
-    .name = "software",
-    .aliases = {"s"},
-    .provider = PROV_SOFTWARE,
-    .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT,
-    .shape = "1 or 2 arguments",
-    .offers = OFFERS_REGS | OFFERS_SIGNAL,
-    .listed_by_wildcard = true,
-    .expand = expand_perf_counter,
-    .list = list_perf_counter,
-};
+/* The two kinds differ only in their names and events. */
+#define PERF_COUNTER_KIND(NAME, ALIAS, PROVIDER)                                                   \
+    {                                                                                              \
+        .name = NAME, .aliases = {ALIAS}, .provider = PROVIDER,                                    \
+        .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT, .shape = "1 or 2 arguments",                    \
+        .offers = OFFERS_REGS | OFFERS_SIGNAL, .listed_by_wildcard = true,                         \
+        .expand = expand_perf_counter, .list = list_perf_counter,                                  \
+    }
 
-const struct probe_kind probe_kind_hardware = {
-    .name = "hardware",
-    .aliases = {"h"},
-    .provider = PROV_HARDWARE,
-    .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT,
-    .shape = "1 or 2 arguments",
-    .offers = OFFERS_REGS | OFFERS_SIGNAL,
-    .listed_by_wildcard = true,
-    .expand = expand_perf_counter,
-    .list = list_perf_counter,
-};
+const struct probe_kind probe_kind_software = PERF_COUNTER_KIND("software", "s", PROV_SOFTWARE);
+const struct probe_kind probe_kind_hardware = PERF_COUNTER_KIND("hardware", "h", PROV_HARDWARE);

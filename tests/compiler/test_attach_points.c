@@ -367,34 +367,33 @@ static void test_perf_kinds(void)
     check_error("profile:1", "Invalid rate of profile probe. Minimum is 1000 or 1us. Found: 1 "
                              "nanoseconds");
 
-    check_perf("software:page-faults:100", PROV_SOFTWARE, "software:page-faults:100",
-               PERF_COUNT_SW_PAGE_FAULTS, 100, 0);
-    check_perf("s:faults", PROV_SOFTWARE, "software:faults", PERF_COUNT_SW_PAGE_FAULTS, 100, 0);
-    check_perf("software:faults:1e3", PROV_SOFTWARE, "software:faults:1000",
-               PERF_COUNT_SW_PAGE_FAULTS, 1000, 0);
-    check_perf("software:cpu", PROV_SOFTWARE, "software:cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000,
-               0);
-    check_perf("software:cpu-clock:", PROV_SOFTWARE, "software:cpu-clock",
-               PERF_COUNT_SW_CPU_CLOCK, 1000000, 0);
-    check_perf("software:cs", PROV_SOFTWARE, "software:cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000,
-               0);
-    check_perf("software:context-switches:1", PROV_SOFTWARE, "software:context-switches:1",
-               PERF_COUNT_SW_CONTEXT_SWITCHES, 1, 0);
-    check_perf("software:cpu-migrations", PROV_SOFTWARE, "software:cpu-migrations",
-               PERF_COUNT_SW_CPU_MIGRATIONS, 1, 0);
-    check_perf("software:minor-faults", PROV_SOFTWARE, "software:minor-faults",
-               PERF_COUNT_SW_PAGE_FAULTS_MIN, 100, 0);
-    check_perf("software:major-faults", PROV_SOFTWARE, "software:major-faults",
-               PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1, 0);
-    check_perf("software:alignment-faults", PROV_SOFTWARE, "software:alignment-faults",
-               PERF_COUNT_SW_ALIGNMENT_FAULTS, 1, 0);
-    check_perf("software:emulation-faults", PROV_SOFTWARE, "software:emulation-faults",
-               PERF_COUNT_SW_EMULATION_FAULTS, 1, 0);
-    check_perf("software:dummy", PROV_SOFTWARE, "software:dummy", PERF_COUNT_SW_DUMMY, 1, 0);
-    check_perf("software:bpf-output", PROV_SOFTWARE, "software:bpf-output",
-               PERF_COUNT_SW_BPF_OUTPUT, 1, 0);
-    check_perf("software:task-clock", PROV_SOFTWARE, "software:task-clock",
-               PERF_COUNT_SW_TASK_CLOCK, 1, 0);
+    /* every software event, by name and alias, with bpftrace's default counts */
+    static const struct {
+        const char *text, *full_name;
+        uint64_t config, period;
+    } software[] = {
+        {"software:page-faults:100", "software:page-faults:100", PERF_COUNT_SW_PAGE_FAULTS, 100},
+        {"s:faults", "software:faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
+        {"software:faults:1e3", "software:faults:1000", PERF_COUNT_SW_PAGE_FAULTS, 1000},
+        {"software:cpu", "software:cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
+        {"software:cpu-clock:", "software:cpu-clock", PERF_COUNT_SW_CPU_CLOCK, 1000000},
+        {"software:cs", "software:cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
+        {"software:context-switches:1", "software:context-switches:1",
+         PERF_COUNT_SW_CONTEXT_SWITCHES, 1},
+        {"software:cpu-migrations", "software:cpu-migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 1},
+        {"software:minor-faults", "software:minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
+        {"software:major-faults", "software:major-faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
+        {"software:alignment-faults", "software:alignment-faults",
+         PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
+        {"software:emulation-faults", "software:emulation-faults",
+         PERF_COUNT_SW_EMULATION_FAULTS, 1},
+        {"software:dummy", "software:dummy", PERF_COUNT_SW_DUMMY, 1},
+        {"software:bpf-output", "software:bpf-output", PERF_COUNT_SW_BPF_OUTPUT, 1},
+        {"software:task-clock", "software:task-clock", PERF_COUNT_SW_TASK_CLOCK, 1},
+    };
+    for (size_t i = 0; i < sizeof(software) / sizeof(software[0]); i++)
+        check_perf(software[i].text, PROV_SOFTWARE, software[i].full_name, software[i].config,
+                   software[i].period, 0);
     check_error("software:foo:1", "foo is not a software probe");
     check_error("software", "software probe type requires 1 or 2 arguments");
     check_error("software:faults:1:2", "software probe type requires 1 or 2 arguments");

@@ -13,7 +13,6 @@ Usage: run_kinds.py --sobt PATH --target PATH [CHECK...]
 Needs root. Prints "ok NAME" or "FAIL NAME" with the reason, then
 "N passed, N failed"; exits non-zero on any failure.
 """
-import argparse
 import os
 import pathlib
 import re
@@ -242,28 +241,11 @@ CHECKS = {
 }
 
 
-def main():
+def run_check(name, sobt_path, target):
     global SOBT, TARGET
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sobt", required=True)
-    ap.add_argument("--target", required=True)
-    ap.add_argument("checks", nargs="*", metavar="CHECK", help=" ".join(CHECKS))
-    args = ap.parse_args()
-    unknown = [c for c in args.checks if c not in CHECKS]
-    if unknown:
-        ap.error("no such check: %s" % " ".join(unknown))
-    SOBT = os.path.abspath(args.sobt)
-    TARGET = os.path.abspath(args.target)
-    harness.require(root="it loads BPF programs", executables=[SOBT, TARGET])
-    tally = harness.Tally()
-    for name in args.checks or list(CHECKS):
-        try:
-            CHECKS[name]()
-            tally.ok(name)
-        except TestFailure as failure:
-            tally.fail(name, "  " + str(failure).replace("\n", "\n  "))
-    sys.exit(tally.finish())
+    SOBT, TARGET = sobt_path, target
+    CHECKS[name]()
 
 
 if __name__ == "__main__":
-    main()
+    harness.run_check_suite(__doc__, CHECKS, run_check)
