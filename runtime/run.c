@@ -240,7 +240,7 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
         rc = loader_set_start_time(prog, &lp);
     if (rc == 0 && opts->verbose)
         attach_list_probes(prog, err);
-    providers_set_target_pid(opts->target ? opts->target->pid : 0);
+    providers_set_target(opts->target ? opts->target->pid : 0, opts->target && opts->target->is_child);
     if (rc == 0)
         rc = attach_all(prog, &lp, &attached);
     struct usdt_semaphores semaphores = {0};

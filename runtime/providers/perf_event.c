@@ -76,6 +76,22 @@ int perf_pmu_set_config_field(struct perf_event_attr *attr, const char *pmu, con
     return 0;
 }
 
+/* Kept here, beside the perf events it limits, rather than in the table
+ * (providers.c), which the providers must not call back into. */
+static int target_pid = -1;
+static bool target_is_child;
+
+void providers_set_target(int pid, bool is_child)
+{
+    target_pid = pid > 0 ? pid : -1;
+    target_is_child = pid > 0 && is_child;
+}
+
+int providers_target_pid(bool usdt)
+{
+    return target_is_child && !usdt ? -1 : target_pid;
+}
+
 int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint64_t cookie,
                        const char *probe_name, struct attachment *out)
 {

@@ -67,11 +67,14 @@ int perf_pmu_set_config_field(struct perf_event_attr *attr, const char *pmu, con
 int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint64_t cookie,
                        const char *probe_name, struct attachment *out);
 
-/* The process that probes of user space are limited to (-p PID, or the
- * command of -c): perf events are opened for it alone. -1 (the default):
- * every process. */
-void providers_set_target_pid(int pid);
-int providers_target_pid(void);
+/* The process that probes of user space are limited to, as bpftrace limits
+ * them: with -p PID every uprobe, uretprobe and usdt probe is opened for
+ * that process alone; with -c only the usdt probes are (bpftrace(8): "USDT
+ * probes will only be attached to the child"), uprobes fire in every process
+ * (a script filters with /pid == cpid/). providers_target_pid() is that
+ * process for a usdt probe (usdt true) or a uprobe, -1 for every process. */
+void providers_set_target(int pid, bool is_child);
+int providers_target_pid(bool usdt);
 
 /* Whether the kernel counts usdt semaphores itself (the uprobe PMU's
  * ref_ctr_offset field; SOBT_NO_UPROBE_REFCOUNT=1 acts as if it did not):

@@ -4,8 +4,8 @@
  * uprobe_events file is never used: its entries outlive a tracer that
  * crashed). A usdt probe's semaphore is counted by the kernel itself
  * (ref_ctr_offset) wherever the PMU has that field: in every process that
- * maps the binary, now or later, for as long as the probe lives. With -p or
- * -c the event is opened for that process only. */
+ * maps the binary, now or later, for as long as the probe lives. With -p the
+ * event is opened for that process only, with -c a usdt probe's (provider.h). */
 #include <stdlib.h>
 
 #include "providers/provider.h"
@@ -19,7 +19,7 @@ bool uprobe_kernel_counts_semaphores(void)
 }
 
 static int attach_uprobe_pmu(int prog_fd, const struct attach_desc *at, const char *probe_name,
-                             bool retprobe, struct attachment *out)
+                             bool retprobe, bool usdt, struct attachment *out)
 {
     struct perf_event_attr attr;
     if (perf_pmu_event_init(&attr, UPROBE_PMU, probe_name) < 0)
@@ -32,20 +32,20 @@ static int attach_uprobe_pmu(int prog_fd, const struct attach_desc *at, const ch
         perf_pmu_set_config_field(&attr, UPROBE_PMU, "ref_ctr_offset", at->ref_ctr_offset,
                                   probe_name) < 0)
         return -1;
-    return attach_probe_event(prog_fd, &attr, providers_target_pid(), (uint64_t)at->probe_id,
+    return attach_probe_event(prog_fd, &attr, providers_target_pid(usdt), (uint64_t)at->probe_id,
                               probe_name, out);
 }
 
 static int uprobe_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,
                          struct attachment *out)
 {
-    return attach_uprobe_pmu(prog_fd, at, probe_name, false, out);
+    return attach_uprobe_pmu(prog_fd, at, probe_name, false, false, out);
 }
 
 static int uretprobe_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,
                             struct attachment *out)
 {
-    return attach_uprobe_pmu(prog_fd, at, probe_name, true, out);
+    return attach_uprobe_pmu(prog_fd, at, probe_name, true, false, out);
 }
 
 const struct provider provider_uprobe = {
@@ -58,7 +58,13 @@ const struct provider provider_uretprobe = {
     .attach = uretprobe_attach,
 };
 
+static int usdt_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,
+                       struct attachment *out)
+{
+    return attach_uprobe_pmu(prog_fd, at, probe_name, false, true, out);
+}
+
 const struct provider provider_usdt = {
     .name = "usdt",
-    .attach = uprobe_attach,
+    .attach = usdt_attach,
 };

@@ -25,18 +25,6 @@ static const struct provider *const providers[] = {
     [PROV_FEXIT] = &provider_fexit,
 };
 
-static int target_pid = -1;
-
-void providers_set_target_pid(int pid)
-{
-    target_pid = pid > 0 ? pid : -1;
-}
-
-int providers_target_pid(void)
-{
-    return target_pid;
-}
-
 const struct provider *provider_for(enum probe_provider provider)
 {
     if ((unsigned)provider >= sizeof(providers) / sizeof(providers[0]))

@@ -209,6 +209,44 @@ uprobe:work_done { exit(); }
             raise TestFailure("no frame %s in:\n%s" % (frame, mine))
 
 
+def check_c_scope(tmp):
+    """-c limits usdt probes to the command (bpftrace(8): "USDT probes will
+    only be attached to the child"), not uprobes (bpftrace 0.17 counts every
+    process's calls there too): a second instance of the target, running
+    meanwhile, is counted by the uprobe only. The command sleeps first and
+    then execs the target (cpid stays its pid), so the other instance has
+    finished its rounds by then. sobt only: 0.17 looks for the usdt probe in
+    the command's first executable (the shell) and gives up."""
+    child_rounds = ROUNDS + 2
+    script = f"""BEGIN {{ printf("go\\n"); }}
+uprobe:{T}:add_numbers {{ @add[pid == cpid] = count(); }}
+usdt:{T}:sobt_test:iteration {{ @iteration[pid == cpid] = count(); }}
+"""
+    other = WaitingTarget()
+    tracer = None
+    try:
+        command = f"/bin/sh -c 'sleep 1; exec {T} {child_rounds}'"
+        tracer = harness.Tracer([SOBT, "-c", command, "-e", script])
+        tracer.wait_for_line(r"^go$", 60)
+        other.go()
+        other_report = report_of(other.close())
+        if tracer.wait(60) is None:
+            raise TestFailure("\n".join(tracer.report("did not exit with its command")))
+        tracer.drain()
+        out = "\n".join(tracer.output()) + "\n"
+    finally:
+        if tracer:
+            tracer.kill()
+        other.close()
+    expect_maps(out, {
+        "@add[0]": other_report["add_numbers"]["calls"],
+        "@add[1]": child_rounds,
+        "@iteration[1]": child_rounds,
+    })
+    if "@iteration[0]" in out:
+        raise TestFailure("a usdt probe fired outside the -c command:\n" + out)
+
+
 LIST_PATTERNS = ["uprobe:{T}:*", "uretprobe:{T}:*frame", "usdt:{T}:*", "usdt:{T}:*:tw*",
                  "usdt:{T}:twice", "uprobe:{L}:*", "usdt:{L}:*", "uprobe:{T}:*overloaded*",
                  'uprobe:{T}:"sobt_test::overloaded(long, int)"', "uprobe:{D}/lib*:lib_square",
