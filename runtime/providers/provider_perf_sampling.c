@@ -2,7 +2,8 @@
  * online CPU, each with its own bpf link. profile is the CPU clock at a
  * frequency (hz) or a period (ns); software and hardware are the kernel's
  * predefined events (PERF_COUNT_SW_*, PERF_COUNT_HW_*), sampled once every
- * sample_period events. With -p or -c the events count that process only. */
+ * sample_period events. With -p (not -c: as uprobes) the events count that
+ * process only. */
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static int attach_sampling_event(int prog_fd, struct perf_event_attr *attr,
     } else {
         attr->sample_period = at->sample_period;
     }
-    int pfd = perf_event_open_cloexec(attr, providers_target_pid(), cpu);
+    int pfd = perf_event_open_cloexec(attr, providers_target_pid(false), cpu);
     if (pfd < 0) {
         int e = errno;
         if (attr->type == PERF_TYPE_HARDWARE && (e == ENOENT || e == EOPNOTSUPP))
@@ -30,7 +31,7 @@ static int attach_sampling_event(int prog_fd, struct perf_event_attr *attr,
                              probe_name, strerror(e));
         else if (e == ESRCH)
             diag_plain_error("%s: the traced process %d is gone", probe_name,
-                             providers_target_pid());
+                             providers_target_pid(false));
         else
             diag_plain_error("%s: perf_event_open on CPU %d failed: %s", probe_name, cpu,
                              strerror(e));
