@@ -31,6 +31,12 @@ const struct btf_func_params *sem_btf_params(struct semantic *sem, struct loc lo
 bool sem_btf_value_type(struct semantic *sem, int type_id, struct loc loc, const char *what,
                         struct type *out)
 {
+    if (type_id == 0) {
+        sem_error(sem, loc, "%s returns void: it has no return value",
+                  sem->cur->aps[0].matches[0].full_name);
+        out->kind = TY_NONE;
+        return false;
+    }
     if (btf_to_type(&sem->types, type_id, false, out) < 0 || out->kind == TY_RECORD ||
         out->kind == TY_ARRAY || out->kind == TY_VOID) {
         char decl[128];

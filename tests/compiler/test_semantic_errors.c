@@ -140,6 +140,10 @@ static const struct error_case cases[] = {
      "'uretprobe' probes\n"
      "fentry:vfs_read { @ = retval; }\n"
      "                      ^~~~~~\n"},
+    {"fexit:tcp_reset { @ = retval; }",
+     "stdin:1:23: ERROR: fexit:vmlinux:tcp_reset returns void: it has no return value\n"
+     "fexit:tcp_reset { @ = retval; }\n"
+     "                      ^~~~~~\n"},
     {"uprobe:/nonexistent/bin:f { @ = count(); }",
      "stdin:1:1: ERROR: uprobe target file '/nonexistent/bin' does not exist or is not "
      "executable\n"
