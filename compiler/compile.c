@@ -374,8 +374,7 @@ static struct compiled_program *compile_source(const struct source *src,
                                        : -1;
     p->stack_map_entries = STACK_MAP_ENTRIES;
     /* what the programs could not record: lost events, lost stacks */
-    p->losses_map_id = add_internal_map(p, "losses", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
-                                        LOSS_COUNTERS);
+    p->losses_map_id = add_internal_map(p, "losses", BPF_MAP_TYPE_ARRAY, 4, 8 * LOSS_COUNTERS, 1);
     bool stop_flag = false;
     for (int i = 0; i < sem.nunits; i++) {
         sem.units[i].checks_stop_flag = sem.units[i].nmatches >= STOP_FLAG_MIN_ATTACH;

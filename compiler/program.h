@@ -244,8 +244,9 @@ struct compiled_program {
     int start_time_map_id; /* internal 1-entry array the runtime fills with its start
                               time (CLOCK_MONOTONIC ns) before attaching, for `elapsed`;
                               -1 if unused */
-    int losses_map_id; /* internal per-CPU array of u64 counters the programs bump
-                          (enum loss_counter); -1 if unused */
+    int losses_map_id; /* internal 1-entry array whose value is LOSS_COUNTERS u64
+                          counters the programs bump atomically (enum
+                          loss_counter); -1 if unused */
     uint32_t stack_map_entries; /* how many stacks each stack map holds, for messages */
     struct async_desc *asyncs;
     int nasyncs;
@@ -263,7 +264,7 @@ struct compiled_program {
     char *source_text; /* the script as diagnostics show it (spans point into it) */
 };
 
-/* What the programs count in maps[losses_map_id], one slot each. */
+/* What the programs count in maps[losses_map_id]'s value, one u64 each. */
 enum loss_counter {
     LOSS_EVENTS,       /* a ring-buffer record could not be reserved or written:
                           the runtime prints bpftrace's "Lost N events" */

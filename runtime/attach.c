@@ -98,45 +98,95 @@ static int count_attachments(const struct compiled_program *prog, int ncpus)
     return n;
 }
 
+/* A program of one syscall tracepoint, reading no cookie (one attach
+ * point), can run from the syscall dispatcher. */
+static bool is_dispatchable(const struct prog_desc *pd)
+{
+    return pd->provider == PROV_TRACEPOINT && pd->nattach == 1 &&
+           syscall_dispatch_can_take(pd->attach[0].target);
+}
+
+static int count_dispatchable(const struct compiled_program *prog)
+{
+    int n = 0;
+    for (int i = 0; i < prog->nprogs; i++)
+        n += is_dispatchable(&prog->progs[i]);
+    return n;
+}
+
+/* The online CPUs when a provider attaches on each (1 otherwise); -1 after
+ * an error. */
+static int cpus_needed(const struct compiled_program *prog, const int **cpus)
+{
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct provider *prov = provider_for(prog->progs[i].provider);
+        if (prov && prov->attach_cpu && prog->progs[i].nattach > 0)
+            return online_cpus(cpus);
+    }
+    return 1;
+}
+
+/* Every attach point of program i (on every CPU for the providers that
+ * attach on each). 0, or -1 after an error. */
+static int attach_program(const struct compiled_program *prog, const struct loaded_program *lp,
+                          int i, const int *cpus, int ncpus, struct attach_set *out)
+{
+    const struct prog_desc *pd = &prog->progs[i];
+    const struct provider *prov = provider_for(pd->provider);
+    for (int j = 0; j < pd->nattach; j++)
+        for (int c = 0; c < (prov->attach_cpu ? ncpus : 1); c++) {
+            struct attachment *a = &out->items[out->count];
+            a->perf_fd = a->link_fd = -1;
+            int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j],
+                                prov->attach_cpu ? cpus[c] : -1, a);
+            a->stopped_by_flag = pd->checks_stop_flag;
+            if (rc < 0)
+                return -1;
+            if (rc > 0)
+                break; /* skipped (missing_probes): once, not once per CPU */
+            out->count++;
+        }
+    return 0;
+}
+
 int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
                struct attach_set *out)
 {
     const int *cpus = NULL;
-    int ncpus = 1;
-    for (int i = 0; i < prog->nprogs; i++) {
-        const struct provider *prov = provider_for(prog->progs[i].provider);
-        if (prov && prov->attach_cpu && prog->progs[i].nattach > 0 &&
-            (ncpus = online_cpus(&cpus)) < 0)
-            return -1;
-    }
+    int ncpus = cpus_needed(prog, &cpus);
+    if (ncpus < 0)
+        return -1;
     out->count = 0;
-    out->items = calloc(count_attachments(prog, ncpus) + 1, sizeof(*out->items));
+    syscall_dispatch_init(&out->dispatch);
+    out->items = calloc(count_attachments(prog, ncpus) + 2, sizeof(*out->items));
     if (!out->items) {
         diag_plain_error("out of memory");
         return -1;
     }
+    bool dispatch = count_dispatchable(prog) >= SYSCALL_DISPATCH_MIN;
     for (int i = 0; i < prog->nprogs; i++) {
         const struct prog_desc *pd = &prog->progs[i];
         const struct provider *prov = provider_for(pd->provider);
         if (!prov || (!prov->attach && !prov->attach_cpu))
             continue;
-        for (int j = 0; j < pd->nattach; j++)
-            for (int c = 0; c < (prov->attach_cpu ? ncpus : 1); c++) {
-                struct attachment *a = &out->items[out->count];
-                a->perf_fd = a->link_fd = -1;
-                int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j],
-                                    prov->attach_cpu ? cpus[c] : -1, a);
-                a->stopped_by_flag = pd->checks_stop_flag;
-                if (rc < 0) {
-                    attach_detach_all(out);
-                    return -1;
-                }
-                if (rc == 0)
-                    out->count++;
-                else
-                    break; /* skipped (missing_probes): once, not once per CPU */
+        if (dispatch && is_dispatchable(pd)) {
+            if (syscall_dispatch_add(&out->dispatch, pd->attach[0].target, lp->prog_fds[i]) < 0) {
+                attach_detach_all(out);
+                return -1;
             }
+            continue;
+        }
+        if (attach_program(prog, lp, i, cpus, ncpus, out) < 0) {
+            attach_detach_all(out);
+            return -1;
+        }
     }
+    int n = syscall_dispatch_attach(&out->dispatch, &out->items[out->count]);
+    if (n < 0) {
+        attach_detach_all(out);
+        return -1;
+    }
+    out->count += n;
     return 0;
 }
 
@@ -218,6 +268,7 @@ void attach_release_all(struct attach_set *set)
         free(set->items);
         set->items = NULL;
         set->count = 0;
+        syscall_dispatch_close(&set->dispatch);
         return;
     }
     attach_detach_all(set);
@@ -243,6 +294,7 @@ void attach_detach_all(struct attach_set *set)
     /* Whatever no thread took (none started, or too few items for threads). */
     struct detach_range rest = {set->items, started ? ranges[started - 1].end : 0, set->count};
     detach_range(&rest);
+    syscall_dispatch_close(&set->dispatch);
     free(set->items);
     set->items = NULL;
     set->count = 0;

@@ -7,10 +7,12 @@
 
 #include "loader.h"
 #include "providers/provider.h"
+#include "syscall_dispatch.h"
 
 struct attach_set {
     struct attachment *items;
     int count;
+    struct syscall_dispatch dispatch; /* wide syscall tracepoint sets */
 };
 
 /* bpftrace's "Attaching N probes..." count: every attach point, BEGIN and

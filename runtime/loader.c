@@ -152,14 +152,15 @@ static int reject_relocations(Elf *elf, size_t shstrndx, const struct elf_prog_s
     return 0;
 }
 
-/* Replace each map id with the map's fd. Returns -1 for an unknown id. */
+/* Replace each map id with the map's fd: in map references and in direct
+ * references to a one-entry array's value. Returns -1 for an unknown id. */
 static int patch_map_references(struct bpf_insn *insns, size_t count,
                                 const struct loaded_program *lp, const char *section_name)
 {
     for (size_t i = 0; i < count; i++) {
         if (insns[i].code != (BPF_LD | BPF_IMM | BPF_DW))
             continue;
-        if (insns[i].src_reg == BPF_PSEUDO_MAP_FD) {
+        if (insns[i].src_reg == BPF_PSEUDO_MAP_FD || insns[i].src_reg == BPF_PSEUDO_MAP_VALUE) {
             int id = insns[i].imm;
             if (id < 0 || id >= lp->nmaps || lp->map_fds[id] < 0) {
                 diag_plain_error("BPF object: %s refers to unknown map %d", section_name, id);

@@ -22,35 +22,25 @@ int losses_open(struct losses *l, const struct compiled_program *prog,
     if (id < 0)
         return 0;
     if (id >= lp->nmaps || lp->map_fds[id] < 0 ||
-        prog->maps[id].bpf_type != BPF_MAP_TYPE_PERCPU_ARRAY || prog->maps[id].value_size != 8 ||
-        prog->maps[id].max_entries < LOSS_COUNTERS) {
+        prog->maps[id].bpf_type != BPF_MAP_TYPE_ARRAY ||
+        prog->maps[id].value_size != 8 * LOSS_COUNTERS || prog->maps[id].max_entries != 1) {
         diag_plain_error("the loss counters name an unusable map %d", id);
-        return -1;
-    }
-    l->ncpus = libbpf_num_possible_cpus();
-    if (l->ncpus <= 0) {
-        diag_plain_error("cannot count the possible CPUs: %s", strerror(-l->ncpus));
-        return -1;
-    }
-    l->values = calloc((size_t)l->ncpus, sizeof(*l->values));
-    if (!l->values) {
-        diag_plain_error("out of memory");
         return -1;
     }
     l->fd = lp->map_fds[id];
     return 0;
 }
 
-/* What the programs have counted in slot `which` so far, over all CPUs;
- * what was last reported when the map cannot be read. */
+/* What the programs have counted in slot `which` so far (every CPU adds
+ * to the one value atomically); what was last reported when the map cannot
+ * be read. */
 static uint64_t total(struct losses *l, uint32_t which)
 {
-    if (bpf_map_lookup_elem(l->fd, &which, l->values) != 0)
+    uint32_t key = 0;
+    uint64_t counters[LOSS_COUNTERS];
+    if (bpf_map_lookup_elem(l->fd, &key, counters) != 0)
         return l->reported[which];
-    uint64_t sum = 0;
-    for (int cpu = 0; cpu < l->ncpus; cpu++)
-        sum += l->values[cpu];
-    return sum;
+    return counters[which];
 }
 
 /* The count lost since the last report, which is now reported. */
@@ -87,7 +77,5 @@ void losses_report_stacks(struct losses *l, const struct compiled_program *prog)
 
 void losses_close(struct losses *l)
 {
-    free(l->values);
-    l->values = NULL;
     l->fd = -1;
 }

@@ -11,9 +11,7 @@
 #include "output/format.h"
 
 struct losses {
-    int fd;    /* the counter map; -1 when the program has none */
-    int ncpus; /* possible CPUs: one value each per counter */
-    uint64_t *values;
+    int fd; /* the counter map; -1 when the program has none */
     uint64_t reported[LOSS_COUNTERS]; /* totals already reported */
 };
 

@@ -229,7 +229,7 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
 
     struct events ev;
     struct losses losses = {.fd = -1};
-    struct attach_set attached = {0};
+    struct attach_set attached = {.dispatch = SYSCALL_DISPATCH_INIT};
     /* The printers read stack maps; a failure here only costs the symbols of
      * processes that exit before the maps are printed. */
     output_use_maps(prog, lp.map_fds);

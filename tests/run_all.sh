@@ -18,7 +18,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SOBT_TEST_BUILD:-$here/build-sanitize}
 
 # Keep in step with README.md and .ci/run.
-packages=(build-essential pkg-config meson ninja-build flex bison llvm-14-dev libbpf-dev
+packages=(build-essential pkg-config meson ninja-build flex bison llvm-14-dev lld libbpf-dev
           libelf-dev libdw-dev zlib1g-dev libzstd-dev libtinfo-dev bpftrace bpftool clang-14
           python3 iproute2 valgrind qemu-system-x86 busybox-static cpio man-db groff-base
           prometheus python3-prometheus-client systemtap-sdt-dev)

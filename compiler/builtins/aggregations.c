@@ -220,21 +220,52 @@ LLVMValueRef gen_avg_stats(struct codegen *g, struct node *call, const struct ge
     return NULL;
 }
 
-/* Bucket of a power-of-two histogram (see program.h): 0 for negatives, 1 for
- * zero, 2 + floor(log2(n)) otherwise. A branch-free binary search. */
-static LLVMValueRef gen_log2_bucket(struct codegen *g, LLVMValueRef n)
+/* Bucket of a power-of-two histogram (see program.h): 0 for negatives (65
+ * for an unsigned value with the top bit set: a huge number), 1 for zero,
+ * 2 + floor(log2(n)) otherwise. A binary search in branches, three BPF
+ * instructions a step (compare, shift, add) where selects would take seven. */
+static LLVMValueRef gen_log2_bucket(struct codegen *g, LLVMValueRef n, bool is_signed)
 {
-    LLVMValueRef v = n, r = gen_i64(g, 0);
+    LLVMBasicBlockRef done = gen_block(g, "log2_done");
+    LLVMValueRef vals[8];
+    LLVMBasicBlockRef from[8];
+    int nin = 0;
+    LLVMBasicBlockRef positive = gen_block(g, "log2_positive");
+    LLVMBasicBlockRef search = gen_block(g, "log2_search");
+    vals[nin] = gen_i64(g, is_signed ? 0 : 65);
+    from[nin++] = LLVMGetInsertBlock(g->b);
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, n, gen_i64(g, 0), ""), done, positive);
+    LLVMPositionBuilderAtEnd(g->b, positive);
+    vals[nin] = gen_i64(g, 1);
+    from[nin++] = positive;
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, gen_i64(g, 0), ""), done, search);
+    LLVMPositionBuilderAtEnd(g->b, search);
+    LLVMValueRef v = n, r = gen_i64(g, 2);
     for (int s = 32; s > 0; s /= 2) {
-        LLVMValueRef big = LLVMBuildICmp(g->b, LLVMIntUGE, v, gen_i64(g, (int64_t)1 << s), "");
-        v = LLVMBuildSelect(g->b, big, LLVMBuildLShr(g->b, v, gen_i64(g, s), ""), v, "");
-        r = LLVMBuildSelect(g->b, big, LLVMBuildAdd(g->b, r, gen_i64(g, s), ""), r, "");
+        LLVMBasicBlockRef before = LLVMGetInsertBlock(g->b);
+        LLVMBasicBlockRef big = gen_block(g, "log2_big");
+        LLVMBasicBlockRef next = gen_block(g, "log2_next");
+        LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, v, gen_i64(g, (int64_t)1 << s), ""),
+                        big, next);
+        LLVMPositionBuilderAtEnd(g->b, big);
+        LLVMValueRef v2 = gen_opaque(g, LLVMBuildLShr(g->b, v, gen_i64(g, s), ""));
+        LLVMValueRef r2 = LLVMBuildAdd(g->b, r, gen_i64(g, s), "");
+        LLVMBuildBr(g->b, next);
+        LLVMPositionBuilderAtEnd(g->b, next);
+        LLVMBasicBlockRef bbs[2] = {before, big};
+        LLVMValueRef vs[2] = {v, v2}, rs[2] = {r, r2};
+        v = LLVMBuildPhi(g->b, g->i64, "");
+        LLVMAddIncoming(v, vs, bbs, 2);
+        r = LLVMBuildPhi(g->b, g->i64, "");
+        LLVMAddIncoming(r, rs, bbs, 2);
     }
-    LLVMValueRef positive = LLVMBuildAdd(g->b, r, gen_i64(g, 2), "");
-    LLVMValueRef is_zero = LLVMBuildICmp(g->b, LLVMIntEQ, n, gen_i64(g, 0), "");
-    LLVMValueRef is_neg = LLVMBuildICmp(g->b, LLVMIntSLT, n, gen_i64(g, 0), "");
-    LLVMValueRef b = LLVMBuildSelect(g->b, is_zero, gen_i64(g, 1), positive, "");
-    return LLVMBuildSelect(g->b, is_neg, gen_i64(g, 0), b, "");
+    vals[nin] = r;
+    from[nin++] = LLVMGetInsertBlock(g->b);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
+    LLVMValueRef bucket = LLVMBuildPhi(g->b, g->i64, "");
+    LLVMAddIncoming(bucket, vals, from, (unsigned)nin);
+    return bucket;
 }
 
 /* The bucket index goes after the user key (the key_extra bytes). */
@@ -248,15 +279,7 @@ static void count_bucket(struct codegen *g, const struct gen_args *a, LLVMValueR
 
 LLVMValueRef gen_hist(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    LLVMValueRef v = a->value[0];
-    /* an unsigned argument with the top bit set is a huge number, not a negative one */
-    if (!call->args[0]->type.is_signed) {
-        LLVMValueRef top = LLVMBuildICmp(g->b, LLVMIntSLT, v, gen_i64(g, 0), "");
-        LLVMValueRef b = gen_log2_bucket(g, v);
-        count_bucket(g, a, LLVMBuildSelect(g->b, top, gen_i64(g, 65), b, ""));
-        return NULL;
-    }
-    count_bucket(g, a, gen_log2_bucket(g, v));
+    count_bucket(g, a, gen_log2_bucket(g, a->value[0], call->args[0]->type.is_signed));
     return NULL;
 }
 

@@ -55,27 +55,27 @@ static LLVMValueRef call0(struct codegen *g, int id)
 
 LLVMValueRef gen_var_pid(struct codegen *g, struct node *n)
 {
-    return LLVMBuildLShr(g->b, call0(g, HELPER_GET_CURRENT_PID_TGID), gen_i64(g, 32), "");
+    return LLVMBuildLShr(g->b, gen_helper_once(g, HELPER_GET_CURRENT_PID_TGID), gen_i64(g, 32), "");
 }
 
 LLVMValueRef gen_var_tid(struct codegen *g, struct node *n)
 {
-    return LLVMBuildAnd(g->b, call0(g, HELPER_GET_CURRENT_PID_TGID), gen_i64(g, 0xffffffff), "");
+    return LLVMBuildAnd(g->b, gen_helper_once(g, HELPER_GET_CURRENT_PID_TGID), gen_i64(g, 0xffffffff), "");
 }
 
 LLVMValueRef gen_var_uid(struct codegen *g, struct node *n)
 {
-    return LLVMBuildAnd(g->b, call0(g, HELPER_GET_CURRENT_UID_GID), gen_i64(g, 0xffffffff), "");
+    return LLVMBuildAnd(g->b, gen_helper_once(g, HELPER_GET_CURRENT_UID_GID), gen_i64(g, 0xffffffff), "");
 }
 
 LLVMValueRef gen_var_gid(struct codegen *g, struct node *n)
 {
-    return LLVMBuildLShr(g->b, call0(g, HELPER_GET_CURRENT_UID_GID), gen_i64(g, 32), "");
+    return LLVMBuildLShr(g->b, gen_helper_once(g, HELPER_GET_CURRENT_UID_GID), gen_i64(g, 32), "");
 }
 
 LLVMValueRef gen_var_cpu(struct codegen *g, struct node *n)
 {
-    return LLVMBuildAnd(g->b, call0(g, HELPER_GET_SMP_PROCESSOR_ID), gen_i64(g, 0xffffffff), "");
+    return LLVMBuildAnd(g->b, gen_helper_once(g, HELPER_GET_SMP_PROCESSOR_ID), gen_i64(g, 0xffffffff), "");
 }
 
 LLVMValueRef gen_var_nsecs(struct codegen *g, struct node *n)
@@ -86,30 +86,19 @@ LLVMValueRef gen_var_nsecs(struct codegen *g, struct node *n)
 /* nsecs minus the runtime's start time, kept in a one-entry array map. */
 LLVMValueRef gen_var_elapsed(struct codegen *g, struct node *n)
 {
-    LLVMValueRef key = gen_alloca(g, 4, "zero");
-    gen_memset0(g, key, 4);
-    LLVMValueRef args[2] = {gen_map_ptr(g, g->start_time_map_id), key};
-    LLVMValueRef p = gen_helper(g, HELPER_MAP_LOOKUP_ELEM, g->i8p, args, 2);
-    LLVMValueRef out = gen_alloca(g, 8, "start");
-    gen_memset0(g, out, 8);
-    LLVMBasicBlockRef found = gen_block(g, "start_found");
-    LLVMBasicBlockRef done = gen_block(g, "start_done");
-    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), ""), done,
-                    found);
-    LLVMPositionBuilderAtEnd(g->b, found);
-    gen_memcpy(g, out, p, 8);
-    LLVMBuildBr(g->b, done);
-    LLVMPositionBuilderAtEnd(g->b, done);
-    return LLVMBuildSub(g->b, call0(g, HELPER_KTIME_GET_NS), gen_load_i64(g, out), "");
+    LLVMValueRef start = gen_load_i64(g, gen_map_value_ptr(g, g->start_time_map_id));
+    return LLVMBuildSub(g->b, call0(g, HELPER_KTIME_GET_NS), start, "");
 }
 
 LLVMValueRef gen_var_comm(struct codegen *g, struct node *n)
 {
+    /* no zeroing first: the helper pads the name with NULs to the end of the
+     * buffer, and zeroes it all if it fails */
     LLVMValueRef buf = gen_alloca(g, 16, "comm");
-    gen_memset0(g, buf, 16);
     LLVMValueRef args[2] = {buf, LLVMConstInt(g->i32, 16, false)};
-    gen_check_helper(g, HELPER_GET_CURRENT_COMM,
-                     gen_helper(g, HELPER_GET_CURRENT_COMM, g->i64, args, 2));
+    LLVMValueRef ret = gen_helper(g, HELPER_GET_CURRENT_COMM, g->i64, args, 2);
+    gen_helper_fills(g, ret, 0);
+    gen_check_helper(g, HELPER_GET_CURRENT_COMM, ret);
     return buf;
 }
 

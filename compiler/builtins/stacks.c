@@ -115,9 +115,9 @@ void check_kaddr(struct semantic *sem, struct node *call)
  * -EEXIST (the stack's hash slot holds another stack) or -ENOMEM (the map
  * is full); those are counted. Other failures mean there was no stack to
  * take (-EFAULT, or -EPERM for a user stack where there is none). */
-static void count_lost_stack(struct codegen *g, LLVMValueRef id)
+static void count_lost_stack(struct codegen *g, LLVMValueRef value)
 {
-    LLVMValueRef value = LLVMBuildSExt(g->b, LLVMBuildTrunc(g->b, id, g->i32, ""), g->i64, "");
+    /* bpf_get_stackid returns a long: the errno is negative in all 64 bits */
     LLVMValueRef exists = LLVMBuildICmp(g->b, LLVMIntEQ, value, gen_i64(g, -EEXIST), "");
     LLVMValueRef full = LLVMBuildICmp(g->b, LLVMIntEQ, value, gen_i64(g, -ENOMEM), "");
     LLVMBasicBlockRef lost = gen_block(g, "stack_lost");
@@ -135,7 +135,7 @@ LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char 
 {
     LLVMValueRef out = gen_alloca(g, 16, name);
     gen_store_i64(g, out, value);
-    LLVMValueRef pid_tgid = gen_helper(g, HELPER_GET_CURRENT_PID_TGID, g->i64, NULL, 0);
+    LLVMValueRef pid_tgid = gen_helper_once(g, HELPER_GET_CURRENT_PID_TGID);
     gen_store_i64(g, gen_byte_ptr(g, out, 8), LLVMBuildLShr(g->b, pid_tgid, gen_i64(g, 32), ""));
     return out;
 }

@@ -123,25 +123,15 @@ void gen_check_helper(struct codegen *g, int helper, LLVMValueRef ret)
     LLVMPositionBuilderAtEnd(g->b, done);
 }
 
-/* counters[which] += 1, atomically: a program interrupted on its CPU by
- * another (a perf event in the middle of a tracepoint) bumps it too. */
+/* counters[which] += 1, atomically: programs on every CPU, or one
+ * interrupting another, bump the same value. */
 void gen_count_loss(struct codegen *g, int which)
 {
     if (g->losses_map_id < 0)
         return;
-    LLVMValueRef key = gen_alloca(g, 4, "loss_key");
-    LLVMBuildStore(g->b, LLVMConstInt(g->i32, (unsigned)which, false),
-                   LLVMBuildBitCast(g->b, key, LLVMPointerType(g->i32, 0), ""));
-    LLVMValueRef args[2] = {gen_map_ptr(g, g->losses_map_id), key};
-    LLVMValueRef p = gen_helper(g, HELPER_MAP_LOOKUP_ELEM, g->i8p, args, 2);
-    LLVMBasicBlockRef bump = gen_block(g, "loss_bump");
-    LLVMBasicBlockRef done = gen_block(g, "loss_done");
-    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), ""), done, bump);
-    LLVMPositionBuilderAtEnd(g->b, bump);
+    LLVMValueRef p = gen_byte_ptr(g, gen_map_value_ptr(g, g->losses_map_id), which * 8);
     LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, LLVMBuildBitCast(g->b, p, g->i64p, ""),
                        gen_i64(g, 1), LLVMAtomicOrderingMonotonic, false);
-    LLVMBuildBr(g->b, done);
-    LLVMPositionBuilderAtEnd(g->b, done);
 }
 
 void gen_ringbuf_output(struct codegen *g, LLVMValueRef rec, uint32_t size)

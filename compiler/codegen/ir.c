@@ -93,18 +93,87 @@ LLVMValueRef gen_helper(struct codegen *g, int id, LLVMTypeRef ret, LLVMValueRef
     return LLVMBuildCall2(g->b, fty, fp, args, (unsigned)nargs, "");
 }
 
-/* A map reference: ld_imm64 with src_reg BPF_PSEUDO_MAP_FD and the map id as
- * immediate; the loader puts the real fd there. */
-LLVMValueRef gen_map_ptr(struct codegen *g, int map_id)
+static void add_attr(struct codegen *g, LLVMValueRef call, LLVMAttributeIndex idx, const char *name)
+{
+    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    LLVMAddCallSiteAttribute(call, idx, LLVMCreateEnumAttribute(g->ctx, kind, 0));
+}
+
+/* Tell LLVM that helper call `call` only writes through its pointer argument
+ * `arg` (0-based) and touches no other memory: a buffer it fills and that is
+ * then copied elsewhere is filled there directly instead (memcpyopt). */
+void gen_helper_fills(struct codegen *g, LLVMValueRef call, unsigned arg)
+{
+    add_attr(g, call, LLVMAttributeFunctionIndex, "argmemonly");
+    add_attr(g, call, LLVMAttributeFunctionIndex, "nounwind");
+    add_attr(g, call, LLVMAttributeFunctionIndex, "willreturn");
+    add_attr(g, call, arg + 1, "nocapture");
+    add_attr(g, call, arg + 1, "writeonly");
+}
+
+/* v, in a form LLVM cannot see through (llvm.bpf.passthrough, which the BPF
+ * back end removes after optimising): a block computing it is not turned
+ * into selects. */
+LLVMValueRef gen_opaque(struct codegen *g, LLVMValueRef v)
+{
+    const char *name = "llvm.bpf.passthrough";
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    LLVMTypeRef types[2] = {LLVMTypeOf(v), LLVMTypeOf(v)};
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(g->mod, id, types, 2);
+    LLVMValueRef args[2] = {LLVMConstInt(g->i32, 0, false), v};
+    return LLVMBuildCall2(g->b, LLVMGlobalGetValueType(fn), fn, args, 2, "");
+}
+
+/* A helper with no arguments whose answer cannot change while the probe
+ * runs (pid_tgid, uid_gid, the CPU: a BPF program does not migrate): called
+ * once, at the top of the probe, however many times the script asks. */
+LLVMValueRef gen_helper_once(struct codegen *g, int id)
+{
+    for (int i = 0; i < g->nonce; i++)
+        if (g->once[i].id == id)
+            return g->once[i].value;
+    LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
+    LLVMValueRef first = LLVMGetFirstInstruction(g->entry);
+    if (first)
+        LLVMPositionBuilderBefore(eb, first);
+    else
+        LLVMPositionBuilderAtEnd(eb, g->entry);
+    LLVMSetCurrentDebugLocation2(eb, LLVMGetCurrentDebugLocation2(g->b));
+    LLVMBuilderRef saved = g->b;
+    g->b = eb;
+    LLVMValueRef v = gen_helper(g, id, g->i64, NULL, 0);
+    g->b = saved;
+    LLVMDisposeBuilder(eb);
+    if (g->nonce < (int)(sizeof(g->once) / sizeof(g->once[0])))
+        g->once[g->nonce++] = (struct helper_once){id, v};
+    return v;
+}
+
+/* ld_imm64 with src_reg `kind` and the map id as immediate; the loader puts
+ * the real fd there. */
+static LLVMValueRef map_pseudo(struct codegen *g, int kind, int map_id)
 {
     LLVMValueRef fn = LLVMGetNamedFunction(g->mod, "llvm.bpf.pseudo");
     LLVMTypeRef params[2] = {g->i64, g->i64};
     LLVMTypeRef fty = LLVMFunctionType(g->i64, params, 2, false);
     if (!fn)
         fn = LLVMAddFunction(g->mod, "llvm.bpf.pseudo", fty);
-    LLVMValueRef args[2] = {gen_i64(g, 1), gen_i64(g, map_id)};
+    LLVMValueRef args[2] = {gen_i64(g, kind), gen_i64(g, map_id)};
     LLVMValueRef v = LLVMBuildCall2(g->b, fty, fn, args, 2, "");
     return LLVMBuildIntToPtr(g->b, v, g->i8p, "");
+}
+
+/* BPF_PSEUDO_MAP_FD: the map, for helpers */
+LLVMValueRef gen_map_ptr(struct codegen *g, int map_id)
+{
+    return map_pseudo(g, 1, map_id);
+}
+
+/* BPF_PSEUDO_MAP_VALUE: a one-entry array's value itself, with no lookup
+ * call (the verifier knows it is never NULL) */
+LLVMValueRef gen_map_value_ptr(struct codegen *g, int map_id)
+{
+    return map_pseudo(g, 2, map_id);
 }
 
 LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset)
@@ -115,17 +184,134 @@ LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset)
     return LLVMBuildGEP2(g->b, g->i8, base, &idx, 1, "");
 }
 
+/* p without its constant byte offsets and casts; the offset in *offset. */
+static LLVMValueRef strip_offsets(struct codegen *g, LLVMValueRef p, uint64_t *offset)
+{
+    *offset = 0;
+    for (;;) {
+        if (LLVMIsABitCastInst(p) || LLVMIsAIntToPtrInst(p)) {
+            p = LLVMGetOperand(p, 0);
+        } else if (LLVMIsAGetElementPtrInst(p) && LLVMGetNumOperands(p) == 2 &&
+                   LLVMIsAConstantInt(LLVMGetOperand(p, 1)) &&
+                   LLVMGetElementType(LLVMTypeOf(p)) == g->i8) {
+            *offset += LLVMConstIntGetZExtValue(LLVMGetOperand(p, 1));
+            p = LLVMGetOperand(p, 0);
+        } else {
+            return p;
+        }
+    }
+}
+
+/* The alignment a pointer is known to have: stack buffers, map values (the
+ * kernel rounds both keys and values up to 8 bytes) and the probe's context
+ * are 8-aligned; a constant offset from one of them keeps what the offset
+ * allows. Anything else (a pointer read from memory) may be unaligned. */
+static unsigned known_align(struct codegen *g, LLVMValueRef p)
+{
+    uint64_t offset;
+    LLVMValueRef base = strip_offsets(g, p, &offset);
+    bool aligned = base == g->ctxarg || LLVMIsAAllocaInst(base) ||
+                   (LLVMIsACallInst(base) &&
+                    (gen_is_helper_call(base, HELPER_MAP_LOOKUP_ELEM) ||
+                     LLVMGetCalledValue(base) == LLVMGetNamedFunction(g->mod, "llvm.bpf.pseudo")));
+    if (!aligned)
+        return 1;
+    unsigned align = 8;
+    while (offset % align)
+        align /= 2;
+    return align;
+}
+
+bool gen_is_helper_call(LLVMValueRef call, int id)
+{
+    LLVMValueRef callee = LLVMGetCalledValue(call);
+    return callee && LLVMIsAConstantExpr(callee) &&
+           LLVMGetConstOpcode(callee) == LLVMIntToPtr &&
+           LLVMConstIntGetZExtValue(LLVMGetOperand(callee, 0)) == (unsigned long long)id;
+}
+
 void gen_memset0(struct codegen *g, LLVMValueRef ptr, uint32_t size)
 {
     if (size)
         LLVMBuildMemSet(g->b, ptr, LLVMConstInt(g->i8, 0, false),
-                        LLVMConstInt(g->i64, size, false), 1);
+                        LLVMConstInt(g->i64, size, false), known_align(g, ptr));
+}
+
+/* The call of a helper that fills all `size` bytes of buffer `src` and
+ * whose buffer is used for nothing else yet (not even its return value, as
+ * -k's check would), or NULL. */
+static LLVMValueRef sole_filler(struct codegen *g, LLVMValueRef src, uint32_t size)
+{
+    LLVMValueRef filler = NULL;
+    for (LLVMUseRef u = LLVMGetFirstUse(src); u; u = LLVMGetNextUse(u)) {
+        LLVMValueRef user = LLVMGetUser(u);
+        if (!LLVMIsACallInst(user))
+            return NULL;
+        LLVMValueRef callee = LLVMGetCalledValue(user);
+        if (LLVMIsAFunction(callee) && LLVMGetIntrinsicID(callee))
+            continue; /* its lifetime markers */
+        if (filler || LLVMGetFirstUse(user) || LLVMGetNumArgOperands(user) != 2 ||
+            LLVMGetOperand(user, 0) != src || !LLVMIsAConstantInt(LLVMGetOperand(user, 1)) ||
+            LLVMConstIntGetZExtValue(LLVMGetOperand(user, 1)) != size)
+            return NULL;
+        unsigned wo = LLVMGetEnumAttributeKindForName("writeonly", 9);
+        if (!LLVMGetCallSiteEnumAttribute(user, 1, wo))
+            return NULL;
+        filler = user;
+    }
+    return filler;
+}
+
+/* The zeroing of [dst, dst + size) that a helper filling it all makes
+ * useless: a memset of the same buffer earlier in this block, with nothing
+ * in between that could read it (but the filler, which only writes), loses
+ * that range when it ends there. */
+static void drop_dead_zeroing(struct codegen *g, LLVMValueRef dst, uint32_t size,
+                              LLVMValueRef filler)
+{
+    uint64_t off, mset_off;
+    LLVMValueRef base = strip_offsets(g, dst, &off);
+    LLVMBasicBlockRef bb = LLVMGetInsertBlock(g->b);
+    for (LLVMValueRef i = LLVMGetLastInstruction(bb); i; i = LLVMGetPreviousInstruction(i)) {
+        if (LLVMIsALoadInst(i))
+            return;
+        if (!LLVMIsACallInst(i) || i == filler)
+            continue;
+        LLVMValueRef callee = LLVMGetCalledValue(i);
+        if (!LLVMIsAFunction(callee) || !LLVMGetIntrinsicID(callee))
+            return;
+        size_t len;
+        const char *name = LLVMGetValueName2(callee, &len);
+        if (strncmp(name, "llvm.memset", 11) != 0)
+            continue;
+        if (strip_offsets(g, LLVMGetOperand(i, 0), &mset_off) != base || mset_off != 0 ||
+            !LLVMIsAConstantInt(LLVMGetOperand(i, 2)))
+            continue;
+        uint64_t n = LLVMConstIntGetZExtValue(LLVMGetOperand(i, 2));
+        if (off == 0 && size == n)
+            LLVMInstructionEraseFromParent(i);
+        else if (off > 0 && off + size == n)
+            LLVMSetOperand(i, 2, LLVMConstInt(g->i64, off, false));
+        return;
+    }
 }
 
 void gen_memcpy(struct codegen *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
 {
+    /* A buffer a helper filled (comm) and that is only copied: the helper
+     * fills the destination instead, right here. It reads nothing the
+     * probe could have changed in between, so moving it changes nothing. */
+    LLVMValueRef filler = size ? sole_filler(g, src, size) : NULL;
+    if (filler) {
+        drop_dead_zeroing(g, dst, size, filler);
+        LLVMInstructionRemoveFromParent(filler);
+        LLVMInsertIntoBuilder(g->b, filler);
+        LLVMSetOperand(filler, 0, dst);
+        return;
+    }
     if (size)
-        LLVMBuildMemCpy(g->b, dst, 1, src, 1, LLVMConstInt(g->i64, size, false));
+        LLVMBuildMemCpy(g->b, dst, known_align(g, dst), src, known_align(g, src),
+                        LLVMConstInt(g->i64, size, false));
 }
 
 static LLVMValueRef int_ptr(struct codegen *g, LLVMValueRef p, uint32_t size)
@@ -134,14 +320,18 @@ static LLVMValueRef int_ptr(struct codegen *g, LLVMValueRef p, uint32_t size)
     return LLVMBuildBitCast(g->b, p, LLVMPointerType(t, 0), "");
 }
 
+/* i64 accesses keep the alignment known of their pointer: BPF has no
+ * unaligned loads, and the verifier refuses a misaligned stack access. */
 void gen_store_i64(struct codegen *g, LLVMValueRef ptr, LLVMValueRef v)
 {
-    LLVMBuildStore(g->b, v, int_ptr(g, ptr, 8));
+    LLVMSetAlignment(LLVMBuildStore(g->b, v, int_ptr(g, ptr, 8)), known_align(g, ptr));
 }
 
 LLVMValueRef gen_load_i64(struct codegen *g, LLVMValueRef ptr)
 {
-    return LLVMBuildLoad2(g->b, g->i64, int_ptr(g, ptr, 8), "");
+    LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, int_ptr(g, ptr, 8), "");
+    LLVMSetAlignment(v, known_align(g, ptr));
+    return v;
 }
 
 void gen_store_value(struct codegen *g, LLVMValueRef dst, const struct type *t, LLVMValueRef v,

@@ -89,6 +89,12 @@ struct codegen {
         const struct node *owner; /* the expression it was made for */
     } *temps;
     int ntemps, temps_cap;
+    /* the invariant helpers called so far in this unit (gen_helper_once) */
+    struct helper_once {
+        int id;
+        LLVMValueRef value;
+    } once[8];
+    int nonce;
     /* line tables (debug_info.c) */
     LLVMDIBuilderRef di;
     LLVMMetadataRef di_file, di_fn_type, di_scope;
@@ -108,6 +114,17 @@ LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name);
 void gen_end_temps(struct codegen *g, int mark);
 LLVMValueRef gen_helper(struct codegen *g, int id, LLVMTypeRef ret, LLVMValueRef *args, int nargs);
 LLVMValueRef gen_map_ptr(struct codegen *g, int map_id);
+/* v, opaque to LLVM's optimiser (keeps a branch a branch). */
+LLVMValueRef gen_opaque(struct codegen *g, LLVMValueRef v);
+/* Zero-argument helper `id`, whose result is the same all through a probe
+ * run, called once per unit (at its top) and reused. */
+LLVMValueRef gen_helper_once(struct codegen *g, int id);
+/* Helper call `call` only writes its pointer argument `arg` (0-based). */
+void gen_helper_fills(struct codegen *g, LLVMValueRef call, unsigned arg);
+/* The value of one-entry array map_id, directly (BPF_PSEUDO_MAP_VALUE). */
+LLVMValueRef gen_map_value_ptr(struct codegen *g, int map_id);
+/* Whether `call` is a call of BPF helper `id` (made by gen_helper). */
+bool gen_is_helper_call(LLVMValueRef call, int id);
 void gen_memset0(struct codegen *g, LLVMValueRef ptr, uint32_t size);
 void gen_memcpy(struct codegen *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 LLVMValueRef gen_byte_ptr(struct codegen *g, LLVMValueRef base, uint32_t offset);

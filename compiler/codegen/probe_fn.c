@@ -6,20 +6,12 @@
 
 #include "codegen/expr.h"
 
-/* if (stop[0]) return 0; -- an array lookup the verifier inlines */
+/* if (stop[0]) return 0; -- read from the array's value directly */
 static void gen_stop_check(struct codegen *g)
 {
-    LLVMValueRef key = gen_alloca(g, 4, "stop_key");
-    gen_memset0(g, key, 4);
-    LLVMValueRef args[2] = {gen_map_ptr(g, g->stop_map_id), key};
-    LLVMValueRef p = gen_helper(g, HELPER_MAP_LOOKUP_ELEM, g->i8p, args, 2);
-    LLVMBasicBlockRef check = gen_block(g, "stop_check");
     LLVMBasicBlockRef stop = gen_block(g, "stop");
     LLVMBasicBlockRef run = gen_block(g, "run");
-    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, p, LLVMConstNull(g->i8p), ""), run,
-                    check);
-    LLVMPositionBuilderAtEnd(g->b, check);
-    LLVMValueRef flag = gen_load_i64(g, p);
+    LLVMValueRef flag = gen_load_i64(g, gen_map_value_ptr(g, g->stop_map_id));
     LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, flag, gen_i64(g, 0), ""), stop, run);
     LLVMPositionBuilderAtEnd(g->b, stop);
     LLVMBuildRet(g->b, gen_i64(g, 0));
@@ -37,6 +29,7 @@ static void gen_unit(struct codegen *g, struct probe_unit *u)
     g->unit = u;
     g->ctxarg = LLVMGetParam(g->fn, 0);
     g->entry = gen_block(g, "entry");
+    g->nonce = 0;
     LLVMPositionBuilderAtEnd(g->b, g->entry);
     debug_info_function(g, g->fn, name, u->probe->loc);
 
@@ -95,6 +88,11 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
     g.i64 = LLVMInt64TypeInContext(ctx);
     g.i8p = LLVMPointerType(g.i8, 0);
     g.i64p = LLVMPointerType(g.i64, 0);
+
+    /* BPF's own layout: without it LLVM takes i64 to be 4-aligned and
+     * splits every 64-bit load and store in two */
+    LLVMSetTarget(mod, "bpfel");
+    LLVMSetDataLayout(mod, "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
 
     /* the kernel only lets GPL programs use most tracing helpers */
     LLVMValueRef lic = LLVMAddGlobal(mod, LLVMArrayType(g.i8, 4), "_license");

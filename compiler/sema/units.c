@@ -82,6 +82,24 @@ static void split_repeated_targets(struct semantic *sem)
         snprintf(sem->units[i].section, sizeof(sem->units[i].section), "sobt/p%d", i);
 }
 
+/* A wide set of syscall tracepoints gets one program per tracepoint: each
+ * then knows its probe without the attach cookie, so the runtime can run
+ * them all from one program on raw_syscalls that dispatches on the syscall
+ * number (runtime/syscall_dispatch.h), whose detach is instant where
+ * hundreds of perf events take seconds each. */
+#define WIDE_SYSCALL_SET 16
+
+static bool is_wide_syscall_set(const struct probe_unit *u)
+{
+    if (u->provider != PROV_TRACEPOINT || u->nmatches < WIDE_SYSCALL_SET)
+        return false;
+    for (int a = 0; a < u->naps; a++)
+        for (int m = 0; m < u->aps[a].nmatches; m++)
+            if (strncmp(u->aps[a].matches[m].target, "syscalls:sys_e", 14) != 0)
+                return false;
+    return true;
+}
+
 /* Expand every attach point and group them into units, one per
  * (probe block, provider). A match's probe id (its index in the program's
  * probe names) is the cookie its attachment passes to the program. */
@@ -125,6 +143,9 @@ int sem_expand_probes(struct semantic *sem)
         u->needs_split = probe_kind_of(u->provider)->one_program_per_match && u->nmatches > 1;
     }
     sem_split_units(sem);
+    /* split after resolution (resolve.c), once it is known to be needed */
+    for (int i = 0; i < sem->nunits; i++)
+        sem->units[i].needs_split |= is_wide_syscall_set(&sem->units[i]);
     return 0;
 }
 

@@ -261,6 +261,35 @@ def test_repeated_attach(ctx):
             ["--refused", "2", "--tcp4", "1", "--comm", comm], check)
 
 
+def test_syscall_wildcard(ctx):
+    # Every syscall tracepoint at once: sobt runs them from one program per
+    # direction on raw_syscalls, dispatching on the syscall number; each
+    # hit must still land under its own tracepoint's name.
+    comm = "sw%d" % (os.getpid() % 10000000)
+    if ctx.self_check:  # bpftrace 0.17 loads one program per tracepoint: ~720
+        os.environ["BPFTRACE_MAX_BPF_PROGS"] = "2048"
+        os.environ["BPFTRACE_MAX_PROBES"] = "2048"
+
+    def check(lines, traffic):
+        for kind in ("enter", "exit"):
+            expect_line(lines, "@%s[tracepoint:syscalls:sys_%s_connect]: %d"
+                        % (kind, kind, traffic["connects"]))
+        counts = {}
+        for m in map_entries(lines, r"^@(enter|exit)\[tracepoint:syscalls:sys_\w+?_(\w+)\]: (\d+)$"):
+            counts[(m.group(1), m.group(2))] = int(m.group(3))
+        # every call that returns is seen going in and coming out, as itself
+        for name in ("socket", "bind", "close", "accept", "listen"):
+            if counts.get(("enter", name), 0) == 0 or \
+                    counts.get(("enter", name)) != counts.get(("exit", name)):
+                raise TestFailure("%s: %s entries, %s exits" % (
+                    name, counts.get(("enter", name)), counts.get(("exit", name))))
+
+    program = ('t:syscalls:sys_enter_* /comm == "%s"/ { @enter[probe] = count(); } '
+               't:syscalls:sys_exit_* /comm == "%s"/ { @exit[probe] = count(); }' % (comm, comm))
+    return (["-e", program], r"^Attaching \d+ probes?\.\.\.$",
+            ["--refused", "2", "--tcp4", "1", "--comm", comm], check)
+
+
 TESTS = {
     "netsize": test_netsize,
     "nettxlat": test_nettxlat,
@@ -270,6 +299,7 @@ TESTS = {
     "accept_printf": test_accept_printf,
     "sockstat": test_sockstat,
     "repeated_attach": test_repeated_attach,
+    "syscall_wildcard": test_syscall_wildcard,
 }
 
 
