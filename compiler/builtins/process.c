@@ -92,9 +92,11 @@ LLVMValueRef gen_var_elapsed(struct codegen *g, struct node *n)
 
 LLVMValueRef gen_var_comm(struct codegen *g, struct node *n)
 {
-    /* no zeroing first: the helper pads the name with NULs to the end of the
-     * buffer, and zeroes it all if it fails */
+    /* zeroed first: Linux 6.1's helper (strscpy, not strscpy_pad) leaves the
+     * bytes after the name's NUL as they were, and a map key must be the same
+     * bytes for the same name (in the guest, @[comm] split one comm in many) */
     LLVMValueRef buf = gen_alloca(g, 16, "comm");
+    gen_memset0(g, buf, 16);
     LLVMValueRef args[2] = {buf, LLVMConstInt(g->i32, 16, false)};
     LLVMValueRef ret = gen_helper(g, HELPER_GET_CURRENT_COMM, g->i64, args, 2);
     gen_helper_fills(g, ret, 0);

@@ -108,7 +108,8 @@ void gen_helper_fills(struct codegen *g, LLVMValueRef call, unsigned arg)
     add_attr(g, call, LLVMAttributeFunctionIndex, "nounwind");
     add_attr(g, call, LLVMAttributeFunctionIndex, "willreturn");
     add_attr(g, call, arg + 1, "nocapture");
-    add_attr(g, call, arg + 1, "writeonly");
+    /* not writeonly: LLVM would then drop the zeroing before it, and the
+     * helper may write less than the buffer (comm on Linux 6.1) */
 }
 
 /* v, in a form LLVM cannot see through (llvm.bpf.passthrough, which the BPF

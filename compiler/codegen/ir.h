@@ -119,7 +119,7 @@ LLVMValueRef gen_opaque(struct codegen *g, LLVMValueRef v);
 /* Zero-argument helper `id`, whose result is the same all through a probe
  * run, called once per unit (at its top) and reused. */
 LLVMValueRef gen_helper_once(struct codegen *g, int id);
-/* Helper call `call` only writes its pointer argument `arg` (0-based). */
+/* Helper call `call` touches no memory but its pointer argument `arg` (0-based). */
 void gen_helper_fills(struct codegen *g, LLVMValueRef call, unsigned arg);
 /* The value of one-entry array map_id, directly (BPF_PSEUDO_MAP_VALUE). */
 LLVMValueRef gen_map_value_ptr(struct codegen *g, int map_id);
