@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compile.h"
@@ -167,6 +168,44 @@ static void print_program_options(const struct compiled_program *prog)
         printf("    (none: the program calls no getopt())\n");
 }
 
+/* -l: a program's probes (-e PROG, or an operand that is a file), or those
+ * each pattern matches (all tracepoints without one). */
+static int list_program(const struct cli_options *o, const char *name, const char *text)
+{
+    struct compile_options copts = {
+        .filename = name,
+        .text = text,
+        .include_dirs = o->include_dirs,
+        .ninclude_dirs = o->ninclude_dirs,
+        .include_files = o->include_files,
+        .ninclude_files = o->ninclude_files,
+    };
+    return compile_list_probes(&copts, stdout, o->verbose);
+}
+
+static int list_probes(const struct cli_options *o)
+{
+    if (o->program_text)
+        return list_program(o, "stdin", o->program_text) < 0 ? 1 : 0;
+    if (o->nlist_patterns == 0)
+        return probes_list(stdout, NULL, o->verbose) < 0 ? 1 : 0;
+    for (int i = 0; i < o->nlist_patterns; i++) {
+        const char *arg = o->list_patterns[i];
+        struct stat st;
+        int rc;
+        if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+            char *text = read_program(arg);
+            rc = text ? list_program(o, arg, text) : -1;
+            free(text);
+        } else {
+            rc = probes_list(stdout, arg, o->verbose);
+        }
+        if (rc < 0)
+            return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_options o;
@@ -197,7 +236,7 @@ int main(int argc, char **argv)
         return 1;
     if (o.list) {
         attach_points_set_process(target.pid, NULL);
-        rc = probes_list(stdout, o.list_pattern, o.verbose) < 0 ? 1 : 0;
+        rc = list_probes(&o);
         target_process_release(&target);
         return rc;
     }

@@ -132,11 +132,13 @@ static int parse_operands(int argc, char **argv, struct cli_options *o)
 {
     int rest = argc - optind;
     if (o->list) {
-        if (rest > 1 || o->program_text) {
-            fprintf(stderr, "ERROR: -l takes at most one search pattern\n");
+        if (rest > 0 && o->program_text) {
+            fprintf(stderr, "ERROR: -l with -e lists the program's probes: no search pattern "
+                            "as well\n");
             return -1;
         }
-        o->list_pattern = rest ? argv[optind] : NULL;
+        o->list_patterns = argv + optind;
+        o->nlist_patterns = rest;
         return 0;
     }
     if (o->info)

@@ -13,7 +13,8 @@ struct cli_options {
     const char *program_text; /* -e */
     const char *filename;     /* FILE */
     const char *output_path;  /* -o */
-    const char *list_pattern; /* -l [PATTERN] */
+    char **list_patterns;     /* -l [PATTERN|FILE]...: into argv */
+    int nlist_patterns;
     bool list;
     bool info;                /* --info */
     bool verbose;             /* -v */

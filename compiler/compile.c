@@ -197,7 +197,11 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
         struct prog_desc *d = &p->progs[i];
         d->section = strdup(u->section);
         d->provider = u->provider;
-        d->bpf_prog_type = probe_kind_of(u->provider)->bpf_prog_type;
+        const struct probe_kind *kind = probe_kind_of(u->provider);
+        d->bpf_prog_type = kind->bpf_prog_type;
+        d->expected_attach_type = kind->expected_attach_type;
+        if (kind->expected_attach_type && u->nmatches == 1)
+            d->attach_btf_id = u->aps[0].matches[0].btf_id;
         d->checks_stop_flag = u->checks_stop_flag;
         d->nattach = u->nmatches;
         d->attach = calloc(u->nmatches ? u->nmatches : 1, sizeof(*d->attach));
@@ -209,6 +213,11 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
                 d->attach[k].period_ns = u->aps[a].period_ns;
                 d->attach[k].offset = u->aps[a].matches[m].offset;
                 d->attach[k].ref_ctr_offset = u->aps[a].matches[m].ref_ctr_offset;
+                d->attach[k].event_config = u->aps[a].event_config;
+                d->attach[k].sample_period = u->aps[a].sample_period;
+                d->attach[k].sample_freq = u->aps[a].sample_freq;
+                if (u->provider == PROV_PROFILE)
+                    d->attach[k].sample_period = u->aps[a].period_ns;
             }
     }
 }
@@ -282,15 +291,18 @@ static struct compiled_program *compile_source(const struct source *src,
                                                const struct constants *consts,
                                                const struct compile_options *opts);
 
-struct compiled_program *compile_program(const struct compile_options *opts)
+/* The program text after #include and #define (owned by the caller), with
+ * the constants they define in *consts; NULL after an error. The result
+ * keeps every line where it was, so diagnostics point into the text the
+ * user wrote. */
+static char *preprocessed(const struct compile_options *opts, struct source *src,
+                          struct constants **consts)
 {
-    struct source src = {
+    *src = (struct source){
         .filename = (char *)opts->filename,
         .text = (char *)opts->text,
         .len = strlen(opts->text),
     };
-    /* #include and #define first; the result keeps every line where it was,
-     * so diagnostics point into the text the user wrote */
     const char *btf_file = opts->settings ? opts->settings->btf_path : NULL;
     int btf_err = btf_file ? kernel_btf_use_file(btf_file) : 0;
     if (btf_err < 0) {
@@ -298,7 +310,7 @@ struct compiled_program *compile_program(const struct compile_options *opts)
                 strerror(-btf_err));
         return NULL;
     }
-    struct constants *consts = constants_new();
+    *consts = constants_new();
     struct preprocess_options popts = {
         .include_dirs = opts->include_dirs,
         .ninclude_dirs = opts->ninclude_dirs,
@@ -307,18 +319,49 @@ struct compiled_program *compile_program(const struct compile_options *opts)
         .reserved_name = builtin_is_variable,
         .kernel_source = opts->settings ? opts->settings->kernel_source : NULL,
     };
-    char *text = preprocess(&src, &popts, consts);
+    char *text = preprocess(src, &popts, *consts);
     if (!text) {
-        constants_free(consts);
+        constants_free(*consts);
         return NULL;
     }
-    struct source pre = src;
-    pre.text = text;
-    pre.len = strlen(text);
-    struct compiled_program *p = compile_source(&pre, consts, opts);
+    src->text = text;
+    src->len = strlen(text);
+    return text;
+}
+
+struct compiled_program *compile_program(const struct compile_options *opts)
+{
+    struct source src;
+    struct constants *consts;
+    char *text = preprocessed(opts, &src, &consts);
+    if (!text)
+        return NULL;
+    struct compiled_program *p = compile_source(&src, consts, opts);
     free(text);
     constants_free(consts);
     return p;
+}
+
+int compile_list_probes(const struct compile_options *opts, FILE *out, bool verbose)
+{
+    struct source src;
+    struct constants *consts;
+    char *text = preprocessed(opts, &src, &consts);
+    if (!text)
+        return -1;
+    struct ast *ast = parse_program(&src);
+    int rc = ast ? 0 : -1;
+    for (int p = 0; ast && p < ast->root->nprobes && rc == 0; p++) {
+        const struct node *probe = ast->root->probes[p];
+        for (int a = 0; a < probe->nattach && rc == 0; a++)
+            if (probes_list(out, probe->attach[a]->str, verbose) < 0)
+                rc = -1;
+    }
+    if (ast)
+        ast_free(ast);
+    free(text);
+    constants_free(consts);
+    return rc;
 }
 
 static struct compiled_program *compile_source(const struct source *src,

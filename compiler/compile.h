@@ -48,4 +48,9 @@ struct compile_options {
 /* NULL after printing diagnostics when the program is wrong. */
 struct compiled_program *compile_program(const struct compile_options *opts);
 
+/* -l with a program: each attach point of the program, in order, listed as
+ * -l PATTERN lists it (bpftrace's -l -e PROG / -l FILE). 0, or -1 after an
+ * error. */
+int compile_list_probes(const struct compile_options *opts, FILE *out, bool verbose);
+
 #endif

@@ -29,6 +29,7 @@ void compiled_program_free(struct compiled_program *p)
     free(p->elf);
     for (int i = 0; i < p->nprogs; i++) {
         free(p->progs[i].section);
+        free(p->progs[i].attach_btf_module);
         for (int a = 0; a < p->progs[i].nattach; a++)
             free(p->progs[i].attach[a].target);
         free(p->progs[i].attach);

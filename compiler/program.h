@@ -172,6 +172,12 @@ enum probe_provider {
     PROV_UPROBE,
     PROV_URETPROBE,
     PROV_USDT,
+    PROV_PROFILE,
+    PROV_SOFTWARE,
+    PROV_HARDWARE,
+    PROV_RAWTRACEPOINT,
+    PROV_FENTRY,
+    PROV_FEXIT,
 };
 
 /* One place a program is attached: a probe block with a wildcard has many. */
@@ -183,6 +189,10 @@ struct attach_desc {
     uint64_t offset;    /* PROV_UPROBE, PROV_URETPROBE, PROV_USDT: file offset of the
                            probed instruction in target */
     uint64_t ref_ctr_offset; /* PROV_USDT: file offset of the probe's semaphore, 0: none */
+    /* PROV_PROFILE, PROV_SOFTWARE, PROV_HARDWARE: a perf event on every CPU */
+    uint64_t event_config;  /* SOFTWARE, HARDWARE: PERF_COUNT_SW_* / PERF_COUNT_HW_* */
+    uint64_t sample_period; /* events per sample (PROFILE: ns), 0 when sample_freq is set */
+    uint64_t sample_freq;   /* PROFILE hz: samples per second */
 };
 
 /* One BPF program per probe block (BEGIN and END are blocks of their own). */
@@ -200,6 +210,12 @@ struct prog_desc {
      * perf event waits for RCU grace periods (~75 ms each, one after the
      * other). */
     bool raw_tracepoint_ok;
+    /* PROV_FENTRY, PROV_FEXIT: BPF_TRACE_FENTRY/FEXIT and the BTF id of the
+     * one function the program is loaded for (in attach_btf_module's BTF:
+     * NULL or "vmlinux" for the kernel's own); 0 for other programs. */
+    uint32_t expected_attach_type;
+    uint32_t attach_btf_id;
+    char *attach_btf_module;
     struct attach_desc *attach;
     int nattach;
 };

@@ -45,20 +45,29 @@ void attach_list_probes(const struct compiled_program *prog, FILE *out)
     }
 }
 
+/* Attach at one point (on one CPU, or -1 for providers that attach once). */
+static int provider_attach(const struct provider *prov, int prog_fd, const struct attach_desc *at,
+                           const char *name, int cpu, struct attachment *a)
+{
+    if (prov->attach_cpu)
+        return prov->attach_cpu(prog_fd, at, name, cpu, a);
+    return prov->attach(prog_fd, at, name, a);
+}
+
 /* Attach one point under the program's missing_probes policy: 0 attached,
  * 1 skipped (warn/ignore), -1 failed (error, already reported). A skipped
  * probe's reason is captured and shown as a warning, or dropped. */
 static int attach_one(const struct compiled_program *prog, const struct provider *prov,
-                      int prog_fd, const struct attach_desc *at, struct attachment *a)
+                      int prog_fd, const struct attach_desc *at, int cpu, struct attachment *a)
 {
     const char *name = probe_name_of(prog, at);
     if (prog->missing_probes == MISSING_PROBES_ERROR)
-        return prov->attach(prog_fd, at, name, a) == 0 ? 0 : -1;
+        return provider_attach(prov, prog_fd, at, name, cpu, a) == 0 ? 0 : -1;
     char *reason = NULL;
     size_t len = 0;
     FILE *saved = diag_stream;
     diag_stream = open_memstream(&reason, &len);
-    int rc = diag_stream ? prov->attach(prog_fd, at, name, a) : -1;
+    int rc = diag_stream ? provider_attach(prov, prog_fd, at, name, cpu, a) : -1;
     if (diag_stream)
         fclose(diag_stream);
     diag_stream = saved;
@@ -77,6 +86,18 @@ static int attach_one(const struct compiled_program *prog, const struct provider
     return 1;
 }
 
+/* How many attachments the programs make: one per attach point, or one per
+ * online CPU for the providers that attach on each. */
+static int count_attachments(const struct compiled_program *prog, int ncpus)
+{
+    int n = 0;
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct provider *prov = provider_for(prog->progs[i].provider);
+        n += prog->progs[i].nattach * (prov && prov->attach_cpu ? ncpus : 1);
+    }
+    return n;
+}
+
 /* A program of one syscall tracepoint, reading no cookie (one attach
  * point), can run from the syscall dispatcher. */
 static bool is_dispatchable(const struct prog_desc *pd)
@@ -93,12 +114,51 @@ static int count_dispatchable(const struct compiled_program *prog)
     return n;
 }
 
+/* The online CPUs when a provider attaches on each (1 otherwise); -1 after
+ * an error. */
+static int cpus_needed(const struct compiled_program *prog, const int **cpus)
+{
+    for (int i = 0; i < prog->nprogs; i++) {
+        const struct provider *prov = provider_for(prog->progs[i].provider);
+        if (prov && prov->attach_cpu && prog->progs[i].nattach > 0)
+            return online_cpus(cpus);
+    }
+    return 1;
+}
+
+/* Every attach point of program i (on every CPU for the providers that
+ * attach on each). 0, or -1 after an error. */
+static int attach_program(const struct compiled_program *prog, const struct loaded_program *lp,
+                          int i, const int *cpus, int ncpus, struct attach_set *out)
+{
+    const struct prog_desc *pd = &prog->progs[i];
+    const struct provider *prov = provider_for(pd->provider);
+    for (int j = 0; j < pd->nattach; j++)
+        for (int c = 0; c < (prov->attach_cpu ? ncpus : 1); c++) {
+            struct attachment *a = &out->items[out->count];
+            a->perf_fd = a->link_fd = -1;
+            int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j],
+                                prov->attach_cpu ? cpus[c] : -1, a);
+            a->stopped_by_flag = pd->checks_stop_flag;
+            if (rc < 0)
+                return -1;
+            if (rc > 0)
+                break; /* skipped (missing_probes): once, not once per CPU */
+            out->count++;
+        }
+    return 0;
+}
+
 int attach_all(const struct compiled_program *prog, const struct loaded_program *lp,
                struct attach_set *out)
 {
+    const int *cpus = NULL;
+    int ncpus = cpus_needed(prog, &cpus);
+    if (ncpus < 0)
+        return -1;
     out->count = 0;
     syscall_dispatch_init(&out->dispatch);
-    out->items = calloc(attach_count_probes(prog) + 2, sizeof(*out->items));
+    out->items = calloc(count_attachments(prog, ncpus) + 2, sizeof(*out->items));
     if (!out->items) {
         diag_plain_error("out of memory");
         return -1;
@@ -108,7 +168,7 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
         const struct prog_desc *pd = &prog->progs[i];
         const struct provider *prov =
             lp->raw_tracepoint[i] ? &provider_raw_tracepoint : provider_for(pd->provider);
-        if (!prov || !prov->attach)
+        if (!prov || (!prov->attach && !prov->attach_cpu))
             continue;
         if (dispatch && is_dispatchable(pd)) {
             if (syscall_dispatch_add(&out->dispatch, pd->attach[0].target, lp->prog_fds[i]) < 0) {
@@ -117,17 +177,9 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
             }
             continue;
         }
-        for (int j = 0; j < pd->nattach; j++) {
-            struct attachment *a = &out->items[out->count];
-            a->perf_fd = a->link_fd = -1;
-            int rc = attach_one(prog, prov, lp->prog_fds[i], &pd->attach[j], a);
-            a->stopped_by_flag = pd->checks_stop_flag;
-            if (rc < 0) {
-                attach_detach_all(out);
-                return -1;
-            }
-            if (rc == 0)
-                out->count++;
+        if (attach_program(prog, lp, i, cpus, ncpus, out) < 0) {
+            attach_detach_all(out);
+            return -1;
         }
     }
     int n = syscall_dispatch_attach(&out->dispatch, &out->items[out->count]);

@@ -204,7 +204,8 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
 
     /* First without a log (the verifier runs faster without one), or with
      * just its summary for -v. */
-    LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = pd->expected_attach_type,
+                .attach_btf_id = pd->attach_btf_id);
     callbacks_set_opts(cb, &opts);
     if (verbose_out) {
         log_buf[0] = '\0';
@@ -219,13 +220,24 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
         return fd;
     }
     int first_errno = errno;
+    if (pd->bpf_prog_type == BPF_PROG_TYPE_TRACING && first_errno == EPERM) {
+        /* Seen on kernels that have BPF trampolines but refuse them: the
+         * load fails before the verifier says anything. */
+        diag_plain_error("%s: this kernel refuses fentry/fexit programs: loading one fails "
+                         "with EPERM before verification, whatever the function (BPF "
+                         "trampolines are not allowed here)",
+                         loader_probe_name(prog, index));
+        return -1;
+    }
     if (verbose_out && first_errno == ENOSPC) {
         report_small_log(prog);
         return -1;
     }
 
     LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
-                .log_size = verifier_log_size(prog));
+                .log_size = verifier_log_size(prog),
+                .expected_attach_type = pd->expected_attach_type,
+                .attach_btf_id = pd->attach_btf_id);
     callbacks_set_opts(cb, &logged);
     log_buf[0] = '\0';
     fd = bpf_prog_load(type, name, license_of(prog), insns, count, &logged);

@@ -26,6 +26,12 @@ void check_var_args(struct semantic *sem, struct node *n)
  * from user space points into user memory. */
 void check_var_retval(struct semantic *sem, struct node *n)
 {
+    if (probe_kind_of(sem->cur->provider)->args_from_btf) { /* fexit: typed by BTF */
+        const struct btf_func_params *p = sem_btf_params(sem, n->loc);
+        if (p)
+            sem_btf_value_type(sem, p->ret_type_id, n->loc, "the return value", &n->type);
+        return;
+    }
     n->type = type_int(8, true);
     n->type.is_user = probe_kind_of(sem->cur->provider)->user_space;
 }
@@ -65,6 +71,8 @@ static LLVMValueRef load_reg(struct codegen *g, uint32_t offset)
 
 LLVMValueRef gen_var_retval(struct codegen *g, struct node *n)
 {
+    if (g->unit->btf_params) /* fexit: the slot after the arguments */
+        return gen_ctx_slot(g, g->unit->btf_params->nparams, &n->type);
     return load_reg(g, PT_REGS_AX);
 }
 

@@ -73,9 +73,15 @@ void check_var_arg(struct semantic *sem, struct node *n)
     int index = arg_index(n);
     n->type = type_int(8, false);
     n->type.is_user = kind->user_space;
-    if (kind->args_per_site)
+    if (kind->args_per_site) {
         check_site_arg(sem, n, index);
-    else if (index >= REGISTER_ARGS)
+    } else if (kind->args_from_btf) { /* rawtracepoint: the context's slots */
+        const struct btf_func_params *p = sem_btf_params(sem, n->loc);
+        if (p && index >= p->nparams)
+            sem_error(sem, n->loc, "%s has %d argument%s: there is no %s",
+                      sem->cur->aps[0].matches[0].full_name, p->nparams,
+                      p->nparams == 1 ? "" : "s", n->name);
+    } else if (index >= REGISTER_ARGS)
         sem_error(sem, n->loc, "x86_64 doesn't support %s", n->name);
 }
 
@@ -119,5 +125,7 @@ LLVMValueRef gen_var_arg(struct codegen *g, struct node *n)
     int index = arg_index(n);
     if (probe_kind_of(g->unit->provider)->args_per_site)
         return gen_site_arg(g, &g->unit->aps[0].matches[0].args[index]);
+    if (probe_kind_of(g->unit->provider)->args_from_btf)
+        return gen_ctx_slot(g, index, &n->type);
     return load_reg(g, arg_reg_offset[index]);
 }

@@ -136,7 +136,11 @@ void check_path(struct semantic *sem, struct node *call)
     const struct type *t = &call->args[0]->type;
     if (t->kind == TY_NONE)
         return;
-    if (!is_pointer_to(t, "struct path") && t->kind != TY_INT) {
+    /* a struct path in kernel memory (args.file.f_path) is its address, as
+     * bpftrace takes it */
+    bool path_in_memory = t->kind == TY_RECORD && !t->on_stack &&
+                          strcmp(record_name(t), "struct path") == 0;
+    if (!is_pointer_to(t, "struct path") && !path_in_memory && t->kind != TY_INT) {
         sem_error(sem, call->args[0]->loc, "path() expects a struct path pointer, got '%s'",
                   type_name_of(t));
         return;

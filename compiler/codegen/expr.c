@@ -247,6 +247,18 @@ static LLVMValueRef gen_tracepoint_field(struct codegen *g, struct node *n)
     return buf;
 }
 
+/* args.name of a rawtracepoint, fentry or fexit probe: its slot is this
+ * unit's own (a block of several targets is a program per target, sharing
+ * the AST). */
+static LLVMValueRef gen_btf_arg(struct codegen *g, struct node *n)
+{
+    const struct btf_func_params *p = g->unit->btf_params;
+    int index = 0;
+    while (index < p->nparams - 1 && strcmp(p->params[index].name, n->name) != 0)
+        index++;
+    return gen_ctx_slot(g, index, &n->type);
+}
+
 static LLVMValueRef gen_var_read(struct codegen *g, struct node *n)
 {
     struct var_info *v = unit_var(g->unit, n->name);
@@ -364,6 +376,8 @@ static LLVMValueRef gen_field(struct codegen *g, struct node *n)
         return gen_member(g, n);
     case FIELD_TUPLE:
         return gen_tuple_element(g, gen_expr(g, n->lhs), &n->lhs->type, (int)n->ival);
+    case FIELD_BTF_ARG:
+        return gen_btf_arg(g, n);
     default:
         return gen_tracepoint_field(g, n);
     }

@@ -115,7 +115,8 @@ void gen_helper_fills(struct codegen *g, LLVMValueRef call, unsigned arg)
     add_attr(g, call, LLVMAttributeFunctionIndex, "nounwind");
     add_attr(g, call, LLVMAttributeFunctionIndex, "willreturn");
     add_attr(g, call, arg + 1, "nocapture");
-    add_attr(g, call, arg + 1, "writeonly");
+    /* not writeonly: LLVM would then drop the zeroing before it, and the
+     * helper may write less than the buffer (comm on Linux 6.1) */
 }
 
 /* v, in a form LLVM cannot see through (llvm.bpf.passthrough, which the BPF
@@ -411,6 +412,15 @@ LLVMValueRef gen_int_convert(struct codegen *g, LLVMValueRef v, const struct typ
     LLVMValueRef narrow = LLVMBuildTrunc(g->b, v, nt, "");
     return t->is_signed ? LLVMBuildSExt(g->b, narrow, g->i64, "")
                         : LLVMBuildZExt(g->b, narrow, g->i64, "");
+}
+
+LLVMValueRef gen_ctx_slot(struct codegen *g, int index, const struct type *t)
+{
+    LLVMValueRef p = gen_byte_ptr(g, g->ctxarg, (uint32_t)index * 8u);
+    LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, LLVMBuildBitCast(g->b, p, g->i64p, ""), "");
+    /* one 8-byte load: the verifier refuses a tracing context read in halves */
+    LLVMSetAlignment(v, 8);
+    return t->kind == TY_INT ? gen_int_convert(g, v, t) : v;
 }
 
 LLVMValueRef gen_pointer_offset(struct codegen *g, LLVMValueRef count, const struct type *ptr)

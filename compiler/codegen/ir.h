@@ -129,7 +129,7 @@ LLVMValueRef gen_opaque(struct codegen *g, LLVMValueRef v);
 /* Zero-argument helper `id`, whose result is the same all through a probe
  * run, called once per unit (at its top) and reused. */
 LLVMValueRef gen_helper_once(struct codegen *g, int id);
-/* Helper call `call` only writes its pointer argument `arg` (0-based). */
+/* Helper call `call` touches no memory but its pointer argument `arg` (0-based). */
 void gen_helper_fills(struct codegen *g, LLVMValueRef call, unsigned arg);
 /* The value of one-entry array map_id, directly (BPF_PSEUDO_MAP_VALUE). */
 LLVMValueRef gen_map_value_ptr(struct codegen *g, int map_id);
@@ -166,6 +166,9 @@ LLVMValueRef gen_to_bool(struct codegen *g, LLVMValueRef v);
 LLVMValueRef gen_from_bool(struct codegen *g, LLVMValueRef c);
 /* Narrow to t's width, then widen back to 64 bits with its signedness. */
 LLVMValueRef gen_int_convert(struct codegen *g, LLVMValueRef v, const struct type *t);
+/* Slot `index` of a context that is an array of u64s (raw tracepoints,
+ * fentry, fexit), as a value of type t. */
+LLVMValueRef gen_ctx_slot(struct codegen *g, int index, const struct type *t);
 /* `count` pointees of the pointer type ptr, in bytes. */
 LLVMValueRef gen_pointer_offset(struct codegen *g, LLVMValueRef count, const struct type *ptr);
 /* Code after a return or a jump is unreachable: go on in a block of its own. */

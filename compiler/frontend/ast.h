@@ -150,6 +150,8 @@ enum field_flavor {
     FIELD_MEMBER,      /* member of a kernel or user struct: read from memory, or
                           from the copy on the stack (lhs type on_stack) */
     FIELD_TUPLE,       /* element ival of a tuple ($t.0) */
+    FIELD_BTF_ARG,     /* rawtracepoint, fentry, fexit: a u64 slot of the context, the
+                          argument of that name in the unit's BTF parameters */
 };
 
 /* The source text a tree came from, kept for diagnostics. */

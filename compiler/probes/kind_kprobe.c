@@ -1,6 +1,7 @@
 /* The kprobe family: "kprobe:FUNCTION" and "kretprobe:FUNCTION" (globs
  * allowed), expanded against the kernel's functions; attached at run time
  * through the perf kprobe PMU (runtime/providers/provider_kprobe.c). */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,29 +67,72 @@ void attach_points_keep_missing_functions(bool keep)
     keep_missing_functions = keep;
 }
 
+/* "FUNC+OFFSET": the offset (decimal or 0x hex) split off into *offset.
+ * Returns 0 (no '+': *offset 0), or -1 with the error in err. */
+static int split_offset(char *func, uint64_t *offset, char *err, size_t errlen)
+{
+    *offset = 0;
+    char *plus = strchr(func, '+');
+    if (!plus)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(plus + 1, &end, 0);
+    if (plus[1] == '\0' || *end || errno || plus[1] == '-') {
+        probe_set_error(err, errlen, "invalid offset in %s: '%s' is not a number", func,
+                        plus + 1);
+        return -1;
+    }
+    *plus = '\0';
+    *offset = v;
+    return 0;
+}
+
+/* "kprobe:[MODULE:]FUNCTION[+OFFSET]" (MODULE "vmlinux" is the kernel's own). */
 static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts,
                          struct attach_point *ap, char *err, size_t errlen)
 {
     const char *prefix = kind->name;
-    if (nparts != 1) {
-        probe_set_error(err, errlen, "%s probe type requires 1 argument", prefix);
+    if (nparts != 1 && nparts != 2) {
+        probe_set_error(err, errlen, "%s probe type requires 1 or 2 arguments", prefix);
         return -1;
     }
-    const char *func = parts[0];
-    if (*func == '\0') {
+    const char *module = nparts == 2 && strcmp(parts[0], "vmlinux") != 0 ? parts[0] : NULL;
+    char *func = parts[nparts - 1];
+    if (*func == '\0' || (nparts == 2 && parts[0][0] == '\0')) {
         probe_set_error(err, errlen, "kprobes should be attached to a function");
         return -1;
     }
+    /* `probe` names it as written: "kprobe:vfs_read+0x4" */
+    char *written = nparts == 2 ? probe_format("%s:%s", parts[0], parts[1]) : strdup(parts[0]);
+    if (!written)
+        goto oom;
+    uint64_t offset = 0;
     if (strchr(func, '+')) {
-        if (ap->provider == PROV_KRETPROBE)
+        int bad = 0;
+        if (ap->provider == PROV_KRETPROBE) {
             probe_set_error(err, errlen, "Offset not allowed");
-        else
-            probe_set_error(err, errlen, "kprobe offsets are not supported: %s", func);
+            bad = -1;
+        } else if (probe_has_wildcard(func)) {
+            probe_set_error(err, errlen, "an offset cannot follow a wildcard: %s", func);
+            bad = -1;
+        } else {
+            bad = split_offset(func, &offset, err, errlen);
+        }
+        if (bad < 0) {
+            free(written);
+            return -1;
+        }
+    }
+    if (module && probe_has_wildcard(module)) {
+        free(written);
+        probe_set_error(err, errlen, "a module name cannot hold a wildcard: %s", module);
         return -1;
     }
     const char *const *names;
     int count = kernel_functions(&names);
     if (count < 0) {
+        free(written);
         probe_set_error(err, errlen, "cannot read kernel functions from /proc/kallsyms: %s",
                         strerror(-count));
         return -1;
@@ -96,6 +140,10 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
     int rc = 0;
     ap->has_wildcard = probe_has_wildcard(func);
     if (!ap->has_wildcard) {
+        /* the kernel finds a module's function by "MODULE:FUNCTION" */
+        char *target = module ? probe_format("%s:%s", module, func) : strdup(func);
+        char *name = probe_format("%s:%s", prefix, written);
+        free(written);
         if (!kernel_function_exists(func)) {
             const char *close = suggest_function(func, names, count);
             if (close)
@@ -103,35 +151,50 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
                                 func, close);
             else
                 probe_set_error(err, errlen, "kernel function not found: %s", func);
-            if (!keep_missing_functions)
+            if (!keep_missing_functions) {
+                free(target);
+                free(name);
                 return -1;
+            }
             /* still compiled (and verified); attaching it will fail under the
              * missing_probes policy */
-            rc = probe_add_match(ap, strdup(func), probe_format("%s:%s", prefix, func));
+            rc = probe_add_match(ap, target, name);
+            if (rc == 0)
+                probe_last_match(ap)->offset = offset;
             return rc < 0 ? -1 : 1;
         }
-        rc = probe_add_match(ap, strdup(func), probe_format("%s:%s", prefix, func));
+        rc = probe_add_match(ap, target, name);
+        if (rc == 0)
+            probe_last_match(ap)->offset = offset;
     } else {
+        free(written);
         for (int i = 0; i < count && rc == 0; i++)
             if (fnmatch(func, names[i], 0) == 0)
-                rc = probe_add_match(ap, strdup(names[i]), probe_format("%s:%s", prefix, names[i]));
+                rc = probe_add_match(
+                    ap, module ? probe_format("%s:%s", module, names[i]) : strdup(names[i]),
+                    probe_format("%s:%s%s%s", prefix, module ? module : "", module ? ":" : "",
+                                 names[i]));
         if (rc == 0 && ap->nmatches == 0) {
             probe_set_error(err, errlen, "kernel functions not found: %s", func);
             return -1;
         }
     }
-    if (rc) {
-        probe_set_error(err, errlen, "out of memory");
-        return -1;
-    }
+    if (rc)
+        goto oom;
     return 0;
+oom:
+    probe_set_error(err, errlen, "out of memory");
+    return -1;
 }
 
 static int list_kprobe(const struct probe_kind *kind, FILE *out, char **parts, int nparts,
                        bool verbose)
 {
-    if (nparts != 1)
+    if (nparts != 1 && nparts != 2)
         return PROBE_LIST_WRONG_SHAPE;
+    /* "kprobe:vmlinux:PATTERN" is the kernel's own functions: those listed */
+    if (nparts == 2 && fnmatch(parts[0], "vmlinux", 0) != 0)
+        return 0;
     const char *const *names;
     int count = kernel_functions(&names);
     if (count < 0) {
@@ -140,7 +203,7 @@ static int list_kprobe(const struct probe_kind *kind, FILE *out, char **parts, i
     }
     int n = 0;
     for (int i = 0; i < count; i++)
-        if (fnmatch(parts[0], names[i], 0) == 0) {
+        if (fnmatch(parts[nparts - 1], names[i], 0) == 0) {
             fprintf(out, "%s:%s\n", kind->name, names[i]);
             n++;
         }
@@ -152,7 +215,7 @@ const struct probe_kind probe_kind_kprobe = {
     .aliases = {"k"},
     .provider = PROV_KPROBE,
     .bpf_prog_type = BPF_PROG_TYPE_KPROBE,
-    .shape = "1 argument",
+    .shape = "1 or 2 arguments",
     .offers = OFFERS_ARGN | OFFERS_FUNC | OFFERS_REGS | OFFERS_SIGNAL | OFFERS_OVERRIDE,
     .listed_by_wildcard = true,
     .expand = expand_kprobe,
@@ -164,7 +227,7 @@ const struct probe_kind probe_kind_kretprobe = {
     .aliases = {"kr"},
     .provider = PROV_KRETPROBE,
     .bpf_prog_type = BPF_PROG_TYPE_KPROBE,
-    .shape = "1 argument",
+    .shape = "1 or 2 arguments",
     .offers = OFFERS_RETVAL | OFFERS_FUNC | OFFERS_REGS | OFFERS_SIGNAL,
     .expand = expand_kprobe,
     .list = list_kprobe,

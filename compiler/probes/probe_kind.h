@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "probes/probes.h"
+#include "target/btf_funcs.h"
 #include "program.h"
 
 /* What a kind's context offers the built-ins that read it. */
@@ -56,6 +57,17 @@ struct probe_kind {
     /* A provider wildcard in -l ("*:...") lists this kind; false for return
      * probes, which bpftrace leaves out as duplicates of the entries. */
     bool listed_by_wildcard;
+    /* Its program is loaded for one target (fentry/fexit: a function's BTF
+     * id; rawtracepoint: one per event, as the kernel gives them no cookie):
+     * each match is a program of its own. */
+    bool one_program_per_match;
+    /* The context is the target's arguments as u64 slots (raw tracepoints,
+     * fentry/fexit), typed from BTF (`args.NAME`; fexit's retval after them),
+     * not registers or a tracepoint record. */
+    bool args_from_btf;
+    uint32_t expected_attach_type; /* BPF_TRACE_FENTRY/FEXIT; 0 for the others */
+    /* The target's parameters (args_from_btf kinds). Returns 0 or -errno. */
+    int (*btf_params)(const struct probe_match *m, struct btf_func_params *out);
     /* Parse the attach point's parts after the kind name (split at ':') and
      * add its matches to ap (probe_add_match). Returns 0; 1 when a match is
      * kept with a warning in err; -1 with the error in err. */
@@ -101,5 +113,24 @@ void probe_match_free(struct probe_match *m);
 int probe_target_pid(void);
 const char *probe_target_command(void);
 char *probe_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Timed kinds (time_spec.c): "UNIT:COUNT" or "COUNT[SUFFIX]". */
+struct probe_rate {
+    const char *kind;    /* set by the caller: its name, for messages */
+    const char *unit;    /* "s", "ms", "us", "hz" ("us" for the one-part form) */
+    uint64_t count;      /* in unit (hz: per second), as `probe` names it */
+    uint64_t period_ns;  /* hz: 1e9 / count, 0 when that is under 1 ns */
+    bool is_frequency;   /* hz */
+};
+#define PROBE_RATE_ZERO (-2) /* a count of 0 (the kind says why that is wrong) */
+/* Returns 0, PROBE_RATE_ZERO, or -1 with the error in err. */
+int probe_parse_rate(char **parts, int nparts, struct probe_rate *out, char *err, size_t errlen);
+/* -l 'profile:*': the units, "profile:hz:" ..., as current bpftrace lists them. */
+int probe_list_time_units(const struct probe_kind *kind, FILE *out, char **parts, int nparts,
+                          bool verbose);
+/* A count as bpftrace takes it: decimal digits, '_' between them ("1_000"),
+ * an exponent ("1e3"). 0 with *rest after it, or -1 with the error in err. */
+int probe_parse_count(const char *text, uint64_t *out, const char **rest, char *err,
+                      size_t errlen);
 
 #endif

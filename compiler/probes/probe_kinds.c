@@ -5,15 +5,18 @@
 
 #include "probes/probe_kind.h"
 
-extern const struct probe_kind probe_kind_begin, probe_kind_end, probe_kind_interval,
-    probe_kind_kprobe, probe_kind_kretprobe, probe_kind_tracepoint, probe_kind_uprobe,
-    probe_kind_uretprobe, probe_kind_usdt;
+extern const struct probe_kind probe_kind_begin, probe_kind_end, probe_kind_fentry,
+    probe_kind_fexit, probe_kind_hardware, probe_kind_interval, probe_kind_kprobe,
+    probe_kind_kretprobe, probe_kind_profile, probe_kind_rawtracepoint, probe_kind_software,
+    probe_kind_tracepoint, probe_kind_uprobe, probe_kind_uretprobe, probe_kind_usdt;
 
 /* In -l order: bpftrace lists providers by name. */
 const struct probe_kind *const probe_kinds[] = {
-    &probe_kind_begin,     &probe_kind_end,        &probe_kind_interval,
-    &probe_kind_kprobe,    &probe_kind_kretprobe,  &probe_kind_tracepoint,
-    &probe_kind_uprobe,    &probe_kind_uretprobe,  &probe_kind_usdt,
+    &probe_kind_begin,      &probe_kind_end,       &probe_kind_fentry,
+    &probe_kind_fexit,      &probe_kind_hardware,  &probe_kind_interval,
+    &probe_kind_kprobe,     &probe_kind_kretprobe, &probe_kind_profile,
+    &probe_kind_rawtracepoint, &probe_kind_software, &probe_kind_tracepoint,
+    &probe_kind_uprobe,     &probe_kind_uretprobe, &probe_kind_usdt,
     NULL,
 };
 

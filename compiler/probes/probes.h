@@ -19,11 +19,15 @@ struct probe_match {
     struct usdt_arg *args;   /* usdt: where each argument is, at this site (owned) */
     int nargs;
     char *args_text;         /* usdt: the specification as written (owned) */
+    uint32_t btf_id;         /* fentry/fexit: the function's BTF id */
 };
 
 struct attach_point {
     enum probe_provider provider;
-    uint64_t period_ns;          /* interval */
+    uint64_t period_ns;          /* interval, profile (0 with sample_freq) */
+    uint64_t sample_freq;        /* profile:hz */
+    uint64_t sample_period;      /* software, hardware: events per sample */
+    uint64_t event_config;       /* software, hardware: PERF_COUNT_* */
     bool has_wildcard;
     struct probe_match *matches; /* expanded targets, sorted */
     int nmatches;

@@ -198,3 +198,33 @@ void sem_substitute_positionals(struct semantic *sem)
     for (int i = 0; i < prog->nprobes; i++)
         substitute(prog->probes[i], sem);
 }
+
+/* "$N" inside an attach point ("interval:ms:$1", "uprobe:$1:main") is the
+ * parameter's text, as in bpftrace; one that was not given is empty. */
+char *sem_attach_point_text(const struct semantic *sem, const char *text)
+{
+    size_t cap = strlen(text) + 1, len = 0;
+    for (int i = 0; i < sem->nparams; i++)
+        cap += strlen(sem->params[i]);
+    char *out = malloc(cap * 2);
+    if (!out)
+        return NULL;
+    cap *= 2;
+    for (const char *p = text; *p;) {
+        if (p[0] == '$' && p[1] >= '1' && p[1] <= '9') {
+            char *end;
+            long index = strtol(p + 1, &end, 10);
+            const char *value = param_text(sem, index);
+            size_t vlen = value ? strlen(value) : 0;
+            if (len + vlen + 1 > cap)
+                break; /* $1$1...: cannot grow past every parameter twice */
+            memcpy(out + len, value ? value : "", vlen);
+            len += vlen;
+            p = end;
+        } else {
+            out[len++] = *p++;
+        }
+    }
+    out[len] = '\0';
+    return out;
+}

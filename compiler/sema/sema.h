@@ -50,8 +50,19 @@ void sem_type_address_of(struct semantic *sem, struct node *n);
  * made types (before anything is resolved), and its enumerators' values. */
 void sem_define_script_types(struct semantic *sem);
 bool sem_script_enumerator(const struct semantic *sem, const char *name, int64_t *value);
+/* positional.c: an attach point's text with its $1, $2, ... replaced by the
+ * parameters' text (malloc'd; NULL when out of memory). */
+char *sem_attach_point_text(const struct semantic *sem, const char *text);
 /* tp_fields.c: args.name of the probe's tracepoints */
 void sem_type_tracepoint_field(struct semantic *sem, struct node *n);
+/* btf_args.c: the arguments of a rawtracepoint, fentry or fexit probe (one
+ * target a unit), from BTF: the unit's parameters (NULL after an error at
+ * loc), args.name, and the type of a parameter or return value (false after
+ * an error naming `what`). */
+const struct btf_func_params *sem_btf_params(struct semantic *sem, struct loc loc);
+void sem_type_btf_arg(struct semantic *sem, struct node *n);
+bool sem_btf_value_type(struct semantic *sem, int type_id, struct loc loc, const char *what,
+                        struct type *out);
 /* n itself, or (for a struct or array in memory) an N_COPY of it made here:
  * what is stored, printed or put in a tuple is the bytes, read onto the
  * stack. Callers put the result where n was. */

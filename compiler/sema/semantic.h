@@ -12,6 +12,7 @@
 #include "probes/probes.h"
 #include "program.h"
 #include "settings.h"
+#include "target/btf_funcs.h"
 #include "target/tracepoint_format.h"
 #include "types.h"
 
@@ -62,6 +63,9 @@ struct probe_unit {
                                  id per distinct name: `probe` keys of a name merge) */
     int nmatches;
     struct tp_format *formats; /* tracepoints: one format per match, in match order */
+    /* rawtracepoint, fentry, fexit (one match a unit): its parameters, loaded
+     * when a built-in first reads them */
+    struct btf_func_params *btf_params;
     struct var_info *vars;
     int nvars;
     char section[32];

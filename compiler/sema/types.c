@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/probe_kind.h"
 #include "sema/sema.h"
 
 int sem_type_of_name(struct semantic *sem, const struct type_name *tn, struct type *out)
@@ -84,7 +85,10 @@ void sem_type_field(struct semantic *sem, struct node *n)
     if (lt->kind == TY_NONE)
         return;
     if (lt->kind == TY_CTX) {
-        sem_type_tracepoint_field(sem, n);
+        if (probe_kind_of(sem->cur->provider)->args_from_btf)
+            sem_type_btf_arg(sem, n);
+        else
+            sem_type_tracepoint_field(sem, n);
         return;
     }
     int64_t index = tuple_index_of(n->name);

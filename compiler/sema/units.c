@@ -113,7 +113,11 @@ int sem_expand_probes(struct semantic *sem)
             struct node *at = probe->attach[a];
             struct attach_point ap;
             char err[256] = "";
-            int rc = attach_point_parse(at->str, &ap, err, sizeof(err));
+            char *text = sem_attach_point_text(sem, at->str);
+            int rc = text ? attach_point_parse(text, &ap, err, sizeof(err)) : -1;
+            if (!text)
+                snprintf(err, sizeof(err), "out of memory");
+            free(text);
             if (rc < 0) {
                 diag_error(sem->src, at->loc, "%s", err);
                 return -1;
@@ -135,8 +139,13 @@ int sem_expand_probes(struct semantic *sem)
         for (int a = 0; a < u->naps; a++)
             for (int m = 0; m < u->aps[a].nmatches; m++)
                 u->probe_ids[k++] = probe_name_id(sem, u->aps[a].matches[m].full_name);
-        u->needs_split |= is_wide_syscall_set(u);
+        /* fentry, fexit, rawtracepoint: a program per function or event */
+        u->needs_split = probe_kind_of(u->provider)->one_program_per_match && u->nmatches > 1;
     }
+    sem_split_units(sem);
+    /* split after resolution (resolve.c), once it is known to be needed */
+    for (int i = 0; i < sem->nunits; i++)
+        sem->units[i].needs_split |= is_wide_syscall_set(&sem->units[i]);
     return 0;
 }
 
@@ -163,6 +172,7 @@ void sem_free_unit(struct probe_unit *u)
     for (int f = 0; f < u->nmatches && u->formats; f++)
         tp_format_free(&u->formats[f]);
     free(u->formats);
+    free(u->btf_params);
     free(u->probe_ids);
 }
 

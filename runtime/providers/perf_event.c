@@ -103,6 +103,9 @@ int attach_probe_event(int prog_fd, struct perf_event_attr *attr, int pid, uint6
     if (pfd < 0) {
         if (errno == ESRCH)
             diag_plain_error("%s: the traced process %d is gone", probe_name, pid);
+        else if (errno == EILSEQ)
+            diag_plain_error("%s: the offset is not at an instruction boundary (EILSEQ)",
+                             probe_name);
         else
             diag_plain_error("%s: could not create the probe: %s", probe_name, strerror(errno));
         return -1;
@@ -123,6 +126,40 @@ int attach_perf_event_link(int prog_fd, int perf_fd, uint64_t cookie, const char
     out->perf_fd = perf_fd;
     out->link_fd = link_fd;
     return 0;
+}
+
+#define MAX_CPUS 4096
+
+int online_cpus(const int **cpus)
+{
+    static int list[MAX_CPUS];
+    static int count = -1;
+    if (count < 0) {
+        FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+        char line[4096];
+        if (!f || !fgets(line, sizeof(line), f)) {
+            if (f)
+                fclose(f);
+            diag_plain_error("cannot read the online CPUs (/sys/devices/system/cpu/online)");
+            return -1;
+        }
+        fclose(f);
+        count = 0;
+        /* "0-3,5,7-8" */
+        for (char *p = line; *p && *p != '\n';) {
+            char *end;
+            long first = strtol(p, &end, 10), last = first;
+            if (*end == '-')
+                last = strtol(end + 1, &end, 10);
+            for (long c = first; c <= last && count < MAX_CPUS; c++)
+                list[count++] = (int)c;
+            p = *end == ',' ? end + 1 : end;
+            if (end == p && *p != ',')
+                break;
+        }
+    }
+    *cpus = list;
+    return count;
 }
 
 void attachment_close(struct attachment *a)

@@ -27,6 +27,11 @@ struct provider {
      * programs that are run rather than attached. */
     int (*attach)(int prog_fd, const struct attach_desc *at, const char *probe_name,
                   struct attachment *out);
+    /* Instead of attach, for events that count on one CPU each (profile,
+     * software, hardware): attach prog_fd at `at` on `cpu`; called for every
+     * online CPU. */
+    int (*attach_cpu)(int prog_fd, const struct attach_desc *at, const char *probe_name, int cpu,
+                      struct attachment *out);
     /* Run prog_fd once, now (BEGIN, END). Returns 0 or -1 after printing an
      * error. NULL for attached programs. */
     int (*run)(int prog_fd, const char *probe_name);
@@ -79,6 +84,10 @@ int providers_target_pid(bool usdt);
  * otherwise the runtime raises them in the traced processes
  * (usdt_semaphores.c). */
 bool uprobe_kernel_counts_semaphores(void);
+
+/* The online CPUs (/sys/devices/system/cpu/online), read once: their
+ * number, with the array in *cpus; -1 after an error line. */
+int online_cpus(const int **cpus);
 
 /* perf_event_open(2) with close-on-exec; libbpf has no wrapper for it. */
 int perf_event_open_cloexec(void *attr, int pid, int cpu);

@@ -12,7 +12,7 @@ static int attach_kprobe_pmu(int prog_fd, const struct attach_desc *at, const ch
     if (perf_pmu_event_init(&attr, KPROBE_PMU, probe_name) < 0)
         return -1;
     attr.config1 = (uint64_t)(uintptr_t)at->target; /* kprobe_func */
-    attr.config2 = 0;                               /* offset within it */
+    attr.config2 = at->offset;                      /* offset within it */
     if (retprobe && perf_pmu_set_config_field(&attr, KPROBE_PMU, "retprobe", 1, probe_name) < 0)
         return -1;
     return attach_probe_event(prog_fd, &attr, 0, (uint64_t)at->probe_id, probe_name, out);

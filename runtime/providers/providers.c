@@ -3,7 +3,9 @@
 #include "providers/provider.h"
 
 extern const struct provider provider_begin, provider_end, provider_interval, provider_kprobe,
-    provider_kretprobe, provider_tracepoint, provider_uprobe, provider_uretprobe, provider_usdt;
+    provider_kretprobe, provider_tracepoint, provider_uprobe, provider_uretprobe, provider_usdt,
+    provider_profile, provider_software, provider_hardware, provider_rawtracepoint,
+    provider_fentry, provider_fexit;
 
 static const struct provider *const providers[] = {
     [PROV_BEGIN] = &provider_begin,
@@ -15,6 +17,12 @@ static const struct provider *const providers[] = {
     [PROV_UPROBE] = &provider_uprobe,
     [PROV_URETPROBE] = &provider_uretprobe,
     [PROV_USDT] = &provider_usdt,
+    [PROV_PROFILE] = &provider_profile,
+    [PROV_SOFTWARE] = &provider_software,
+    [PROV_HARDWARE] = &provider_hardware,
+    [PROV_RAWTRACEPOINT] = &provider_rawtracepoint,
+    [PROV_FENTRY] = &provider_fentry,
+    [PROV_FEXIT] = &provider_fexit,
 };
 
 const struct provider *provider_for(enum probe_provider provider)

@@ -413,6 +413,32 @@ class Tally:
         return self.exit_status()
 
 
+def run_check_suite(doc, checks, run_check):
+    """The main of a runner of named checks: argv "--sobt PATH --target PATH
+    [CHECK...]" (every check when none is named); run_check(name, sobt,
+    target) runs one and raises TestFailure when it fails. Needs root.
+    Exits with the tally's status."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--sobt", required=True)
+    ap.add_argument("--target", required=True)
+    ap.add_argument("checks", nargs="*", metavar="CHECK", help=" ".join(checks))
+    args = ap.parse_args()
+    unknown = [c for c in args.checks if c not in checks]
+    if unknown:
+        ap.error("no such check: %s" % " ".join(unknown))
+    sobt, target = os.path.abspath(args.sobt), os.path.abspath(args.target)
+    require(root="it loads BPF programs", executables=[sobt, target])
+    tally = Tally()
+    for name in args.checks or list(checks):
+        try:
+            run_check(name, sobt, target)
+            tally.ok(name)
+        except TestFailure as failure:
+            tally.fail(name, "  " + str(failure).replace("\n", "\n  "))
+    sys.exit(tally.finish())
+
+
 def expect(what, got, wanted):
     """Raise TestFailure unless got == wanted, saying both."""
     if got != wanted:

@@ -4,6 +4,8 @@
 #include "probe_test.h"
 #include "probes/probes.h"
 
+#include <linux/perf_event.h>
+
 static struct attach_point parse_ok(const char *text)
 {
     struct attach_point ap;
@@ -249,10 +251,29 @@ static void test_kprobes(void)
     check_error("kprobe:zzqx_nope*", "kernel functions not found: zzqx_nope*");
     check_error("kprobe:", "kprobes should be attached to a function");
     check_error("kretprobe:", "kprobes should be attached to a function");
-    check_error("kprobe", "kprobe probe type requires 1 argument");
-    check_error("kprobe:vmlinux:tcp_sendmsg", "kprobe probe type requires 1 argument");
-    check_error("kr:a:b", "kretprobe probe type requires 1 argument");
-    check_error("kprobe:tcp_sendmsg+4", "kprobe offsets are not supported: tcp_sendmsg+4");
+    check_error("kprobe", "kprobe probe type requires 1 or 2 arguments");
+    check_error("kprobe:a:b:c", "kprobe probe type requires 1 or 2 arguments");
+    check_error("kr:a:b", "kernel function not found: b");
+    /* MODULE:FUNCTION, FUNCTION+OFFSET: the kernel finds a module's function
+     * by "MODULE:FUNCTION"; `probe` names them as written */
+    check_single("kprobe:vmlinux:tcp_sendmsg", PROV_KPROBE, "tcp_sendmsg",
+                 "kprobe:vmlinux:tcp_sendmsg", 0);
+    check_single("kprobe:nf_conntrack:tcp_sendmsg", PROV_KPROBE, "nf_conntrack:tcp_sendmsg",
+                 "kprobe:nf_conntrack:tcp_sendmsg", 0);
+    ap = parse_ok("kprobe:tcp_sendmsg+0x10");
+    CHECK_STR(ap.matches[0].target, "tcp_sendmsg");
+    CHECK_STR(ap.matches[0].full_name, "kprobe:tcp_sendmsg+0x10");
+    CHECK_INT(ap.matches[0].offset, 16);
+    attach_point_free(&ap);
+    ap = parse_ok("k:vmlinux:tcp_sendmsg+4");
+    CHECK_STR(ap.matches[0].full_name, "kprobe:vmlinux:tcp_sendmsg+4");
+    CHECK_INT(ap.matches[0].offset, 4);
+    attach_point_free(&ap);
+    check_error("kretprobe:tcp_sendmsg+4", "Offset not allowed");
+    check_error("kprobe:tcp_send*+4", "an offset cannot follow a wildcard: tcp_send*+4");
+    check_error("kprobe:tcp_sendmsg+x", "invalid offset in tcp_sendmsg+x: 'x' is not a number");
+    check_error("kprobe:tcp_sendmsg+", "invalid offset in tcp_sendmsg+: '' is not a number");
+    check_error("kprobe:m*:tcp_sendmsg", "a module name cannot hold a wildcard: m*");
     check_error("kretprobe:tcp_sendmsg+4", "Offset not allowed");
 }
 
@@ -311,6 +332,111 @@ static void test_uprobes(void)
                 "usdt target file '/nonexistent/bin' does not exist or is not executable");
 }
 
+/* profile, software, hardware: what the runtime opens (a frequency or a
+ * period; the event and its sampling count, bpftrace's defaults) and the
+ * names `probe` prints, as bpftrace 0.17 does. */
+static void check_perf(const char *text, enum probe_provider prov, const char *full_name,
+                       uint64_t config, uint64_t period, uint64_t freq)
+{
+    struct attach_point ap = parse_ok(text);
+    CHECK_INT(ap.provider, prov);
+    CHECK_INT(ap.nmatches, 1);
+    if (ap.nmatches == 1)
+        CHECK_STR(ap.matches[0].full_name, full_name);
+    CHECK_INT(ap.event_config, config);
+    CHECK_INT(prov == PROV_PROFILE ? ap.period_ns : ap.sample_period, period);
+    CHECK_INT(ap.sample_freq, freq);
+    attach_point_free(&ap);
+}
+
+static void test_perf_kinds(void)
+{
+    check_perf("profile:hz:99", PROV_PROFILE, "profile:hz:99", 0, 0, 99);
+    check_perf("p:hz:1e2", PROV_PROFILE, "profile:hz:100", 0, 0, 100);
+    check_perf("profile:ms:10", PROV_PROFILE, "profile:ms:10", 0, 10000000, 0);
+    check_perf("profile:s:1", PROV_PROFILE, "profile:s:1", 0, 1000000000, 0);
+    check_perf("profile:us:500", PROV_PROFILE, "profile:us:500", 0, 500000, 0);
+    check_perf("profile:10ms", PROV_PROFILE, "profile:us:10000", 0, 10000000, 0);
+    check_error("profile:hz:0", "profile frequency should be a positive integer");
+    check_error("profile:ms:0", "profile frequency should be a positive integer");
+    check_error("profile:xs:1", "xs is not an accepted unit of time");
+    check_error("profile:hz:abc", "Failed to parse 'abc': not a number");
+    check_error("profile:hz:-1", "Failed to parse '-1': not a number");
+    check_error("profile:hz:1x", "Found trailing non-numeric characters: 1x");
+    check_error("profile", "profile probe type requires 1 or 2 arguments, found 0");
+    check_error("profile:1", "Invalid rate of profile probe. Minimum is 1000 or 1us. Found: 1 "
+                             "nanoseconds");
+
+    /* every software event, by name and alias, with bpftrace's default counts */
+    static const struct {
+        const char *text, *full_name;
+        uint64_t config, period;
+    } software[] = {
+        {"software:page-faults:100", "software:page-faults:100", PERF_COUNT_SW_PAGE_FAULTS, 100},
+        {"s:faults", "software:faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
+        {"software:faults:1e3", "software:faults:1000", PERF_COUNT_SW_PAGE_FAULTS, 1000},
+        {"software:cpu", "software:cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
+        {"software:cpu-clock:", "software:cpu-clock", PERF_COUNT_SW_CPU_CLOCK, 1000000},
+        {"software:cs", "software:cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
+        {"software:context-switches:1", "software:context-switches:1",
+         PERF_COUNT_SW_CONTEXT_SWITCHES, 1},
+        {"software:cpu-migrations", "software:cpu-migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 1},
+        {"software:minor-faults", "software:minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
+        {"software:major-faults", "software:major-faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
+        {"software:alignment-faults", "software:alignment-faults",
+         PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
+        {"software:emulation-faults", "software:emulation-faults",
+         PERF_COUNT_SW_EMULATION_FAULTS, 1},
+        {"software:dummy", "software:dummy", PERF_COUNT_SW_DUMMY, 1},
+        {"software:bpf-output", "software:bpf-output", PERF_COUNT_SW_BPF_OUTPUT, 1},
+        {"software:task-clock", "software:task-clock", PERF_COUNT_SW_TASK_CLOCK, 1},
+    };
+    for (size_t i = 0; i < sizeof(software) / sizeof(software[0]); i++)
+        check_perf(software[i].text, PROV_SOFTWARE, software[i].full_name, software[i].config,
+                   software[i].period, 0);
+    check_error("software:foo:1", "foo is not a software probe");
+    check_error("software", "software probe type requires 1 or 2 arguments");
+    check_error("software:faults:1:2", "software probe type requires 1 or 2 arguments");
+    check_error("software:faults:abc", "Failed to parse 'abc': not a number");
+    check_error("software:faults:0", "software:faults: the count must be a positive integer");
+    check_error("software:faults:10x", "Found trailing non-numeric characters: 10x");
+    check_error("hardware:foo", "foo is not a hardware probe");
+    check_error("h:cycles:0", "hardware:cycles: the count must be a positive integer");
+}
+
+/* rawtracepoint, fentry, fexit: BTF names the targets. */
+static void test_btf_kinds(void)
+{
+    struct attach_point ap = parse_ok("rawtracepoint:sched_switch");
+    CHECK_INT(ap.provider, PROV_RAWTRACEPOINT);
+    CHECK_INT(ap.nmatches, 1);
+    CHECK_STR(ap.matches[0].target, "sched_switch");
+    CHECK_STR(ap.matches[0].full_name, "rawtracepoint:vmlinux:sched_switch");
+    attach_point_free(&ap);
+    ap = parse_ok("rt:vmlinux:sched_process_*");
+    CHECK(ap.nmatches >= 3 && ap.has_wildcard);
+    attach_point_free(&ap);
+    ap = parse_ok("kfunc:vfs_read");
+    CHECK_INT(ap.provider, PROV_FENTRY);
+    CHECK_STR(ap.matches[0].full_name, "fentry:vmlinux:vfs_read");
+    CHECK(ap.matches[0].btf_id > 0);
+    attach_point_free(&ap);
+    ap = parse_ok("fr:vmlinux:vfs_read");
+    CHECK_INT(ap.provider, PROV_FEXIT);
+    CHECK_STR(ap.matches[0].full_name, "fexit:vmlinux:vfs_read");
+    attach_point_free(&ap);
+    check_error("rawtracepoint:no_such_event",
+                "raw tracepoint not found: no_such_event (BTF has no btf_trace_no_such_event)");
+    check_error("rawtracepoint:no_such_*", "no raw tracepoint matches no_such_*");
+    check_error("rawtracepoint", "rawtracepoint probe type requires 1 or 2 arguments");
+    check_error("rawtracepoint:nf_conntrack:x",
+                "rawtracepoint: module nf_conntrack: sobt reads only the kernel's own BTF "
+                "(vmlinux), not modules'");
+    check_error("fentry:no_such_function", "kernel function not found in BTF: no_such_function");
+    check_error("fexit:no_such_fun*", "no kernel function matches no_such_fun*");
+    check_error("fentry:a:b:c", "fentry probe type requires 1 or 2 arguments");
+}
+
 static void test_bad_input(void)
 {
     check_error("foo:bar", "Unrecognized probe type: foo");
@@ -334,6 +460,8 @@ int main(void)
     test_uprobes();
     test_tracepoints();
     test_kprobes();
+    test_perf_kinds();
+    test_btf_kinds();
     test_bad_input();
     return test_finish("test_attach_points");
 }

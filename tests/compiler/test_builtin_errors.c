@@ -150,8 +150,8 @@ static const struct builtin_error_case cases[] = {
      "tracepoint:syscalls:sys_enter_getpid { @ = ctx; }\n"
      "                                           ^~~\n"},
     {false, "BEGIN { @ = reg(\"ip\"); }",
-     "stdin:1:13: ERROR: The reg() builtin can only be used with 'kprobe', 'kretprobe', "
-     "'uprobe', 'uretprobe' and 'usdt' probes\n"
+     "stdin:1:13: ERROR: The reg() builtin can only be used with 'hardware', 'kprobe', "
+     "'kretprobe', 'profile', 'software', 'uprobe', 'uretprobe' and 'usdt' probes\n"
      "BEGIN { @ = reg(\"ip\"); }\n"
      "            ^~~~~~~~~\n"},
     {false, "kprobe:do_nanosleep { @ = reg(\"xyz\"); }",
@@ -163,8 +163,8 @@ static const struct builtin_error_case cases[] = {
      "kprobe:do_nanosleep { @ = reg(1); }\n"
      "                              ^\n"},
     {false, "BEGIN { @ = usermode; }",
-     "stdin:1:13: ERROR: The usermode builtin can only be used with 'kprobe', 'kretprobe', "
-     "'uprobe', 'uretprobe' and 'usdt' probes\n"
+     "stdin:1:13: ERROR: The usermode builtin can only be used with 'hardware', 'kprobe', "
+     "'kretprobe', 'profile', 'software', 'uprobe', 'uretprobe' and 'usdt' probes\n"
      "BEGIN { @ = usermode; }\n"
      "            ^~~~~~~~\n"},
     {false, "BEGIN { @ = uaddr(\"main\"); }",
@@ -173,18 +173,17 @@ static const struct builtin_error_case cases[] = {
      "BEGIN { @ = uaddr(\"main\"); }\n"
      "            ^~~~~~~~~~~~~\n"},
     {false, "BEGIN { @ = path(0); }",
-     "stdin:1:13: ERROR: The path() builtin can only be used with 'fentry' and 'fexit' probes, "
-     "which sobt does not have yet\n"
+     "stdin:1:13: ERROR: The path() builtin can only be used with 'fentry' and 'fexit' probes\n"
      "BEGIN { @ = path(0); }\n"
      "            ^~~~~~~\n"},
     {false, "BEGIN { @ = socket_cookie(0); }",
      "stdin:1:13: ERROR: The socket_cookie() builtin can only be used with 'fentry' and 'fexit' "
-     "probes, which sobt does not have yet\n"
+     "probes\n"
      "BEGIN { @ = socket_cookie(0); }\n"
      "            ^~~~~~~~~~~~~~~~\n"},
     {false, "BEGIN { $x = skboutput(\"a.pcap\", 0, 1, 0); }",
      "stdin:1:14: ERROR: The skboutput() builtin can only be used with 'fentry' and 'fexit' "
-     "probes, which sobt does not have yet\n"
+     "probes\n"
      "BEGIN { $x = skboutput(\"a.pcap\", 0, 1, 0); }\n"
      "             ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
     {false, "BEGIN { signal(\"SIGKILL\"); }",
@@ -260,8 +259,9 @@ static const struct builtin_error_case cases[] = {
      "BEGIN { @ = strcap(1); }\n"
      "                   ^\n"},
     {true, "BEGIN { signal(\"SIGKILL\"); }",
-     "stdin:1:9: ERROR: The signal() builtin can only be used with 'kprobe', 'kretprobe', "
-     "'tracepoint', 'uprobe', 'uretprobe' and 'usdt' probes\n"
+     "stdin:1:9: ERROR: The signal() builtin can only be used with 'hardware', 'kprobe', "
+     "'kretprobe', 'profile', 'software', 'tracepoint', 'uprobe', 'uretprobe' and 'usdt' "
+     "probes\n"
      "BEGIN { signal(\"SIGKILL\"); }\n"
      "        ^~~~~~~~~~~~~~~~~\n"},
     {true, "BEGIN { override(1); }",

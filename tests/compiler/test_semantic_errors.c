@@ -97,9 +97,43 @@ static const struct error_case cases[] = {
      "BEGIN { clear(@a[1]); @a[1] = 1; }\n"
      "              ^~~~~\n"},
     {"kprobe:tcp_sendmsg { @ = args->x }",
-     "stdin:1:26: ERROR: The args builtin can only be used with 'tracepoint' probes\n"
+     "stdin:1:26: ERROR: The args builtin can only be used with 'fentry', 'fexit', 'rawtracepoint' and 'tracepoint' probes\n"
      "kprobe:tcp_sendmsg { @ = args->x }\n"
      "                         ^~~~\n"},
+    /* the kinds of perf events and BTF (issue 9) */
+    {"software:foo:1 { @ = count(); }",
+     "stdin:1:1: ERROR: foo is not a software probe\n"
+     "software:foo:1 { @ = count(); }\n"
+     "^~~~~~~~~~~~~~\n"},
+    {"BEGIN {}\n  profile:hz:0 { @ = count(); }",
+     "stdin:2:3: ERROR: profile frequency should be a positive integer\n"
+     "  profile:hz:0 { @ = count(); }\n"
+     "  ^~~~~~~~~~~~\n"},
+    {"rawtracepoint:nope { @ = count(); }",
+     "stdin:1:1: ERROR: raw tracepoint not found: nope (BTF has no btf_trace_nope)\n"
+     "rawtracepoint:nope { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~\n"},
+    {"fentry:no_such_function { @ = count(); }",
+     "stdin:1:1: ERROR: kernel function not found in BTF: no_such_function\n"
+     "fentry:no_such_function { @ = count(); }\n"
+     "^~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {"rt:sched_switch { @ = args.nope; }",
+     "stdin:1:23: ERROR: rawtracepoint:vmlinux:sched_switch has no argument named 'nope'\n"
+     "rt:sched_switch { @ = args.nope; }\n"
+     "                      ^~~~~~~~~\n"},
+    {"rt:sched_switch { @ = arg4; }",
+     "stdin:1:23: ERROR: rawtracepoint:vmlinux:sched_switch has 4 arguments: there is no arg4\n"
+     "rt:sched_switch { @ = arg4; }\n"
+     "                      ^~~~\n"},
+    {"fentry:vfs_read { @ = retval; }",
+     "stdin:1:23: ERROR: The retval builtin can only be used with 'fexit', 'kretprobe' and "
+     "'uretprobe' probes\n"
+     "fentry:vfs_read { @ = retval; }\n"
+     "                      ^~~~~~\n"},
+    {"fexit:tcp_reset { @ = retval; }",
+     "stdin:1:23: ERROR: fexit:vmlinux:tcp_reset returns void: it has no return value\n"
+     "fexit:tcp_reset { @ = retval; }\n"
+     "                      ^~~~~~\n"},
     {"uprobe:/nonexistent/bin:f { @ = count(); }",
      "stdin:1:1: ERROR: uprobe target file '/nonexistent/bin' does not exist or is not "
      "executable\n"
@@ -117,8 +151,8 @@ static const struct error_case cases[] = {
                             "BEGIN { @ = cpid; }\n"
                             "            ^~~~\n"},
     {"uretprobe:libc:malloc { @ = arg0; }",
-     "stdin:1:29: ERROR: The arg0 builtin can only be used with 'kprobe', 'uprobe' and 'usdt' "
-     "probes\n"
+     "stdin:1:29: ERROR: The arg0 builtin can only be used with 'kprobe', 'rawtracepoint', "
+     "'uprobe' and 'usdt' probes\n"
      "uretprobe:libc:malloc { @ = arg0; }\n"
      "                            ^~~~\n"},
     {"BEGIN { break; }", "stdin:1:9: ERROR: break outside of a loop\n"

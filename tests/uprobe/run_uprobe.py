@@ -11,7 +11,6 @@ Usage: run_uprobe.py --sobt PATH --target PATH [CHECK...]
 Needs root and bpftrace. Prints "ok NAME" or "FAIL NAME" with the reason,
 then "N passed, N failed"; exits non-zero on any failure.
 """
-import argparse
 import os
 import pathlib
 import re
@@ -423,30 +422,16 @@ def check_errors(tmp):
 CHECKS = {name[6:]: fn for name, fn in globals().items() if name.startswith("check_")}
 
 
-def main():
+def run_check(name, sobt, target):
     global T, L, SOBT
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sobt", required=True)
-    ap.add_argument("--target", required=True)
-    ap.add_argument("checks", nargs="*", metavar="CHECK", help=" ".join(CHECKS))
-    args = ap.parse_args()
-    unknown = [c for c in args.checks if c not in CHECKS]
-    if unknown:
-        ap.error("no such check: %s" % " ".join(unknown))
-    SOBT = os.path.abspath(args.sobt)
-    T = pathlib.Path(os.path.abspath(args.target))
+    SOBT = sobt
+    T = pathlib.Path(target)
     L = T.parent / "libuprobe_target_lib.so"
-    harness.require(root="it loads BPF programs", executables=[SOBT, T, harness.BPFTRACE])
-    tally = harness.Tally()
-    for name in args.checks or list(CHECKS):
-        with tempfile.TemporaryDirectory() as d:
-            try:
-                CHECKS[name](pathlib.Path(d))
-                tally.ok(name)
-            except TestFailure as failure:
-                tally.fail(name, "  " + str(failure).replace("\n", "\n  "))
-    sys.exit(tally.finish())
+    if not harness.shutil.which(harness.BPFTRACE):
+        harness.fail_setup("bpftrace (the reference) is missing: %s" % harness.BPFTRACE)
+    with tempfile.TemporaryDirectory() as d:
+        CHECKS[name](pathlib.Path(d))
 
 
 if __name__ == "__main__":
-    main()
+    harness.run_check_suite(__doc__, CHECKS, run_check)
