@@ -126,13 +126,15 @@ static int cpus_needed(const struct compiled_program *prog, const int **cpus)
     return 1;
 }
 
-/* Every attach point of program i (on every CPU for the providers that
- * attach on each). 0, or -1 after an error. */
+/* Every attach point of program i through prov (its kind's provider, or
+ * raw tracepoint links where the loader took the program as a raw
+ * tracepoint), on every CPU for the providers that attach on each. 0, or -1
+ * after an error. */
 static int attach_program(const struct compiled_program *prog, const struct loaded_program *lp,
-                          int i, const int *cpus, int ncpus, struct attach_set *out)
+                          int i, const struct provider *prov, const int *cpus, int ncpus,
+                          struct attach_set *out)
 {
     const struct prog_desc *pd = &prog->progs[i];
-    const struct provider *prov = provider_for(pd->provider);
     for (int j = 0; j < pd->nattach; j++)
         for (int c = 0; c < (prov->attach_cpu ? ncpus : 1); c++) {
             struct attachment *a = &out->items[out->count];
@@ -177,7 +179,7 @@ int attach_all(const struct compiled_program *prog, const struct loaded_program 
             }
             continue;
         }
-        if (attach_program(prog, lp, i, cpus, ncpus, out) < 0) {
+        if (attach_program(prog, lp, i, prov, cpus, ncpus, out) < 0) {
             attach_detach_all(out);
             return -1;
         }

@@ -44,6 +44,11 @@ LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_
 
 void check_len(struct semantic *sem, struct node *call)
 {
+    if (call->args[0]->kind == N_MAP && !builtin_arg_is_whole_map(call->args[0])) {
+        call->type.kind = TY_NONE;
+        sem_error(sem, call->args[0]->loc, "len() expects a map argument");
+        return;
+    }
     if (!builtin_arg_is_whole_map(call->args[0])) {
         check_stack_len(sem, call);
         return;
