@@ -38,39 +38,6 @@ static char *read_program(const char *path)
     return text;
 }
 
-static uint32_t env_strlen(void)
-{
-    const char *s = getenv("BPFTRACE_STRLEN");
-    if (!s || !*s)
-        return 64;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < 1 || v > 200) {
-        fprintf(stderr, "ERROR: BPFTRACE_STRLEN must be between 1 and 200 (got '%s')\n", s);
-        exit(1);
-    }
-    return (uint32_t)v;
-}
-
-/* BPFTRACE_MAP_KEYS_MAX: 0 when unset (the script's config or the default
- * decides); a value that is not a positive number is an error, as in bpftrace. */
-static uint32_t env_map_keys_max(void)
-{
-    const char *s = getenv("BPFTRACE_MAP_KEYS_MAX");
-    if (!s)
-        return 0;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || errno || v == 0 || v > UINT32_MAX || s[0] == '-') {
-        fprintf(stderr, "ERROR: Env var 'BPFTRACE_MAP_KEYS_MAX' did not contain a valid "
-                        "number of map keys, or was zero-valued (got '%s')\n",
-                s);
-        exit(1);
-    }
-    return (uint32_t)v;
-}
-
 /* Compile as the options say; --emit-llvm sends the IR dump to its file.
  * target: the -p process or -c command (pid 0: none). */
 static struct compiled_program *compile(const struct cli_options *o, const char *text,
@@ -95,7 +62,7 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
         .unsafe = o->unsafe,
         .dump = llvm_out ? DUMP_IR : o->dump,
         .dump_out = llvm_out ? llvm_out : stdout,
-        .strlen = env_strlen(),
+        .strlen = settings.max_strlen,
         .include_dirs = o->include_dirs,
         .ninclude_dirs = o->ninclude_dirs,
         .include_files = o->include_files,
@@ -109,7 +76,7 @@ static struct compiled_program *compile(const struct cli_options *o, const char 
         .named_params = (const char *const *)o->named_params,
         .nnamed_params = o->nnamed_params,
         .helper_check_level = o->helper_check_level,
-        .max_map_keys = env_map_keys_max(),
+        .max_map_keys = settings.max_map_keys,
         /* a -c command has not exec'd yet: its files are named, not its maps */
         .target_pid = target->is_child ? 0 : target->pid,
         .child_pid = target->is_child ? target->pid : 0,

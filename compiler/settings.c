@@ -27,6 +27,7 @@ void settings_init(struct settings *s)
         UNSTABLE_WARN;
     s->stack_mode = STACK_MODE_BPFTRACE;
     s->color = COLOR_AUTO;
+    s->max_strlen = 64;
 }
 
 struct setting_names {
@@ -178,8 +179,46 @@ static int apply_env(struct settings *s, enum setting_id id, const char *v)
     return 0;
 }
 
+/* BPFTRACE_STRLEN: 1..200, as bpftrace 0.17 allows. */
+static int read_env_strlen(struct settings *s)
+{
+    const char *v = getenv("BPFTRACE_STRLEN");
+    if (!v || !*v)
+        return 0;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < 1 || n > 200) {
+        fprintf(stderr, "ERROR: BPFTRACE_STRLEN must be between 1 and 200 (got '%s')\n", v);
+        return -1;
+    }
+    s->max_strlen = (uint32_t)n;
+    return 0;
+}
+
+/* BPFTRACE_MAP_KEYS_MAX: a value that is not a positive number is an
+ * error, as in bpftrace. */
+static int read_env_map_keys_max(struct settings *s)
+{
+    const char *v = getenv("BPFTRACE_MAP_KEYS_MAX");
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (!*v || *end || errno || n == 0 || n > UINT32_MAX || v[0] == '-') {
+        fprintf(stderr, "ERROR: Env var 'BPFTRACE_MAP_KEYS_MAX' did not contain a valid "
+                        "number of map keys, or was zero-valued (got '%s')\n",
+                v);
+        return -1;
+    }
+    s->max_map_keys = (uint32_t)n;
+    return 0;
+}
+
 int settings_read_env(struct settings *s)
 {
+    if (read_env_strlen(s) < 0 || read_env_map_keys_max(s) < 0)
+        return -1;
     for (int id = 0; id < SET_COUNT; id++) {
         const char *v = names[id].env ? getenv(names[id].env) : NULL;
         if (v && apply_env(s, (enum setting_id)id, v) < 0)

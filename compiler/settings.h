@@ -56,6 +56,9 @@ struct settings {
     const char *vmlinux_path;  /* BPFTRACE_VMLINUX: kernel ELF for kernel symbols; NULL */
     const char *kernel_source; /* BPFTRACE_KERNEL_SOURCE: kernel headers' tree; NULL */
     enum color_mode color;     /* BPFTRACE_COLOR */
+    uint32_t max_strlen;       /* BPFTRACE_STRLEN (64 when unset) */
+    uint32_t max_map_keys;     /* BPFTRACE_MAP_KEYS_MAX; 0 when unset (the script's config
+                                  or the default decides) */
     /* accepted and kept; nothing in sobt depends on them: symbols are read
      * when printed (lazily), there is no debug info in stacks, objects too
      * large for the stack already live in maps, strings cut short carry no

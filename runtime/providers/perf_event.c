@@ -31,24 +31,48 @@ static char *read_line(const char *path, char *buf, size_t size)
     return line;
 }
 
+/* What sysfs says of a PMU does not change while sobt runs, and every
+ * attachment asks (a wildcard uprobe set: hundreds of times): each file is
+ * read once. */
+struct pmu_fact {
+    char path[160];
+    int value;
+};
+static struct pmu_fact pmu_facts[16];
+static int npmu_facts;
+
+/* The number a PMU file gives through parse ("%d", "config:%d"), or -1;
+ * remembered by path. */
+static int pmu_fact(const char *path, const char *parse)
+{
+    for (int i = 0; i < npmu_facts; i++)
+        if (strcmp(pmu_facts[i].path, path) == 0)
+            return pmu_facts[i].value;
+    char buf[64];
+    int value;
+    if (!read_line(path, buf, sizeof(buf)) || sscanf(buf, parse, &value) != 1 || value < 0)
+        value = -1;
+    if (npmu_facts < (int)(sizeof(pmu_facts) / sizeof(pmu_facts[0])) &&
+        strlen(path) < sizeof(pmu_facts[0].path)) {
+        snprintf(pmu_facts[npmu_facts].path, sizeof(pmu_facts[0].path), "%s", path);
+        pmu_facts[npmu_facts++].value = value;
+    }
+    return value;
+}
+
 int perf_pmu_type(const char *pmu)
 {
-    char path[256], buf[32];
+    char path[160];
     snprintf(path, sizeof(path), PMU_DIR "/%s/type", pmu);
-    if (!read_line(path, buf, sizeof(buf)))
-        return -1;
-    return atoi(buf);
+    return pmu_fact(path, "%d");
 }
 
 int perf_pmu_config_bit(const char *pmu, const char *field)
 {
-    char path[256], buf[64];
+    char path[160];
     snprintf(path, sizeof(path), PMU_DIR "/%s/format/%s", pmu, field);
-    int bit;
-    if (!read_line(path, buf, sizeof(buf)) || sscanf(buf, "config:%d", &bit) != 1 || bit < 0 ||
-        bit > 63)
-        return -1;
-    return bit;
+    int bit = pmu_fact(path, "config:%d");
+    return bit > 63 ? -1 : bit;
 }
 
 int perf_pmu_event_init(struct perf_event_attr *attr, const char *pmu, const char *probe_name)
