@@ -206,8 +206,9 @@ static int read_env_map_keys_max(struct settings *s)
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
     if (!*v || *end || errno || n == 0 || n > UINT32_MAX || v[0] == '-') {
-        fprintf(stderr, "ERROR: Env var 'BPFTRACE_MAP_KEYS_MAX' did not contain a valid "
-                        "number of map keys, or was zero-valued (got '%s')\n",
+        fprintf(stderr,
+                "ERROR: Env var 'BPFTRACE_MAP_KEYS_MAX' did not contain a valid "
+                "number of map keys, or was zero-valued (got '%s')\n",
                 v);
         return -1;
     }
