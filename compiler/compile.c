@@ -140,6 +140,7 @@ static void describe_map(struct semantic *sem, const struct map_info *m, struct 
         d->lhist_min = m->lhist_min;
         d->lhist_max = m->lhist_max;
         d->lhist_step = m->lhist_step;
+        d->hist_bits = m->hist_bits;
         break;
     default:
         d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
