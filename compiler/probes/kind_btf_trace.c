@@ -93,7 +93,7 @@ static int expand_btf_trace(const struct probe_kind *kind, char **parts, int npa
         int rc = params_of(kind, name, &params);
         if (rc < 0) {
             explain_missing(kind, name, rc, err, errlen);
-            return -1;
+            return rc == -ENODATA || rc == -E2BIG ? -1 : PROBE_MISSING;
         }
         if (add_target(kind, ap, name, &params) < 0)
             goto oom;
@@ -112,7 +112,7 @@ static int expand_btf_trace(const struct probe_kind *kind, char **parts, int npa
     if (ap->nmatches == 0) {
         probe_set_error(err, errlen, "no %s matches %s",
                         is_fentry_kind(kind) ? "kernel function" : "raw tracepoint", name);
-        return -1;
+        return PROBE_MISSING;
     }
     return 0;
 oom:
