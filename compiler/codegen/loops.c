@@ -8,21 +8,41 @@
  * break returns 1 from the callback (stop), continue returns 0 (next). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codegen/expr.h"
+#include "codegen/map_reads.h"
 
-/* What generating the callback replaces and then gives back. */
+/* What generating the callback replaces and then gives back. Values the
+ * probe's function computed once (invariant helpers, map reads) belong to
+ * it: the callback, a function of its own, starts without them. */
 struct fn_state {
     LLVMValueRef fn, ctxarg;
     LLVMBasicBlockRef entry, block, break_bb, continue_bb;
     LLVMValueRef *var_slots;
     LLVMMetadataRef di_scope;
+    struct helper_once once[sizeof(((struct codegen *)0)->once) / sizeof(struct helper_once)];
+    int nonce;
+    struct map_read reads[sizeof(((struct codegen *)0)->reads) / sizeof(struct map_read)];
+    int nreads;
 };
 
-static void save_state(const struct codegen *g, struct fn_state *s)
+static void save_state(struct codegen *g, struct fn_state *s)
 {
-    *s = (struct fn_state){g->fn,       g->ctxarg,      g->entry,     LLVMGetInsertBlock(g->b),
-                           g->break_bb, g->continue_bb, g->var_slots, g->di_scope};
+    *s = (struct fn_state){.fn = g->fn,
+                           .ctxarg = g->ctxarg,
+                           .entry = g->entry,
+                           .block = LLVMGetInsertBlock(g->b),
+                           .break_bb = g->break_bb,
+                           .continue_bb = g->continue_bb,
+                           .var_slots = g->var_slots,
+                           .di_scope = g->di_scope};
+    memcpy(s->once, g->once, sizeof(s->once));
+    s->nonce = g->nonce;
+    memcpy(s->reads, g->reads, sizeof(s->reads));
+    s->nreads = g->nreads;
+    g->nonce = 0;
+    g->nreads = 0;
 }
 
 static void restore_state(struct codegen *g, const struct fn_state *s)
@@ -34,6 +54,11 @@ static void restore_state(struct codegen *g, const struct fn_state *s)
     g->continue_bb = s->continue_bb;
     g->var_slots = s->var_slots;
     g->di_scope = s->di_scope;
+    memcpy(g->once, s->once, sizeof(s->once));
+    g->nonce = s->nonce;
+    memcpy(g->reads, s->reads, sizeof(s->reads));
+    g->nreads = s->nreads;
+    map_reads_forget(g, -1); /* the body may have written any map */
     LLVMPositionBuilderAtEnd(g->b, s->block);
 }
 
@@ -58,11 +83,14 @@ static LLVMValueRef ctx_slot(struct codegen *g, LLVMValueRef ctx, int i)
     return load_word(g, gen_byte_ptr(g, ctx, (uint32_t)i * 8));
 }
 
-/* The probe's variables are copied into the callback's own stack when it
- * starts and back before it returns, word by word. */
+/* The probe's variables the body uses are copied into the callback's own
+ * stack when it starts and back before it returns, word by word (the others
+ * keep the probe's pointer, from == to, and cost the callback no stack). */
 static void copy_vars(struct codegen *g, LLVMValueRef *from, LLVMValueRef *to)
 {
     for (int i = 0; i < g->unit->nvars; i++) {
+        if (from[i] == to[i])
+            continue;
         uint32_t words = (type_storage_size(&g->unit->vars[i].type) + 7) / 8;
         for (uint32_t w = 0; w < words; w++)
             store_word(g, gen_byte_ptr(g, to[i], w * 8),
@@ -93,6 +121,29 @@ static LLVMValueRef build_context(struct codegen *g, LLVMValueRef start)
     return ctx;
 }
 
+struct var_use {
+    const char *name;
+    bool used;
+};
+
+static void find_use(struct node *n, void *ctx)
+{
+    struct var_use *u = ctx;
+    if ((n->kind == N_VAR || n->kind == N_VAR_DECL) && strcmp(n->name, u->name) == 0)
+        u->used = true;
+    if (!u->used)
+        ast_for_each_child(n, find_use, u);
+}
+
+/* Does the loop n read or write the variable (its own always counts)? */
+static bool loop_uses(struct node *n, const char *name)
+{
+    struct var_use u = {.name = name, .used = strcmp(n->name, name) == 0};
+    if (!u.used && n->then)
+        find_use(n->then, &u);
+    return u.used;
+}
+
 /* A new callback taking `nparams` parameters, the last the context; the
  * builder is left in its entry with the probe's context and variables
  * taken from the context: slots[0..nvars) are the probe's, slots[nvars..)
@@ -117,8 +168,10 @@ static LLVMValueRef begin_callback(struct codegen *g, struct node *n, LLVMTypeRe
     int mark = g->ntemps;
     for (int i = 0; i < nv; i++) {
         (*slots)[i] = ctx_pointer(g, ctx, i + 1);
-        (*slots)[nv + i] =
-            gen_alloca(g, type_storage_size(&g->unit->vars[i].type), g->unit->vars[i].name);
+        (*slots)[nv + i] = loop_uses(n, g->unit->vars[i].name)
+                               ? gen_alloca(g, type_storage_size(&g->unit->vars[i].type),
+                                            g->unit->vars[i].name)
+                               : (*slots)[i];
     }
     g->ntemps = mark; /* the copies live as long as the callback */
     copy_vars(g, *slots, *slots + nv);
