@@ -168,10 +168,10 @@ static LLVMValueRef begin_callback(struct codegen *g, struct node *n, LLVMTypeRe
     int mark = g->ntemps;
     for (int i = 0; i < nv; i++) {
         (*slots)[i] = ctx_pointer(g, ctx, i + 1);
-        (*slots)[nv + i] = loop_uses(n, g->unit->vars[i].name)
-                               ? gen_alloca(g, type_storage_size(&g->unit->vars[i].type),
-                                            g->unit->vars[i].name)
-                               : (*slots)[i];
+        (*slots)[nv + i] =
+            loop_uses(n, g->unit->vars[i].name)
+                ? gen_alloca(g, type_storage_size(&g->unit->vars[i].type), g->unit->vars[i].name)
+                : (*slots)[i];
     }
     g->ntemps = mark; /* the copies live as long as the callback */
     copy_vars(g, *slots, *slots + nv);
