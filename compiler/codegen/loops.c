@@ -12,6 +12,7 @@
 
 #include "codegen/expr.h"
 #include "codegen/map_reads.h"
+#include "target/cpus.h"
 
 /* What generating the callback replaces and then gives back. Values the
  * probe's function computed once (invariant helpers, map reads) belong to
@@ -202,6 +203,71 @@ static LLVMValueRef loop_var_slot(struct codegen *g, struct node *n)
     return g->var_slots[unit_var(g->unit, n->name) - g->unit->vars];
 }
 
+/* A count(), sum(), min() or max() map is per-CPU: the loop hands out the
+ * element's value over every CPU, as current bpftrace reads one
+ * (bpf_map_lookup_percpu_elem for each possible CPU): the sum, or the least
+ * (greatest) of the CPUs that hold a value, {s64 value; u64 is_set} each. */
+static LLVMValueRef gen_all_cpus_value(struct codegen *g, const struct map_info *m,
+                                       LLVMValueRef key)
+{
+    bool adds = m->value.kind == TY_COUNT || m->value.kind == TY_SUM;
+    LLVMIntPredicate better = m->value.kind == TY_MIN
+                                  ? (m->value.is_signed ? LLVMIntSLT : LLVMIntULT)
+                                  : (m->value.is_signed ? LLVMIntSGT : LLVMIntUGT);
+    LLVMBasicBlockRef before = LLVMGetInsertBlock(g->b);
+    LLVMBasicBlockRef head = gen_block(g, "cpus_head"), body = gen_block(g, "cpus_body");
+    LLVMBasicBlockRef have = gen_block(g, "cpus_have"), next = gen_block(g, "cpus_next");
+    LLVMBasicBlockRef done = gen_block(g, "cpus_done");
+    LLVMBuildBr(g->b, head);
+
+    LLVMPositionBuilderAtEnd(g->b, head);
+    LLVMValueRef cpu = LLVMBuildPhi(g->b, g->i64, "cpu");
+    LLVMValueRef acc = LLVMBuildPhi(g->b, g->i64, "acc");
+    LLVMValueRef any = LLVMBuildPhi(g->b, g->i64, "any");
+    LLVMValueRef more = LLVMBuildICmp(g->b, LLVMIntULT, cpu, gen_i64(g, possible_cpu_count()), "");
+    LLVMBuildCondBr(g->b, more, body, done);
+
+    LLVMPositionBuilderAtEnd(g->b, body);
+    LLVMValueRef args[3] = {gen_map_ptr(g, m->id), key, cpu};
+    LLVMValueRef p = gen_helper(g, HELPER_MAP_LOOKUP_PERCPU_ELEM, g->i8p, args, 3);
+    LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), next, have);
+
+    LLVMPositionBuilderAtEnd(g->b, have);
+    LLVMValueRef v = gen_load_i64(g, p), acc2, any2;
+    if (adds) {
+        acc2 = LLVMBuildAdd(g->b, acc, v, "");
+        any2 = gen_i64(g, 1);
+    } else {
+        LLVMValueRef set = LLVMBuildICmp(g->b, LLVMIntNE, gen_load_i64(g, gen_byte_ptr(g, p, 8)),
+                                         gen_i64(g, 0), "");
+        LLVMValueRef first = LLVMBuildICmp(g->b, LLVMIntEQ, any, gen_i64(g, 0), "");
+        LLVMValueRef take = LLVMBuildAnd(
+            g->b, set, LLVMBuildOr(g->b, first, LLVMBuildICmp(g->b, better, v, acc, ""), ""), "");
+        acc2 = LLVMBuildSelect(g->b, take, v, acc, "");
+        any2 = LLVMBuildSelect(g->b, set, gen_i64(g, 1), any, "");
+    }
+    LLVMBuildBr(g->b, next);
+
+    LLVMPositionBuilderAtEnd(g->b, next);
+    LLVMBasicBlockRef from[2] = {body, have};
+    LLVMValueRef accs[2] = {acc, acc2}, anys[2] = {any, any2};
+    LLVMValueRef acc_next = LLVMBuildPhi(g->b, g->i64, "");
+    LLVMAddIncoming(acc_next, accs, from, 2);
+    LLVMValueRef any_next = LLVMBuildPhi(g->b, g->i64, "");
+    LLVMAddIncoming(any_next, anys, from, 2);
+    LLVMValueRef cpu_next = LLVMBuildAdd(g->b, cpu, gen_i64(g, 1), "");
+    LLVMBuildBr(g->b, head);
+
+    LLVMBasicBlockRef into[2] = {before, next};
+    LLVMValueRef cpus[2] = {gen_i64(g, 0), cpu_next}, acc0[2] = {gen_i64(g, 0), acc_next};
+    LLVMValueRef any0[2] = {gen_i64(g, 0), any_next};
+    LLVMAddIncoming(cpu, cpus, into, 2);
+    LLVMAddIncoming(acc, acc0, into, 2);
+    LLVMAddIncoming(any, any0, into, 2);
+    LLVMPositionBuilderAtEnd(g->b, done);
+    return acc;
+}
+
 static void gen_map_loop(struct codegen *g, struct node *n)
 {
     const struct var_info *v = unit_var(g->unit, n->name);
@@ -213,9 +279,14 @@ static void gen_map_loop(struct codegen *g, struct node *n)
     LLVMValueRef fn = begin_callback(g, n, params, 4, &slots);
     /* $kv = (key, value), copied from the element */
     LLVMValueRef kv = loop_var_slot(g, n);
-    for (int i = 0; i < 2; i++)
-        gen_memcpy(g, gen_byte_ptr(g, kv, v->type.offsets[i]), LLVMGetParam(fn, 1 + i),
-                   v->type.fields[i].size);
+    const struct map_info *m = n->lhs->map;
+    for (int i = 0; i < 2; i++) {
+        LLVMValueRef field = gen_byte_ptr(g, kv, v->type.offsets[i]);
+        if (i == 1 && type_is_aggregation(&m->value))
+            gen_store_i64(g, field, gen_all_cpus_value(g, m, LLVMGetParam(fn, 1)));
+        else
+            gen_memcpy(g, field, LLVMGetParam(fn, 1 + i), v->type.fields[i].size);
+    }
     finish_callback(g, n, slots);
     free(slots);
     restore_state(g, &saved);

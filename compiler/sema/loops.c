@@ -111,8 +111,8 @@ static void resolve_range(struct semantic *sem, struct node *n)
 
 /* Values a loop can hand out: what a variable can hold, and the
  * aggregations a probe can read (count, sum, min, max: current bpftrace
- * iterates those too). They are per-CPU: like a read of @m[k] in a probe,
- * the callback sees the share of the CPU it runs on. */
+ * iterates those too). They are per-CPU: the loop hands out the value over
+ * every CPU (codegen/loops.c), as current bpftrace does. */
 static bool iterable(const struct type *value)
 {
     switch (value->kind) {
