@@ -203,17 +203,65 @@ static LLVMValueRef loop_var_slot(struct codegen *g, struct node *n)
     return g->var_slots[unit_var(g->unit, n->name) - g->unit->vars];
 }
 
-/* A count(), sum(), min() or max() map is per-CPU: the loop hands out the
- * element's value over every CPU, as current bpftrace reads one
- * (bpf_map_lookup_percpu_elem for each possible CPU): the sum, or the least
- * (greatest) of the CPUs that hold a value, {s64 value; u64 is_set} each. */
+/* What one CPU's value adds to the running result: count and sum add it;
+ * min and max ({s64 value; u64 is_set}) take it when set and better; avg
+ * ({s64 count; s64 total}) adds both halves, divided at the end. */
+struct cpu_fold {
+    LLVMValueRef acc, total, any;
+};
+
+static struct cpu_fold fold_cpu_value(struct codegen *g, const struct type *value, LLVMValueRef p,
+                                      struct cpu_fold in)
+{
+    LLVMValueRef v = gen_load_i64(g, p);
+    struct cpu_fold out = {
+        .acc = LLVMBuildAdd(g->b, in.acc, v, ""), .total = in.total, .any = gen_i64(g, 1)};
+    if (value->kind == TY_AVG) {
+        out.total = LLVMBuildAdd(g->b, in.total, gen_load_i64(g, gen_byte_ptr(g, p, 8)), "");
+    } else if (value->kind == TY_MIN || value->kind == TY_MAX) {
+        LLVMIntPredicate better = value->kind == TY_MIN
+                                      ? (value->is_signed ? LLVMIntSLT : LLVMIntULT)
+                                      : (value->is_signed ? LLVMIntSGT : LLVMIntUGT);
+        LLVMValueRef set = LLVMBuildICmp(g->b, LLVMIntNE, gen_load_i64(g, gen_byte_ptr(g, p, 8)),
+                                         gen_i64(g, 0), "");
+        LLVMValueRef first = LLVMBuildICmp(g->b, LLVMIntEQ, in.any, gen_i64(g, 0), "");
+        LLVMValueRef take = LLVMBuildAnd(
+            g->b, set, LLVMBuildOr(g->b, first, LLVMBuildICmp(g->b, better, v, in.acc, ""), ""),
+            "");
+        out.acc = LLVMBuildSelect(g->b, take, v, in.acc, "");
+        out.any = LLVMBuildSelect(g->b, set, gen_i64(g, 1), in.any, "");
+    }
+    return out;
+}
+
+/* total / count, rounded toward zero as C does (BPF has no signed divide
+ * before v4: the magnitude is divided), 0 when nothing was counted */
+static LLVMValueRef gen_average(struct codegen *g, LLVMValueRef count, LLVMValueRef total)
+{
+    LLVMValueRef negative = LLVMBuildICmp(g->b, LLVMIntSLT, total, gen_i64(g, 0), "");
+    LLVMValueRef magnitude =
+        LLVMBuildSelect(g->b, negative, LLVMBuildNeg(g->b, total, ""), total, "");
+    LLVMValueRef none = LLVMBuildICmp(g->b, LLVMIntEQ, count, gen_i64(g, 0), "");
+    LLVMValueRef q =
+        LLVMBuildUDiv(g->b, magnitude, LLVMBuildSelect(g->b, none, gen_i64(g, 1), count, ""), "");
+    q = LLVMBuildSelect(g->b, negative, LLVMBuildNeg(g->b, q, ""), q, "");
+    return LLVMBuildSelect(g->b, none, gen_i64(g, 0), q, "");
+}
+
+static void add_incoming(LLVMValueRef phi, LLVMValueRef a, LLVMBasicBlockRef from_a, LLVMValueRef b,
+                         LLVMBasicBlockRef from_b)
+{
+    LLVMValueRef vals[2] = {a, b};
+    LLVMBasicBlockRef blocks[2] = {from_a, from_b};
+    LLVMAddIncoming(phi, vals, blocks, 2);
+}
+
+/* A count(), sum(), min(), max() or avg() map is per-CPU: the loop hands
+ * out the element's value over every CPU, as current bpftrace reads one
+ * (bpf_map_lookup_percpu_elem for each possible CPU). */
 static LLVMValueRef gen_all_cpus_value(struct codegen *g, const struct map_info *m,
                                        LLVMValueRef key)
 {
-    bool adds = m->value.kind == TY_COUNT || m->value.kind == TY_SUM;
-    LLVMIntPredicate better = m->value.kind == TY_MIN
-                                  ? (m->value.is_signed ? LLVMIntSLT : LLVMIntULT)
-                                  : (m->value.is_signed ? LLVMIntSGT : LLVMIntUGT);
     LLVMBasicBlockRef before = LLVMGetInsertBlock(g->b);
     LLVMBasicBlockRef head = gen_block(g, "cpus_head"), body = gen_block(g, "cpus_body");
     LLVMBasicBlockRef have = gen_block(g, "cpus_have"), next = gen_block(g, "cpus_next");
@@ -222,8 +270,8 @@ static LLVMValueRef gen_all_cpus_value(struct codegen *g, const struct map_info 
 
     LLVMPositionBuilderAtEnd(g->b, head);
     LLVMValueRef cpu = LLVMBuildPhi(g->b, g->i64, "cpu");
-    LLVMValueRef acc = LLVMBuildPhi(g->b, g->i64, "acc");
-    LLVMValueRef any = LLVMBuildPhi(g->b, g->i64, "any");
+    struct cpu_fold cur = {LLVMBuildPhi(g->b, g->i64, "acc"), LLVMBuildPhi(g->b, g->i64, "total"),
+                           LLVMBuildPhi(g->b, g->i64, "any")};
     LLVMValueRef more = LLVMBuildICmp(g->b, LLVMIntULT, cpu, gen_i64(g, possible_cpu_count()), "");
     LLVMBuildCondBr(g->b, more, body, done);
 
@@ -233,39 +281,25 @@ static LLVMValueRef gen_all_cpus_value(struct codegen *g, const struct map_info 
     LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), next, have);
 
     LLVMPositionBuilderAtEnd(g->b, have);
-    LLVMValueRef v = gen_load_i64(g, p), acc2, any2;
-    if (adds) {
-        acc2 = LLVMBuildAdd(g->b, acc, v, "");
-        any2 = gen_i64(g, 1);
-    } else {
-        LLVMValueRef set = LLVMBuildICmp(g->b, LLVMIntNE, gen_load_i64(g, gen_byte_ptr(g, p, 8)),
-                                         gen_i64(g, 0), "");
-        LLVMValueRef first = LLVMBuildICmp(g->b, LLVMIntEQ, any, gen_i64(g, 0), "");
-        LLVMValueRef take = LLVMBuildAnd(
-            g->b, set, LLVMBuildOr(g->b, first, LLVMBuildICmp(g->b, better, v, acc, ""), ""), "");
-        acc2 = LLVMBuildSelect(g->b, take, v, acc, "");
-        any2 = LLVMBuildSelect(g->b, set, gen_i64(g, 1), any, "");
-    }
+    struct cpu_fold with = fold_cpu_value(g, &m->value, p, cur);
     LLVMBuildBr(g->b, next);
 
     LLVMPositionBuilderAtEnd(g->b, next);
-    LLVMBasicBlockRef from[2] = {body, have};
-    LLVMValueRef accs[2] = {acc, acc2}, anys[2] = {any, any2};
-    LLVMValueRef acc_next = LLVMBuildPhi(g->b, g->i64, "");
-    LLVMAddIncoming(acc_next, accs, from, 2);
-    LLVMValueRef any_next = LLVMBuildPhi(g->b, g->i64, "");
-    LLVMAddIncoming(any_next, anys, from, 2);
+    struct cpu_fold after = {LLVMBuildPhi(g->b, g->i64, ""), LLVMBuildPhi(g->b, g->i64, ""),
+                             LLVMBuildPhi(g->b, g->i64, "")};
+    add_incoming(after.acc, cur.acc, body, with.acc, have);
+    add_incoming(after.total, cur.total, body, with.total, have);
+    add_incoming(after.any, cur.any, body, with.any, have);
     LLVMValueRef cpu_next = LLVMBuildAdd(g->b, cpu, gen_i64(g, 1), "");
     LLVMBuildBr(g->b, head);
 
-    LLVMBasicBlockRef into[2] = {before, next};
-    LLVMValueRef cpus[2] = {gen_i64(g, 0), cpu_next}, acc0[2] = {gen_i64(g, 0), acc_next};
-    LLVMValueRef any0[2] = {gen_i64(g, 0), any_next};
-    LLVMAddIncoming(cpu, cpus, into, 2);
-    LLVMAddIncoming(acc, acc0, into, 2);
-    LLVMAddIncoming(any, any0, into, 2);
+    LLVMValueRef zero = gen_i64(g, 0);
+    add_incoming(cpu, zero, before, cpu_next, next);
+    add_incoming(cur.acc, zero, before, after.acc, next);
+    add_incoming(cur.total, zero, before, after.total, next);
+    add_incoming(cur.any, zero, before, after.any, next);
     LLVMPositionBuilderAtEnd(g->b, done);
-    return acc;
+    return m->value.kind == TY_AVG ? gen_average(g, cur.acc, cur.total) : cur.acc;
 }
 
 static void gen_map_loop(struct codegen *g, struct node *n)

@@ -110,8 +110,7 @@ static void resolve_range(struct semantic *sem, struct node *n)
 }
 
 /* Values a loop can hand out: what a variable can hold, and the
- * aggregations a probe can read (count, sum, min, max: current bpftrace
- * iterates those too). They are per-CPU: the loop hands out the value over
+ * aggregations current bpftrace iterates too (count, sum, min, max, avg). They are per-CPU: the loop hands out the value over
  * every CPU (codegen/loops.c), as current bpftrace does. */
 static bool iterable(const struct type *value)
 {
@@ -120,6 +119,7 @@ static bool iterable(const struct type *value)
     case TY_SUM:
     case TY_MIN:
     case TY_MAX:
+    case TY_AVG:
         return true;
     default:
         return value->kind != TY_NONE && !type_is_aggregation(value) && value->kind != TY_VOID;
@@ -150,7 +150,7 @@ static void resolve_map_loop(struct semantic *sem, struct node *n)
     struct type kv = type_new_tuple(&sem->types, 2);
     kv.fields[0] = type_clone(&sem->types, &info->key);
     if (type_is_aggregation(&info->value)) /* its first 8 bytes: the value */
-        kv.fields[1] = type_int(8, info->value.is_signed);
+        kv.fields[1] = type_int(8, info->value.is_signed || info->value.kind == TY_AVG);
     else
         kv.fields[1] = type_clone(&sem->types, &info->value);
     type_layout_tuple(&sem->types, &kv);

@@ -471,10 +471,10 @@ static const struct error_case language_cases[] = {
      "stdin:1:17: ERROR: Loop declaration shadows existing variable: $i\n"
      "BEGIN { $i = 1; for $i : 0..3 { } }\n"
      "                ^~~~~~~~~~~~~~~~~\n"},
-    {"BEGIN { @a[1] = avg(1); for $kv : @a { } }",
-     "stdin:1:35: ERROR: Loop expression does not support type: avg\n"
-     "BEGIN { @a[1] = avg(1); for $kv : @a { } }\n"
-     "                                  ^~\n"},
+    {"BEGIN { @a[1] = stats(1); for $kv : @a { } }",
+     "stdin:1:37: ERROR: Loop expression does not support type: stats\n"
+     "BEGIN { @a[1] = stats(1); for $kv : @a { } }\n"
+     "                                    ^~\n"},
 };
 
 static const struct option_case option_cases[] = {
