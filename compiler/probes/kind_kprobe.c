@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "probes/probe_kind.h"
+#include "target/btf.h"
 #include "target/kallsyms.h"
 
 /* Edit distance, stopping early once it exceeds limit. */
@@ -181,6 +182,10 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
     }
     if (rc)
         goto oom;
+    /* casts in the probe find the module's types (structs of its own) */
+    for (int i = 0; module && module_btf(module) && i < ap->nmatches; i++)
+        if (!(ap->matches[i].btf_module = strdup(module)))
+            goto oom;
     return 0;
 oom:
     probe_set_error(err, errlen, "out of memory");

@@ -429,9 +429,16 @@ static void test_btf_kinds(void)
                 "raw tracepoint not found: no_such_event (BTF has no btf_trace_no_such_event)");
     check_error("rawtracepoint:no_such_*", "no raw tracepoint matches no_such_*");
     check_error("rawtracepoint", "rawtracepoint probe type requires 1 or 2 arguments");
+    /* no modules are loaded on this machine (tests/guest loads some) */
     check_error("rawtracepoint:nf_conntrack:x",
-                "rawtracepoint: module nf_conntrack: sobt reads only the kernel's own BTF "
-                "(vmlinux), not modules'");
+                "kernel module nf_conntrack has no BTF (is it loaded? /sys/kernel/btf/nf_conntrack "
+                "is missing)");
+    check_error("fentry:nf_conntrack:x",
+                "kernel module nf_conntrack has no BTF (is it loaded? /sys/kernel/btf/nf_conntrack "
+                "is missing)");
+    check_error("fentry:vmlinux:no_such_function",
+                "kernel function not found in BTF: vmlinux:no_such_function");
+    check_error("rt:nf_*:x", "no raw tracepoint matches nf_*:x");
     check_error("fentry:no_such_function", "kernel function not found in BTF: no_such_function");
     check_error("fexit:no_such_fun*", "no kernel function matches no_such_fun*");
     check_error("fentry:a:b:c", "fentry probe type requires 1 or 2 arguments");

@@ -25,6 +25,11 @@ mount -t tmpfs tmpfs /tmp
 mount -t tracefs nodev /sys/kernel/tracing
 mount -t debugfs nodev /sys/kernel/debug
 
+# The module-BTF tests probe these (watchdog's tracepoints, softdog's
+# functions); soft_noboot: an armed softdog that expires only logs.
+insmod /lib/modules/watchdog.ko || echo "init: insmod watchdog.ko failed"
+insmod /lib/modules/softdog.ko soft_noboot=1 || echo "init: insmod softdog.ko failed"
+
 ip link set lo up
 # The kernel adds ::1 when lo comes up; add it explicitly in case it did not.
 ip -6 addr show dev lo | grep -q '::1/128' || ip -6 addr add ::1/128 dev lo
