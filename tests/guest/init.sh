@@ -13,6 +13,7 @@
 #   traffic     trafficgen's arguments, a shell fragment ("" = do not run it)
 #   ready       grep -E pattern in sobt's stdout that says it has attached
 #   linger      seconds to wait after the traffic before SIGINT
+#   pcap        files (skboutput()'s) printed in base64 after the test
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /usr/bin /usr/sbin /sbin
 /bin/busybox --install -s
@@ -137,6 +138,13 @@ run_test() {
         echo "--- trafficgen $traffic (rc=$traffic_rc)"
         cat "$dir/traffic"
     fi
+    # skboutput()'s files, for the host to read back (guest_cases.py)
+    local file
+    for file in $pcap; do
+        echo "--- pcap $file"
+        if [ -f "$file" ]; then base64 "$file"; else echo "(no such file)"; fi
+        echo "--- pcap end"
+    done
     [ -n "$note" ] && echo "--- harness: $note"
     echo "--- time start=$start end=$end"
     echo "=== END test $name rc=$rc ==="
@@ -145,7 +153,7 @@ run_test() {
 cd /
 for test in /tests/*.sh; do
     [ -e "$test" ] || continue
-    name='' sobt_args='' traffic='' ready='^Attaching ' linger=1
+    name='' sobt_args='' traffic='' ready='^Attaching ' linger=1 pcap=
     . "$test"
     run_test
 done
