@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,15 @@ static void free_modules(void)
     types_module = NULL;
 }
 
+/* free_modules() at exit, once. */
+static void free_modules_at_exit(void)
+{
+    static bool registered;
+    if (!registered)
+        atexit(free_modules);
+    registered = true;
+}
+
 static const struct module_btf *find_module(const char *name)
 {
     for (int i = 0; i < nmodules; i++)
@@ -84,8 +94,7 @@ static const struct module_btf *find_module(const char *name)
     struct btf *btf = btf__parse_split(path, (struct btf *)base);
     if (libbpf_get_error(btf))
         return NULL;
-    if (nmodules == 0 && nmodule_names < 0)
-        atexit(free_modules);
+    free_modules_at_exit();
     modules[nmodules] = (struct module_btf){strdup(name), btf};
     return &modules[nmodules++];
 }
@@ -118,8 +127,7 @@ int kernel_btf_modules(const char *const **names)
 {
     if (nmodule_names < 0) {
         nmodule_names = 0;
-        if (nmodules == 0)
-            atexit(free_modules);
+        free_modules_at_exit();
         DIR *d = opendir(SYSFS_BTF);
         struct dirent *e;
         while (d && (e = readdir(d)) && nmodule_names < MAX_MODULES)
