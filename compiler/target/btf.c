@@ -172,10 +172,23 @@ static struct btf *script_types;
 struct btf *script_btf_new(void)
 {
     btf__free(script_types);
-    /* a split BTF: ids below btf__type_cnt(kernel) are the kernel's */
-    script_types = btf__new_empty_split((struct btf *)kernel_btf());
-    if (libbpf_get_error(script_types))
+    /* a split BTF: ids below btf__type_cnt(kernel) are the kernel's. With a
+     * module's types, they are copied in first, at the ids they have in the
+     * module's BTF: libbpf 1.1 cannot split a BTF over a split one (the
+     * module's strings would not be found through it). */
+    script_types = btf__new_empty_split((struct btf *)vmlinux_btf());
+    if (libbpf_get_error(script_types)) {
         script_types = NULL;
+        return NULL;
+    }
+    const struct btf *module = types_module ? types_module->btf : NULL;
+    for (uint32_t id = (uint32_t)btf__type_cnt(script_types); module && id < btf__type_cnt(module);
+         id++)
+        if (btf__add_type(script_types, module, btf__type_by_id(module, id)) < 0) {
+            btf__free(script_types);
+            script_types = NULL;
+            break;
+        }
     return script_types;
 }
 
