@@ -38,7 +38,8 @@ int kernel_btf_use_file(const char *path);
  * then used as a kernel type's is, and types_btf() answers for both. A
  * script type hides a kernel type of the same name (as in bpftrace, where
  * the script's definitions win). script_btf_new() starts it (freeing any
- * previous one; NULL on failure), script_btf_free() ends it. */
+ * previous one; NULL on failure), script_btf_free() ends it. With a
+ * module's types selected, they are copied into it first, at their ids. */
 struct btf *script_btf_new(void);
 void script_btf_free(void);
 const struct btf *types_btf(void);
