@@ -161,8 +161,7 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
         if (!function_in(func, names, count, module)) {
             const char *close = suggest_function(func, names, count);
             if (close)
-                probe_set_error(err, errlen,
-                                "kernel function not found: %s%s%s (did you mean %s?)",
+                probe_set_error(err, errlen, "kernel function not found: %s%s%s (did you mean %s?)",
                                 module ? module : "", module ? ":" : "", func, close);
             else
                 probe_set_error(err, errlen, "kernel function not found: %s%s%s%s",

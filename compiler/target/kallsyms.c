@@ -34,6 +34,11 @@ int kallsyms_lookup(const char *name, uint64_t *addr)
     return rc;
 }
 
+/* A function of a loaded module. */
+struct module_function {
+    const char *module, *name;
+};
+
 /* Names of text symbols, sorted and unique; read once per process since the
  * file is ~120k lines and a script may name many kprobes. */
 static struct {
@@ -44,9 +49,7 @@ static struct {
     int count;
     /* the functions of loaded modules, sorted by module then name, unique:
      * names and their modules side by side */
-    struct module_function {
-        const char *module, *name;
-    } *in_modules;
+    struct module_function *in_modules;
     const char **module_names; /* in_modules' names, in the same order */
     int nmodule_functions, cap_modules;
 } ksyms;
