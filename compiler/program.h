@@ -304,7 +304,13 @@ enum loss_counter {
 
 /* In the ELF, every map reference is an ld_imm64 with src_reg = BPF_PSEUDO_MAP_FD
  * and imm = map id (emitted through llvm.bpf.pseudo); the loader replaces the
- * id with the map's file descriptor before loading. */
+ * id with the map's file descriptor before loading.
+ *
+ * A kernel function call (kfunc) is a helper call whose number is
+ * KFUNC_CALL_MARK | the function's BTF id in vmlinux (LLVM cannot emit the
+ * kfunc form itself); the loader makes it a BPF_PSEUDO_KFUNC_CALL of that id.
+ * Helper numbers are far below the mark, BTF ids far below 2^30. */
+#define KFUNC_CALL_MARK (1 << 30)
 
 void compiled_program_free(struct compiled_program *p);
 

@@ -64,6 +64,9 @@ static const struct builtin_func funcs[] = {
     {"nsecs", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_nsecs, .gen = gen_nsecs},
     {"pid", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_pid_tid, .gen = gen_pid_tid},
     {"tid", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_pid_tid, .gen = gen_pid_tid},
+    /* comm() is the variable; comm(pid) another process's */
+    {"comm", 1, 1, BC_VALUE, .requires = OFFERS_TASK_KFUNCS, .check = check_comm_of_pid,
+     .gen = gen_comm_of_pid},
     {"ppid", 0, 1, BC_VALUE, .check = check_ppid, .gen = gen_ppid},
     {"pcomm", 0, 1, BC_VALUE, .check = check_pcomm, .gen = gen_pcomm},
     {"cgroupid", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_cgroupid, .gen = gen_constant},
@@ -113,6 +116,8 @@ static const struct builtin_func funcs[] = {
      .gen = gen_delete},
     {"has_key", 2, 2, BC_VALUE, {ARG_MAP_ELEMENT}, .map_then_key = true, .check = check_has_key,
      .gen = gen_has_key},
+    {"find", 3, 3, BC_VALUE, {ARG_MAP_ELEMENT, ARG_RAW}, .map_then_key = true,
+     .check = check_find, .gen = gen_find},
     /* len(@m); len(ustack)/len(kstack) take the value form */
     {"len", 1, 1, BC_VALUE, {ARG_MAP_OR_VALUE}, .check = check_len, .gen = gen_len},
 

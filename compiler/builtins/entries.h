@@ -35,11 +35,13 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
 LLVMValueRef gen_exit(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_join(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* map_ops.c: delete, has_key, len (a stack's: stacks.c) */
+/* map_ops.c: delete, has_key, find, len (a stack's: stacks.c) */
 void check_delete(struct semantic *sem, struct node *call);
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_has_key(struct semantic *sem, struct node *call);
 LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_args *a);
+void check_find(struct semantic *sem, struct node *call);
+LLVMValueRef gen_find(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_len(struct semantic *sem, struct node *call);
 LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 
@@ -109,6 +111,13 @@ LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_ar
 /* A user address as usym values hold it: {u64 value, u64 the current
  * process (tgid)}, whose memory map names it. */
 LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char *name);
+
+/* task.c: the offset of `member` in struct task_struct, from BTF; -1 without it */
+int64_t builtin_task_member(struct semantic *sem, const char *member);
+
+/* task_by_pid.c: comm(pid) */
+void check_comm_of_pid(struct semantic *sem, struct node *call);
+LLVMValueRef gen_comm_of_pid(struct codegen *g, struct node *call, const struct gen_args *a);
 
 /* events.c (continued): errorf, warnf, assert, unwatch, strftime */
 void check_errorf(struct semantic *sem, struct node *call);

@@ -162,6 +162,10 @@ static bool fold_map_then_key(struct semantic *sem, struct node *n)
         return false;
     }
     ast_push(sem->ast, &m->args, &m->nargs, n->args[1]);
+    /* the key leaves the call's arguments: find(@m, k, $v) is find(@m[k], $v) */
+    for (int i = 1; i + 1 < n->nargs; i++)
+        n->args[i] = n->args[i + 1];
+    n->nargs--;
     n->is_prefix = true;
     return true;
 }
@@ -170,8 +174,9 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
 {
     const struct builtin_func *bf = builtin_func_find(n->name);
     n->type.kind = TY_NONE;
-    if (!bf && n->nargs == 0 && builtin_var_find(n->name)) {
-        /* pid() is pid: a built-in variable may be called without arguments */
+    if ((!bf || bf->min_args > 0) && n->nargs == 0 && builtin_var_find(n->name)) {
+        /* pid() is pid: a built-in variable may be called without arguments
+         * (comm() is comm, comm(pid) the function) */
         n->kind = N_BUILTIN;
         resolve_builtin(sem, n);
         return;
@@ -182,17 +187,18 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
             sem_resolve_expr(sem, n->args[i]);
         return;
     }
-    if (bf->map_then_key && n->nargs == 2 && !fold_map_then_key(sem, n))
+    if (bf->map_then_key && !n->is_prefix && n->nargs >= 2 && n->nargs <= bf->max_args &&
+        !fold_map_then_key(sem, n))
         return;
-    if (bf->map_then_key && n->is_prefix)
-        n->nargs = 2; /* folded on an earlier pass: counted as written */
-    if (n->nargs < bf->min_args || n->nargs > bf->max_args) {
+    /* folded (on this pass or an earlier one): counted as written */
+    int written = n->nargs + (bf->map_then_key && n->is_prefix);
+    if (written < bf->min_args || written > bf->max_args) {
         if (bf->min_args == bf->max_args)
             sem_error(sem, n->loc, "%s() requires %d argument%s (%d provided)", n->name,
-                      bf->min_args, bf->min_args == 1 ? "" : "s", n->nargs);
+                      bf->min_args, bf->min_args == 1 ? "" : "s", written);
         else
             sem_error(sem, n->loc, "%s() requires between %d and %d arguments (%d provided)",
-                      n->name, bf->min_args, bf->max_args, n->nargs);
+                      n->name, bf->min_args, bf->max_args, written);
         return;
     }
     if (bf->cls == BC_AGGREGATION && !as_map_value) {
@@ -210,8 +216,6 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
     }
     if (!offered_here(sem, n, bf->requires))
         return;
-    if (bf->map_then_key && n->is_prefix)
-        n->nargs = 1;
     n->builtin = bf;
     resolve_call_args(sem, bf, n);
     bf->check(sem, n);

@@ -315,6 +315,43 @@ def check_getopt():
             raise TestFailure("%s: status %d, stderr %r" % (extra, result.status, result.err))
 
 
+def check_comm_of_pid():
+    """comm(pid) in an interval and a tracepoint probe (the program types
+    whose kfuncs this kernel allows) names a process this test starts, as
+    /proc/PID/comm does; a pid that has ended gives "N/A" and bpftrace's
+    warning at the call's span."""
+    with tempfile.TemporaryDirectory() as tmp:
+        named = pathlib.Path(tmp) / "sobt-comm-x"
+        named.write_bytes(pathlib.Path("/bin/sleep").read_bytes())
+        named.chmod(0o755)
+        child = subprocess.Popen([str(named), "30"])
+        ended = subprocess.Popen(["true"])
+        ended.wait()
+        try:
+            want = pathlib.Path("/proc/%d/comm" % child.pid).read_text().strip()
+            expect("the child's comm", want, "sobt-comm-x")
+            call = "comm(%d)" % ended.pid
+            program = ('interval:ms:1 { printf("%%s %%s\\n", comm(%d), %s); exit(); }'
+                       % (child.pid, call))
+            rc, out, err = sobt(program)
+            expect("exit status", rc, 0)
+            expect("stdout", out.splitlines()[1], "%s N/A" % want)
+            start = program.index(call) + 1
+            expect("stderr", err, "stdin:1:%d-%d: WARNING: No such process (pid=%d)\n"
+                   % (start, start + len(call), ended.pid))
+            # in a tracepoint: the traced child's own name and its parent's (sobt)
+            rc, out, err = sobt('tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { '
+                                'printf("%s %s %s\\n", comm(pid), comm, comm(ppid)); exit(); }',
+                                "-c", "%s -c 'import os, time; time.sleep(1); os.getppid()'"
+                                % sys.executable)
+            expect("tracepoint exit status", rc, 0)
+            name = pathlib.Path(sys.executable).name[:15]  # comm: the name exec was given
+            expect("tracepoint", out.splitlines()[1], "%s %s sobt" % (name, name))
+        finally:
+            child.kill()
+            child.wait()
+
+
 CHECKS = {
     "pton": check_pton,
     "strerror": check_strerror,
@@ -332,6 +369,7 @@ CHECKS = {
     "assert_has_cpid": check_assert_has_cpid,
     "getopt": check_getopt,
     "globmatch": check_globmatch,
+    "comm_of_pid": check_comm_of_pid,
 }
 
 
