@@ -79,15 +79,14 @@ LLVMValueRef gen_comm_of_pid(struct codegen *g, struct node *call, const struct 
     LLVMBasicBlockRef found = gen_block(g, "task_found");
     LLVMBasicBlockRef missing = gen_block(g, "task_missing");
     LLVMBasicBlockRef done = gen_block(g, "task_done");
-    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, task, gen_i64(g, 0), ""), found,
-                    missing);
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, task, gen_i64(g, 0), ""), found, missing);
 
     LLVMPositionBuilderAtEnd(g->b, found);
     /* the pointer only after its NULL check: the verifier refuses arithmetic
      * on a pointer that may be NULL, so LLVM must not move the add above it */
     LLVMValueRef checked = gen_opaque(g, task);
-    LLVMValueRef at = LLVMBuildAdd(g->b, checked, gen_i64(g, builtin_task_member(g->sem, "comm")),
-                                   "");
+    LLVMValueRef at =
+        LLVMBuildAdd(g->b, checked, gen_i64(g, builtin_task_member(g->sem, "comm")), "");
     gen_probe_read_str(g, out, LLVMConstInt(g->i32, COMM_SIZE, false), at, false);
     gen_kfunc(g, kfunc_id("bpf_task_release"), g->i64, &task, 1);
     LLVMBuildBr(g->b, done);
