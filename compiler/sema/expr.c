@@ -105,6 +105,16 @@ static void name_as_type(struct semantic *sem, struct node *n)
         n->cast_type = tn;
 }
 
+void sem_resolve_type_name(struct semantic *sem, struct type_name *tn)
+{
+    if (!tn || !tn->of)
+        return;
+    if (builtin_arg_is_whole_map(tn->of))
+        sem_map_of(sem, tn->of);
+    else
+        sem_resolve_expr(sem, tn->of);
+}
+
 /* The arguments as the built-in takes them (builtins.h enum builtin_arg). */
 static void resolve_call_args(struct semantic *sem, const struct builtin_func *bf, struct node *n)
 {
@@ -417,6 +427,7 @@ void sem_resolve_expr(struct semantic *sem, struct node *n)
         sem_type_field(sem, n);
         break;
     case N_CAST:
+        sem_resolve_type_name(sem, n->cast_type);
         sem_resolve_expr(sem, n->lhs);
         sem_type_cast(sem, n);
         break;
@@ -426,6 +437,7 @@ void sem_resolve_expr(struct semantic *sem, struct node *n)
     case N_SIZEOF:
     case N_OFFSETOF:
         name_as_type(sem, n);
+        sem_resolve_type_name(sem, n->cast_type);
         if (!n->cast_type)
             sem_resolve_expr(sem, n->lhs);
         if (n->kind == N_SIZEOF)
