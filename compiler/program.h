@@ -87,6 +87,20 @@ enum map_agg {
     AGG_STATS, /* per-CPU struct { s64 count; s64 total; } prints count, average, total */
     AGG_HIST,  /* per-CPU u64 counts; BPF key = user key followed by u64 bucket */
     AGG_LHIST, /* per-CPU u64 counts; BPF key = user key followed by u64 bucket */
+    /* tseries(n, interval, intervals[, agg]): per-CPU struct { s64 value; u64 meta;
+     * u64 epoch; }; BPF key = user key followed by u64 slot (epoch % intervals),
+     * epoch = CLOCK_TAI ns / interval (0: never written); meta is the write's
+     * TAI time for the last value, the count for avg */
+    AGG_TSERIES,
+};
+
+/* How tseries() combines the values of one interval. */
+enum tseries_agg {
+    TSERIES_LAST, /* no agg argument: the last value written */
+    TSERIES_AVG,
+    TSERIES_MAX,
+    TSERIES_MIN,
+    TSERIES_SUM,
 };
 
 /* hist() bucket index as computed in BPF for value n:
@@ -109,6 +123,9 @@ struct map_desc {
     enum map_agg agg;
     struct value_desc value; /* for AGG_NONE: int or string; for SUM/MIN/MAX/AVG/STATS: signedness */
     int64_t lhist_min, lhist_max, lhist_step;
+    uint64_t tseries_interval_ns; /* AGG_TSERIES */
+    uint32_t tseries_intervals;
+    enum tseries_agg tseries_agg;
     bool is_internal; /* maps sobt uses itself (ring buffer, stacks): never printed */
 };
 

@@ -23,6 +23,8 @@ static const struct builtin_func funcs[] = {
     {"hist", 1, 1, BC_AGGREGATION, .key_extra = 8, .check = check_hist, .gen = gen_hist},
     {"lhist", 4, 4, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL, ARG_LITERAL, ARG_LITERAL},
      .key_extra = 8, .check = check_lhist, .gen = gen_lhist},
+    {"tseries", 3, 4, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL, ARG_LITERAL, ARG_LITERAL},
+     .key_extra = 8, .check = check_tseries, .gen = gen_tseries},
 
     /* events: a record through the ring buffer, handled in userspace */
     {"printf", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,

@@ -22,6 +22,10 @@ LLVMValueRef gen_avg_stats(struct codegen *g, struct node *call, const struct ge
 LLVMValueRef gen_hist(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_lhist(struct codegen *g, struct node *call, const struct gen_args *a);
 
+/* time_series.c: tseries */
+void check_tseries(struct semantic *sem, struct node *call);
+LLVMValueRef gen_tseries(struct codegen *g, struct node *call, const struct gen_args *a);
+
 /* events.c: printf, print, clear, zero, time, exit, system, cat, join */
 void check_printf(struct semantic *sem, struct node *call);
 void check_system(struct semantic *sem, struct node *call);

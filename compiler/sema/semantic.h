@@ -24,6 +24,10 @@ struct map_info {
     bool value_known;
     struct type value; /* TY_INT, TY_STRING, TY_PROBE, or an aggregation */
     int64_t lhist_min, lhist_max, lhist_step;
+    /* tseries(): its interval, how many it keeps, how values of one interval
+     * combine (enum tseries_agg); tseries_intervals 0 until a call sets them */
+    int64_t tseries_interval_ns, tseries_intervals;
+    int tseries_agg;
     struct loc first_loc;
     /* What the script calls each key field (key_names.c), for the labels of
      * --metrics: nkey_names entries, NULL where a use leaves it unnamed or

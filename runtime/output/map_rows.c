@@ -56,7 +56,10 @@ static int compare_rows(const void *pa, const void *pb, void *arg)
 {
     const struct map_rows *c = arg;
     const struct row *a = pa, *b = pb;
-    if (sorts_by_value(c->map)) {
+    if (c->map->agg == AGG_TSERIES) { /* least recently written first */
+        if (a->total != b->total)
+            return a->total < b->total ? -1 : 1;
+    } else if (sorts_by_value(c->map)) {
         bool is_signed = map_is_hist(c->map) ? false : map_value_is_signed(c->map);
         if (less_than(a->value, b->value, is_signed))
             return -1;
@@ -114,6 +117,7 @@ static int build_plain_rows(struct map_rows *c)
             break;
         case AGG_HIST:
         case AGG_LHIST:
+        case AGG_TSERIES:
             break;
         }
         int err = add_row(c, r);
@@ -202,8 +206,10 @@ bool row_bucket_span(const struct map_rows *r, const struct row *row, size_t *fi
 
 void map_rows_free(struct map_rows *c)
 {
-    for (size_t i = 0; i < c->nrows; i++)
+    for (size_t i = 0; i < c->nrows; i++) {
         free(c->rows[i].buckets);
+        free(c->rows[i].present);
+    }
     free(c->rows);
     snapshot_free(&c->snap);
     memset(c, 0, sizeof(*c));
@@ -218,7 +224,10 @@ int map_rows_read(struct map_rows *c, const struct compiled_program *prog,
     int err = snapshot_read(&c->snap, fd, map);
     if (err)
         return err;
-    err = map_is_hist(map) ? build_hist_rows(c) : build_plain_rows(c);
+    if (map->agg == AGG_TSERIES)
+        err = build_tseries_rows(c);
+    else
+        err = map_is_hist(map) ? build_hist_rows(c) : build_plain_rows(c);
     if (err) {
         map_rows_free(c);
         return err;

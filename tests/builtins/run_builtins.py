@@ -18,6 +18,7 @@ Needs root. Prints "ok NAME" or "FAIL NAME" with the reason, then
 import datetime
 import fnmatch
 import ipaddress
+import json
 import os
 import pathlib
 import pwd
@@ -32,6 +33,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness  # noqa: E402
 import checks_main  # noqa: E402
+import tseries_graph  # noqa: E402
 from harness import TestFailure, expect  # noqa: E402
 
 SOBT = "sobt"
@@ -352,6 +354,56 @@ def check_comm_of_pid():
             child.wait()
 
 
+TSERIES_SCRIPT = (
+    'i:ms:%d { @n++; $v = (@n * 7 %% 11) - 5; $a = nsecs(tai); @ = tseries($v, 100ms, %d%s); '
+    '$b = nsecs(tai); printf("%%lld %%lld %%d\\n", $a, $b, $v); if (@n == %d) { exit(); } }')
+
+
+def recorded_tseries(every_ms, intervals, agg, writes, *options):
+    """Runs the script; returns (stdout, [(tai, value)]). A write whose two
+    clock readings fall in different intervals leaves its interval unknown
+    to the test: run again (three times at most)."""
+    program = TSERIES_SCRIPT % (every_ms, intervals, "" if agg == "last" else ', "%s"' % agg,
+                                writes)
+    for _ in range(3):
+        rc, out, err = sobt(program, *options)
+        if rc != 0:
+            raise TestFailure("exit status %d, stderr %r" % (rc, err))
+        lines = out.splitlines()
+        if options:  # -f json: the printf lines are documents
+            docs = [json.loads(line) for line in lines if line.startswith("{")]
+            lines = [d["data"].rstrip("\n") for d in docs if d["type"] == "printf"]
+        recorded = [tuple(int(x) for x in line.split()) for line in lines
+                    if re.fullmatch(r"\d+ \d+ -?\d+", line)]
+        if len(recorded) != writes:
+            raise TestFailure("%d writes recorded, not %d: %r" % (len(recorded), writes, out))
+        if all(a // 100_000_000 == b // 100_000_000 for a, b, _ in recorded):
+            return out, [(a, v) for a, _, v in recorded]
+    raise TestFailure("every run wrote across an interval boundary")
+
+
+def check_tseries():
+    """tseries()'s graph, for each way of combining an interval's values
+    and with intervals that have none, against the graph tseries_graph.py
+    draws from the values the script recorded (with their CLOCK_TAI
+    times); and its -f json form."""
+    offset = tseries_graph.tai_offset_ns()
+    for every_ms, intervals, agg, writes in ((40, 8, "last", 25), (40, 8, "avg", 25),
+                                             (40, 6, "max", 20), (40, 6, "min", 20),
+                                             (40, 6, "sum", 20), (250, 10, "last", 6)):
+        out, writes_seen = recorded_tseries(every_ms, intervals, agg, writes)
+        points = tseries_graph.window(writes_seen, 100_000_000, intervals, agg)
+        want = "@:\n" + tseries_graph.graph(points, 100_000_000, offset) + "\n"
+        start = out.find("@:\n")
+        expect("tseries %s every %dms" % (agg, every_ms), out[start:start + len(want)], want)
+    out, writes_seen = recorded_tseries(40, 5, "sum", 15, "-f", "json")
+    docs = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    got = [d for d in docs if d["type"] == "tseries"]
+    points = tseries_graph.window(writes_seen, 100_000_000, 5, "sum")
+    expect("tseries -f json", got, [{"type": "tseries", "data": {
+        "@": tseries_graph.json_points(points, 100_000_000, offset)}}])
+
+
 CHECKS = {
     "pton": check_pton,
     "strerror": check_strerror,
@@ -370,6 +422,7 @@ CHECKS = {
     "getopt": check_getopt,
     "globmatch": check_globmatch,
     "comm_of_pid": check_comm_of_pid,
+    "tseries": check_tseries,
 }
 
 

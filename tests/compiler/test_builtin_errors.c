@@ -413,6 +413,47 @@ static const struct builtin_error_case cases[] = {
      "stdin:1:17: ERROR: invalid variable declaration type: kstack\n"
      "BEGIN { let $v: typeof(kstack); }\n"
      "                ^~~~~~~~~~~~~~\n"},
+    /* tseries(n, interval, intervals[, agg]) */
+    {false, "BEGIN { @ = tseries(\"a\", 1s, 5); }",
+     "stdin:1:21: ERROR: tseries() expects an integer argument, got 'string[2]'\n"
+     "BEGIN { @ = tseries(\"a\", 1s, 5); }\n"
+     "                    ^~~\n"},
+    {false, "BEGIN { @ = tseries(1, 0, 5); }",
+     "stdin:1:24: ERROR: tseries() interval must be greater than 0, not 0\n"
+     "BEGIN { @ = tseries(1, 0, 5); }\n"
+     "                       ^\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 1001); }",
+     "stdin:1:28: ERROR: tseries() number of intervals must be between 1 and 1000, not 1001\n"
+     "BEGIN { @ = tseries(1, 1s, 1001); }\n"
+     "                           ^~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 5, \"median\"); }",
+     "stdin:1:31: ERROR: tseries() aggregation must be \"avg\", \"max\", \"min\" or \"sum\"\n"
+     "BEGIN { @ = tseries(1, 1s, 5, \"median\"); }\n"
+     "                              ^~~~~~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s); }",
+     "stdin:1:13: ERROR: tseries() requires between 3 and 4 arguments (2 provided)\n"
+     "BEGIN { @ = tseries(1, 1s); }\n"
+     "            ^~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 5); @ = tseries(1, 1s, 6); }",
+     "stdin:1:13: ERROR: tseries() of @ is called with different arguments elsewhere\n"
+     "BEGIN { @ = tseries(1, 1s, 5); @ = tseries(1, 1s, 6); }\n"
+     "            ^~~~~~~~~~~~~~~~~\n"
+     "stdin:1:36: ERROR: tseries() of @ is called with different arguments elsewhere\n"
+     "BEGIN { @ = tseries(1, 1s, 5); @ = tseries(1, 1s, 6); }\n"
+     "                                   ^~~~~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { $x = tseries(1, 1s, 5); }",
+     "stdin:1:14: ERROR: tseries() should be directly assigned to a map\n"
+     "BEGIN { $x = tseries(1, 1s, 5); }\n"
+     "             ^~~~~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 5); $v = @; }",
+     "stdin:1:37: ERROR: the value of @ (tseries) cannot be read in a probe\n"
+     "BEGIN { @ = tseries(1, 1s, 5); $v = @; }\n"
+     "                                    ^\n"},
+    /* duration literals: ns us ms s m h d, or C's integer suffixes */
+    {false, "BEGIN { $x = 10xy; }",
+     "stdin:1:14: ERROR: invalid suffix 'xy' on integer '10'\n"
+     "BEGIN { $x = 10xy; }\n"
+     "             ^~~~\n"},
 };
 
 int main(void)
