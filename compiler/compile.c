@@ -135,6 +135,7 @@ static void describe_map(struct semantic *sem, const struct map_info *m, struct 
         break;
     case AGG_HIST:
     case AGG_LHIST:
+        d->hist_bits = m->hist_bits_set ? (uint32_t)m->hist_bits : 0;
         d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
         d->key_size = ks + 8;
         d->value_size = 8;

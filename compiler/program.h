@@ -105,6 +105,10 @@ enum tseries_agg {
 
 /* hist() bucket index as computed in BPF for value n:
  *   n < 0 -> 0;  n == 0 -> 1;  otherwise 2 + floor(log2(n))   (n == 1 -> 2, n in [2,4) -> 3 ...)
+ * hist(n, k), k > 0, N = 2^k buckets a power of two, as current bpftrace:
+ *   n < 0 -> 0;  n < N -> n + 1;  otherwise, p = floor(log2(n)):
+ *   ((p - k + 1) << k) + (n >> (p - k)) - N + 1; bucket i > 2N ends at
+ *   2^((i >> k) - 1) * (N + (i & (N - 1))), bucket i <= 2N holds i - 1 alone
  * lhist(v, min, max, step) bucket index:
  *   v < min -> 0;  v >= max -> 1 + (max - min) / step;  otherwise 1 + (v - min) / step */
 
@@ -123,6 +127,7 @@ struct map_desc {
     enum map_agg agg;
     struct value_desc value; /* for AGG_NONE: int or string; for SUM/MIN/MAX/AVG/STATS: signedness */
     int64_t lhist_min, lhist_max, lhist_step;
+    uint32_t hist_bits; /* AGG_HIST: hist(n, k)'s k, 2^k buckets per power of two */
     uint64_t tseries_interval_ns; /* AGG_TSERIES */
     uint32_t tseries_intervals;
     enum tseries_agg tseries_agg;

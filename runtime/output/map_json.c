@@ -71,7 +71,13 @@ static void write_key(FILE *out, const struct map_rows *c, const struct row *r)
 static void write_bucket_bounds(FILE *out, const struct map_rows *c, size_t i)
 {
     const struct map_desc *map = c->map;
-    if (map->agg == AGG_HIST) {
+    if (map->agg == AGG_HIST && map->hist_bits) {
+        if (i == 0)
+            fputs("\"max\": -1, ", out);
+        else
+            fprintf(out, "\"min\": %" PRIu64 ", \"max\": %" PRIu64 ", ",
+                    hist_bucket_end(map, i - 1), hist_bucket_end(map, i) - 1);
+    } else if (map->agg == AGG_HIST) {
         if (i == 0)
             fputs("\"max\": -1, ", out);
         else if (i <= 2)

@@ -61,7 +61,9 @@ static void bucket_le(char *buf, size_t cap, const struct map_rows *rows, size_t
 {
     const struct map_desc *map = rows->map;
     double le;
-    if (map->agg == AGG_HIST)
+    if (map->agg == AGG_HIST && map->hist_bits)
+        le = i == 0 ? -1 : (double)(hist_bucket_end(map, i) - 1);
+    else if (map->agg == AGG_HIST)
         le = i <= 2 ? (double)i - 1 : (double)(((uint64_t)1 << (i - 1)) - 1);
     else if (i + 1 == rows->nbuckets)
         le = INFINITY;

@@ -14,6 +14,17 @@ bool map_is_hist(const struct map_desc *map)
     return map->agg == AGG_HIST || map->agg == AGG_LHIST;
 }
 
+uint64_t hist_bucket_end(const struct map_desc *map, size_t i)
+{
+    unsigned k = map->hist_bits;
+    size_t n = (size_t)1 << k;
+    if (i <= 2 * n)
+        return i;
+    unsigned power = (unsigned)(i >> k) - 1;
+    unsigned __int128 end = ((unsigned __int128)1 << power) * (n + (i & (n - 1)));
+    return end > UINT64_MAX ? UINT64_MAX : (uint64_t)end;
+}
+
 bool map_value_is_signed(const struct map_desc *map)
 {
     return map->agg != AGG_COUNT && map->value.is_signed;
@@ -76,7 +87,7 @@ static uint64_t average(uint64_t total, uint64_t count, bool is_signed)
     return divide(total, count, is_signed);
 }
 
-static int add_row(struct map_rows *c, struct row r)
+int map_rows_add(struct map_rows *c, struct row r)
 {
     if (c->nrows == c->rows_cap) {
         size_t cap = c->rows_cap ? c->rows_cap * 2 : 16;
@@ -120,7 +131,7 @@ static int build_plain_rows(struct map_rows *c)
         case AGG_TSERIES:
             break;
         }
-        int err = add_row(c, r);
+        int err = map_rows_add(c, r);
         if (err)
             return err;
     }
@@ -141,7 +152,11 @@ static int build_hist_rows(struct map_rows *c)
     if (map->key_size < 8)
         return -EINVAL;
     c->user_key_size = map->key_size - 8;
-    if (map->agg == AGG_HIST) {
+    if (map->agg == AGG_HIST && map->hist_bits) {
+        /* up to the group of 2^63: ((64 - k) << k) + 2^k, and index 0 */
+        c->nbuckets = ((size_t)(64 - map->hist_bits) << map->hist_bits) +
+                      ((size_t)1 << map->hist_bits) + 1;
+    } else if (map->agg == AGG_HIST) {
         c->nbuckets = HIST_BUCKETS;
     } else {
         if (map->lhist_step <= 0 || map->lhist_max <= map->lhist_min)
@@ -177,7 +192,7 @@ static int build_hist_rows(struct map_rows *c)
             r.buckets[bucket] += count;
             r.value += count;
         }
-        err = add_row(c, r);
+        err = map_rows_add(c, r);
         if (err)
             free(r.buckets);
     }

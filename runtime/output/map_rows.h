@@ -40,6 +40,10 @@ struct map_rows {
 };
 
 bool map_is_hist(const struct map_desc *map);
+/* hist(n, k) with k > 0 (program.h has the buckets): bucket i holds the
+ * values from hist_bucket_end(i - 1) up to hist_bucket_end(i) - 1; i <= 2^(k+1)
+ * holds i - 1 alone. Saturates at UINT64_MAX. */
+uint64_t hist_bucket_end(const struct map_desc *map, size_t i);
 bool map_value_is_signed(const struct map_desc *map);
 
 /* A count() without a key has no entry before its first event, yet bpftrace
@@ -49,6 +53,9 @@ bool map_rows_unset_count(const struct map_rows *r);
 /* The buckets a hist/lhist row prints: from its first non-zero bucket to
  * its last, both included. False when every bucket is zero. */
 bool row_bucket_span(const struct map_rows *r, const struct row *row, size_t *first, size_t *last);
+
+/* Append a row (its buckets then belong to r); 0 or -ENOMEM. */
+int map_rows_add(struct map_rows *r, struct row row);
 
 /* tseries_rows.c: a tseries() map's rows (one per key; value: its latest
  * interval's value, total: that interval's epoch, the sort order), and the

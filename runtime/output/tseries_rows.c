@@ -66,20 +66,6 @@ static int compare_user_keys(const void *pa, const void *pb, void *arg)
     return memcmp(*(const uint8_t *const *)pa, *(const uint8_t *const *)pb, c->user_key_size);
 }
 
-static int add_tseries_row(struct map_rows *c, struct row *r)
-{
-    if (c->nrows == c->rows_cap) {
-        size_t cap = c->rows_cap ? c->rows_cap * 2 : 16;
-        struct row *grown = realloc(c->rows, cap * sizeof(*grown));
-        if (!grown)
-            return -ENOMEM;
-        c->rows = grown;
-        c->rows_cap = cap;
-    }
-    c->rows[c->nrows++] = *r;
-    return 0;
-}
-
 /* The row of the entries order[from, to) (one user key). */
 static int key_row(struct map_rows *c, const uint8_t **order, size_t from, size_t to,
                    const struct slot_value *slots)
@@ -106,7 +92,7 @@ static int key_row(struct map_rows *c, const uint8_t **order, size_t from, size_
         r.buckets[s->epoch - c->ts_first_epoch] = s->value;
         r.present[s->epoch - c->ts_first_epoch] = 1;
     }
-    int err = add_tseries_row(c, &r);
+    int err = map_rows_add(c, r);
     if (err) {
         free(r.buckets);
         free(r.present);
