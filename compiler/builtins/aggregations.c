@@ -81,8 +81,8 @@ void check_hist(struct semantic *sem, struct node *call)
 {
     require_int_arg(sem, call, 0);
     int64_t bits = 0;
-    if (call->nargs == 2 && (!sem_literal_int(call->args[1], &bits) || bits < 0 ||
-                             bits > HIST_MAX_BITS)) {
+    if (call->nargs == 2 &&
+        (!sem_literal_int(call->args[1], &bits) || bits < 0 || bits > HIST_MAX_BITS)) {
         sem_error(sem, call->args[1]->loc, "hist() k must be an integer literal from 0 to %d",
                   HIST_MAX_BITS);
         return;
@@ -289,10 +289,10 @@ static LLVMValueRef gen_log2k_bucket(struct codegen *g, LLVMValueRef n, bool is_
     LLVMValueRef shift = LLVMBuildSub(g->b, p, gen_i64(g, k), "");
     /* in the small case p - k may be negative: any shift, its result unused */
     shift = LLVMBuildAnd(g->b, shift, gen_i64(g, 63), "");
-    LLVMValueRef group = LLVMBuildShl(g->b, LLVMBuildAdd(g->b, shift, gen_i64(g, 1), ""),
-                                      gen_i64(g, k), "");
-    LLVMValueRef within = LLVMBuildSub(g->b, LLVMBuildLShr(g->b, n, shift, ""),
-                                       gen_i64(g, buckets - 1), "");
+    LLVMValueRef group =
+        LLVMBuildShl(g->b, LLVMBuildAdd(g->b, shift, gen_i64(g, 1), ""), gen_i64(g, k), "");
+    LLVMValueRef within =
+        LLVMBuildSub(g->b, LLVMBuildLShr(g->b, n, shift, ""), gen_i64(g, buckets - 1), "");
     LLVMValueRef big = LLVMBuildAdd(g->b, group, within, "");
     LLVMValueRef small = LLVMBuildAdd(g->b, n, gen_i64(g, 1), "");
     LLVMValueRef is_small = LLVMBuildICmp(g->b, LLVMIntULT, n, gen_i64(g, buckets), "");

@@ -136,7 +136,7 @@ static const struct builtin_func funcs[] = {
      .gen = gen_strstr},
     {"globmatch", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_globmatch,
      .gen = gen_globmatch},
-    {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_constant},
+    {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_strcap},
     {"memcmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_memcmp,
      .gen = gen_memcmp},
     {"buf", 1, 2, BC_VALUE, .param_text = true, .check = check_buf,

@@ -169,6 +169,7 @@ void check_strerror(struct semantic *sem, struct node *call);
 void check_syscall_name(struct semantic *sem, struct node *call);
 void check_address_space(struct semantic *sem, struct node *call);
 LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_strcap(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strstr(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_memcmp(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_buf(struct codegen *g, struct node *call, const struct gen_args *a);

@@ -251,8 +251,8 @@ void sem_type_cast(struct semantic *sem, struct node *n)
     if (n->cast_type->of) {
         if (sem_type_of_name(sem, n->cast_type, &t) != 0)
             return;
-    } else if (type_from_name(&sem->types, n->cast_type->base, n->cast_type->pointers, user,
-                              &t) < 0) {
+    } else if (type_from_name(&sem->types, n->cast_type->base, n->cast_type->pointers, user, &t) <
+               0) {
         sem_error(sem, n->cast_type->loc, "unknown type in cast: %s%s%.*s", n->cast_type->base,
                   n->cast_type->pointers ? " " : "", n->cast_type->pointers, "********");
         return;

@@ -154,8 +154,8 @@ static int build_hist_rows(struct map_rows *c)
     c->user_key_size = map->key_size - 8;
     if (map->agg == AGG_HIST && map->hist_bits) {
         /* up to the group of 2^63: ((64 - k) << k) + 2^k, and index 0 */
-        c->nbuckets = ((size_t)(64 - map->hist_bits) << map->hist_bits) +
-                      ((size_t)1 << map->hist_bits) + 1;
+        c->nbuckets =
+            ((size_t)(64 - map->hist_bits) << map->hist_bits) + ((size_t)1 << map->hist_bits) + 1;
     } else if (map->agg == AGG_HIST) {
         c->nbuckets = HIST_BUCKETS;
     } else {

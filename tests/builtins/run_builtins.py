@@ -142,6 +142,27 @@ def check_strings():
     expect("strlen strstr strcontains", lines_of(program), wanted)
 
 
+def check_char_pointer_strings():
+    """strlen() and strcap() of a char pointer (a syscall's path, in user
+    memory): the path's length, at most the default string length
+    (BPFTRACE_STRLEN: 64 here; bpftrace's strnlen(p, default_str_length()))."""
+    with tempfile.TemporaryDirectory(prefix="sobtstrlen") as tmp:
+        short = os.path.join(tmp, "a")
+        long = os.path.join(tmp, "x" * 90)
+        opener = ("import os, sys, time\ntime.sleep(1)\n"
+                  "for p in sys.argv[1:]:\n    try: os.open(p, os.O_RDONLY)\n    except OSError: pass\n")
+        program = ('tracepoint:syscalls:sys_enter_openat '
+                   '/pid == cpid && strcontains(str(args.filename), "sobtstrlen")/ { '
+                   'printf("%d %d %s\\n", strlen(args.filename), strcap(args.filename), '
+                   'str(args.filename)); if (++@n == 2) { exit(); } }')
+        rc, out, err = sobt(program, "-c", "%s -c '%s' %s %s" % (sys.executable, opener, short, long))
+        if rc != 0:
+            raise TestFailure("exit status %d, stderr %r" % (rc, err))
+        got = [tuple(int(x) for x in line.split()[:2]) for line in out.splitlines()
+               if re.match(r"\d+ \d+ /", line)]
+        expect("strlen, strcap of a path", got, [(len(short), len(short)), (64, 64)])
+
+
 def check_signal():
     """signal("SIGUSR1") from the getppid tracepoint of a process that
     catches it and says so."""
@@ -413,6 +434,7 @@ CHECKS = {
     "clocks": check_clocks,
     "strftime": check_strftime,
     "strings": check_strings,
+    "char_pointer_strings": check_char_pointer_strings,
     "signal": check_signal,
     "errorf_warnf": check_errorf_warnf,
     "stack_modes": check_stack_modes,

@@ -255,7 +255,7 @@ static const struct builtin_error_case cases[] = {
      "BEGIN { @ = kfunc_exist(comm); }\n"
      "                        ^~~~\n"},
     {false, "BEGIN { @ = strcap(1); }",
-     "stdin:1:20: ERROR: strcap() expects a string or an array, got 'int64'\n"
+     "stdin:1:20: ERROR: strcap() expects a string, an array or a char pointer, got 'int64'\n"
      "BEGIN { @ = strcap(1); }\n"
      "                   ^\n"},
     {true, "BEGIN { signal(\"SIGKILL\"); }",
