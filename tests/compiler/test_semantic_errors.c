@@ -63,9 +63,11 @@ static const struct error_case cases[] = {
     {"BEGIN { $x + 1; }", "stdin:1:9: ERROR: Undefined or undeclared variable: $x\n"
                           "BEGIN { $x + 1; }\n"
                           "        ^~\n"},
-    {"BEGIN { @a = hist(1, 2) }", "stdin:1:14: ERROR: hist() requires 1 argument (2 provided)\n"
-                                  "BEGIN { @a = hist(1, 2) }\n"
-                                  "             ^~~~~~~~~~\n"},
+    /* hist(n, k): current bpftrace's second argument (0.17 takes one) */
+    {"BEGIN { @a = hist(1, 2, 3) }",
+     "stdin:1:14: ERROR: hist() requires between 1 and 2 arguments (3 provided)\n"
+     "BEGIN { @a = hist(1, 2, 3) }\n"
+     "             ^~~~~~~~~~~~~\n"},
     {"BEGIN { @a = lhist(1, 0, 10) }",
      "stdin:1:14: ERROR: lhist() requires 4 arguments (3 provided)\n"
      "BEGIN { @a = lhist(1, 0, 10) }\n"
