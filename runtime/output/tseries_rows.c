@@ -92,6 +92,11 @@ static int key_row(struct map_rows *c, const uint8_t **order, size_t from, size_
         r.buckets[s->epoch - c->ts_first_epoch] = s->value;
         r.present[s->epoch - c->ts_first_epoch] = 1;
     }
+    if (r.total == 0) { /* every slot zeroed (zero()) or never written: no row */
+        free(r.buckets);
+        free(r.present);
+        return 0;
+    }
     int err = map_rows_add(c, r);
     if (err) {
         free(r.buckets);
