@@ -48,6 +48,12 @@ static bool positive_literal(struct semantic *sem, const struct node *arg, const
 
 void check_tseries(struct semantic *sem, struct node *call)
 {
+    if (sem->settings.unstable_tseries == UNSTABLE_ERROR) {
+        sem_error(sem, call->loc,
+                  "tseries() is an unstable feature that the config block turned off "
+                  "(unstable_tseries = error)");
+        return;
+    }
     const struct type *n = &call->args[0]->type;
     if (n->kind != TY_NONE && n->kind != TY_INT) {
         sem_error(sem, call->args[0]->loc, "tseries() expects an integer argument, got '%s'",

@@ -449,6 +449,10 @@ static const struct builtin_error_case cases[] = {
      "stdin:1:37: ERROR: the value of @ (tseries) cannot be read in a probe\n"
      "BEGIN { @ = tseries(1, 1s, 5); $v = @; }\n"
      "                                    ^\n"},
+    {false, "config = { unstable_tseries = error } BEGIN { @ = tseries(1, 1s, 5); }",
+     "stdin:1:51: ERROR: tseries() is an unstable feature that the config block turned off (unstable_tseries = error)\n"
+     "config = { unstable_tseries = error } BEGIN { @ = tseries(1, 1s, 5); }\n"
+     "                                                  ^~~~~~~~~~~~~~~~~\n"},
     /* duration literals: ns us ms s m h d, or C's integer suffixes */
     {false, "BEGIN { $x = 10xy; }",
      "stdin:1:14: ERROR: invalid suffix 'xy' on integer '10'\n"
