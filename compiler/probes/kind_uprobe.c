@@ -242,8 +242,15 @@ static int expand_binary(const struct probe_kind *kind, const struct uprobe_spec
 static int target_paths(const struct probe_kind *kind, const char *target, char ***paths,
                         int *count, char *err, size_t errlen)
 {
-    if (binary_paths(target, probe_target_pid(), probe_target_command(), paths, count) < 0) {
-        probe_set_error(err, errlen, "out of memory");
+    /* "*" is every file the process maps (-p), or every running process
+     * maps, as in bpftrace */
+    int pid = probe_target_pid();
+    int rc = strcmp(target, "*") != 0
+                 ? binary_paths(target, pid, probe_target_command(), paths, count)
+             : pid > 0 ? process_mapped_binaries(pid, paths, count)
+                       : host_mapped_binaries(paths, count);
+    if (rc < 0) {
+        probe_set_error(err, errlen, "cannot find the files of %s: %s", target, strerror(-rc));
         return -1;
     }
     if (*count == 0) {

@@ -83,8 +83,11 @@ static int spec_paths(const struct usdt_spec *s, char ***paths, int *count, char
 {
     *count = 0;
     int pid = probe_target_pid();
-    int rc = pid <= 0 ? binary_paths(s->target, pid, probe_target_command(), paths, count)
-                      : process_mapped_binaries(pid, paths, count);
+    /* without -p, "*" is every file a running process maps (the host) */
+    bool host = pid <= 0 && s->target && strcmp(s->target, "*") == 0;
+    int rc = host       ? host_mapped_binaries(paths, count)
+             : pid <= 0 ? binary_paths(s->target, pid, probe_target_command(), paths, count)
+                        : process_mapped_binaries(pid, paths, count);
     if (rc < 0) {
         probe_set_error(err, errlen, "cannot read the files of pid %d: %s", pid, strerror(-rc));
         return -1;

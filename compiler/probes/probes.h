@@ -20,6 +20,8 @@ struct probe_match {
     int nargs;
     char *args_text;         /* usdt: the specification as written (owned) */
     uint32_t btf_id;         /* fentry/fexit: the function's BTF id */
+    char *btf_module;        /* the kernel module whose BTF holds the target and types its
+                                arguments (btf_id is in it); NULL: the kernel's own */
 };
 
 struct attach_point {

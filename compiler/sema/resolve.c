@@ -78,6 +78,20 @@ static void resolve_config(struct semantic *sem, const struct node *config)
     }
 }
 
+/* Kernel types come from the kernel's BTF and that of the first kernel module
+ * a probe names (bpftrace reads every module's; sobt one per script, which
+ * sem_btf_params says when another module's probe is typed). */
+static void select_module_types(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nunits && !kernel_btf_selected_module(); i++)
+        for (int a = 0; a < sem->units[i].naps; a++)
+            for (int m = 0; m < sem->units[i].aps[a].nmatches; m++) {
+                const char *module = sem->units[i].aps[a].matches[m].btf_module;
+                if (module && !kernel_btf_selected_module())
+                    kernel_btf_select_module(module);
+            }
+}
+
 /* Every named parameter on the command line is one a getopt() reads (or
  * --help, which lists them). */
 static void check_named_params(struct semantic *sem)
@@ -117,7 +131,6 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
         settings_init(&sem->settings);
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
-    sem_define_script_types(sem);
     sem->final_pass = false;
     /* as in bpftrace, the environment wins over the script's config block */
     if (opts->max_map_keys)
@@ -128,7 +141,16 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     attach_points_set_process(opts->target_pid, opts->command_binary);
     attach_points_keep_missing_functions(opts->verify_only ||
                                          sem->missing_probes != MISSING_PROBES_ERROR);
+    kernel_btf_select_module(NULL);
     if (sem->errors || sem_expand_probes(sem) < 0)
+        return -1;
+    /* the script's types are split over the kernel's, and a module's probes
+     * bring that module's */
+    select_module_types(sem);
+    sem->final_pass = true;
+    sem_define_script_types(sem);
+    sem->final_pass = false;
+    if (sem->errors)
         return -1;
     /* macros expanded, then positional parameters made literals, before
      * anything is typed */
