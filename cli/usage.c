@@ -74,6 +74,7 @@ void print_usage(FILE *out)
           "    BPFTRACE_NO_CPP_DEMANGLE     1: C++ user symbols stay mangled\n"
           "    BPFTRACE_NO_USER_SYMBOLS     1: user addresses stay addresses\n"
           "    BPFTRACE_CACHE_USER_SYMBOLS  PER_PID (default), PER_PROGRAM or NONE\n"
+          "    BPFTRACE_MISSING_PROBES      error (default), warn or ignore\n"
           "    BPFTRACE_VMLINUX             kernel ELF file for kernel symbols\n"
           "    BPFTRACE_BTF                 BTF file for kernel types\n"
           "    BPFTRACE_KERNEL_SOURCE       kernel tree for #include <linux/...>\n"

@@ -135,13 +135,13 @@ static void describe_map(struct semantic *sem, const struct map_info *m, struct 
         break;
     case AGG_HIST:
     case AGG_LHIST:
-        d->hist_bits = m->hist_bits_set ? (uint32_t)m->hist_bits : 0;
         d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
         d->key_size = ks + 8;
         d->value_size = 8;
         d->lhist_min = m->lhist_min;
         d->lhist_max = m->lhist_max;
         d->lhist_step = m->lhist_step;
+        d->hist_bits = m->hist_bits;
         break;
     case AGG_TSERIES:
         d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;

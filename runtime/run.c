@@ -233,8 +233,18 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
 static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
                       const struct output *out, FILE *err, struct metrics_server **metrics)
 {
+    int nprobes = attach_count_probes(prog);
+    if (opts->mode != RUN_VERIFY && nprobes == 0) {
+        /* every probe left out by missing_probes = warn|ignore: bpftrace's
+         * words, on stdout, and exit status 1 */
+        if (!opts->quiet) {
+            fputs("No probes to attach\n", out->file);
+            fflush(out->file);
+        }
+        return 1;
+    }
     if (opts->mode != RUN_VERIFY && !opts->quiet)
-        print_attaching(out, attach_count_probes(prog));
+        print_attaching(out, nprobes);
 
     struct loaded_program lp;
     if (loader_load(prog, opts->verbose, err, &lp) != 0)

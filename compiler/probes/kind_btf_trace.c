@@ -118,7 +118,8 @@ static int expand_one(const struct probe_kind *kind, const char *module, const c
             break;
     }
     explain_missing(kind, module, name, rc, err, errlen);
-    return -1;
+    /* no such function or event here: missing_probes decides */
+    return rc == -ENODATA || rc == -E2BIG ? -1 : PROBE_MISSING;
 }
 
 static int expand_btf_trace(const struct probe_kind *kind, char **parts, int nparts,
@@ -160,7 +161,7 @@ static int expand_btf_trace(const struct probe_kind *kind, char **parts, int npa
     if (ap->nmatches == 0) {
         probe_set_error(err, errlen, "no %s matches %s%s%s", target_kind(kind),
                         module ? module : "", module ? ":" : "", name);
-        return -1;
+        return PROBE_MISSING;
     }
     return 0;
 oom:

@@ -223,7 +223,7 @@ static int expand_binary(const struct probe_kind *kind, const struct uprobe_spec
     int rc = n < 0 ? n : 0;
     if (n == 0 && !probe_has_wildcard(s->func) && !probe_has_wildcard(s->target)) {
         probe_set_error(err, errlen, "Could not resolve symbol: %s:%s", b->path, s->func);
-        rc = -1;
+        rc = PROBE_MISSING;
     }
     for (int i = 0; i < n && rc == 0; i++) {
         uint64_t offset;
@@ -235,7 +235,7 @@ static int expand_binary(const struct probe_kind *kind, const struct uprobe_spec
     free(funcs);
     if (rc == -ENOMEM)
         probe_set_error(err, errlen, "out of memory");
-    return rc < 0 ? -1 : 0;
+    return rc < 0 ? -1 : rc;
 }
 
 /* The files the target names, or an error when there are none. */
@@ -257,7 +257,7 @@ static int target_paths(const struct probe_kind *kind, const char *target, char 
         probe_set_error(err, errlen, "%s target file '%s' does not exist or is not executable",
                         kind->name, target);
         free(*paths);
-        return -1;
+        return PROBE_MISSING;
     }
     return 0;
 }
@@ -282,7 +282,7 @@ static int expand_uprobe(const struct probe_kind *kind, char **parts, int nparts
     }
     if (rc == 0 && ap->nmatches == 0) {
         probe_set_error(err, errlen, "no function of %s matches %s", s.target, s.func);
-        rc = -1;
+        rc = PROBE_MISSING;
     }
     ap->has_wildcard = probe_has_wildcard(s.func) || probe_has_wildcard(s.target);
     if (count)
@@ -325,7 +325,7 @@ static int list_uprobe(const struct probe_kind *kind, FILE *out, char **parts, i
     }
     char **paths;
     int count, total = 0;
-    if (target_paths(kind, s.target, &paths, &count, err, sizeof(err)) < 0) {
+    if (target_paths(kind, s.target, &paths, &count, err, sizeof(err)) != 0) {
         fprintf(stderr, "ERROR: %s\n", err);
         free(s.own_target);
         return -1;

@@ -57,7 +57,9 @@ static void resolve_config(struct semantic *sem, const struct node *config)
                 if (strcmp(v->str, modes[k]) == 0)
                     m = k;
             if (m < 0)
-                sem_error(sem, v->loc, "missing_probes must be \"error\", \"warn\" or \"ignore\"");
+                sem_error(sem, v->loc,
+                          "Invalid value for missing_probes: valid values are ignore, warn, "
+                          "and error.");
             else
                 sem->missing_probes = (enum missing_probes_policy)m;
         } else if (strcmp(key, "max_strlen") == 0) {

@@ -24,7 +24,7 @@ struct map_info {
     bool value_known;
     struct type value; /* TY_INT, TY_STRING, TY_PROBE, or an aggregation */
     int64_t lhist_min, lhist_max, lhist_step;
-    int hist_bits; /* hist(n, k): 2^k buckets per power of two; -1 until a call sets it */
+    int hist_bits; /* hist(x, k): k, 2^k buckets per power of two */
     bool hist_bits_set;
     /* tseries(): its interval, how many it keeps, how values of one interval
      * combine (enum tseries_agg); tseries_intervals 0 until a call sets them */

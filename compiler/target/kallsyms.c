@@ -87,8 +87,9 @@ static int add_module_function(char *module, const char *name)
 
 static int index_module_functions(void)
 {
-    qsort(ksyms.in_modules, (size_t)ksyms.nmodule_functions, sizeof(*ksyms.in_modules),
-          compare_module_functions);
+    if (ksyms.nmodule_functions > 1) /* qsort of a NULL base is undefined even for 0 */
+        qsort(ksyms.in_modules, (size_t)ksyms.nmodule_functions, sizeof(*ksyms.in_modules),
+              compare_module_functions);
     int unique = 0;
     for (int i = 0; i < ksyms.nmodule_functions; i++)
         if (unique == 0 ||

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/hist_buckets.h"
 #include "output/map_rows.h"
 #include "output/values.h"
 
@@ -12,17 +13,6 @@
 bool map_is_hist(const struct map_desc *map)
 {
     return map->agg == AGG_HIST || map->agg == AGG_LHIST;
-}
-
-uint64_t hist_bucket_end(const struct map_desc *map, size_t i)
-{
-    unsigned k = map->hist_bits;
-    size_t n = (size_t)1 << k;
-    if (i <= 2 * n)
-        return i;
-    unsigned power = (unsigned)(i >> k) - 1;
-    unsigned __int128 end = ((unsigned __int128)1 << power) * (n + (i & (n - 1)));
-    return end > UINT64_MAX ? UINT64_MAX : (uint64_t)end;
 }
 
 bool map_value_is_signed(const struct map_desc *map)
@@ -152,12 +142,8 @@ static int build_hist_rows(struct map_rows *c)
     if (map->key_size < 8)
         return -EINVAL;
     c->user_key_size = map->key_size - 8;
-    if (map->agg == AGG_HIST && map->hist_bits) {
-        /* up to the group of 2^63: ((64 - k) << k) + 2^k, and index 0 */
-        c->nbuckets =
-            ((size_t)(64 - map->hist_bits) << map->hist_bits) + ((size_t)1 << map->hist_bits) + 1;
-    } else if (map->agg == AGG_HIST) {
-        c->nbuckets = HIST_BUCKETS;
+    if (map->agg == AGG_HIST) {
+        c->nbuckets = hist_bucket_count(map->hist_bits);
     } else {
         if (map->lhist_step <= 0 || map->lhist_max <= map->lhist_min)
             return -EINVAL;

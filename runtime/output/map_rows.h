@@ -12,8 +12,6 @@
 #include "output/map_snapshot.h"
 #include "program.h"
 
-#define HIST_BUCKETS 65 /* indexes 0 (negative) .. 64 ([2^62, 2^63)) */
-
 /* One printed entry (a hist row gathers all buckets of a key). */
 struct row {
     const uint8_t *key;    /* the user key (first bytes of the BPF key) */
@@ -40,10 +38,6 @@ struct map_rows {
 };
 
 bool map_is_hist(const struct map_desc *map);
-/* hist(n, k) with k > 0 (program.h has the buckets): bucket i holds the
- * values from hist_bucket_end(i - 1) up to hist_bucket_end(i) - 1; i <= 2^(k+1)
- * holds i - 1 alone. Saturates at UINT64_MAX. */
-uint64_t hist_bucket_end(const struct map_desc *map, size_t i);
 bool map_value_is_signed(const struct map_desc *map);
 
 /* A count() without a key has no entry before its first event, yet bpftrace

@@ -25,6 +25,7 @@
  *    (map_dump.c). */
 #include <inttypes.h>
 
+#include "output/hist_buckets.h"
 #include "output/map_printers.h"
 #include "output/values.h"
 
@@ -51,66 +52,6 @@ static void print_int(FILE *out, uint64_t v, bool is_signed)
         fprintf(out, "%" PRId64, (int64_t)v);
     else
         fprintf(out, "%" PRIu64, v);
-}
-
-/* hist labels: powers of two, with K/M/G from 2^10 on and T from 2^40 on
- * (2^50 is "1024T": bpftrace has no larger suffix). */
-static void hist_power_label(char *buf, size_t cap, int power)
-{
-    static const char suffixes[] = {'\0', 'K', 'M', 'G', 'T'};
-    int tier = power / 10 < 4 ? power / 10 : 4;
-    uint64_t n = (uint64_t)1 << (power - tier * 10);
-    if (tier)
-        snprintf(buf, cap, "%" PRIu64 "%c", n, suffixes[tier]);
-    else
-        snprintf(buf, cap, "%" PRIu64, n);
-}
-
-static void hist_label(char *buf, size_t cap, size_t index)
-{
-    if (index == 0) {
-        snprintf(buf, cap, "(..., 0)");
-    } else if (index == 1) {
-        snprintf(buf, cap, "[0]");
-    } else if (index == 2) {
-        snprintf(buf, cap, "[1]");
-    } else {
-        char lo[32], hi[32];
-        hist_power_label(lo, sizeof(lo), (int)index - 2);
-        hist_power_label(hi, sizeof(hi), (int)index - 1);
-        snprintf(buf, cap, "[%s, %s)", lo, hi);
-    }
-}
-
-/* hist(n, k)'s bucket ends (current bpftrace): up to 2^(k+1) the number,
- * beyond it the number over the largest power of 1024 below it with its
- * suffix (K M G T P E): 2^power * m shown as 2^(power % 10) * m. */
-static void hist_bits_bound(char *buf, size_t cap, const struct map_desc *map, size_t i)
-{
-    unsigned k = map->hist_bits;
-    if (i <= (size_t)2 << k) {
-        snprintf(buf, cap, "%zu", i);
-        return;
-    }
-    unsigned power = (unsigned)(i >> k) - 1;
-    uint64_t m = ((uint64_t)1 << k) + (i & (((size_t)1 << k) - 1));
-    unsigned tier = power / 10;
-    snprintf(buf, cap, "%" PRIu64 "%.1s", ((uint64_t)1 << (power - 10 * tier)) * m,
-             &"\0KMGTPE"[tier]);
-}
-
-static void hist_bits_label(char *buf, size_t cap, const struct map_desc *map, size_t index)
-{
-    char lo[32], hi[32];
-    if (index == 0) {
-        snprintf(buf, cap, "(..., 0)");
-    } else if (index <= (size_t)2 << map->hist_bits) {
-        snprintf(buf, cap, "[%zu]", index - 1);
-    } else {
-        hist_bits_bound(lo, sizeof(lo), map, index - 1);
-        hist_bits_bound(hi, sizeof(hi), map, index);
-        snprintf(buf, cap, "[%s, %s)", lo, hi);
-    }
 }
 
 /* lhist bounds use the largest of K, M, G, T, P, E that divides them exactly
@@ -160,10 +101,8 @@ static void print_hist_row(FILE *out, const struct map_rows *c, const struct row
         uint64_t count_div = c->map->agg == AGG_HIST ? div : 0;
         for (size_t i = first; i <= last; i++) {
             char label[96];
-            if (c->map->agg == AGG_HIST && c->map->hist_bits)
-                hist_bits_label(label, sizeof(label), c->map, i);
-            else if (c->map->agg == AGG_HIST)
-                hist_label(label, sizeof(label), i);
+            if (c->map->agg == AGG_HIST)
+                hist_bucket_label(label, sizeof(label), i, c->map->hist_bits);
             else
                 lhist_label(label, sizeof(label), c->map, i, c->nbuckets);
             uint64_t count = r->buckets[i];

@@ -488,18 +488,6 @@ static const struct builtin_error_case cases[] = {
      "stdin:1:14: ERROR: invalid suffix 'xy' on integer '10'\n"
      "BEGIN { $x = 10xy; }\n"
      "             ^~~~\n"},
-    /* hist(n, k) */
-    {false, "BEGIN { @h = hist(5, 6); }",
-     "stdin:1:22: ERROR: hist() k must be an integer literal from 0 to 5\n"
-     "BEGIN { @h = hist(5, 6); }\n"
-     "                     ^\n"},
-    {false, "BEGIN { @h = hist(5, 2); @h = hist(5, 1); }",
-     "stdin:1:14: ERROR: hist() of @h is called with a different k elsewhere\n"
-     "BEGIN { @h = hist(5, 2); @h = hist(5, 1); }\n"
-     "             ^~~~~~~~~~\n"
-     "stdin:1:31: ERROR: hist() of @h is called with a different k elsewhere\n"
-     "BEGIN { @h = hist(5, 2); @h = hist(5, 1); }\n"
-     "                              ^~~~~~~~~~\n"},
 };
 
 int main(void)
