@@ -82,6 +82,7 @@ static enum map_agg agg_of(enum type_kind k)
     case TY_STATS: return AGG_STATS;
     case TY_HIST: return AGG_HIST;
     case TY_LHIST: return AGG_LHIST;
+    case TY_TSERIES: return AGG_TSERIES;
     default: return AGG_NONE;
     }
 }
@@ -141,6 +142,15 @@ static void describe_map(struct semantic *sem, const struct map_info *m, struct 
         d->lhist_max = m->lhist_max;
         d->lhist_step = m->lhist_step;
         d->hist_bits = m->hist_bits;
+        break;
+    case AGG_TSERIES:
+        d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
+        d->key_size = ks + 8;
+        d->value_size = 24;
+        d->value.kind = VK_INT;
+        d->tseries_interval_ns = (uint64_t)m->tseries_interval_ns;
+        d->tseries_intervals = (uint32_t)m->tseries_intervals;
+        d->tseries_agg = (enum tseries_agg)m->tseries_agg;
         break;
     default:
         d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;

@@ -89,6 +89,20 @@ enum map_agg {
     AGG_STATS, /* per-CPU struct { s64 count; s64 total; } prints count, average, total */
     AGG_HIST,  /* per-CPU u64 counts; BPF key = user key followed by u64 bucket */
     AGG_LHIST, /* per-CPU u64 counts; BPF key = user key followed by u64 bucket */
+    /* tseries(n, interval, intervals[, agg]): per-CPU struct { s64 value; u64 meta;
+     * u64 epoch; }; BPF key = user key followed by u64 slot (epoch % intervals),
+     * epoch = CLOCK_TAI ns / interval (0: never written); meta is the write's
+     * TAI time for the last value, the count for avg */
+    AGG_TSERIES,
+};
+
+/* How tseries() combines the values of one interval. */
+enum tseries_agg {
+    TSERIES_LAST, /* no agg argument: the last value written */
+    TSERIES_AVG,
+    TSERIES_MAX,
+    TSERIES_MIN,
+    TSERIES_SUM,
 };
 
 /* hist() bucket index as computed in BPF for value n:
@@ -116,6 +130,9 @@ struct map_desc {
     struct value_desc value; /* for AGG_NONE: int or string; for SUM/MIN/MAX/AVG/STATS: signedness */
     int64_t lhist_min, lhist_max, lhist_step;
     int hist_bits; /* hist(x, k): each power of two split into 2^k buckets */
+    uint64_t tseries_interval_ns; /* AGG_TSERIES */
+    uint32_t tseries_intervals;
+    enum tseries_agg tseries_agg;
     bool is_internal; /* maps sobt uses itself (ring buffer, stacks): never printed */
 };
 
@@ -311,7 +328,13 @@ enum loss_counter {
 
 /* In the ELF, every map reference is an ld_imm64 with src_reg = BPF_PSEUDO_MAP_FD
  * and imm = map id (emitted through llvm.bpf.pseudo); the loader replaces the
- * id with the map's file descriptor before loading. */
+ * id with the map's file descriptor before loading.
+ *
+ * A kernel function call (kfunc) is a helper call whose number is
+ * KFUNC_CALL_MARK | the function's BTF id in vmlinux (LLVM cannot emit the
+ * kfunc form itself); the loader makes it a BPF_PSEUDO_KFUNC_CALL of that id.
+ * Helper numbers are far below the mark, BTF ids far below 2^30. */
+#define KFUNC_CALL_MARK (1 << 30)
 
 void compiled_program_free(struct compiled_program *p);
 

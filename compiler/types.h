@@ -40,6 +40,7 @@ enum type_kind {
     TY_STATS,
     TY_HIST,
     TY_LHIST,
+    TY_TSERIES,
 };
 
 struct type {

@@ -149,6 +149,7 @@ static void yyerror(SOBT_YYLTYPE *lloc, struct parse_ctx *ctx, yyscan_t scanner,
 %token LET "let"
 %token SIZEOF "sizeof"
 %token OFFSETOF "offsetof"
+%token TYPEOF "typeof"
 %token STRUCT "struct"
 %token UNION "union"
 %token ENUM "enum"
@@ -601,6 +602,11 @@ type_name
     | UNION IDENT  { $$ = parse_type_name(ctx, parse_join_words(ctx, "union", $2), @$); }
     | ENUM IDENT   { $$ = parse_type_name(ctx, parse_join_words(ctx, "enum", $2), @$); }
     | type_words   { $$ = parse_type_name(ctx, $1, @$); }
+    /* typeof(expr): the expression's type (typeof(@m): the map's key), as
+     * current bpftrace has it in casts, declarations and sizeof */
+    | TYPEOF '(' expr ')'
+        { $$ = parse_type_name(ctx, (char *)"typeof", @$); $$->of = $3; }
+    | TYPEOF '(' cast_type ')' { $$ = $3; }
     ;
 
 type_words

@@ -155,6 +155,24 @@ static int patch_map_references(struct bpf_insn *insns, size_t count,
     return 0;
 }
 
+/* Kernel function calls, marked by the compiler (program.h KFUNC_CALL_MARK):
+ * calls of the vmlinux function with that BTF id. */
+static void patch_kfunc_calls(struct bpf_insn *insns, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (insns[i].code == (BPF_LD | BPF_IMM | BPF_DW)) {
+            i++; /* the second half of the 16-byte instruction */
+            continue;
+        }
+        if (insns[i].code != (BPF_JMP | BPF_CALL) || insns[i].src_reg != 0 ||
+            !(insns[i].imm & KFUNC_CALL_MARK))
+            continue;
+        insns[i].imm &= ~KFUNC_CALL_MARK;
+        insns[i].src_reg = BPF_PSEUDO_KFUNC_CALL;
+        insns[i].off = 0; /* vmlinux's BTF */
+    }
+}
+
 static void print_verifier_log(const char *log)
 {
     if (!log || !log[0])
@@ -319,6 +337,7 @@ static int load_programs(const struct compiled_program *prog, struct loaded_prog
             patch_map_references(insns, ps.count, lp, section) != 0)
             rc = -1;
         else {
+            patch_kfunc_calls(insns, ps.count);
             lp->raw_tracepoint[i] = raw_tracepoint_takes(&prog->progs[i]);
             lp->prog_fds[i] = load_one(prog, i, insns, ps.count, &cb, log_buf, verbose_out,
                                        lp->raw_tracepoint[i]);

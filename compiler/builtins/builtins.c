@@ -24,6 +24,8 @@ static const struct builtin_func funcs[] = {
      .gen = gen_hist},
     {"lhist", 4, 4, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL, ARG_LITERAL, ARG_LITERAL},
      .key_extra = 8, .check = check_lhist, .gen = gen_lhist},
+    {"tseries", 3, 4, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL, ARG_LITERAL, ARG_LITERAL},
+     .key_extra = 8, .check = check_tseries, .gen = gen_tseries},
 
     /* events: a record through the ring buffer, handled in userspace */
     {"printf", 1, BUILTIN_MAX_ARGS, BC_STATEMENT, LITERAL_THEN_VALUES, .is_event = true,
@@ -65,6 +67,9 @@ static const struct builtin_func funcs[] = {
     {"nsecs", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_nsecs, .gen = gen_nsecs},
     {"pid", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_pid_tid, .gen = gen_pid_tid},
     {"tid", 0, 1, BC_VALUE, {ARG_RAW}, .check = check_pid_tid, .gen = gen_pid_tid},
+    /* comm() is the variable; comm(pid) another process's */
+    {"comm", 1, 1, BC_VALUE, .requires = OFFERS_TASK_KFUNCS, .check = check_comm_of_pid,
+     .gen = gen_comm_of_pid},
     {"ppid", 0, 1, BC_VALUE, .check = check_ppid, .gen = gen_ppid},
     {"pcomm", 0, 1, BC_VALUE, .check = check_pcomm, .gen = gen_pcomm},
     {"cgroupid", 1, 1, BC_VALUE, {ARG_LITERAL}, .check = check_cgroupid, .gen = gen_constant},
@@ -114,6 +119,8 @@ static const struct builtin_func funcs[] = {
      .gen = gen_delete},
     {"has_key", 2, 2, BC_VALUE, {ARG_MAP_ELEMENT}, .map_then_key = true, .check = check_has_key,
      .gen = gen_has_key},
+    {"find", 3, 3, BC_VALUE, {ARG_MAP_ELEMENT, ARG_RAW}, .map_then_key = true,
+     .check = check_find, .gen = gen_find},
     /* len(@m); len(ustack)/len(kstack) take the value form */
     {"len", 1, 1, BC_VALUE, {ARG_MAP_OR_VALUE}, .check = check_len, .gen = gen_len},
 
@@ -129,7 +136,7 @@ static const struct builtin_func funcs[] = {
      .gen = gen_strstr},
     {"globmatch", 2, 2, BC_VALUE, {ARG_VALUE, ARG_LITERAL}, .check = check_globmatch,
      .gen = gen_globmatch},
-    {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_constant},
+    {"strcap", 1, 1, BC_VALUE, .check = check_strcap, .gen = gen_strcap},
     {"memcmp", 3, 3, BC_VALUE, {ARG_VALUE, ARG_VALUE, ARG_LITERAL}, .check = check_memcmp,
      .gen = gen_memcmp},
     {"buf", 1, 2, BC_VALUE, .param_text = true, .check = check_buf,

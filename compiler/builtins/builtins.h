@@ -5,7 +5,7 @@
  * (runtime/events.c), its type check and its code generation. The checks
  * and code live by theme in this folder (entries.h lists them: aggregations,
  * events, map_ops, process, task, context, registers, actions, memory,
- * strings, stacks, compile_time); they see
+ * strings, stacks, compile_time, task_by_pid, time_series); they see
  * their arguments already resolved and evaluated, so they never walk the
  * tree themselves.
  *

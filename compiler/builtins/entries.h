@@ -22,6 +22,10 @@ LLVMValueRef gen_avg_stats(struct codegen *g, struct node *call, const struct ge
 LLVMValueRef gen_hist(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_lhist(struct codegen *g, struct node *call, const struct gen_args *a);
 
+/* time_series.c: tseries */
+void check_tseries(struct semantic *sem, struct node *call);
+LLVMValueRef gen_tseries(struct codegen *g, struct node *call, const struct gen_args *a);
+
 /* events.c: printf, print, clear, zero, time, exit, system, cat, join */
 void check_printf(struct semantic *sem, struct node *call);
 void check_system(struct semantic *sem, struct node *call);
@@ -35,11 +39,13 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
 LLVMValueRef gen_exit(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_join(struct codegen *g, struct node *call, const struct gen_args *a);
 
-/* map_ops.c: delete, has_key, len (a stack's: stacks.c) */
+/* map_ops.c: delete, has_key, find, len (a stack's: stacks.c) */
 void check_delete(struct semantic *sem, struct node *call);
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_has_key(struct semantic *sem, struct node *call);
 LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_args *a);
+void check_find(struct semantic *sem, struct node *call);
+LLVMValueRef gen_find(struct codegen *g, struct node *call, const struct gen_args *a);
 void check_len(struct semantic *sem, struct node *call);
 LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args *a);
 
@@ -110,6 +116,13 @@ LLVMValueRef gen_kaddr(struct codegen *g, struct node *call, const struct gen_ar
  * process (tgid)}, whose memory map names it. */
 LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char *name);
 
+/* task.c: the offset of `member` in struct task_struct, from BTF; -1 without it */
+int64_t builtin_task_member(struct semantic *sem, const char *member);
+
+/* task_by_pid.c: comm(pid) */
+void check_comm_of_pid(struct semantic *sem, struct node *call);
+LLVMValueRef gen_comm_of_pid(struct codegen *g, struct node *call, const struct gen_args *a);
+
 /* events.c (continued): errorf, warnf, assert, unwatch, strftime */
 void check_errorf(struct semantic *sem, struct node *call);
 void check_assert(struct semantic *sem, struct node *call);
@@ -156,6 +169,7 @@ void check_strerror(struct semantic *sem, struct node *call);
 void check_syscall_name(struct semantic *sem, struct node *call);
 void check_address_space(struct semantic *sem, struct node *call);
 LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_args *a);
+LLVMValueRef gen_strcap(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_strstr(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_memcmp(struct codegen *g, struct node *call, const struct gen_args *a);
 LLVMValueRef gen_buf(struct codegen *g, struct node *call, const struct gen_args *a);

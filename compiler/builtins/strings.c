@@ -29,12 +29,19 @@ static bool check_string_arg(struct semantic *sem, struct node *call, int i)
     return false;
 }
 
+/* A pointer to one-byte integers (char *, int8 *): a string in memory,
+ * as bpftrace's strlen() and strcap() take it. */
+static bool is_char_pointer(const struct type *t)
+{
+    return t->kind == TY_PTR && t->elem && t->elem->kind == TY_INT && t->elem->size == 1;
+}
+
 /* ---- checks ---- */
 
 void check_strlen(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_NONE;
-    if (known(call) && check_string_arg(sem, call, 0))
+    if (known(call) && (is_char_pointer(&call->args[0]->type) || check_string_arg(sem, call, 0)))
         call->type = type_int(8, false);
 }
 
@@ -52,8 +59,13 @@ void check_strcap(struct semantic *sem, struct node *call)
     const struct type *t = &call->args[0]->type;
     if (!known(call))
         return;
+    if (is_char_pointer(t)) { /* its length: nothing else bounds it */
+        call->type = type_int(8, true);
+        return;
+    }
     if (t->kind != TY_STRING && t->kind != TY_ARRAY) {
-        sem_error(sem, call->args[0]->loc, "strcap() expects a string or an array, got '%s'",
+        sem_error(sem, call->args[0]->loc,
+                  "strcap() expects a string, an array or a char pointer, got '%s'",
                   type_name_of(t));
         return;
     }
@@ -249,8 +261,31 @@ LLVMValueRef gen_string_byte(struct codegen *g, LLVMValueRef s, uint32_t size, u
     return LLVMBuildTrunc(g->b, shifted, g->i8, "");
 }
 
+/* strlen() of a char pointer: the string read (bpf_probe_read_*_str), at
+ * most the default string length (BPFTRACE_STRLEN) long, as bpftrace's
+ * strnlen(ptr, default_str_length()) counts it. */
+static LLVMValueRef gen_pointer_strlen(struct codegen *g, const struct node *arg, LLVMValueRef p)
+{
+    uint32_t size = g->sem->strlen + 1;
+    LLVMValueRef buf = gen_alloca(g, size, "strlen");
+    LLVMValueRef ret =
+        gen_probe_read_str(g, buf, LLVMConstInt(g->i32, size, false), p, arg->type.is_user);
+    LLVMValueRef read = LLVMBuildICmp(g->b, LLVMIntSGT, ret, gen_i64(g, 0), "");
+    return LLVMBuildSelect(g->b, read, LLVMBuildSub(g->b, ret, gen_i64(g, 1), ""), gen_i64(g, 0),
+                           "");
+}
+
+LLVMValueRef gen_strcap(struct codegen *g, struct node *call, const struct gen_args *a)
+{
+    if (is_char_pointer(&call->args[0]->type))
+        return gen_pointer_strlen(g, call->args[0], a->value[0]);
+    return gen_i64(g, call->ival);
+}
+
 LLVMValueRef gen_strlen(struct codegen *g, struct node *call, const struct gen_args *a)
 {
+    if (is_char_pointer(&call->args[0]->type))
+        return gen_pointer_strlen(g, call->args[0], a->value[0]);
     uint32_t size = call->args[0]->type.size;
     LLVMValueRef len = gen_i64(g, 0);
     LLVMValueRef ended = LLVMConstInt(g->i1, 0, false);
@@ -353,11 +388,6 @@ LLVMValueRef gen_strstr(struct codegen *g, struct node *call, const struct gen_a
     if (strcmp(call->name, "strstr") == 0)
         return at;
     return LLVMBuildZExt(g->b, LLVMBuildICmp(g->b, LLVMIntNE, at, gen_i64(g, -1), ""), g->i64, "");
-}
-
-LLVMValueRef gen_strcap(struct codegen *g, struct node *call, const struct gen_args *a)
-{
-    return gen_i64(g, call->ival);
 }
 
 /* memcmp(l, r, n): the difference of the first differing bytes (unsigned),

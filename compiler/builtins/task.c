@@ -79,7 +79,7 @@ LLVMValueRef gen_var_probetype(struct codegen *g, struct node *n)
 /* ---- ppid and pcomm: fields of the task's parent and group leader ---- */
 
 /* The offset of `member` in struct task_struct, from BTF; -1 without it. */
-static int64_t task_member(struct semantic *sem, const char *member)
+int64_t builtin_task_member(struct semantic *sem, const char *member)
 {
     struct type task;
     struct member_info m;
@@ -109,7 +109,7 @@ static bool check_task_arg(struct semantic *sem, struct node *call)
 
 static bool check_task_fields(struct semantic *sem, struct node *n, const char *a, const char *b)
 {
-    if (task_member(sem, a) < 0 || task_member(sem, b) < 0) {
+    if (builtin_task_member(sem, a) < 0 || builtin_task_member(sem, b) < 0) {
         sem_error(sem, n->loc, "%s needs the kernel's BTF (struct task_struct)", n->name);
         return false;
     }
@@ -142,7 +142,7 @@ static LLVMValueRef read_link(struct codegen *g, LLVMValueRef task, const char *
 {
     LLVMValueRef slot = gen_alloca(g, 8, link);
     gen_memset0(g, slot, 8);
-    LLVMValueRef at = LLVMBuildAdd(g->b, task, gen_i64(g, task_member(g->sem, link)), "");
+    LLVMValueRef at = LLVMBuildAdd(g->b, task, gen_i64(g, builtin_task_member(g->sem, link)), "");
     gen_probe_read(g, slot, 8, at, false);
     return gen_load_i64(g, slot);
 }
@@ -153,7 +153,7 @@ static LLVMValueRef gen_ppid_of(struct codegen *g, struct node *n, const struct 
     LLVMValueRef out = gen_alloca(g, 8, "ppid");
     gen_memset0(g, out, 8);
     gen_probe_read(g, out, 4,
-                   LLVMBuildAdd(g->b, parent, gen_i64(g, task_member(g->sem, "tgid")), ""), false);
+                   LLVMBuildAdd(g->b, parent, gen_i64(g, builtin_task_member(g->sem, "tgid")), ""), false);
     return gen_load_i64(g, out);
 }
 
@@ -163,7 +163,7 @@ static LLVMValueRef gen_pcomm_of(struct codegen *g, struct node *n, const struct
     LLVMValueRef out = gen_alloca(g, 16, "pcomm");
     gen_memset0(g, out, 16);
     gen_probe_read_str(g, out, LLVMConstInt(g->i32, 16, false),
-                       LLVMBuildAdd(g->b, leader, gen_i64(g, task_member(g->sem, "comm")), ""),
+                       LLVMBuildAdd(g->b, leader, gen_i64(g, builtin_task_member(g->sem, "comm")), ""),
                        false);
     return out;
 }

@@ -100,6 +100,12 @@ LLVMValueRef gen_helper(struct codegen *g, int id, LLVMTypeRef ret, LLVMValueRef
     return LLVMBuildCall2(g->b, fty, fp, args, (unsigned)nargs, "");
 }
 
+LLVMValueRef gen_kfunc(struct codegen *g, int btf_id, LLVMTypeRef ret, LLVMValueRef *args,
+                       int nargs)
+{
+    return gen_helper(g, KFUNC_CALL_MARK | btf_id, ret, args, nargs);
+}
+
 static void add_attr(struct codegen *g, LLVMValueRef call, LLVMAttributeIndex idx, const char *name)
 {
     unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));

@@ -124,6 +124,10 @@ LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name);
 /* End the lifetime of every buffer allocated since `mark` (g->ntemps then). */
 void gen_end_temps(struct codegen *g, int mark);
 LLVMValueRef gen_helper(struct codegen *g, int id, LLVMTypeRef ret, LLVMValueRef *args, int nargs);
+/* A call of the kernel function (kfunc) whose vmlinux BTF id is btf_id
+ * (program.h: KFUNC_CALL_MARK). */
+LLVMValueRef gen_kfunc(struct codegen *g, int btf_id, LLVMTypeRef ret, LLVMValueRef *args,
+                       int nargs);
 LLVMValueRef gen_map_ptr(struct codegen *g, int map_id);
 /* v, opaque to LLVM's optimiser (keeps a branch a branch). */
 LLVMValueRef gen_opaque(struct codegen *g, LLVMValueRef v);

@@ -175,5 +175,12 @@ struct node *ast_clone(struct ast *ast, const struct node *n)
     c->attach = clone_list(ast, n->attach, n->nattach, &c->nattach);
     c->probes = clone_list(ast, n->probes, n->nprobes, &c->nprobes);
     c->config = ast_clone(ast, n->config);
+    if (n->cast_type && n->cast_type->of) {
+        /* typeof(expr) in a macro body: each expansion its own expression */
+        struct type_name *tn = ast_alloc(ast, sizeof(*tn));
+        *tn = *n->cast_type;
+        tn->of = ast_clone(ast, n->cast_type->of);
+        c->cast_type = tn;
+    }
     return c;
 }

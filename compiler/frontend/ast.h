@@ -90,6 +90,7 @@ struct type_name {
     bool has_len;       /* let $s: string[N]; casts (uint8[N])x and (uint8[])x */
     int64_t array_len;  /* N; 0 in a cast: as many as the value's size holds */
     struct loc loc;
+    struct node *of; /* typeof(expr): the expression whose type this is (base "typeof") */
 };
 
 struct map_info;     /* sema/semantic.h */

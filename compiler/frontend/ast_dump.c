@@ -50,6 +50,8 @@ static void dump_string(const char *s, size_t len, FILE *out)
 static void dump_type(const struct type_name *t, FILE *out)
 {
     fputs(t->base ? t->base : "?", out);
+    if (t->of)
+        fputs("(...)", out);
     if (t->has_len && t->array_len)
         fprintf(out, "[%lld]", (long long)t->array_len);
     else if (t->has_len)

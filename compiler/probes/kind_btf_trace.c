@@ -243,7 +243,7 @@ const struct probe_kind probe_kind_fentry = {
     .bpf_prog_type = BPF_PROG_TYPE_TRACING,
     .expected_attach_type = BPF_TRACE_FENTRY,
     .shape = "1 or 2 arguments",
-    .offers = OFFERS_ARGS | OFFERS_FUNC | OFFERS_BTF_FUNC,
+    .offers = OFFERS_ARGS | OFFERS_FUNC | OFFERS_BTF_FUNC | OFFERS_TASK_KFUNCS,
     /* not by a kind wildcard: bpftrace lists fentry so only where the kernel
      * can run it, which sobt does not probe for */
     .one_program_per_match = true,
@@ -260,7 +260,7 @@ const struct probe_kind probe_kind_fexit = {
     .bpf_prog_type = BPF_PROG_TYPE_TRACING,
     .expected_attach_type = BPF_TRACE_FEXIT,
     .shape = "1 or 2 arguments",
-    .offers = OFFERS_ARGS | OFFERS_RETVAL | OFFERS_FUNC | OFFERS_BTF_FUNC,
+    .offers = OFFERS_ARGS | OFFERS_RETVAL | OFFERS_FUNC | OFFERS_BTF_FUNC | OFFERS_TASK_KFUNCS,
     .one_program_per_match = true,
     .args_from_btf = true,
     .btf_params = match_function_params,

@@ -35,6 +35,7 @@ const struct probe_kind probe_kind_interval = {
     .provider = PROV_INTERVAL,
     .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .shape = "1 or 2 arguments",
+    .offers = OFFERS_TASK_KFUNCS,
     .list = probe_list_time_units,
     .expand = parse_interval,
 };

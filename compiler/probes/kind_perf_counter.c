@@ -148,8 +148,9 @@ static int list_perf_counter(const struct probe_kind *kind, FILE *out, char **pa
     {                                                                                              \
         .name = NAME, .aliases = {ALIAS}, .provider = PROVIDER,                                    \
         .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT, .shape = "1 or 2 arguments",                    \
-        .offers = OFFERS_REGS | OFFERS_SIGNAL, .listed_by_wildcard = true,                         \
-        .expand = expand_perf_counter, .list = list_perf_counter,                                  \
+        .offers = OFFERS_REGS | OFFERS_SIGNAL | OFFERS_TASK_KFUNCS,                                \
+        .listed_by_wildcard = true, .expand = expand_perf_counter,                                 \
+        .list = list_perf_counter,                                                                 \
     }
 
 const struct probe_kind probe_kind_software = PERF_COUNTER_KIND("software", "s", PROV_SOFTWARE);

@@ -35,6 +35,6 @@ const struct probe_kind probe_kind_profile = {
     .bpf_prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .shape = "1 or 2 arguments",
     .list = probe_list_time_units,
-    .offers = OFFERS_REGS | OFFERS_SIGNAL,
+    .offers = OFFERS_REGS | OFFERS_SIGNAL | OFFERS_TASK_KFUNCS,
     .expand = expand_profile,
 };

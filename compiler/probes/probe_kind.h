@@ -35,6 +35,10 @@ enum probe_offer {
                                  tracing programs: path(), skboutput(), socket_cookie() */
     OFFERS_USER_BINARY = 1 << 8, /* a uprobe, uretprobe or usdt probe into one binary:
                                     uaddr() */
+    /* a program type the kernel lets call the task kfuncs (bpf_task_from_pid,
+     * bpf_task_release): tracepoint, perf event and tracing programs, not
+     * kprobe or raw tracepoint ones (Linux 6.18 refuses those): comm(pid) */
+    OFFERS_TASK_KFUNCS = 1 << 9,
 };
 
 /* Returned by a kind's list() when the pattern does not have its shape;

@@ -65,6 +65,8 @@ const char *probe_offer_wanted(unsigned offer)
     case OFFERS_OVERRIDE: return "'kprobe'";
     case OFFERS_BTF_FUNC: return "'fentry' and 'fexit'";
     case OFFERS_USER_BINARY: return "'uprobe', 'uretprobe' and 'usdt'";
+    case OFFERS_TASK_KFUNCS:
+        return "'tracepoint', 'interval', 'profile', 'software', 'fentry' and 'fexit'";
     default: return "other";
     }
 }

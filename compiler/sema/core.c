@@ -82,7 +82,7 @@ static void append_type_name(char *buf, size_t cap, const struct type *t)
         [TY_KSYM] = "ksym",   [TY_USYM] = "usym",   [TY_INET] = "inet",
         [TY_BUFFER] = "buffer", [TY_MACADDR] = "macaddr", [TY_CGROUP_PATH] = "cgroup_path",
         [TY_STRERROR] = "strerror",  [TY_USERNAME] = "username", [TY_TIMESTAMP] = "timestamp",
-        [TY_SYSCALL_NAME] = "syscall_name",
+        [TY_SYSCALL_NAME] = "syscall_name", [TY_TSERIES] = "tseries",
     };
     const char *name = (size_t)t->kind < sizeof(names) / sizeof(names[0]) ? names[t->kind] : NULL;
     snprintf(b, room, "%s", name ? name : "unknown");

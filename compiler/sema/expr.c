@@ -105,6 +105,16 @@ static void name_as_type(struct semantic *sem, struct node *n)
         n->cast_type = tn;
 }
 
+void sem_resolve_type_name(struct semantic *sem, struct type_name *tn)
+{
+    if (!tn || !tn->of)
+        return;
+    if (builtin_arg_is_whole_map(tn->of))
+        sem_map_of(sem, tn->of);
+    else
+        sem_resolve_expr(sem, tn->of);
+}
+
 /* The arguments as the built-in takes them (builtins.h enum builtin_arg). */
 static void resolve_call_args(struct semantic *sem, const struct builtin_func *bf, struct node *n)
 {
@@ -162,6 +172,10 @@ static bool fold_map_then_key(struct semantic *sem, struct node *n)
         return false;
     }
     ast_push(sem->ast, &m->args, &m->nargs, n->args[1]);
+    /* the key leaves the call's arguments: find(@m, k, $v) is find(@m[k], $v) */
+    for (int i = 1; i + 1 < n->nargs; i++)
+        n->args[i] = n->args[i + 1];
+    n->nargs--;
     n->is_prefix = true;
     return true;
 }
@@ -170,8 +184,9 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
 {
     const struct builtin_func *bf = builtin_func_find(n->name);
     n->type.kind = TY_NONE;
-    if (!bf && n->nargs == 0 && builtin_var_find(n->name)) {
-        /* pid() is pid: a built-in variable may be called without arguments */
+    if ((!bf || bf->min_args > 0) && n->nargs == 0 && builtin_var_find(n->name)) {
+        /* pid() is pid: a built-in variable may be called without arguments
+         * (comm() is comm, comm(pid) the function) */
         n->kind = N_BUILTIN;
         resolve_builtin(sem, n);
         return;
@@ -182,17 +197,18 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
             sem_resolve_expr(sem, n->args[i]);
         return;
     }
-    if (bf->map_then_key && n->nargs == 2 && !fold_map_then_key(sem, n))
+    if (bf->map_then_key && !n->is_prefix && n->nargs >= 2 && n->nargs <= bf->max_args &&
+        !fold_map_then_key(sem, n))
         return;
-    if (bf->map_then_key && n->is_prefix)
-        n->nargs = 2; /* folded on an earlier pass: counted as written */
-    if (n->nargs < bf->min_args || n->nargs > bf->max_args) {
+    /* folded (on this pass or an earlier one): counted as written */
+    int written = n->nargs + (bf->map_then_key && n->is_prefix);
+    if (written < bf->min_args || written > bf->max_args) {
         if (bf->min_args == bf->max_args)
             sem_error(sem, n->loc, "%s() requires %d argument%s (%d provided)", n->name,
-                      bf->min_args, bf->min_args == 1 ? "" : "s", n->nargs);
+                      bf->min_args, bf->min_args == 1 ? "" : "s", written);
         else
             sem_error(sem, n->loc, "%s() requires between %d and %d arguments (%d provided)",
-                      n->name, bf->min_args, bf->max_args, n->nargs);
+                      n->name, bf->min_args, bf->max_args, written);
         return;
     }
     if (bf->cls == BC_AGGREGATION && !as_map_value) {
@@ -210,8 +226,6 @@ void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value)
     }
     if (!offered_here(sem, n, bf->requires))
         return;
-    if (bf->map_then_key && n->is_prefix)
-        n->nargs = 1;
     n->builtin = bf;
     resolve_call_args(sem, bf, n);
     bf->check(sem, n);
@@ -413,6 +427,7 @@ void sem_resolve_expr(struct semantic *sem, struct node *n)
         sem_type_field(sem, n);
         break;
     case N_CAST:
+        sem_resolve_type_name(sem, n->cast_type);
         sem_resolve_expr(sem, n->lhs);
         sem_type_cast(sem, n);
         break;
@@ -422,6 +437,7 @@ void sem_resolve_expr(struct semantic *sem, struct node *n)
     case N_SIZEOF:
     case N_OFFSETOF:
         name_as_type(sem, n);
+        sem_resolve_type_name(sem, n->cast_type);
         if (!n->cast_type)
             sem_resolve_expr(sem, n->lhs);
         if (n->kind == N_SIZEOF)

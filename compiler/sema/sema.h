@@ -34,7 +34,9 @@ bool sem_literal_int(const struct node *n, int64_t *out);
 /* The same for arithmetic on literals (+ - * / %, unary - ~). */
 bool sem_const_int(const struct node *n, int64_t *out);
 
-/* types.c: a type as written in a cast, sizeof or let: 0 and *out set, or -1. */
+/* types.c: a type as written in a cast, sizeof or let: 0 and *out set; -1
+ * for a name that is no type (the caller reports it); 1 for typeof(expr)
+ * whose expression has no type yet (or reported why not). */
 int sem_type_of_name(struct semantic *sem, const struct type_name *tn, struct type *out);
 /* The type of a member access, cast, dereference, index or sizeof whose
  * operands are resolved. */

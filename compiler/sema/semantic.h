@@ -26,6 +26,10 @@ struct map_info {
     int64_t lhist_min, lhist_max, lhist_step;
     int hist_bits; /* hist(x, k): k, 2^k buckets per power of two */
     bool hist_bits_set;
+    /* tseries(): its interval, how many it keeps, how values of one interval
+     * combine (enum tseries_agg); tseries_intervals 0 until a call sets them */
+    int64_t tseries_interval_ns, tseries_intervals;
+    int tseries_agg;
     struct loc first_loc;
     /* What the script calls each key field (key_names.c), for the labels of
      * --metrics: nkey_names entries, NULL where a use leaves it unnamed or

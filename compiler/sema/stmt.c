@@ -91,6 +91,7 @@ static void resolve_stmt(struct semantic *sem, struct node *n, int loop_depth)
         resolve_assign(sem, n);
         break;
     case N_VAR_DECL:
+        sem_resolve_type_name(sem, n->cast_type);
         if (n->rhs) {
             sem_resolve_expr(sem, n->rhs);
             n->rhs = sem_copied_value(sem, n->rhs);

@@ -8,8 +8,42 @@
 #include "probes/probe_kind.h"
 #include "sema/sema.h"
 
+static struct type pointer_to(struct semantic *sem, const struct type *to, bool is_user);
+
+/* typeof(expr): the expression's type; typeof(@m) the map's key type, as
+ * bpftrace's stdlib uses it (`let $key: typeof(@map) = key`). */
+static int type_of_expression(struct semantic *sem, const struct type_name *tn, struct type *out)
+{
+    const struct node *x = tn->of;
+    struct type t = x->type;
+    if (x->kind == N_MAP && x->nargs == 0) {
+        if (!x->map || !x->map->key_known)
+            return 1;
+        if (x->map->key.kind == TY_NONE) {
+            sem_error(sem, x->loc, "typeof(%s): a map without keys has no key type", x->name);
+            return 1;
+        }
+        t = x->map->key;
+    }
+    if (t.kind == TY_NONE)
+        return 1;
+    if (t.kind == TY_VOID || type_is_aggregation(&t)) {
+        sem_error(sem, x->loc, "typeof(): a value of type '%s' has no type to use",
+                  type_name_of(&t));
+        return 1;
+    }
+    t = type_clone(&sem->types, &t);
+    t.is_char = false;
+    for (int i = 0; i < tn->pointers; i++)
+        t = pointer_to(sem, &t, t.is_user);
+    *out = t;
+    return 0;
+}
+
 int sem_type_of_name(struct semantic *sem, const struct type_name *tn, struct type *out)
 {
+    if (tn->of)
+        return type_of_expression(sem, tn, out);
     return type_from_name(&sem->types, tn->base, tn->pointers, false, out);
 }
 
@@ -214,7 +248,11 @@ void sem_type_cast(struct semantic *sem, struct node *n)
     n->type.kind = TY_NONE;
     struct type t;
     bool user = n->lhs->type.is_user;
-    if (type_from_name(&sem->types, n->cast_type->base, n->cast_type->pointers, user, &t) < 0) {
+    if (n->cast_type->of) {
+        if (sem_type_of_name(sem, n->cast_type, &t) != 0)
+            return;
+    } else if (type_from_name(&sem->types, n->cast_type->base, n->cast_type->pointers, user, &t) <
+               0) {
         sem_error(sem, n->cast_type->loc, "unknown type in cast: %s%s%.*s", n->cast_type->base,
                   n->cast_type->pointers ? " " : "", n->cast_type->pointers, "********");
         return;
@@ -228,7 +266,7 @@ void sem_type_cast(struct semantic *sem, struct node *n)
     }
     if (t.kind != TY_INT && t.kind != TY_PTR) {
         sem_error(sem, n->cast_type->loc, "cannot cast to '%s': only to integers and pointers",
-                  n->cast_type->base);
+                  n->cast_type->of ? type_name_of(&t) : n->cast_type->base);
         return;
     }
     if (from->kind == TY_ARRAY && t.kind == TY_INT) {
@@ -385,8 +423,13 @@ void sem_type_sizeof(struct semantic *sem, struct node *n)
 {
     struct type t = {0};
     if (n->cast_type) {
-        if (sem_type_of_name(sem, n->cast_type, &t) < 0)
+        int rc = sem_type_of_name(sem, n->cast_type, &t);
+        if (rc < 0)
             sem_error(sem, n->loc, "unknown type: %s", n->cast_type->base);
+        if (rc > 0) {
+            n->type.kind = TY_NONE;
+            return;
+        }
     } else {
         t = n->lhs->type;
     }
@@ -402,10 +445,11 @@ void sem_type_offsetof(struct semantic *sem, struct node *n)
 {
     struct type t = {0};
     if (n->cast_type) {
-        if (sem_type_of_name(sem, n->cast_type, &t) < 0) {
+        int rc = sem_type_of_name(sem, n->cast_type, &t);
+        if (rc < 0)
             sem_error(sem, n->cast_type->loc, "unknown type: %s", n->cast_type->base);
+        if (rc != 0)
             return;
-        }
     } else {
         t = n->lhs->type;
         if (t.kind == TY_NONE)

@@ -291,6 +291,17 @@ void sem_assign_var(struct semantic *sem, struct node *n)
 static int declared_type(struct semantic *sem, const struct node *decl, struct type *out)
 {
     const struct type_name *tn = decl->cast_type;
+    if (tn->of) {
+        /* typeof(expr): the expression's type, a string's size included */
+        if (sem_type_of_name(sem, tn, out) != 0)
+            return -1;
+        if (out->kind != TY_INT && out->kind != TY_PTR && out->kind != TY_STRING &&
+            out->kind != TY_TUPLE) {
+            sem_error(sem, tn->loc, "invalid variable declaration type: %s", type_name_of(out));
+            return -1;
+        }
+        return 0;
+    }
     bool is_string = strcmp(tn->base, "string") == 0 && tn->pointers == 0;
     if (tn->has_len && (!is_string || tn->array_len < 1 || tn->array_len > UINT16_MAX)) {
         sem_error(sem, tn->loc, "invalid variable declaration type: %s[%lld]", tn->base,
@@ -347,7 +358,8 @@ void sem_declare_var(struct semantic *sem, struct node *decl)
     if (typed && !v->typed) {
         v->typed = true;
         v->type = dt;
-        v->resizable = dt.kind == TY_STRING && !decl->cast_type->has_len;
+        v->resizable =
+            dt.kind == TY_STRING && !decl->cast_type->has_len && !decl->cast_type->of;
         settle_string_size(sem, v);
         v->assigned = true; /* readable: it starts at zero */
     }

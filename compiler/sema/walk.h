@@ -10,6 +10,9 @@
 void sem_resolve_expr(struct semantic *sem, struct node *n);
 /* Resolve a map reference's keys and settle its key type. */
 void sem_resolve_map_keys(struct semantic *sem, struct node *mapnode);
+/* The expression of typeof(expr) in a type name, if it has one: resolved
+ * (typeof(@m) names the map, whose key is the type). */
+void sem_resolve_type_name(struct semantic *sem, struct type_name *tn);
 /* A call of a built-in function; as_map_value: it is `@m[k] = call`. */
 void sem_resolve_call(struct semantic *sem, struct node *n, bool as_map_value);
 

@@ -18,7 +18,9 @@
  *    lhist: the underflow bucket {"max": min - 1}, the overflow bucket
  *    {"min": max}, the others [lo, lo + step - 1]. Like text, from the first
  *    to the last non-zero bucket; hist counts are divided by div, lhist's
- *    are not. */
+ *    are not.
+ *  - tseries() (newer than 0.17): type "tseries", each key's intervals
+ *    [{"interval_start": "...", "value": V}, ...] (tseries_print.c). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,8 @@ static const char *document_type(const struct map_desc *map)
 {
     if (map_is_hist(map))
         return "hist";
+    if (map->agg == AGG_TSERIES)
+        return "tseries";
     if (map->agg == AGG_AVG || map->agg == AGG_STATS)
         return "stats";
     return "map";
@@ -105,7 +109,9 @@ static void write_value(FILE *out, const struct map_rows *c, const struct row *r
 {
     const struct map_desc *map = c->map;
     bool is_signed = map_value_is_signed(map);
-    if (map_is_hist(map)) {
+    if (map->agg == AGG_TSERIES) {
+        tseries_json_write_row(out, c, r);
+    } else if (map_is_hist(map)) {
         write_buckets(out, c, r, div);
     } else if (map->agg == AGG_STATS) {
         fprintf(out, "{\"count\": %" PRId64 ", \"average\": ", (int64_t)r->count);

@@ -154,6 +154,12 @@ static void merge_rows(const struct exposition *x, struct row *a, const struct r
         for (size_t i = 0; i < x->rows->nbuckets; i++)
             a->buckets[i] += b->buckets[i];
         break;
+    case AGG_TSERIES: /* the more recently written */
+        if (b->total > a->total) {
+            a->value = b->value;
+            a->total = b->total;
+        }
+        break;
     }
 }
 
@@ -214,6 +220,7 @@ static const char *aggregation_name(const struct map_desc *map)
         [AGG_NONE] = "integer value", [AGG_COUNT] = "count()", [AGG_SUM] = "sum()",
         [AGG_MIN] = "min()",          [AGG_MAX] = "max()",     [AGG_AVG] = "avg()",
         [AGG_STATS] = "stats()",      [AGG_HIST] = "hist()",   [AGG_LHIST] = "lhist()",
+        [AGG_TSERIES] = "latest interval of tseries()",
     };
     return names[map->agg];
 }

@@ -14,4 +14,9 @@ void map_text_print(const struct output *o, const struct map_rows *rows, size_t 
 void map_json_print(const struct output *o, const struct map_rows *rows, size_t first,
                     uint64_t div);
 
+/* tseries_print.c: a tseries() row's graph (the lines after "@name[key]:"),
+ * and its JSON array */
+void tseries_text_print_row(FILE *out, const struct map_rows *rows, const struct row *row);
+void tseries_json_write_row(FILE *out, const struct map_rows *rows, const struct row *row);
+
 #endif

@@ -57,7 +57,10 @@ static int compare_rows(const void *pa, const void *pb, void *arg)
 {
     const struct map_rows *c = arg;
     const struct row *a = pa, *b = pb;
-    if (sorts_by_value(c->map)) {
+    if (c->map->agg == AGG_TSERIES) { /* least recently written first */
+        if (a->total != b->total)
+            return a->total < b->total ? -1 : 1;
+    } else if (sorts_by_value(c->map)) {
         bool is_signed = map_is_hist(c->map) ? false : map_value_is_signed(c->map);
         if (less_than(a->value, b->value, is_signed))
             return -1;
@@ -74,7 +77,7 @@ static uint64_t average(uint64_t total, uint64_t count, bool is_signed)
     return divide(total, count, is_signed);
 }
 
-static int add_row(struct map_rows *c, struct row r)
+int map_rows_add(struct map_rows *c, struct row r)
 {
     if (c->nrows == c->rows_cap) {
         size_t cap = c->rows_cap ? c->rows_cap * 2 : 16;
@@ -115,9 +118,10 @@ static int build_plain_rows(struct map_rows *c)
             break;
         case AGG_HIST:
         case AGG_LHIST:
+        case AGG_TSERIES:
             break;
         }
-        int err = add_row(c, r);
+        int err = map_rows_add(c, r);
         if (err)
             return err;
     }
@@ -174,7 +178,7 @@ static int build_hist_rows(struct map_rows *c)
             r.buckets[bucket] += count;
             r.value += count;
         }
-        err = add_row(c, r);
+        err = map_rows_add(c, r);
         if (err)
             free(r.buckets);
     }
@@ -203,8 +207,10 @@ bool row_bucket_span(const struct map_rows *r, const struct row *row, size_t *fi
 
 void map_rows_free(struct map_rows *c)
 {
-    for (size_t i = 0; i < c->nrows; i++)
+    for (size_t i = 0; i < c->nrows; i++) {
         free(c->rows[i].buckets);
+        free(c->rows[i].present);
+    }
     free(c->rows);
     snapshot_free(&c->snap);
     memset(c, 0, sizeof(*c));
@@ -219,7 +225,10 @@ int map_rows_read(struct map_rows *c, const struct compiled_program *prog,
     int err = snapshot_read(&c->snap, fd, map);
     if (err)
         return err;
-    err = map_is_hist(map) ? build_hist_rows(c) : build_plain_rows(c);
+    if (map->agg == AGG_TSERIES)
+        err = build_tseries_rows(c);
+    else
+        err = map_is_hist(map) ? build_hist_rows(c) : build_plain_rows(c);
     if (err) {
         map_rows_free(c);
         return err;

@@ -18,7 +18,9 @@ struct row {
     size_t entry;          /* snapshot entry, for plain values */
     uint64_t value;        /* int-like value used for sorting and printing */
     uint64_t count, total; /* avg and stats */
-    uint64_t *buckets;     /* hist/lhist counts, nbuckets of them */
+    uint64_t *buckets;     /* hist/lhist counts, nbuckets of them; tseries: the value of
+                              each interval of the window (see map_rows) */
+    uint8_t *present;      /* tseries: whether each interval has a value */
 };
 
 struct map_rows {
@@ -29,6 +31,10 @@ struct map_rows {
     size_t nrows, rows_cap;
     size_t nbuckets;
     size_t user_key_size;
+    /* tseries: the window every row shows, epochs first..last (interval
+     * number i of a row is epoch first + i); last is 0 when nothing was
+     * written */
+    uint64_t ts_first_epoch, ts_last_epoch;
 };
 
 bool map_is_hist(const struct map_desc *map);
@@ -41,6 +47,17 @@ bool map_rows_unset_count(const struct map_rows *r);
 /* The buckets a hist/lhist row prints: from its first non-zero bucket to
  * its last, both included. False when every bucket is zero. */
 bool row_bucket_span(const struct map_rows *r, const struct row *row, size_t *first, size_t *last);
+
+/* Append a row (its buckets then belong to r); 0 or -ENOMEM. */
+int map_rows_add(struct map_rows *r, struct row row);
+
+/* tseries_rows.c: a tseries() map's rows (one per key; value: its latest
+ * interval's value, total: that interval's epoch, the sort order), and the
+ * intervals a row prints: from its first with a value to the window's last.
+ * False when the map holds nothing. */
+int build_tseries_rows(struct map_rows *r);
+bool tseries_row_span(const struct map_rows *r, const struct row *row, size_t *first,
+                      size_t *last);
 
 /* Read the map behind fd and build its rows in bpftrace's order. Returns 0
  * or a negative errno (then r holds nothing). */

@@ -18,6 +18,9 @@
  *  - Buckets run from the first to the last non-zero one; each line is the
  *    label left-aligned in 16 columns, the count right-aligned in 8, " |", a bar
  *    of count * 52 / max '@'s padded with spaces to 52, "|".
+ *  - A tseries() (newer than 0.17) prints as current bpftrace does:
+ *    "@name[k]:\n", its graph (tseries_print.c), "\n", per key; keys from
+ *    the least to the most recently written.
  *  - At exit: "\n\n", then every printed map in byte order of its name
  *    (map_dump.c). */
 #include <inttypes.h>
@@ -142,7 +145,13 @@ void map_text_print(const struct output *o, const struct map_rows *c, size_t fir
     else if (c->nrows == 0)
         fputc('\n', out);
     for (size_t i = first; i < c->nrows; i++) {
-        if (map_is_hist(map))
+        if (map->agg == AGG_TSERIES) {
+            /* current bpftrace's form: "@name[key]:", the graph, a blank line */
+            print_key(out, c, &c->rows[i]);
+            fputs(":\n", out);
+            tseries_text_print_row(out, c, &c->rows[i]);
+            fputc('\n', out);
+        } else if (map_is_hist(map))
             print_hist_row(out, c, &c->rows[i], div);
         else
             print_plain_row(out, c, &c->rows[i], div);

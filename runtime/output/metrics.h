@@ -11,6 +11,7 @@
  *   avg()                 gauge      the average, as print() shows it
  *   plain integer values  gauge
  *   stats()               summary    sobt_NAME_count, sobt_NAME_sum
+ *   tseries()             gauge      its latest interval's value
  *   hist() lhist()        histogram  sobt_NAME_bucket{labels,le="..."}, and
  *                                    sobt_NAME_count in the 0.0.4 format
  *   other values (strings, stacks, symbols, addresses): not exposed.

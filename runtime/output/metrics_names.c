@@ -14,7 +14,9 @@
  *    either way, a plain integer is whatever the script stored: gauges;
  *  - stats() is a count and a total of observations: a summary without
  *    quantiles (its _sum is negative when the values are);
- *  - hist() and lhist() are bucketed observations: histograms. */
+ *  - hist() and lhist() are bucketed observations: histograms;
+ *  - tseries() is the value of each interval: its latest interval's value,
+ *    a gauge (the graph itself is what a scrape over time draws). */
 int metrics_type_of(const struct map_desc *map)
 {
     switch (map->agg) {
@@ -24,6 +26,7 @@ int metrics_type_of(const struct map_desc *map)
     case AGG_MIN:
     case AGG_MAX:
     case AGG_AVG:
+    case AGG_TSERIES:
         return METRIC_GAUGE;
     case AGG_STATS:
         return METRIC_SUMMARY;

@@ -18,6 +18,7 @@ Needs root. Prints "ok NAME" or "FAIL NAME" with the reason, then
 import datetime
 import fnmatch
 import ipaddress
+import json
 import os
 import pathlib
 import pwd
@@ -32,6 +33,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness  # noqa: E402
 import checks_main  # noqa: E402
+import tseries_graph  # noqa: E402
 from harness import TestFailure, expect  # noqa: E402
 
 SOBT = "sobt"
@@ -138,6 +140,27 @@ def check_strings():
         % (h, n, n) for h, n in STRINGS)
     wanted = ["%d %d %d" % (len(h), h.find(n), int(n in h)) for h, n in STRINGS]
     expect("strlen strstr strcontains", lines_of(program), wanted)
+
+
+def check_char_pointer_strings():
+    """strlen() and strcap() of a char pointer (a syscall's path, in user
+    memory): the path's length, at most the default string length
+    (BPFTRACE_STRLEN: 64 here; bpftrace's strnlen(p, default_str_length()))."""
+    with tempfile.TemporaryDirectory(prefix="sobtstrlen") as tmp:
+        short = os.path.join(tmp, "a")
+        long = os.path.join(tmp, "x" * 90)
+        opener = ("import os, sys, time\ntime.sleep(1)\n"
+                  "for p in sys.argv[1:]:\n    try: os.open(p, os.O_RDONLY)\n    except OSError: pass\n")
+        program = ('tracepoint:syscalls:sys_enter_openat '
+                   '/pid == cpid && strcontains(str(args.filename), "sobtstrlen")/ { '
+                   'printf("%d %d %s\\n", strlen(args.filename), strcap(args.filename), '
+                   'str(args.filename)); if (++@n == 2) { exit(); } }')
+        rc, out, err = sobt(program, "-c", "%s -c '%s' %s %s" % (sys.executable, opener, short, long))
+        if rc != 0:
+            raise TestFailure("exit status %d, stderr %r" % (rc, err))
+        got = [tuple(int(x) for x in line.split()[:2]) for line in out.splitlines()
+               if re.match(r"\d+ \d+ /", line)]
+        expect("strlen, strcap of a path", got, [(len(short), len(short)), (64, 64)])
 
 
 def check_signal():
@@ -315,6 +338,93 @@ def check_getopt():
             raise TestFailure("%s: status %d, stderr %r" % (extra, result.status, result.err))
 
 
+def check_comm_of_pid():
+    """comm(pid) in an interval and a tracepoint probe (the program types
+    whose kfuncs this kernel allows) names a process this test starts, as
+    /proc/PID/comm does; a pid that has ended gives "N/A" and bpftrace's
+    warning at the call's span."""
+    with tempfile.TemporaryDirectory() as tmp:
+        named = pathlib.Path(tmp) / "sobt-comm-x"
+        named.write_bytes(pathlib.Path("/bin/sleep").read_bytes())
+        named.chmod(0o755)
+        child = subprocess.Popen([str(named), "30"])
+        ended = subprocess.Popen(["true"])
+        ended.wait()
+        try:
+            want = pathlib.Path("/proc/%d/comm" % child.pid).read_text().strip()
+            expect("the child's comm", want, "sobt-comm-x")
+            call = "comm(%d)" % ended.pid
+            program = ('interval:ms:1 { printf("%%s %%s\\n", comm(%d), %s); exit(); }'
+                       % (child.pid, call))
+            rc, out, err = sobt(program)
+            expect("exit status", rc, 0)
+            expect("stdout", out.splitlines()[1], "%s N/A" % want)
+            start = program.index(call) + 1
+            expect("stderr", err, "stdin:1:%d-%d: WARNING: No such process (pid=%d)\n"
+                   % (start, start + len(call), ended.pid))
+            # in a tracepoint: the traced child's own name and its parent's (sobt)
+            rc, out, err = sobt('tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { '
+                                'printf("%s %s %s\\n", comm(pid), comm, comm(ppid)); exit(); }',
+                                "-c", "%s -c 'import os, time; time.sleep(1); os.getppid()'"
+                                % sys.executable)
+            expect("tracepoint exit status", rc, 0)
+            name = pathlib.Path(sys.executable).name[:15]  # comm: the name exec was given
+            expect("tracepoint", out.splitlines()[1], "%s %s sobt" % (name, name))
+        finally:
+            child.kill()
+            child.wait()
+
+
+TSERIES_SCRIPT = (
+    'i:ms:%d { @n++; $v = (@n * 7 %% 11) - 5; $a = nsecs(tai); @ = tseries($v, 100ms, %d%s); '
+    '$b = nsecs(tai); printf("%%lld %%lld %%d\\n", $a, $b, $v); if (@n == %d) { exit(); } }')
+
+
+def recorded_tseries(every_ms, intervals, agg, writes, *options):
+    """Runs the script; returns (stdout, [(tai, value)]). A write whose two
+    clock readings fall in different intervals leaves its interval unknown
+    to the test: run again (three times at most)."""
+    program = TSERIES_SCRIPT % (every_ms, intervals, "" if agg == "last" else ', "%s"' % agg,
+                                writes)
+    for _ in range(3):
+        rc, out, err = sobt(program, *options)
+        if rc != 0:
+            raise TestFailure("exit status %d, stderr %r" % (rc, err))
+        lines = out.splitlines()
+        if options:  # -f json: the printf lines are documents
+            docs = [json.loads(line) for line in lines if line.startswith("{")]
+            lines = [d["data"].rstrip("\n") for d in docs if d["type"] == "printf"]
+        recorded = [tuple(int(x) for x in line.split()) for line in lines
+                    if re.fullmatch(r"\d+ \d+ -?\d+", line)]
+        if len(recorded) != writes:
+            raise TestFailure("%d writes recorded, not %d: %r" % (len(recorded), writes, out))
+        if all(a // 100_000_000 == b // 100_000_000 for a, b, _ in recorded):
+            return out, [(a, v) for a, _, v in recorded]
+    raise TestFailure("every run wrote across an interval boundary")
+
+
+def check_tseries():
+    """tseries()'s graph, for each way of combining an interval's values
+    and with intervals that have none, against the graph tseries_graph.py
+    draws from the values the script recorded (with their CLOCK_TAI
+    times); and its -f json form."""
+    offset = tseries_graph.tai_offset_ns()
+    for every_ms, intervals, agg, writes in ((40, 8, "last", 25), (40, 8, "avg", 25),
+                                             (40, 6, "max", 20), (40, 6, "min", 20),
+                                             (40, 6, "sum", 20), (250, 10, "last", 6)):
+        out, writes_seen = recorded_tseries(every_ms, intervals, agg, writes)
+        points = tseries_graph.window(writes_seen, 100_000_000, intervals, agg)
+        want = "@:\n" + tseries_graph.graph(points, 100_000_000, offset) + "\n"
+        start = out.find("@:\n")
+        expect("tseries %s every %dms" % (agg, every_ms), out[start:start + len(want)], want)
+    out, writes_seen = recorded_tseries(40, 5, "sum", 15, "-f", "json")
+    docs = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    got = [d for d in docs if d["type"] == "tseries"]
+    points = tseries_graph.window(writes_seen, 100_000_000, 5, "sum")
+    expect("tseries -f json", got, [{"type": "tseries", "data": {
+        "@": tseries_graph.json_points(points, 100_000_000, offset)}}])
+
+
 CHECKS = {
     "pton": check_pton,
     "strerror": check_strerror,
@@ -324,6 +434,7 @@ CHECKS = {
     "clocks": check_clocks,
     "strftime": check_strftime,
     "strings": check_strings,
+    "char_pointer_strings": check_char_pointer_strings,
     "signal": check_signal,
     "errorf_warnf": check_errorf_warnf,
     "stack_modes": check_stack_modes,
@@ -332,6 +443,8 @@ CHECKS = {
     "assert_has_cpid": check_assert_has_cpid,
     "getopt": check_getopt,
     "globmatch": check_globmatch,
+    "comm_of_pid": check_comm_of_pid,
+    "tseries": check_tseries,
 }
 
 

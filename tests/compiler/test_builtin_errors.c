@@ -285,7 +285,7 @@ static const struct builtin_error_case cases[] = {
      "BEGIN { @ = kfunc_exist(comm); }\n"
      "                        ^~~~\n"},
     {false, "BEGIN { @ = strcap(1); }",
-     "stdin:1:20: ERROR: strcap() expects a string or an array, got 'int64'\n"
+     "stdin:1:20: ERROR: strcap() expects a string, an array or a char pointer, got 'int64'\n"
      "BEGIN { @ = strcap(1); }\n"
      "                   ^\n"},
     {true, "BEGIN { signal(\"SIGKILL\"); }",
@@ -392,6 +392,102 @@ static const struct builtin_error_case cases[] = {
      "stdin:1:30: ERROR: len() counts the frames of kstack or ustack itself, not of a stack kept in a variable or a map\n"
      "BEGIN { $s = kstack; @ = len($s); }\n"
      "                             ^~\n"},
+    /* find(@m, k, $v): a map with keys, a scratch variable of the value's type */
+    {false, "BEGIN { @a = 1; $v = 0; @r = find(@a, 1, $v); }",
+     "stdin:1:35: ERROR: find() expects a map with keys, not the scalar map @a\n"
+     "BEGIN { @a = 1; $v = 0; @r = find(@a, 1, $v); }\n"
+     "                                  ^~\n"},
+    {false, "BEGIN { @a[1] = 1; @r = find(@a, 1); }",
+     "stdin:1:25: ERROR: find() requires 3 arguments (2 provided)\n"
+     "BEGIN { @a[1] = 1; @r = find(@a, 1); }\n"
+     "                        ^~~~~~~~~~~\n"},
+    {false, "BEGIN { @a[1] = 1; @r = find(@a, 1, @b); }",
+     "stdin:1:37: ERROR: find() expects a scratch variable as its third argument\n"
+     "BEGIN { @a[1] = 1; @r = find(@a, 1, @b); }\n"
+     "                                    ^~\n"},
+    {false, "BEGIN { @a[1] = 1; $v = \"s\"; @r = find(@a, 1, $v); }",
+     "stdin:1:47: ERROR: type mismatch for $v: trying to assign value of type 'int64' when variable already contains a value of type 'string[2]'\n"
+     "BEGIN { @a[1] = 1; $v = \"s\"; @r = find(@a, 1, $v); }\n"
+     "                                              ^~\n"},
+    {false, "BEGIN { $v = 0; @r = find(1, 1, $v); }",
+     "stdin:1:27: ERROR: find() expects a map argument\n"
+     "BEGIN { $v = 0; @r = find(1, 1, $v); }\n"
+     "                          ^\n"},
+    {false, "BEGIN { @a[1] = hist(1); $v = 0; @r = find(@a, 1, $v); }",
+     "stdin:1:44: ERROR: the value of @a (hist) cannot be read in a probe\n"
+     "BEGIN { @a[1] = hist(1); $v = 0; @r = find(@a, 1, $v); }\n"
+     "                                           ^~\n"},
+    /* comm(pid): the task kfuncs, only where the kernel lets a program call them */
+    {false, "BEGIN { printf(\"%s\\n\", comm(1)); }",
+     "stdin:1:24: ERROR: The comm() builtin can only be used with 'fentry', 'fexit', 'hardware', 'interval', 'profile', 'software' and 'tracepoint' probes\n"
+     "BEGIN { printf(\"%s\\n\", comm(1)); }\n"
+     "                       ^~~~~~~\n"},
+    {false, "i:s:1 { printf(\"%s\\n\", comm(\"x\")); }",
+     "stdin:1:29: ERROR: comm() expects an integer pid, got 'string[2]'\n"
+     "i:s:1 { printf(\"%s\\n\", comm(\"x\")); }\n"
+     "                            ^~~\n"},
+    {false, "i:s:1 { printf(\"%s\\n\", comm(1, 2)); }",
+     "stdin:1:24: ERROR: comm() requires 1 argument (2 provided)\n"
+     "i:s:1 { printf(\"%s\\n\", comm(1, 2)); }\n"
+     "                       ^~~~~~~~~~\n"},
+    /* typeof(expr) */
+    {false, "BEGIN { @a = 1; let $k: typeof(@a); }",
+     "stdin:1:32: ERROR: typeof(@a): a map without keys has no key type\n"
+     "BEGIN { @a = 1; let $k: typeof(@a); }\n"
+     "                               ^~\n"},
+    {false, "BEGIN { $s = \"x\"; $v = (typeof($s))1; }",
+     "stdin:1:25: ERROR: cannot cast to 'string[2]': only to integers and pointers\n"
+     "BEGIN { $s = \"x\"; $v = (typeof($s))1; }\n"
+     "                        ^~~~~~~~~~\n"},
+    {false, "BEGIN { let $v: typeof(kstack); }",
+     "stdin:1:17: ERROR: invalid variable declaration type: kstack\n"
+     "BEGIN { let $v: typeof(kstack); }\n"
+     "                ^~~~~~~~~~~~~~\n"},
+    /* tseries(n, interval, intervals[, agg]) */
+    {false, "BEGIN { @ = tseries(\"a\", 1s, 5); }",
+     "stdin:1:21: ERROR: tseries() expects an integer argument, got 'string[2]'\n"
+     "BEGIN { @ = tseries(\"a\", 1s, 5); }\n"
+     "                    ^~~\n"},
+    {false, "BEGIN { @ = tseries(1, 0, 5); }",
+     "stdin:1:24: ERROR: tseries() interval must be greater than 0, not 0\n"
+     "BEGIN { @ = tseries(1, 0, 5); }\n"
+     "                       ^\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 1001); }",
+     "stdin:1:28: ERROR: tseries() number of intervals must be between 1 and 1000, not 1001\n"
+     "BEGIN { @ = tseries(1, 1s, 1001); }\n"
+     "                           ^~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 5, \"median\"); }",
+     "stdin:1:31: ERROR: tseries() aggregation must be \"avg\", \"max\", \"min\" or \"sum\"\n"
+     "BEGIN { @ = tseries(1, 1s, 5, \"median\"); }\n"
+     "                              ^~~~~~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s); }",
+     "stdin:1:13: ERROR: tseries() requires between 3 and 4 arguments (2 provided)\n"
+     "BEGIN { @ = tseries(1, 1s); }\n"
+     "            ^~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 5); @ = tseries(1, 1s, 6); }",
+     "stdin:1:13: ERROR: tseries() of @ is called with different arguments elsewhere\n"
+     "BEGIN { @ = tseries(1, 1s, 5); @ = tseries(1, 1s, 6); }\n"
+     "            ^~~~~~~~~~~~~~~~~\n"
+     "stdin:1:36: ERROR: tseries() of @ is called with different arguments elsewhere\n"
+     "BEGIN { @ = tseries(1, 1s, 5); @ = tseries(1, 1s, 6); }\n"
+     "                                   ^~~~~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { $x = tseries(1, 1s, 5); }",
+     "stdin:1:14: ERROR: tseries() should be directly assigned to a map\n"
+     "BEGIN { $x = tseries(1, 1s, 5); }\n"
+     "             ^~~~~~~~~~~~~~~~~\n"},
+    {false, "BEGIN { @ = tseries(1, 1s, 5); $v = @; }",
+     "stdin:1:37: ERROR: the value of @ (tseries) cannot be read in a probe\n"
+     "BEGIN { @ = tseries(1, 1s, 5); $v = @; }\n"
+     "                                    ^\n"},
+    {false, "config = { unstable_tseries = error } BEGIN { @ = tseries(1, 1s, 5); }",
+     "stdin:1:51: ERROR: tseries() is an unstable feature that the config block turned off (unstable_tseries = error)\n"
+     "config = { unstable_tseries = error } BEGIN { @ = tseries(1, 1s, 5); }\n"
+     "                                                  ^~~~~~~~~~~~~~~~~\n"},
+    /* duration literals: ns us ms s m h d, or C's integer suffixes */
+    {false, "BEGIN { $x = 10xy; }",
+     "stdin:1:14: ERROR: invalid suffix 'xy' on integer '10'\n"
+     "BEGIN { $x = 10xy; }\n"
+     "             ^~~~\n"},
 };
 
 int main(void)
