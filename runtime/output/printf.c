@@ -117,10 +117,20 @@ static void format_conversion(FILE *out, const struct compiled_program *prog,
         free(text);
         return;
     }
-    case PARG_CHAR:
+    case PARG_CHAR: {
+        /* bpftrace formats each conversion into a C string, so the text a
+         * `%c` of 0 makes ends at that NUL: `[%-3c]` of 0 prints `[]`. */
+        int ch = (uint8_t)(v->kind == VK_STRING ? 0 : output_read_int(v, data));
+        char *text = NULL;
         build_c_spec(spec, sizeof(spec), c, 'c');
-        fprintf(out, spec, (int)(uint8_t)(v->kind == VK_STRING ? 0 : output_read_int(v, data)));
+        if (ch != 0) {
+            fprintf(out, spec, ch);
+        } else if (asprintf(&text, spec, ch) >= 0) {
+            fputs(text, out);
+            free(text);
+        }
         return;
+    }
     case PARG_POINTER:
         build_c_spec(spec, sizeof(spec), c, 'p');
         fprintf(out, spec,

@@ -154,6 +154,8 @@ static void decode(struct mmap_records *r, const struct perf_event_header *h, co
     } else if (h->type == PERF_RECORD_COMM && (h->misc & PERF_RECORD_MISC_COMM_EXEC) &&
                u32[0] == u32[1]) {
         out->kind = MMAP_RECORD_EXEC;
+    } else if (h->type == PERF_RECORD_LOST) {
+        out->kind = MMAP_RECORD_LOST;
     } else if ((h->type == PERF_RECORD_FORK || h->type == PERF_RECORD_EXIT) && u32[0] == u32[2] &&
                u32[0] != u32[1]) { /* pid == tid: a process, not a thread */
         out->kind = h->type == PERF_RECORD_FORK ? MMAP_RECORD_FORK : MMAP_RECORD_EXIT;

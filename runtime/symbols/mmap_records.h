@@ -13,6 +13,7 @@ enum mmap_record_kind {
     MMAP_RECORD_EXEC, /* pid exec'd: its address space starts over */
     MMAP_RECORD_FORK, /* pid was forked from ppid (a new process, not a thread) */
     MMAP_RECORD_EXIT, /* pid exited */
+    MMAP_RECORD_LOST, /* the ring was full: records before this one were lost */
 };
 
 struct mmap_record_map {

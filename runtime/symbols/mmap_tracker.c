@@ -24,7 +24,7 @@ struct mapping {
 struct tracked {
     int pid;
     bool exited;
-    uint64_t generation;  /* > 0 */
+    uint64_t generation;  /* > 0, from next_generation: never reused for a pid */
     uint64_t changed;     /* tick of its last change, for eviction */
     struct mapping *maps; /* sorted by start, not overlapping */
     int nmaps, cap;
@@ -35,6 +35,9 @@ static struct mmap_records *records;
 static struct tracked *procs;
 static int nprocs;
 static uint64_t tick;
+/* Generations count changes over all processes, so a pid forgotten and
+ * tracked again never shows a generation its old entry had. */
+static uint64_t next_generation;
 
 static void clear_maps(struct tracked *t)
 {
@@ -76,7 +79,7 @@ static struct tracked *begin_process(int pid)
         t->pid = pid;
     }
     t->exited = false;
-    t->generation++;
+    t->generation = ++next_generation;
     t->changed = ++tick;
     return t;
 }
@@ -136,7 +139,7 @@ static void add_mapping(struct tracked *t, const struct mmap_record_map *r)
         at++;
     if (!m.path || insert_at(t, at, &m) < 0)
         free(m.path);
-    t->generation++;
+    t->generation = ++next_generation;
     t->changed = ++tick;
 }
 
@@ -186,6 +189,24 @@ static void fork_process(int pid, int ppid)
     }
 }
 
+/* Records were lost (the ring filled between two reads): an exec, fork or
+ * mapping of any live process may be among them, so what is known of live
+ * processes is forgotten; they are read from /proc again, and a wrong map
+ * is never used for symbols. Exited processes keep what was recorded. */
+static void forget_live_processes(void)
+{
+    int kept = 0;
+    for (int i = 0; i < nprocs; i++) {
+        if (procs[i].exited) {
+            procs[kept++] = procs[i];
+        } else {
+            clear_maps(&procs[i]);
+            free(procs[i].maps);
+        }
+    }
+    nprocs = kept;
+}
+
 static void apply(const struct mmap_record *r, void *arg)
 {
     struct tracked *t;
@@ -205,6 +226,9 @@ static void apply(const struct mmap_record *r, void *arg)
     case MMAP_RECORD_EXIT:
         if ((t = find(r->pid)))
             t->exited = true;
+        break;
+    case MMAP_RECORD_LOST:
+        forget_live_processes();
         break;
     }
 }
@@ -247,6 +271,14 @@ static struct tracked *lookup_locked(int pid)
         return NULL;
     mmap_records_read(records, apply, NULL);
     return find(pid);
+}
+
+void mmap_tracker_poll(void)
+{
+    pthread_mutex_lock(&lock);
+    if (records)
+        mmap_records_read(records, apply, NULL);
+    pthread_mutex_unlock(&lock);
 }
 
 uint64_t mmap_tracker_generation(int pid)

@@ -19,6 +19,11 @@ void mmap_tracker_stop(void);
  * pid's recorded mappings do, 0 when pid is not known. Thread-safe. */
 uint64_t mmap_tracker_generation(int pid);
 
+/* Reads the records written since the last read. Called often (the map
+ * watcher's tick), so the kernel's ring never fills between two reads on a
+ * busy machine. Thread-safe. */
+void mmap_tracker_poll(void);
+
 /* pid's recorded mappings as /proc/PID/maps lines (malloc'd) and their
  * generation; NULL when pid is not known. Thread-safe. */
 char *mmap_tracker_maps(int pid, uint64_t *generation);

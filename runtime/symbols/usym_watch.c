@@ -14,7 +14,9 @@
 #include "symbols/mmap_tracker.h"
 #include "symbols/usyms.h"
 
-/* How often the watcher looks for new pids in the maps. */
+/* How often the watcher reads the mmap records and looks for new pids in the
+ * maps: one CPU's ring holds the records of some tens of process starts,
+ * which a busy machine (a parallel build) makes in a second or two. */
 #define WATCH_INTERVAL_NS (20 * 1000 * 1000L)
 
 #define MAX_PID_FIELDS 8
@@ -103,6 +105,7 @@ static void *watch_loop(void *arg)
     uint8_t *key = calloc(1, biggest), *prev = calloc(1, biggest), *value = calloc(1, biggest);
     if (key && prev && value) {
         do {
+            mmap_tracker_poll();
             for (int i = 0; i < watcher.nmaps; i++)
                 scan_map(&watcher.maps[i], key, prev, value);
         } while (!wait_or_stop());
@@ -198,8 +201,10 @@ int usym_watch_start(const struct compiled_program *prog, const int *map_fds)
     int err = mmap_tracker_start();
     if (err)
         return err;
+    /* The thread runs even with no map to watch: it also drains the
+     * tracker's ring every tick (a printf of ustack reads it only per event). */
     err = collect_watched_maps(prog, map_fds);
-    if (err || watcher.nmaps == 0)
+    if (err)
         return err;
     /* The thread starts with every signal blocked: SIGINT and SIGTERM must reach
      * the main thread, whose wait for events they interrupt. */

@@ -343,13 +343,14 @@ class Tracer:
 
 
 def trace_workload(argv, ready, workload, check, start_timeout, settle_s, linger_s,
-                   repeat_sigint=False, describe=None):
+                   repeat_sigint=False, describe=None, stop_timeout=60):
     """One test on real events: start the tracer argv, wait up to
     start_timeout s for a line matching ready and settle_s more (it may still
     be attaching), run workload() to make the events, wait linger_s for the
     last of them, stop the tracer with SIGINT (repeated for bpftrace 0.17,
     see Tracer.stop) and require exit status 0, then check(lines, made)
     with made what workload() returned; check raises TestFailure.
+    stop_timeout is how long the tracer may take to exit after the SIGINT.
 
     Returns None, or the report of the failure: Tracer.report() and, once
     workload() has returned, describe(made) (a list of lines)."""
@@ -360,7 +361,7 @@ def trace_workload(argv, ready, workload, check, start_timeout, settle_s, linger
         time.sleep(settle_s)
         made = workload()
         time.sleep(linger_s)
-        status = tracer.stop(repeat_sigint=repeat_sigint)
+        status = tracer.stop(repeat_sigint=repeat_sigint, timeout=stop_timeout)
         if status != 0:
             raise TestFailure("tracer exited with status %d after SIGINT" % status)
         check(tracer.output(), made)

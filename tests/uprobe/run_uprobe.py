@@ -290,6 +290,25 @@ uprobe:{T}:work_done {{ printf("done in %s:%s\\n", func, ustack(2)); @sym[usym(a
         raise TestFailure("no printf of func and ustack in:\n" + out)
 
 
+def check_busy_stacks(tmp):
+    """A busy machine: a thousand process starts between attaching and the
+    target's run fill the kernel's mmap-record ring many times over unless
+    sobt reads it as it goes; the target (exec'd by the -c shell after
+    them) still gets its stacks named, never another image's names."""
+    script = tmp / "busy.bt"
+    script.write_text(f"uprobe:{T}:inner_frame {{ @stacks[ustack] = count(); }}\n")
+    command = f"sh -c 'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done; exec {T} {ROUNDS}'"
+    status, out, err = tracer_run([SOBT, "-c", command, script], timeout=120)
+    expect("exit status", status, 0)
+    calls = report_of(out)["outer_frame"]["calls"]
+    stack = re.search(r"^@stacks\[\n((?:    .*\n)+)\]: (\d+)$", out, re.M)
+    if not stack:
+        raise TestFailure("no @stacks entry in:\n" + out)
+    names = [re.sub(r"\+\d+$", "", f.strip()) for f in stack.group(1).splitlines()[:4]]
+    expect("stack frames", names, ["inner_frame", "middle_frame", "outer_frame", "main"])
+    expect("stack count", int(stack.group(2)), calls)
+
+
 def check_cpp_lang(tmp):
     """The cpp language part: listed by demangled, quoted names; a quoted
     demangled name with its parameters picks one overload;
