@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output/format.h"
@@ -100,18 +101,24 @@ static int parse_buffering(const char *s, enum buffer_mode *mode)
     return 0;
 }
 
-/* --missing-probes=error|warn|ignore */
-static int parse_missing_probes(const char *s, int *policy)
+/* error|warn|ignore: an enum missing_probes_policy, or -1 */
+static int missing_probes_policy_of(const char *s)
 {
     static const char *const policies[] = {"error", "warn", "ignore", NULL};
     static const enum missing_probes_policy values[] = {
         MISSING_PROBES_ERROR, MISSING_PROBES_WARN, MISSING_PROBES_IGNORE};
     int i = position_of(s, policies);
-    if (i < 0) {
+    return i < 0 ? -1 : (int)values[i];
+}
+
+/* --missing-probes=error|warn|ignore */
+static int parse_missing_probes(const char *s, int *policy)
+{
+    *policy = missing_probes_policy_of(s);
+    if (*policy < 0) {
         fprintf(stderr, "ERROR: --missing-probes takes error, warn or ignore (got '%s')\n", s);
         return -1;
     }
-    *policy = (int)values[i];
     return 0;
 }
 
@@ -302,6 +309,17 @@ int parse_options(int argc, char **argv, struct cli_options *o)
     if (o->pid_text && o->command) {
         fprintf(stderr, "ERROR: -p and -c cannot be used together\n");
         return -1;
+    }
+    /* bpftrace's config variables have BPFTRACE_ environment twins, which
+     * win over the script's config block (as --missing-probes does) */
+    const char *env_missing = getenv("BPFTRACE_MISSING_PROBES");
+    if (o->missing_probes < 0 && env_missing) {
+        o->missing_probes = missing_probes_policy_of(env_missing);
+        if (o->missing_probes < 0) {
+            fprintf(stderr, "ERROR: Env var 'BPFTRACE_MISSING_PROBES': Invalid value for "
+                            "missing_probes: valid values are ignore, warn, and error.\n");
+            return -1;
+        }
     }
     if (o->emit_llvm && o->dump) {
         fprintf(stderr, "ERROR: --emit-llvm cannot be combined with -d (both print the IR)\n");

@@ -140,6 +140,7 @@ static void describe_map(struct semantic *sem, const struct map_info *m, struct 
         d->lhist_min = m->lhist_min;
         d->lhist_max = m->lhist_max;
         d->lhist_step = m->lhist_step;
+        d->hist_bits = m->hist_bits;
         break;
     default:
         d->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
@@ -200,8 +201,11 @@ static void describe_progs(struct semantic *sem, struct compiled_program *p)
         const struct probe_kind *kind = probe_kind_of(u->provider);
         d->bpf_prog_type = kind->bpf_prog_type;
         d->expected_attach_type = kind->expected_attach_type;
-        if (kind->expected_attach_type && u->nmatches == 1)
+        if (kind->expected_attach_type && u->nmatches == 1) {
             d->attach_btf_id = u->aps[0].matches[0].btf_id;
+            const char *module = u->aps[0].matches[0].btf_module;
+            d->attach_btf_module = module ? strdup(module) : NULL;
+        }
         d->checks_stop_flag = u->checks_stop_flag;
         d->nattach = u->nmatches;
         d->attach = calloc(u->nmatches ? u->nmatches : 1, sizeof(*d->attach));

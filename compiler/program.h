@@ -77,6 +77,8 @@ void value_desc_free(struct value_desc *v);
 void record_desc_free(struct record_desc *r);
 
 /* What a map's value is; decides its BPF layout and how it is printed. */
+#define HIST_MAX_BITS 5 /* hist(n, k): 0 <= k <= 5 */
+
 enum map_agg {
     AGG_NONE,  /* plain value: value.kind says int or string; BPF_MAP_TYPE_HASH */
     AGG_COUNT, /* per-CPU u64 summed over CPUs */
@@ -91,6 +93,10 @@ enum map_agg {
 
 /* hist() bucket index as computed in BPF for value n:
  *   n < 0 -> 0;  n == 0 -> 1;  otherwise 2 + floor(log2(n))   (n == 1 -> 2, n in [2,4) -> 3 ...)
+ * hist(n, k) with k > 0 (current bpftrace's layout; with N = 2^k):
+ *   n < 0 -> 0;  otherwise, with p = max(0, floor(log2(n)) - k):  (p << k) + (n >> p) + 1
+ *   so indexes 1 .. 2N hold the single values 0 .. 2N-1, and each later run of N
+ *   indexes splits one power of two into N equal parts (k = 0 gives the line above).
  * lhist(v, min, max, step) bucket index:
  *   v < min -> 0;  v >= max -> 1 + (max - min) / step;  otherwise 1 + (v - min) / step */
 
@@ -109,6 +115,7 @@ struct map_desc {
     enum map_agg agg;
     struct value_desc value; /* for AGG_NONE: int or string; for SUM/MIN/MAX/AVG/STATS: signedness */
     int64_t lhist_min, lhist_max, lhist_step;
+    int hist_bits; /* hist(x, k): each power of two split into 2^k buckets */
     bool is_internal; /* maps sobt uses itself (ring buffer, stacks): never printed */
 };
 

@@ -550,7 +550,8 @@ map_decl
         }
     ;
 
-/* for ($kv : @map) { } and for ($i : start..end) { } */
+/* for ($kv : @map) { } and for ($i : start..end) { }, with or without the
+ * parentheses (current bpftrace accepts both: for $i : 0..5 { }) */
 for_stmt
     : FOR '(' VAR ':' expr ')' block
         { $$ = parse_node(ctx, N_FOR, @$); $$->name = $3; $$->lhs = $5; $$->then = $7; }
@@ -561,6 +562,16 @@ for_stmt
             $$->lhs = $5;
             $$->rhs = $7;
             $$->then = $9;
+        }
+    | FOR VAR ':' expr block
+        { $$ = parse_node(ctx, N_FOR, @$); $$->name = $2; $$->lhs = $4; $$->then = $5; }
+    | FOR VAR ':' expr DOTDOT expr block
+        {
+            $$ = parse_node(ctx, N_FOR, @$);
+            $$->name = $2;
+            $$->lhs = $4;
+            $$->rhs = $6;
+            $$->then = $7;
         }
     ;
 

@@ -76,10 +76,11 @@ static int attach_one(const struct compiled_program *prog, const struct provider
         return 0;
     }
     if (prog->missing_probes == MISSING_PROBES_WARN) {
+        /* current bpftrace: the reason, then "Unable to attach probe: NAME. Skipping." */
         const char *text = reason && strncmp(reason, "ERROR: ", 7) == 0 ? reason + 7 : reason;
-        const char *shown = text && *text ? text : name;
-        diag_plain_warning("%.*s (skipped: missing_probes=warn)", (int)strcspn(shown, "\n"),
-                           shown);
+        if (text && *text)
+            diag_plain_warning("%.*s", (int)strcspn(text, "\n"), text);
+        diag_plain_warning("Unable to attach probe: %s. Skipping.", name);
     }
     free(reason);
     a->perf_fd = a->link_fd = -1;

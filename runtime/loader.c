@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "callbacks.h"
 #include "loader.h"
+#include "module_btf.h"
 #include "raw_tracepoint.h"
 
 /* bpftrace prints the whole log; the tail is where the verifier says why, and
@@ -193,9 +194,9 @@ static const char *license_of(const struct compiled_program *prog)
     return prog->settings.license[0] ? prog->settings.license : "GPL";
 }
 
-static int load_one(const struct compiled_program *prog, int index, struct bpf_insn *insns,
-                    size_t count, const struct callbacks *cb, char *log_buf, FILE *verbose_out,
-                    bool raw_tracepoint)
+static int load_in_btf(const struct compiled_program *prog, int index, struct bpf_insn *insns,
+                       size_t count, const struct callbacks *cb, char *log_buf, FILE *verbose_out,
+                       bool raw_tracepoint, int btf_obj_fd)
 {
     const struct prog_desc *pd = &prog->progs[index];
     enum bpf_prog_type type = raw_tracepoint ? BPF_PROG_TYPE_RAW_TRACEPOINT : pd->bpf_prog_type;
@@ -205,7 +206,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     /* First without a log (the verifier runs faster without one), or with
      * just its summary for -v. */
     LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = pd->expected_attach_type,
-                .attach_btf_id = pd->attach_btf_id);
+                .attach_btf_id = pd->attach_btf_id, .attach_btf_obj_fd = btf_obj_fd);
     callbacks_set_opts(cb, &opts);
     if (verbose_out) {
         log_buf[0] = '\0';
@@ -237,7 +238,7 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
                 .log_size = verifier_log_size(prog),
                 .expected_attach_type = pd->expected_attach_type,
-                .attach_btf_id = pd->attach_btf_id);
+                .attach_btf_id = pd->attach_btf_id, .attach_btf_obj_fd = btf_obj_fd);
     callbacks_set_opts(cb, &logged);
     log_buf[0] = '\0';
     fd = bpf_prog_load(type, name, license_of(prog), insns, count, &logged);
@@ -250,6 +251,26 @@ static int load_one(const struct compiled_program *prog, int index, struct bpf_i
     if (log_cut)
         report_small_log(prog);
     return -1;
+}
+
+/* A program on a module's function is loaded with the module's BTF object. */
+static int load_one(const struct compiled_program *prog, int index, struct bpf_insn *insns,
+                    size_t count, const struct callbacks *cb, char *log_buf, FILE *verbose_out,
+                    bool raw_tracepoint)
+{
+    const char *module = prog->progs[index].attach_btf_module;
+    if (!module)
+        return load_in_btf(prog, index, insns, count, cb, log_buf, verbose_out, raw_tracepoint, 0);
+    int btf_fd = module_btf_object_fd(module);
+    if (btf_fd < 0) {
+        diag_plain_error("%s: kernel module %s has no BTF loaded in the kernel (unloaded?)",
+                         loader_probe_name(prog, index), module);
+        return -1;
+    }
+    int fd =
+        load_in_btf(prog, index, insns, count, cb, log_buf, verbose_out, raw_tracepoint, btf_fd);
+    close(btf_fd);
+    return fd;
 }
 
 static int create_maps(const struct compiled_program *prog, struct loaded_program *lp)

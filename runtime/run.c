@@ -118,11 +118,25 @@ static int trace_until_stopped(struct events *ev, struct losses *losses, const s
     return rc;
 }
 
+struct exec_semaphores {
+    struct usdt_semaphores *semaphores;
+    const struct compiled_program *prog;
+};
+
+/* -c on a kernel that does not count usdt semaphores: the command's are
+ * raised in its new image, before it runs a single instruction. */
+static void raise_after_exec(void *arg, pid_t pid)
+{
+    struct exec_semaphores *e = arg;
+    usdt_semaphores_raise_in(e->semaphores, e->prog, pid);
+}
+
 static int trace(const struct compiled_program *prog, const struct loaded_program *lp,
                  struct attach_set *attached, struct events *ev, struct losses *losses,
                  const struct output *out, struct metrics_server **metrics,
-                 struct target_process *target)
+                 struct target_process *target, struct usdt_semaphores *semaphores)
 {
+    struct exec_semaphores after_exec = {semaphores, prog};
     int rc = 0;
     if (*metrics && metrics_serve(*metrics, prog, lp->map_fds) != 0)
         rc = -1;
@@ -130,7 +144,8 @@ static int trace(const struct compiled_program *prog, const struct loaded_progra
         rc = run_special(prog, lp, PROV_BEGIN);
     /* -c: the command runs once everything is attached and BEGIN is done */
     if (rc == 0 && target)
-        rc = target_process_start(target);
+        rc = target_process_start(target, usdt_semaphores_needed(prog) ? raise_after_exec : NULL,
+                                  &after_exec);
     if (rc == 0)
         rc = trace_until_stopped(ev, losses, out, target);
     /* Tracing is over: the endpoint closes before END changes the maps. */
@@ -218,8 +233,18 @@ int runtime_run(const struct compiled_program *prog, const struct run_options *o
 static int run_loaded(const struct compiled_program *prog, const struct run_options *opts,
                       const struct output *out, FILE *err, struct metrics_server **metrics)
 {
+    int nprobes = attach_count_probes(prog);
+    if (opts->mode != RUN_VERIFY && nprobes == 0) {
+        /* every probe left out by missing_probes = warn|ignore: bpftrace's
+         * words, on stdout, and exit status 1 */
+        if (!opts->quiet) {
+            fputs("No probes to attach\n", out->file);
+            fflush(out->file);
+        }
+        return 1;
+    }
     if (opts->mode != RUN_VERIFY && !opts->quiet)
-        print_attaching(out, attach_count_probes(prog));
+        print_attaching(out, nprobes);
 
     struct loaded_program lp;
     if (loader_load(prog, opts->verbose, err, &lp) != 0)
@@ -253,7 +278,7 @@ static int run_loaded(const struct compiled_program *prog, const struct run_opti
     /* --dry-run (as in current bpftrace): attach, then stop at once; no
      * BEGIN, no events, no map dump. */
     if (rc == 0 && opts->mode == RUN_NORMAL)
-        rc = trace(prog, &lp, &attached, &ev, &losses, out, metrics, opts->target);
+        rc = trace(prog, &lp, &attached, &ev, &losses, out, metrics, opts->target, &semaphores);
     usdt_semaphores_lower(&semaphores);
     attach_release_all(&attached);
     losses_close(&losses);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -59,6 +60,10 @@ static bool is_executable_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
+/* What the tracer writes to let the command exec: START, or START_HELD to
+ * have it stop after the exec (usdt semaphores to raise in the new image). */
+enum { START = 1, START_HELD = 2 };
+
 /* argv[0] as execvp would find it; NULL when there is none. */
 static char *find_executable(const char *name)
 {
@@ -91,6 +96,10 @@ run_child(const int go[2], const int exec_error[2], const char *binary, char **a
     while (r < 0 && errno == EINTR);
     if (r != 1)
         _exit(0); /* the tracer gave up before starting us */
+    /* held after the exec: the kernel stops a tracee with SIGTRAP once its
+     * new image is in place */
+    if (byte == START_HELD && ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+        _exit(126);
     execv(binary, argv);
     int err = errno;
     if (write(exec_error[1], &err, sizeof(err)) < 0)
@@ -143,12 +152,37 @@ int target_process_spawn(struct target_process *tp, const char *command)
     return 0;
 }
 
-int target_process_start(struct target_process *tp)
+/* After a held start: waits for the stop at the exec, runs after_exec on
+ * the new image, and lets the command go on (untraced). */
+static int release_after_exec(struct target_process *tp, void (*after_exec)(void *arg, pid_t pid),
+                              void *arg)
+{
+    int status;
+    pid_t r;
+    do
+        r = waitpid(tp->pid, &status, 0);
+    while (r < 0 && errno == EINTR);
+    if (r != tp->pid || !WIFSTOPPED(status)) {
+        if (r == tp->pid)
+            tp->exited = true;
+        diag_plain_error("Failed to start child '%s': it did not stop after its exec", tp->binary);
+        return -1;
+    }
+    after_exec(arg, tp->pid);
+    if (ptrace(PTRACE_DETACH, tp->pid, NULL, NULL) < 0) {
+        diag_plain_error("Failed to start child '%s': %s", tp->binary, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int target_process_start(struct target_process *tp, void (*after_exec)(void *arg, pid_t pid),
+                         void *arg)
 {
     if (!tp->is_child || tp->started)
         return 0;
     tp->started = true;
-    char byte = 1;
+    char byte = after_exec ? START_HELD : START;
     ssize_t w = write(tp->go_fd, &byte, 1);
     close(tp->go_fd);
     tp->go_fd = -1;
@@ -160,7 +194,7 @@ int target_process_start(struct target_process *tp)
     close(tp->exec_error_fd);
     tp->exec_error_fd = -1;
     if (w == 1 && r == 0)
-        return 0;
+        return after_exec ? release_after_exec(tp, after_exec, arg) : 0;
     diag_plain_error("Failed to start child '%s': %s", tp->binary,
                      strerror(r == (ssize_t)sizeof(err) ? err : EPIPE));
     return -1;

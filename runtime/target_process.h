@@ -28,9 +28,13 @@ int target_process_find(struct target_process *tp, const char *pid_text);
  * one error line (empty command, executable not found). */
 int target_process_spawn(struct target_process *tp, const char *command);
 
-/* -c: lets the command exec. Returns 0, or -1 after one error line when the
- * exec failed. */
-int target_process_start(struct target_process *tp);
+/* -c: lets the command exec. With after_exec, the command stops right after
+ * its exec (traced, as bpftrace's -c does when it has usdt semaphores to
+ * raise), after_exec(arg, pid) sees the new image, then the command runs on,
+ * no longer traced. Returns 0, or -1 after one error line when the exec
+ * failed. */
+int target_process_start(struct target_process *tp, void (*after_exec)(void *arg, pid_t pid),
+                         void *arg);
 
 /* An fd that becomes readable when the process exits (-1 without one), and
  * whether it has (without waiting). */

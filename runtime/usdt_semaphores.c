@@ -101,22 +101,61 @@ static void raise_everywhere(struct usdt_semaphores *s, const struct attach_desc
         closedir(d);
 }
 
+/* Each usdt attach point with a semaphore, through fn. */
+static void for_each_semaphore(const struct compiled_program *prog,
+                               void (*fn)(const struct attach_desc *at, void *arg), void *arg)
+{
+    for (int i = 0; i < prog->nprogs; i++)
+        for (int j = 0; j < prog->progs[i].nattach; j++)
+            if (prog->progs[i].provider == PROV_USDT && prog->progs[i].attach[j].ref_ctr_offset)
+                fn(&prog->progs[i].attach[j], arg);
+}
+
+static void note_one(const struct attach_desc *at, void *arg)
+{
+    (void)at;
+    *(bool *)arg = true;
+}
+
+bool usdt_semaphores_needed(const struct compiled_program *prog)
+{
+    bool any = false;
+    if (!uprobe_kernel_counts_semaphores())
+        for_each_semaphore(prog, note_one, &any);
+    return any;
+}
+
+struct raise_job {
+    struct usdt_semaphores *s;
+    pid_t pid;
+    bool everywhere;
+};
+
+static void raise_one(const struct attach_desc *at, void *arg)
+{
+    struct raise_job *job = arg;
+    if (job->everywhere)
+        raise_everywhere(job->s, at);
+    else if (job->pid > 0)
+        raise_in(job->s, job->pid, at);
+}
+
 void usdt_semaphores_raise(struct usdt_semaphores *s, const struct compiled_program *prog,
                            pid_t pid, bool file_activation)
 {
     memset(s, 0, sizeof(*s));
-    if (uprobe_kernel_counts_semaphores())
+    if (!usdt_semaphores_needed(prog))
         return;
-    for (int i = 0; i < prog->nprogs; i++)
-        for (int j = 0; j < prog->progs[i].nattach; j++) {
-            const struct attach_desc *at = &prog->progs[i].attach[j];
-            if (prog->progs[i].provider != PROV_USDT || !at->ref_ctr_offset)
-                continue;
-            if (file_activation)
-                raise_everywhere(s, at);
-            else if (pid > 0)
-                raise_in(s, pid, at);
-        }
+    struct raise_job job = {s, pid, file_activation};
+    for_each_semaphore(prog, raise_one, &job);
+}
+
+void usdt_semaphores_raise_in(struct usdt_semaphores *s, const struct compiled_program *prog,
+                              pid_t pid)
+{
+    struct raise_job job = {s, pid, false};
+    if (usdt_semaphores_needed(prog))
+        for_each_semaphore(prog, raise_one, &job);
 }
 
 void usdt_semaphores_lower(struct usdt_semaphores *s)

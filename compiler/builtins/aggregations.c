@@ -73,10 +73,37 @@ void check_stats(struct semantic *sem, struct node *call)
     check_int_aggregation(sem, call, TY_STATS, 16);
 }
 
+/* hist(x [, k]): k, a literal 0..5, splits each power of two into 2^k
+ * buckets; one k per map. Messages as current bpftrace's. */
 void check_hist(struct semantic *sem, struct node *call)
 {
     require_int_arg(sem, call, 0);
+    int64_t bits = 0;
+    if (call->nargs == 2) {
+        if (!sem_literal_int(call->args[1], &bits)) {
+            if (call->args[1]->type.kind != TY_NONE)
+                sem_error(sem, call->loc, "hist() expects a integer literal (%s provided)",
+                          call->args[1]->type.kind == TY_INT
+                              ? "integer"
+                              : type_name_of(&call->args[1]->type));
+            return;
+        }
+        if (bits < 0 || bits > HIST_MAX_BITS) {
+            sem_error(sem, call->loc, "hist: bits %lld must be 0..%d", (long long)bits,
+                      HIST_MAX_BITS);
+            return;
+        }
+    }
     set_agg(sem, call, TY_HIST, 8, false);
+    struct map_info *m = sem->agg_target ? sem->agg_target->map : NULL;
+    if (!m)
+        return;
+    if (m->hist_bits_set && m->hist_bits != bits) {
+        sem_error(sem, call->loc, "Different bits in a single hist unsupported");
+        return;
+    }
+    m->hist_bits = (int)bits;
+    m->hist_bits_set = true;
 }
 
 void check_lhist(struct semantic *sem, struct node *call)
@@ -262,9 +289,34 @@ static void count_bucket(struct codegen *g, const struct gen_args *a, LLVMValueR
     gen_map_add(g, m->id, a->key, gen_i64(g, 1));
 }
 
+/* hist(n, k), k > 0: from the log2 bucket b = 2 + floor(log2(n)) of a
+ * positive n, the index (p << k) + (n >> p) + 1 with p = max(0, b - 2 - k)
+ * (program.h): the top k bits after the leading one pick the sub-bucket.
+ * Buckets 0 (negative) and 1 (zero) stay as they are. */
+static LLVMValueRef gen_split_bucket(struct codegen *g, LLVMValueRef n, LLVMValueRef log2_bucket,
+                                     int k)
+{
+    LLVMValueRef l = LLVMBuildSub(g->b, log2_bucket, gen_i64(g, 2), "");
+    LLVMValueRef wide = LLVMBuildICmp(g->b, LLVMIntSGT, l, gen_i64(g, k), "");
+    LLVMValueRef p = LLVMBuildSelect(g->b, wide, LLVMBuildSub(g->b, l, gen_i64(g, k), ""),
+                                     gen_i64(g, 0), "");
+    LLVMValueRef index = LLVMBuildAdd(g->b, LLVMBuildShl(g->b, p, gen_i64(g, k), ""),
+                                      LLVMBuildLShr(g->b, n, p, ""), "");
+    index = LLVMBuildAdd(g->b, index, gen_i64(g, 1), "");
+    LLVMValueRef positive = LLVMBuildICmp(g->b, LLVMIntUGE, log2_bucket, gen_i64(g, 2), "");
+    return LLVMBuildSelect(g->b, positive, index, log2_bucket, "");
+}
+
 LLVMValueRef gen_hist(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    count_bucket(g, a, gen_log2_bucket(g, a->value[0], call->args[0]->type.is_signed));
+    bool is_signed = call->args[0]->type.is_signed;
+    LLVMValueRef bucket = gen_log2_bucket(g, a->value[0], is_signed);
+    int k = a->target->map->hist_bits;
+    if (k > 0) {
+        /* an unsigned value with the top bit set has bucket 65: log2 63 */
+        bucket = gen_split_bucket(g, a->value[0], bucket, k);
+    }
+    count_bucket(g, a, bucket);
     return NULL;
 }
 

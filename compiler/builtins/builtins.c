@@ -20,7 +20,8 @@ static const struct builtin_func funcs[] = {
     {"max", 1, 1, BC_AGGREGATION, .check = check_max, .gen = gen_max},
     {"avg", 1, 1, BC_AGGREGATION, .check = check_avg, .gen = gen_avg_stats},
     {"stats", 1, 1, BC_AGGREGATION, .check = check_stats, .gen = gen_avg_stats},
-    {"hist", 1, 1, BC_AGGREGATION, .key_extra = 8, .check = check_hist, .gen = gen_hist},
+    {"hist", 1, 2, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL}, .key_extra = 8, .check = check_hist,
+     .gen = gen_hist},
     {"lhist", 4, 4, BC_AGGREGATION, {ARG_VALUE, ARG_LITERAL, ARG_LITERAL, ARG_LITERAL},
      .key_extra = 8, .check = check_lhist, .gen = gen_lhist},
 

@@ -12,6 +12,7 @@
 #include "codegen/memory.h"
 #include "probes/probe_kind.h"
 #include "sema/sema.h"
+#include "target/cpus.h"
 
 static LLVMValueRef call0(struct codegen *g, int id)
 {
@@ -41,33 +42,9 @@ LLVMValueRef gen_var_jiffies(struct codegen *g, struct node *n)
     return call0(g, HELPER_JIFFIES64);
 }
 
-/* The CPUs the kernel may bring up (/sys/devices/system/cpu/possible, "0-3"
- * or "0,2-5"), as bpftrace counts ncpus. */
-static int64_t possible_cpus(void)
-{
-    FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
-    char text[256];
-    int64_t count = 0;
-    if (f && fgets(text, sizeof(text), f)) {
-        for (char *p = text; *p && *p != '\n';) {
-            char *end;
-            long a = strtol(p, &end, 10), b = a;
-            if (end == p)
-                break;
-            if (*end == '-')
-                b = strtol(end + 1, &end, 10);
-            count += b - a + 1;
-            p = *end == ',' ? end + 1 : end;
-        }
-    }
-    if (f)
-        fclose(f);
-    return count > 0 ? count : 1;
-}
-
 LLVMValueRef gen_var_ncpus(struct codegen *g, struct node *n)
 {
-    return gen_i64(g, possible_cpus());
+    return gen_i64(g, possible_cpu_count());
 }
 
 void check_var_username(struct semantic *sem, struct node *n)

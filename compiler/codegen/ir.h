@@ -51,6 +51,7 @@ enum {
     HELPER_FOR_EACH_MAP_ELEM = 164,
     HELPER_GET_ATTACH_COOKIE = 174,
     HELPER_LOOP = 181,
+    HELPER_MAP_LOOKUP_PERCPU_ELEM = 195,
 };
 
 struct codegen {

@@ -72,6 +72,7 @@ struct pp_file {
     char *guard;
     bool guard_possible, guard_closed, seen_content;
     struct enum_scan en;
+    struct buf code; /* an own header's code lines, for its type definitions */
 };
 
 struct pp {
@@ -82,7 +83,12 @@ struct pp {
     bool failed;
     int user_macros; /* macros that expand in the script's code */
     struct buf out;
+    /* type definitions of the own headers an #include of the script read,
+     * one line, put on that #include's line (pp_header_types.c) */
+    struct buf header_types;
 };
+
+void collect_header_types(struct buf *out, const char *s, size_t n);
 
 /* An #include the directive asked for: the file loop reads it (pp_directives.c
  * only parses the line, so that reading files stays in one place). */

@@ -66,6 +66,9 @@ static void include_file(struct pp *pp, struct pp_file *from, const char *name, 
     pp->depth++;
     process_file(pp, &inc);
     pp->depth--;
+    if (user && !pp->failed)
+        collect_header_types(&pp->header_types, inc.code.s, inc.code.len);
+    free(inc.code.s);
     if (inc.guard_possible && inc.guard_closed && inc.guard)
         include_guard_remember(pp->search, path, inc.guard);
     free_file(&inc);
@@ -91,6 +94,11 @@ static void process_file(struct pp *pp, struct pp_file *f)
         if (*l == '#') {
             if (!(f->is_script && start == 0 && l[1] == '!')) /* the #! line */
                 read_directive(pp, f, l + 1, start);
+            if (f->is_script && pp->header_types.len) {
+                /* what its own headers define, on the #include's line */
+                buf_put(&pp->out, pp->header_types.s, pp->header_types.len);
+                pp->header_types.len = 0;
+            }
             if (f->is_script)
                 buf_newlines(&pp->out, newlines);
         } else if (!pp_active(f)) {
@@ -106,6 +114,10 @@ static void process_file(struct pp *pp, struct pp_file *f)
             }
             if (*l)
                 scan_enums(pp, f);
+            if (*l && f->user && !f->is_script) {
+                buf_put(&f->code, f->line.s, f->line.len);
+                buf_putc(&f->code, '\n');
+            }
         }
         f->line_no += newlines;
     }
@@ -217,6 +229,7 @@ char *preprocess(const struct source *src, const struct preprocess_options *opts
     free_file(&script);
 
     include_search_free(pp.search);
+    free(pp.header_types.s);
     if (pp.failed) {
         free(pp.out.s);
         return NULL;

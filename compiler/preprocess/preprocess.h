@@ -10,8 +10,11 @@
  * their value from constant_lookup, so the line keeps its columns (the
  * value is the last definition's; after #undef it stays known).
  *
- * Headers are read only for their macros and enumerators (types come from
- * BTF): C declarations are skipped. A <header> that cannot be found is
+ * Headers are read for their macros and enumerators (kernel types come from
+ * BTF); the script's own headers also for their top-level struct, union and
+ * enum definitions and typedefs, which go, joined into one line, on the
+ * line of the script's #include that read them (so the parser takes them as
+ * definitions written in the script; other declarations are skipped). A <header> that cannot be found is
  * skipped silently (kernel-internal headers such as <net/sock.h> do not exist
  * without kernel headers), unless strict_includes; a "header" that the script
  * (or one of its own headers) includes and that is found nowhere is an error.

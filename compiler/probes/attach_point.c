@@ -28,9 +28,9 @@ int attach_point_parse(const char *text, struct attach_point *out, char *err, si
         rc = kind->expand(kind, parts + 1, nparts - 1, out, err, errlen);
     }
     free(copy);
-    if (rc < 0) {
+    if (rc < 0 || rc == PROBE_MISSING) {
         attach_point_free(out);
-        return -1;
+        return rc < 0 ? -1 : ATTACH_POINT_MISSING;
     }
     return rc > 0 ? 1 : 0;
 }

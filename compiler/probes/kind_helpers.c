@@ -91,11 +91,12 @@ int probe_match_copy(const struct probe_match *m, struct probe_match *out)
     out->target = strdup(m->target);
     out->full_name = strdup(m->full_name);
     out->args_text = m->args_text ? strdup(m->args_text) : NULL;
+    out->btf_module = m->btf_module ? strdup(m->btf_module) : NULL;
     out->args = m->nargs ? malloc((size_t)m->nargs * sizeof(*m->args)) : NULL;
     if (out->args)
         memcpy(out->args, m->args, (size_t)m->nargs * sizeof(*m->args));
     if (!out->target || !out->full_name || (m->args_text && !out->args_text) ||
-        (m->nargs && !out->args)) {
+        (m->btf_module && !out->btf_module) || (m->nargs && !out->args)) {
         probe_match_free(out);
         return -ENOMEM;
     }
@@ -108,6 +109,7 @@ void probe_match_free(struct probe_match *m)
     free(m->full_name);
     free(m->args);
     free(m->args_text);
+    free(m->btf_module);
     memset(m, 0, sizeof(*m));
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "probes/probe_kind.h"
+#include "target/btf.h"
 #include "target/kallsyms.h"
 
 /* Edit distance, stopping early once it exceeds limit. */
@@ -58,6 +59,18 @@ static const char *suggest_function(const char *name, const char *const *names, 
         }
     }
     return best;
+}
+
+/* Whether func is a kernel function (of the module, when one is named:
+ * names is then its list). */
+static bool function_in(const char *func, const char *const *names, int count, const char *module)
+{
+    if (!module)
+        return kernel_function_exists(func);
+    for (int i = 0; i < count; i++)
+        if (strcmp(names[i], func) == 0)
+            return true;
+    return false;
 }
 
 static bool keep_missing_functions;
@@ -129,8 +142,9 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
         probe_set_error(err, errlen, "a module name cannot hold a wildcard: %s", module);
         return -1;
     }
+    /* a module's own functions, as kallsyms lists them */
     const char *const *names;
-    int count = kernel_functions(&names);
+    int count = module ? kernel_module_functions(module, &names) : kernel_functions(&names);
     if (count < 0) {
         free(written);
         probe_set_error(err, errlen, "cannot read kernel functions from /proc/kallsyms: %s",
@@ -144,13 +158,15 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
         char *target = module ? probe_format("%s:%s", module, func) : strdup(func);
         char *name = probe_format("%s:%s", prefix, written);
         free(written);
-        if (!kernel_function_exists(func)) {
+        if (!function_in(func, names, count, module)) {
             const char *close = suggest_function(func, names, count);
             if (close)
-                probe_set_error(err, errlen, "kernel function not found: %s (did you mean %s?)",
-                                func, close);
+                probe_set_error(err, errlen, "kernel function not found: %s%s%s (did you mean %s?)",
+                                module ? module : "", module ? ":" : "", func, close);
             else
-                probe_set_error(err, errlen, "kernel function not found: %s", func);
+                probe_set_error(err, errlen, "kernel function not found: %s%s%s%s",
+                                module ? module : "", module ? ":" : "", func,
+                                module && !count ? " (that module is not loaded)" : "");
             if (!keep_missing_functions) {
                 free(target);
                 free(name);
@@ -175,12 +191,18 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
                     probe_format("%s:%s%s%s", prefix, module ? module : "", module ? ":" : "",
                                  names[i]));
         if (rc == 0 && ap->nmatches == 0) {
-            probe_set_error(err, errlen, "kernel functions not found: %s", func);
+            probe_set_error(err, errlen, "kernel functions not found: %s%s%s%s",
+                            module ? module : "", module ? ":" : "", func,
+                            module && !count ? " (that module is not loaded)" : "");
             return -1;
         }
     }
     if (rc)
         goto oom;
+    /* casts in the probe find the module's types (structs of its own) */
+    for (int i = 0; module && module_btf(module) && i < ap->nmatches; i++)
+        if (!(ap->matches[i].btf_module = strdup(module)))
+            goto oom;
     return 0;
 oom:
     probe_set_error(err, errlen, "out of memory");
@@ -192,11 +214,14 @@ static int list_kprobe(const struct probe_kind *kind, FILE *out, char **parts, i
 {
     if (nparts != 1 && nparts != 2)
         return PROBE_LIST_WRONG_SHAPE;
-    /* "kprobe:vmlinux:PATTERN" is the kernel's own functions: those listed */
-    if (nparts == 2 && fnmatch(parts[0], "vmlinux", 0) != 0)
+    /* "kprobe:vmlinux:PATTERN" is every function listed as "kprobe:NAME";
+     * "kprobe:MODULE:PATTERN" a loaded module's, as "kprobe:MODULE:NAME" (as
+     * bpftrace lists them when a module is named) */
+    const char *module = nparts == 2 && fnmatch(parts[0], "vmlinux", 0) != 0 ? parts[0] : NULL;
+    if (module && probe_has_wildcard(module))
         return 0;
     const char *const *names;
-    int count = kernel_functions(&names);
+    int count = module ? kernel_module_functions(module, &names) : kernel_functions(&names);
     if (count < 0) {
         fprintf(stderr, "ERROR: cannot read /proc/kallsyms: %s\n", strerror(-count));
         return count;
@@ -204,7 +229,8 @@ static int list_kprobe(const struct probe_kind *kind, FILE *out, char **parts, i
     int n = 0;
     for (int i = 0; i < count; i++)
         if (fnmatch(parts[nparts - 1], names[i], 0) == 0) {
-            fprintf(out, "%s:%s\n", kind->name, names[i]);
+            fprintf(out, "%s:%s%s%s\n", kind->name, module ? module : "", module ? ":" : "",
+                    names[i]);
             n++;
         }
     return n;

@@ -99,7 +99,7 @@ static int expand_perf_counter(const struct probe_kind *kind, char **parts, int 
                             "for it (perf_event_open of a PERF_TYPE_HARDWARE event: %s); a "
                             "virtual machine without a virtual PMU has none",
                             parts[0], strerror(e));
-            return -1;
+            return PROBE_MISSING; /* missing_probes = warn|ignore runs without it */
         }
     }
     ap->event_config = ev->config;

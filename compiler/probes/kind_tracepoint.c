@@ -42,7 +42,7 @@ static int expand_tracepoints(const char *cat, const char *name, struct attach_p
     if (n == 0) {
         probe_set_error(err, errlen, "%s not found: %s:%s",
                   ap->has_wildcard ? "tracepoints" : "tracepoint", cat, name);
-        return -1;
+        return PROBE_MISSING;
     }
     int rc = 0;
     for (int i = 0; i < n && rc == 0; i++)

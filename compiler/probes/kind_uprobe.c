@@ -223,7 +223,7 @@ static int expand_binary(const struct probe_kind *kind, const struct uprobe_spec
     int rc = n < 0 ? n : 0;
     if (n == 0 && !probe_has_wildcard(s->func) && !probe_has_wildcard(s->target)) {
         probe_set_error(err, errlen, "Could not resolve symbol: %s:%s", b->path, s->func);
-        rc = -1;
+        rc = PROBE_MISSING;
     }
     for (int i = 0; i < n && rc == 0; i++) {
         uint64_t offset;
@@ -235,22 +235,29 @@ static int expand_binary(const struct probe_kind *kind, const struct uprobe_spec
     free(funcs);
     if (rc == -ENOMEM)
         probe_set_error(err, errlen, "out of memory");
-    return rc < 0 ? -1 : 0;
+    return rc < 0 ? -1 : rc;
 }
 
 /* The files the target names, or an error when there are none. */
 static int target_paths(const struct probe_kind *kind, const char *target, char ***paths,
                         int *count, char *err, size_t errlen)
 {
-    if (binary_paths(target, probe_target_pid(), probe_target_command(), paths, count) < 0) {
-        probe_set_error(err, errlen, "out of memory");
+    /* "*" is every file the process maps (-p), or every running process
+     * maps, as in bpftrace */
+    int pid = probe_target_pid();
+    int rc = strcmp(target, "*") != 0
+                 ? binary_paths(target, pid, probe_target_command(), paths, count)
+             : pid > 0 ? process_mapped_binaries(pid, paths, count)
+                       : host_mapped_binaries(paths, count);
+    if (rc < 0) {
+        probe_set_error(err, errlen, "cannot find the files of %s: %s", target, strerror(-rc));
         return -1;
     }
     if (*count == 0) {
         probe_set_error(err, errlen, "%s target file '%s' does not exist or is not executable",
                         kind->name, target);
         free(*paths);
-        return -1;
+        return PROBE_MISSING;
     }
     return 0;
 }
@@ -275,7 +282,7 @@ static int expand_uprobe(const struct probe_kind *kind, char **parts, int nparts
     }
     if (rc == 0 && ap->nmatches == 0) {
         probe_set_error(err, errlen, "no function of %s matches %s", s.target, s.func);
-        rc = -1;
+        rc = PROBE_MISSING;
     }
     ap->has_wildcard = probe_has_wildcard(s.func) || probe_has_wildcard(s.target);
     if (count)
@@ -318,7 +325,7 @@ static int list_uprobe(const struct probe_kind *kind, FILE *out, char **parts, i
     }
     char **paths;
     int count, total = 0;
-    if (target_paths(kind, s.target, &paths, &count, err, sizeof(err)) < 0) {
+    if (target_paths(kind, s.target, &paths, &count, err, sizeof(err)) != 0) {
         fprintf(stderr, "ERROR: %s\n", err);
         free(s.own_target);
         return -1;

@@ -83,8 +83,11 @@ static int spec_paths(const struct usdt_spec *s, char ***paths, int *count, char
 {
     *count = 0;
     int pid = probe_target_pid();
-    int rc = pid <= 0 ? binary_paths(s->target, pid, probe_target_command(), paths, count)
-                      : process_mapped_binaries(pid, paths, count);
+    /* without -p, "*" is every file a running process maps (the host) */
+    bool host = pid <= 0 && s->target && strcmp(s->target, "*") == 0;
+    int rc = host       ? host_mapped_binaries(paths, count)
+             : pid <= 0 ? binary_paths(s->target, pid, probe_target_command(), paths, count)
+                        : process_mapped_binaries(pid, paths, count);
     if (rc < 0) {
         probe_set_error(err, errlen, "cannot read the files of pid %d: %s", pid, strerror(-rc));
         return -1;
@@ -95,7 +98,7 @@ static int spec_paths(const struct usdt_spec *s, char ***paths, int *count, char
         probe_set_error(err, errlen, "usdt target file '%s' does not exist or is not executable",
                         s->target);
         free(*paths);
-        return -1;
+        return PROBE_MISSING;
     }
     return 0;
 }
@@ -134,8 +137,9 @@ static int expand_usdt(const struct probe_kind *kind, char **parts, int nparts,
     }
     char **paths;
     int count;
-    if (spec_paths(&s, &paths, &count, err, errlen) < 0)
-        return -1;
+    int found = spec_paths(&s, &paths, &count, err, errlen);
+    if (found != 0)
+        return found;
     int rc = for_each_site(&s, paths, count, expand_site, ap);
     if (rc < 0) {
         probe_set_error(err, errlen, "out of memory");
@@ -145,7 +149,7 @@ static int expand_usdt(const struct probe_kind *kind, char **parts, int nparts,
             probe_set_error(err, errlen, "no usdt probe %s in %s", s.name, where);
         else
             probe_set_error(err, errlen, "no usdt probe %s:%s in %s", s.provider, s.name, where);
-        rc = -1;
+        rc = PROBE_MISSING;
     }
     ap->has_wildcard = (s.target && probe_has_wildcard(s.target)) ||
                        probe_has_wildcard(s.provider) || probe_has_wildcard(s.name);
@@ -184,7 +188,7 @@ static int list_usdt(const struct probe_kind *kind, FILE *out, char **parts, int
     char **paths;
     int count;
     char err[512];
-    if (spec_paths(&s, &paths, &count, err, sizeof(err)) < 0) {
+    if (spec_paths(&s, &paths, &count, err, sizeof(err)) != 0) {
         fprintf(stderr, "ERROR: %s\n", err);
         return -1;
     }

@@ -41,6 +41,9 @@ enum probe_offer {
  * distinct from the -errno of a failed listing. */
 #define PROBE_LIST_WRONG_SHAPE (-EDOM)
 
+/* expand's answer for a target that does not exist on this system */
+#define PROBE_MISSING 2
+
 struct probe_kind {
     const char *name;       /* "tracepoint": what `probe` prints, the -l name */
     const char *aliases[3]; /* other spellings ("t"), NULL-terminated */
@@ -70,7 +73,10 @@ struct probe_kind {
     int (*btf_params)(const struct probe_match *m, struct btf_func_params *out);
     /* Parse the attach point's parts after the kind name (split at ':') and
      * add its matches to ap (probe_add_match). Returns 0; 1 when a match is
-     * kept with a warning in err; -1 with the error in err. */
+     * kept with a warning in err; PROBE_MISSING when what it names does not
+     * exist here (no such tracepoint, function, binary, usdt probe: the
+     * reason in err; bpftrace's missing_probes decides); -1 with the error
+     * in err. */
     int (*expand)(const struct probe_kind *kind, char **parts, int nparts,
                   struct attach_point *ap, char *err, size_t errlen);
     /* -l: print the probes matching parts (the pattern after the kind name),

@@ -20,6 +20,8 @@ struct probe_match {
     int nargs;
     char *args_text;         /* usdt: the specification as written (owned) */
     uint32_t btf_id;         /* fentry/fexit: the function's BTF id */
+    char *btf_module;        /* the kernel module whose BTF holds the target and types its
+                                arguments (btf_id is in it); NULL: the kernel's own */
 };
 
 struct attach_point {
@@ -35,7 +37,12 @@ struct attach_point {
 
 /* Parse and expand one attach point. On error returns -1 and writes a
  * one-line message (no position; the caller adds it) into err. An attach
- * point whose wildcard matches nothing is an error, as in bpftrace. */
+ * point whose wildcard matches nothing is an error, as in bpftrace.
+ * ATTACH_POINT_MISSING (out empty, the reason in err): what it names does
+ * not exist on this system (tracepoint, function, binary, usdt probe),
+ * which bpftrace's missing_probes setting may let the program run without;
+ * 1: expanded, with a warning in err. */
+#define ATTACH_POINT_MISSING 2
 int attach_point_parse(const char *text, struct attach_point *out, char *err, size_t errlen);
 
 /* The process the program traces (-p PID, or the command of -c once it

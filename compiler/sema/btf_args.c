@@ -8,6 +8,7 @@
 
 #include "probes/probe_kind.h"
 #include "sema/sema.h"
+#include "target/btf.h"
 
 const struct btf_func_params *sem_btf_params(struct semantic *sem, struct loc loc)
 {
@@ -17,8 +18,17 @@ const struct btf_func_params *sem_btf_params(struct semantic *sem, struct loc lo
     const struct probe_kind *kind = probe_kind_of(u->provider);
     if (!kind->btf_params || u->naps < 1 || u->aps[0].nmatches < 1)
         return NULL;
+    const struct probe_match *m = &u->aps[0].matches[0];
+    const char *types = kernel_btf_selected_module();
+    if (m->btf_module && (!types || strcmp(types, m->btf_module) != 0)) {
+        sem_error(sem, loc,
+                  "cannot type the arguments of %s: the script's kernel types come from module "
+                  "%s's BTF, and sobt reads one module's per script",
+                  m->full_name, types ? types : "vmlinux");
+        return NULL;
+    }
     struct btf_func_params *p = calloc(1, sizeof(*p));
-    if (!p || kind->btf_params(&u->aps[0].matches[0], p) < 0) {
+    if (!p || kind->btf_params(m, p) < 0) {
         sem_error(sem, loc, "cannot read the arguments of %s from BTF",
                   u->aps[0].matches[0].full_name);
         free(p);
@@ -40,7 +50,7 @@ bool sem_btf_value_type(struct semantic *sem, int type_id, struct loc loc, const
     if (btf_to_type(&sem->types, type_id, false, out) < 0 || out->kind == TY_RECORD ||
         out->kind == TY_ARRAY || out->kind == TY_VOID) {
         char decl[128];
-        btf_type_decl(type_id, decl, sizeof(decl));
+        btf_type_decl(kernel_btf_selected_module(), type_id, decl, sizeof(decl));
         sem_error(sem, loc, "%s of %s is a '%s', which sobt cannot read", what,
                   sem->cur->aps[0].matches[0].full_name, decl);
         out->kind = TY_NONE;

@@ -14,9 +14,12 @@
 
 /* ---- one variable per loop ---------------------------------------------- */
 
-/* A loop's variable lives in its loop alone, so two loops may use one name
- * for values of different types: each later loop of a probe that reuses a
- * name gets a variable of its own, "$kv~2" (no script can spell it). */
+/* A loop's variable lives in its loop alone, as in current bpftrace: it is
+ * not visible after the loop ("Undefined or undeclared variable"), and two
+ * loops may use one name for values of different types. So every loop's
+ * variable gets a name of its own, "$kv~1", "$kv~2" (no script can spell
+ * it), and the uses in its body follow; messages print the name as
+ * written (loop_var_written). */
 struct loop_names {
     struct semantic *sem;
     const char **seen;
@@ -43,14 +46,12 @@ static void scope_loops(struct node *n, void *ctx)
             uses += strcmp(ln->seen[i], n->name) == 0;
         ln->seen = sem_xrealloc(ln->seen, (size_t)ln->nseen + 1, sizeof(*ln->seen));
         ln->seen[ln->nseen++] = n->name;
-        if (uses > 0) {
-            char buf[256];
-            snprintf(buf, sizeof(buf), "%s~%d", n->name, uses + 1);
-            ln->from = n->name;
-            ln->to = ast_strdup(ln->sem->ast, buf);
-            ast_for_each_child(n->then, rename_uses, ln);
-            n->name = (char *)ln->to;
-        }
+        char buf[256];
+        snprintf(buf, sizeof(buf), "%s~%d", n->name, uses + 1);
+        ln->from = n->name;
+        ln->to = ast_strdup(ln->sem->ast, buf);
+        ast_for_each_child(n->then, rename_uses, ln);
+        n->name = (char *)ln->to;
     }
     ast_for_each_child(n, scope_loops, ln);
 }
@@ -67,24 +68,28 @@ void sem_scope_loop_vars(struct semantic *sem)
 
 /* ---- the loop's head ------------------------------------------------------ */
 
-/* The loop variable takes type t for this loop. The same name may serve
- * several loops (one type for all), not a variable of the probe's own. */
+/* "$kv" of the loop variable "$kv~2". */
+static const char *loop_var_written(struct semantic *sem, const char *name)
+{
+    const char *tilde = strchr(name, '~');
+    if (!tilde)
+        return name;
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%.*s", (int)(tilde - name), name);
+    return ast_strdup(sem->ast, buf);
+}
+
+/* The loop variable takes type t. A variable of the probe assigned before
+ * the loop may not have its name. */
 static void set_loop_var(struct semantic *sem, struct node *n, const struct type *t)
 {
+    const char *written = loop_var_written(sem, n->name);
+    struct var_info *outer = unit_var(sem->cur, written);
+    if (outer && outer->assigned) /* the body is still resolved, with t */
+        sem_error(sem, n->loc, "Loop declaration shadows existing variable: %s", written);
     struct var_info *v = unit_var(sem->cur, n->name);
-    if (v && v->assigned && !v->loop_var) {
-        sem_error(sem, n->loc, "Loop declaration shadows existing variable: %s", n->name);
-        return;
-    }
     if (!v)
         v = sem_var_add(sem->cur, n->name);
-    if (v->assigned) {
-        bool grew = false;
-        if (!sem_unify(sem, &v->type, t, &grew))
-            sem_error(sem, n->loc, "Loop variable %s is '%s' here but '%s' in an earlier loop",
-                      n->name, type_name_of(t), type_name_of(&v->type));
-        return;
-    }
     v->type = type_clone(&sem->types, t);
     v->assigned = v->has_value = v->loop_var = true;
 }
@@ -104,11 +109,21 @@ static void resolve_range(struct semantic *sem, struct node *n)
     set_loop_var(sem, n, &i64);
 }
 
-/* Values a loop can hand out: what a variable can hold. Aggregations are
- * per-CPU, and the callback sees only one CPU's share. */
+/* Values a loop can hand out: what a variable can hold, and the
+ * aggregations current bpftrace iterates too (count, sum, min, max, avg). They are per-CPU: the loop hands out the value over
+ * every CPU (codegen/loops.c), as current bpftrace does. */
 static bool iterable(const struct type *value)
 {
-    return value->kind != TY_NONE && !type_is_aggregation(value) && value->kind != TY_VOID;
+    switch (value->kind) {
+    case TY_COUNT:
+    case TY_SUM:
+    case TY_MIN:
+    case TY_MAX:
+    case TY_AVG:
+        return true;
+    default:
+        return value->kind != TY_NONE && !type_is_aggregation(value) && value->kind != TY_VOID;
+    }
 }
 
 static void resolve_map_loop(struct semantic *sem, struct node *n)
@@ -134,7 +149,10 @@ static void resolve_map_loop(struct semantic *sem, struct node *n)
     }
     struct type kv = type_new_tuple(&sem->types, 2);
     kv.fields[0] = type_clone(&sem->types, &info->key);
-    kv.fields[1] = type_clone(&sem->types, &info->value);
+    if (type_is_aggregation(&info->value)) /* its first 8 bytes: the value */
+        kv.fields[1] = type_int(8, info->value.is_signed || info->value.kind == TY_AVG);
+    else
+        kv.fields[1] = type_clone(&sem->types, &info->value);
     type_layout_tuple(&sem->types, &kv);
     m->type = info->value;
     set_loop_var(sem, n, &kv);

@@ -57,7 +57,9 @@ static void resolve_config(struct semantic *sem, const struct node *config)
                 if (strcmp(v->str, modes[k]) == 0)
                     m = k;
             if (m < 0)
-                sem_error(sem, v->loc, "missing_probes must be \"error\", \"warn\" or \"ignore\"");
+                sem_error(sem, v->loc,
+                          "Invalid value for missing_probes: valid values are ignore, warn, "
+                          "and error.");
             else
                 sem->missing_probes = (enum missing_probes_policy)m;
         } else if (strcmp(key, "max_strlen") == 0) {
@@ -76,6 +78,20 @@ static void resolve_config(struct semantic *sem, const struct node *config)
             sem_error(sem, a->loc, "Unrecognized config variable: %s", a->lhs->name);
         }
     }
+}
+
+/* Kernel types come from the kernel's BTF and that of the first kernel module
+ * a probe names (bpftrace reads every module's; sobt one per script, which
+ * sem_btf_params says when another module's probe is typed). */
+static void select_module_types(struct semantic *sem)
+{
+    for (int i = 0; i < sem->nunits && !kernel_btf_selected_module(); i++)
+        for (int a = 0; a < sem->units[i].naps; a++)
+            for (int m = 0; m < sem->units[i].aps[a].nmatches; m++) {
+                const char *module = sem->units[i].aps[a].matches[m].btf_module;
+                if (module && !kernel_btf_selected_module())
+                    kernel_btf_select_module(module);
+            }
 }
 
 /* Every named parameter on the command line is one a getopt() reads (or
@@ -117,7 +133,6 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
         settings_init(&sem->settings);
     sem->final_pass = true;
     resolve_config(sem, ast->root->config);
-    sem_define_script_types(sem);
     sem->final_pass = false;
     /* as in bpftrace, the environment wins over the script's config block */
     if (opts->max_map_keys)
@@ -128,7 +143,16 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     attach_points_set_process(opts->target_pid, opts->command_binary);
     attach_points_keep_missing_functions(opts->verify_only ||
                                          sem->missing_probes != MISSING_PROBES_ERROR);
+    kernel_btf_select_module(NULL);
     if (sem->errors || sem_expand_probes(sem) < 0)
+        return -1;
+    /* the script's types are split over the kernel's, and a module's probes
+     * bring that module's */
+    select_module_types(sem);
+    sem->final_pass = true;
+    sem_define_script_types(sem);
+    sem->final_pass = false;
+    if (sem->errors)
         return -1;
     /* macros expanded, then positional parameters made literals, before
      * anything is typed */

@@ -24,6 +24,8 @@ struct map_info {
     bool value_known;
     struct type value; /* TY_INT, TY_STRING, TY_PROBE, or an aggregation */
     int64_t lhist_min, lhist_max, lhist_step;
+    int hist_bits; /* hist(x, k): k, 2^k buckets per power of two */
+    bool hist_bits_set;
     struct loc first_loc;
     /* What the script calls each key field (key_names.c), for the labels of
      * --metrics: nkey_names entries, NULL where a use leaves it unnamed or

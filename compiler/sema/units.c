@@ -1,6 +1,7 @@
 /* Attach points to probe units: every attach point of a probe block is
  * expanded, and grouped by provider into units, one BPF program each; a unit
  * whose tracepoints disagree on field offsets is split, one per tracepoint. */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,9 +119,19 @@ int sem_expand_probes(struct semantic *sem)
             if (!text)
                 snprintf(err, sizeof(err), "out of memory");
             free(text);
-            if (rc < 0) {
+            if (rc < 0 ||
+                (rc == ATTACH_POINT_MISSING && sem->missing_probes == MISSING_PROBES_ERROR)) {
                 diag_error(sem->src, at->loc, "%s", err);
                 return -1;
+            }
+            if (rc == ATTACH_POINT_MISSING) {
+                /* missing_probes = warn|ignore: the probe runs without it;
+                 * warned in current bpftrace's words ("Tracepoint not found") */
+                if (strcspn(err, " ") < strcspn(err, ":")) /* not "hardware:cycles: ..." */
+                    err[0] = (char)toupper((unsigned char)err[0]);
+                if (sem->missing_probes == MISSING_PROBES_WARN)
+                    diag_warning(sem->src, at->loc, "%s", err);
+                continue;
             }
             if (rc > 0 && sem->missing_probes != MISSING_PROBES_IGNORE)
                 diag_warning(sem->src, at->loc, "%s", err);

@@ -1,6 +1,7 @@
 /* The files a uprobe or usdt target names (see binary_path.h). */
 #include "target/binary_path.h"
 
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <glob.h>
@@ -138,14 +139,14 @@ char *process_exe_path(int pid)
     return strdup(target);
 }
 
-int process_mapped_binaries(int pid, char ***paths, int *count)
+/* The ELF files pid maps executable, each under root + its path. */
+static int add_mapped(struct path_list *l, int pid, const char *root)
 {
     char maps[64];
     snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
     FILE *f = fopen(maps, "re");
     if (!f)
         return errno == ENOENT ? -ESRCH : -errno;
-    struct path_list l = {0};
     char line[PATH_MAX + 128];
     int rc = 0;
     while (rc == 0 && fgets(line, sizeof(line), f)) {
@@ -155,10 +156,62 @@ int process_mapped_binaries(int pid, char ***paths, int *count)
             continue;
         path[strcspn(path, "\n")] = '\0';
         char rooted[PATH_MAX + 64];
-        snprintf(rooted, sizeof(rooted), "/proc/%d/root%s", pid, path);
+        snprintf(rooted, sizeof(rooted), "%s%s", root, path);
         if (elf_file_type(rooted) >= 0)
-            rc = add_path(&l, rooted, true);
+            rc = add_path(l, rooted, true);
     }
     fclose(f);
+    return rc;
+}
+
+int process_mapped_binaries(int pid, char ***paths, int *count)
+{
+    struct path_list l = {0};
+    char root[64];
+    snprintf(root, sizeof(root), "/proc/%d/root", pid);
+    int rc = add_mapped(&l, pid, root);
+    if (rc < 0 && rc != -ENOMEM)
+        return rc; /* no maps to read: nothing was added */
+    return hand_over(&l, rc, paths, count);
+}
+
+/* Whether pid's files are seen at their own paths from here (same mount
+ * namespace), else through /proc/PID/root. */
+static bool shares_mount_namespace(int pid)
+{
+    char mine[64] = "", theirs[64] = "", link[64];
+    snprintf(link, sizeof(link), "/proc/%d/ns/mnt", pid);
+    ssize_t a = readlink("/proc/self/ns/mnt", mine, sizeof(mine) - 1);
+    ssize_t b = readlink(link, theirs, sizeof(theirs) - 1);
+    return a > 0 && a == b && memcmp(mine, theirs, (size_t)a) == 0;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int host_mapped_binaries(char ***paths, int *count)
+{
+    struct path_list l = {0};
+    DIR *proc = opendir("/proc");
+    if (!proc)
+        return -errno;
+    struct dirent *e;
+    int rc = 0;
+    while (rc != -ENOMEM && (e = readdir(proc))) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == getpid())
+            continue;
+        char root[64] = "";
+        if (!shares_mount_namespace((int)pid))
+            snprintf(root, sizeof(root), "/proc/%ld/root", pid);
+        rc = add_mapped(&l, (int)pid, root); /* one that has exited is skipped */
+    }
+    closedir(proc);
+    rc = rc == -ENOMEM ? rc : 0;
+    if (rc == 0)
+        qsort(l.items, (size_t)l.count, sizeof(*l.items), compare_paths);
     return hand_over(&l, rc, paths, count);
 }

@@ -22,4 +22,10 @@ char *process_exe_path(int pid);
  * such process). */
 int process_mapped_binaries(int pid, char ***paths, int *count);
 
+/* The ELF files every running process (but this one) maps executable,
+ * without repeats, sorted: what a target "*" names without -p, as in
+ * bpftrace. A process in another mount namespace is seen through
+ * /proc/PID/root. Returns 0 or -errno. */
+int host_mapped_binaries(char ***paths, int *count);
+
 #endif

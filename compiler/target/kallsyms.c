@@ -34,6 +34,11 @@ int kallsyms_lookup(const char *name, uint64_t *addr)
     return rc;
 }
 
+/* A function of a loaded module. */
+struct module_function {
+    const char *module, *name;
+};
+
 /* Names of text symbols, sorted and unique; read once per process since the
  * file is ~120k lines and a script may name many kprobes. */
 static struct {
@@ -42,11 +47,61 @@ static struct {
     char *text;
     char **names;
     int count;
+    /* the functions of loaded modules, sorted by module then name, unique:
+     * names and their modules side by side */
+    struct module_function *in_modules;
+    const char **module_names; /* in_modules' names, in the same order */
+    int nmodule_functions, cap_modules;
 } ksyms;
 
 static int compare_strings(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int compare_module_functions(const void *a, const void *b)
+{
+    const struct module_function *x = a, *y = b;
+    int c = strcmp(x->module, y->module);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* Notes a function of `module` (from "\t[module]"). */
+static int add_module_function(char *module, const char *name)
+{
+    module += strspn(module, "\t [");
+    module[strcspn(module, "]")] = '\0';
+    if (!*module)
+        return 0;
+    if (ksyms.nmodule_functions == ksyms.cap_modules) {
+        int cap = ksyms.cap_modules ? ksyms.cap_modules * 2 : 1024;
+        struct module_function *f = realloc(ksyms.in_modules, (size_t)cap * sizeof(*f));
+        if (!f)
+            return -ENOMEM;
+        ksyms.in_modules = f;
+        ksyms.cap_modules = cap;
+    }
+    ksyms.in_modules[ksyms.nmodule_functions++] = (struct module_function){module, name};
+    return 0;
+}
+
+static int index_module_functions(void)
+{
+    if (ksyms.nmodule_functions > 1) /* qsort of a NULL base is undefined even for 0 */
+        qsort(ksyms.in_modules, (size_t)ksyms.nmodule_functions, sizeof(*ksyms.in_modules),
+              compare_module_functions);
+    int unique = 0;
+    for (int i = 0; i < ksyms.nmodule_functions; i++)
+        if (unique == 0 ||
+            compare_module_functions(&ksyms.in_modules[unique - 1], &ksyms.in_modules[i]) != 0)
+            ksyms.in_modules[unique++] = ksyms.in_modules[i];
+    ksyms.nmodule_functions = unique;
+    ksyms.module_names = calloc((size_t)unique + 1, sizeof(*ksyms.module_names));
+    if (!ksyms.module_names)
+        return -ENOMEM;
+    for (int i = 0; i < unique; i++)
+        ksyms.module_names[i] = ksyms.in_modules[i].name;
+    return 0;
 }
 
 /* Text symbols that are not function entry points one can probe: the
@@ -80,7 +135,14 @@ static int load_functions(void)
         char *name = type ? strchr(type + 1, ' ') : NULL;
         if (name && (type[1] == 't' || type[1] == 'T') && type + 2 == name) {
             name++;
-            name[strcspn(name, "\t ")] = '\0';
+            size_t end = strcspn(name, "\t ");
+            char *module = name[end] ? name + end + 1 : NULL;
+            name[end] = '\0';
+            if (*name && is_probeable_function(name) && module &&
+                add_module_function(module, name) < 0) {
+                ksyms.error = -ENOMEM;
+                return ksyms.error;
+            }
             if (*name && is_probeable_function(name)) {
                 if (ksyms.count == cap) {
                     cap = cap ? cap * 2 : 65536;
@@ -102,7 +164,8 @@ static int load_functions(void)
         if (unique == 0 || strcmp(ksyms.names[unique - 1], ksyms.names[i]) != 0)
             ksyms.names[unique++] = ksyms.names[i];
     ksyms.count = unique;
-    return 0;
+    ksyms.error = index_module_functions();
+    return ksyms.error;
 }
 
 int kernel_functions(const char *const **names)
@@ -120,4 +183,19 @@ bool kernel_function_exists(const char *name)
         return false;
     return bsearch(&name, ksyms.names, (size_t)ksyms.count, sizeof(*ksyms.names),
                    compare_strings) != NULL;
+}
+
+int kernel_module_functions(const char *module, const char *const **names)
+{
+    int rc = load_functions();
+    if (rc < 0)
+        return rc;
+    int first = 0;
+    while (first < ksyms.nmodule_functions && strcmp(ksyms.in_modules[first].module, module) != 0)
+        first++;
+    int last = first;
+    while (last < ksyms.nmodule_functions && strcmp(ksyms.in_modules[last].module, module) == 0)
+        last++;
+    *names = ksyms.module_names + first;
+    return last - first;
 }

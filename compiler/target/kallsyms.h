@@ -14,5 +14,9 @@ int kallsyms_lookup(const char *name, uint64_t *addr);
  * process and kept. Returns the count and *names, or -errno. */
 int kernel_functions(const char *const **names);
 bool kernel_function_exists(const char *name);
+/* The probeable functions of one loaded module (kallsyms' "[MODULE]"
+ * lines), sorted and unique, kept like kernel_functions(). Returns the
+ * count (0: no such module loaded), or -errno. */
+int kernel_module_functions(const char *module, const char *const **names);
 
 #endif

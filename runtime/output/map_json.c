@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "output/json.h"
+#include "output/hist_buckets.h"
 #include "output/map_printers.h"
 #include "output/values.h"
 
@@ -70,11 +71,11 @@ static void write_bucket_bounds(FILE *out, const struct map_rows *c, size_t i)
     if (map->agg == AGG_HIST) {
         if (i == 0)
             fputs("\"max\": -1, ", out);
-        else if (i <= 2)
-            fprintf(out, "\"min\": %zu, \"max\": %zu, ", i - 1, i - 1);
-        else
-            fprintf(out, "\"min\": %" PRIu64 ", \"max\": %" PRIu64 ", ", (uint64_t)1 << (i - 2),
-                    ((uint64_t)1 << (i - 1)) - 1);
+        else {
+            uint64_t lo, hi;
+            hist_bucket_bounds(i, map->hist_bits, &lo, &hi);
+            fprintf(out, "\"min\": %" PRIu64 ", \"max\": %" PRIu64 ", ", lo, hi);
+        }
     } else if (i == 0) {
         fprintf(out, "\"max\": %" PRId64 ", ", map->lhist_min - 1);
     } else if (i == c->nbuckets - 1) {

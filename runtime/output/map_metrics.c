@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/hist_buckets.h"
 #include "output/map_rows.h"
 #include "output/metrics.h"
 #include "output/metrics_labels.h"
@@ -61,9 +62,13 @@ static void bucket_le(char *buf, size_t cap, const struct map_rows *rows, size_t
 {
     const struct map_desc *map = rows->map;
     double le;
-    if (map->agg == AGG_HIST)
-        le = i <= 2 ? (double)i - 1 : (double)(((uint64_t)1 << (i - 1)) - 1);
-    else if (i + 1 == rows->nbuckets)
+    uint64_t lo, hi;
+    if (map->agg == AGG_HIST && i == 0) {
+        le = -1;
+    } else if (map->agg == AGG_HIST) {
+        hist_bucket_bounds(i, map->hist_bits, &lo, &hi);
+        le = (double)hi;
+    } else if (i + 1 == rows->nbuckets)
         le = INFINITY;
     else if (i == 0)
         le = (double)(map->lhist_min - 1);

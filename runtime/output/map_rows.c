@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/hist_buckets.h"
 #include "output/map_rows.h"
 #include "output/values.h"
 
@@ -138,7 +139,7 @@ static int build_hist_rows(struct map_rows *c)
         return -EINVAL;
     c->user_key_size = map->key_size - 8;
     if (map->agg == AGG_HIST) {
-        c->nbuckets = HIST_BUCKETS;
+        c->nbuckets = hist_bucket_count(map->hist_bits);
     } else {
         if (map->lhist_step <= 0 || map->lhist_max <= map->lhist_min)
             return -EINVAL;

@@ -12,8 +12,6 @@
 #include "output/map_snapshot.h"
 #include "program.h"
 
-#define HIST_BUCKETS 65 /* indexes 0 (negative) .. 64 ([2^62, 2^63)) */
-
 /* One printed entry (a hist row gathers all buckets of a key). */
 struct row {
     const uint8_t *key;    /* the user key (first bytes of the BPF key) */

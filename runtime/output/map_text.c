@@ -22,6 +22,7 @@
  *    (map_dump.c). */
 #include <inttypes.h>
 
+#include "output/hist_buckets.h"
 #include "output/map_printers.h"
 #include "output/values.h"
 
@@ -48,35 +49,6 @@ static void print_int(FILE *out, uint64_t v, bool is_signed)
         fprintf(out, "%" PRId64, (int64_t)v);
     else
         fprintf(out, "%" PRIu64, v);
-}
-
-/* hist labels: powers of two, with K/M/G from 2^10 on and T from 2^40 on
- * (2^50 is "1024T": bpftrace has no larger suffix). */
-static void hist_power_label(char *buf, size_t cap, int power)
-{
-    static const char suffixes[] = {'\0', 'K', 'M', 'G', 'T'};
-    int tier = power / 10 < 4 ? power / 10 : 4;
-    uint64_t n = (uint64_t)1 << (power - tier * 10);
-    if (tier)
-        snprintf(buf, cap, "%" PRIu64 "%c", n, suffixes[tier]);
-    else
-        snprintf(buf, cap, "%" PRIu64, n);
-}
-
-static void hist_label(char *buf, size_t cap, size_t index)
-{
-    if (index == 0) {
-        snprintf(buf, cap, "(..., 0)");
-    } else if (index == 1) {
-        snprintf(buf, cap, "[0]");
-    } else if (index == 2) {
-        snprintf(buf, cap, "[1]");
-    } else {
-        char lo[32], hi[32];
-        hist_power_label(lo, sizeof(lo), (int)index - 2);
-        hist_power_label(hi, sizeof(hi), (int)index - 1);
-        snprintf(buf, cap, "[%s, %s)", lo, hi);
-    }
 }
 
 /* lhist bounds use the largest of K, M, G, T, P, E that divides them exactly
@@ -127,7 +99,7 @@ static void print_hist_row(FILE *out, const struct map_rows *c, const struct row
         for (size_t i = first; i <= last; i++) {
             char label[96];
             if (c->map->agg == AGG_HIST)
-                hist_label(label, sizeof(label), i);
+                hist_bucket_label(label, sizeof(label), i, c->map->hist_bits);
             else
                 lhist_label(label, sizeof(label), c->map, i, c->nbuckets);
             uint64_t count = r->buckets[i];

@@ -265,6 +265,76 @@ def check_no_warnings(sobt, tmp):
     expect("--no-warnings", run([sobt, "--no-warnings"] + argv), (0, out, ""))
 
 
+# missing_probes (current bpftrace's config variable): one attach point of
+# each kind that names something this system lacks. Its message as a
+# located error (error, the default: 0.17's text), a located warning in
+# current bpftrace's words (warn), or nothing (ignore); the rest still runs.
+MISSING = [  # (attach point, error (0.17's text), warning (current bpftrace's))
+    ("tracepoint:sched:sobt_nope", "tracepoint not found: sched:sobt_nope",
+     "Tracepoint not found: sched:sobt_nope"),
+    ("uprobe:/bin/sh:sobt_nope", "Could not resolve symbol: /bin/sh:sobt_nope", None),
+    ("uretprobe:/bin/sh:sobt_nope", "Could not resolve symbol: /bin/sh:sobt_nope", None),
+    ("uprobe:/sobt/no/such/file:f",
+     "uprobe target file '/sobt/no/such/file' does not exist or is not executable",
+     "Uprobe target file '/sobt/no/such/file' does not exist or is not executable"),
+    ("usdt:/bin/sh:sobt:nope", "no usdt probe sobt:nope in /bin/sh",
+     "No usdt probe sobt:nope in /bin/sh"),
+    ("usdt:/sobt/no/such/file:p",
+     "usdt target file '/sobt/no/such/file' does not exist or is not executable",
+     "Usdt target file '/sobt/no/such/file' does not exist or is not executable"),
+    ("rawtracepoint:sobt_nope",
+     "raw tracepoint not found: sobt_nope (BTF has no btf_trace_sobt_nope)",
+     "Raw tracepoint not found: sobt_nope (BTF has no btf_trace_sobt_nope)"),
+    ("fentry:sobt_nope", "kernel function not found in BTF: sobt_nope",
+     "Kernel function not found in BTF: sobt_nope"),
+    ("fexit:sobt_nope", "kernel function not found in BTF: sobt_nope",
+     "Kernel function not found in BTF: sobt_nope"),
+    ("hardware:cache-misses:1000",
+     "hardware:cache-misses: this machine has no hardware performance counters for it "
+     "(perf_event_open of a PERF_TYPE_HARDWARE event: No such file or directory); a virtual "
+     "machine without a virtual PMU has none", None),
+]
+RAN = 'BEGIN { printf("ran\\n"); exit(); }'
+
+
+def check_missing_probes(sobt, tmp):
+    _, ran_out, _ = run([sobt, "-e", RAN])
+    for point, error, warning in MISSING:
+        for mode in ("error", "warn", "ignore"):
+            config = 'config = { missing_probes = "%s" } ' % mode
+            program = config + point + " { } " + RAN
+            rc, out, err = run([sobt, "-e", program])
+            caret = " " * len(config) + "^" + "~" * (len(point) - 1)
+            located = "stdin:1:%d: %%s: %%s\n%s\n%s\n" % (len(config) + 1, program, caret)
+            if mode == "error":
+                expect("%s, error" % point, (rc, out, err), (1, "", located % ("ERROR", error)))
+            elif mode == "warn":
+                expect("%s, warn" % point, (rc, out, err),
+                       (0, ran_out, located % ("WARNING", warning or error)))
+            else:
+                expect("%s, ignore" % point, (rc, out, err), (0, ran_out, ""))
+    # the environment wins over the script, as for every config variable
+    program = 'config = { missing_probes = "error" } t:sched:sobt_nope { } ' + RAN
+    expect("BPFTRACE_MISSING_PROBES=ignore", run([sobt, "-e", program],
+                                                 env=dict(os.environ,
+                                                          BPFTRACE_MISSING_PROBES="ignore")),
+           (0, ran_out, ""))
+    expect("BPFTRACE_MISSING_PROBES=bogus",
+           run([sobt, "-e", RAN], env=dict(os.environ, BPFTRACE_MISSING_PROBES="bogus")),
+           (1, "", "ERROR: Env var 'BPFTRACE_MISSING_PROBES': Invalid value for missing_probes: "
+                   "valid values are ignore, warn, and error.\n"))
+    # nothing left to attach
+    expect("no probe left", run([sobt, "-e", 'config = { missing_probes = "ignore" } '
+                                 "t:sched:sobt_nope { }"]), (1, "No probes to attach\n", ""))
+    # an attach point that fails when attached (no kprobes on this kernel):
+    # the reason, then current bpftrace's line
+    program = 'config = { missing_probes = "warn" } kprobe:vfs_read { } ' + RAN
+    rc, out, err = run([sobt, "-e", program])
+    expect("kprobe failing at attach, warn", (rc, out.replace("2 probes", "1 probe"),
+                                              err.splitlines()[-1:]),
+           (0, ran_out, ["WARNING: Unable to attach probe: kprobe:vfs_read. Skipping."]))
+
+
 def check_debug(sobt, tmp):
     program = 'BEGIN { printf("it ran\\n"); exit(); }'
     # bpftrace 0.17's -d: a dry run printing the AST and the IR
@@ -366,6 +436,7 @@ CHECKS = {
     "emit_llvm": check_emit_llvm,
     "info": check_info,
     "no_warnings": check_no_warnings,
+    "missing_probes": check_missing_probes,
     "debug": check_debug,
     "verbose": check_verbose,
     "traced_output": check_traced_output,

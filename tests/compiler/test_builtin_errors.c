@@ -186,6 +186,36 @@ static const struct builtin_error_case cases[] = {
      "probes\n"
      "BEGIN { $x = skboutput(\"a.pcap\", 0, 1, 0); }\n"
      "             ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {false, "kprobe:ip_rcv { $r = skboutput(\"a.pcap\", arg0, 10, 0); }",
+     "stdin:1:22: ERROR: The skboutput() builtin can only be used with 'fentry' and 'fexit' "
+     "probes\n"
+     "kprobe:ip_rcv { $r = skboutput(\"a.pcap\", arg0, 10, 0); }\n"
+     "                     ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+    {false, "fentry:ip_rcv { $r = skboutput(1, args.skb, 10, 0); }",
+     "stdin:1:32: ERROR: skboutput() file name must be a string literal\n"
+     "fentry:ip_rcv { $r = skboutput(1, args.skb, 10, 0); }\n"
+     "                               ^\n"},
+    {false, "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.dev, 10, 0); }",
+     "stdin:1:42: ERROR: skboutput() expects a struct sk_buff pointer, got 'struct net_device "
+     "*'\n"
+     "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.dev, 10, 0); }\n"
+     "                                         ^~~~~~~~\n"},
+    {false, "fexit:ip_rcv { $r = skboutput(\"a.pcap\", 0, 10, 0); }",
+     "stdin:1:41: ERROR: skboutput() expects a struct sk_buff pointer, got 'int64'\n"
+     "fexit:ip_rcv { $r = skboutput(\"a.pcap\", 0, 10, 0); }\n"
+     "                                        ^\n"},
+    {false, "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.skb, \"x\", 0); }",
+     "stdin:1:52: ERROR: skboutput() length must be an integer\n"
+     "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.skb, \"x\", 0); }\n"
+     "                                                   ^~~\n"},
+    {false, "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.skb, 10, \"y\"); }",
+     "stdin:1:56: ERROR: skboutput() offset must be an integer\n"
+     "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.skb, 10, \"y\"); }\n"
+     "                                                       ^~~\n"},
+    {false, "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.skb, 10); }",
+     "stdin:1:22: ERROR: skboutput() requires 4 arguments (3 provided)\n"
+     "fentry:ip_rcv { $r = skboutput(\"a.pcap\", args.skb, 10); }\n"
+     "                     ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
     {false, "BEGIN { signal(\"SIGKILL\"); }",
      "stdin:1:9: ERROR: signal() is an unsafe function being used in safe mode\n"
      "BEGIN { signal(\"SIGKILL\"); }\n"

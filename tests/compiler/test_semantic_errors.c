@@ -63,9 +63,10 @@ static const struct error_case cases[] = {
     {"BEGIN { $x + 1; }", "stdin:1:9: ERROR: Undefined or undeclared variable: $x\n"
                           "BEGIN { $x + 1; }\n"
                           "        ^~\n"},
-    {"BEGIN { @a = hist(1, 2) }", "stdin:1:14: ERROR: hist() requires 1 argument (2 provided)\n"
-                                  "BEGIN { @a = hist(1, 2) }\n"
-                                  "             ^~~~~~~~~~\n"},
+    {"BEGIN { @a = hist(1, 2, 3) }",
+     "stdin:1:14: ERROR: hist() requires between 1 and 2 arguments (3 provided)\n"
+     "BEGIN { @a = hist(1, 2, 3) }\n"
+     "             ^~~~~~~~~~~~~\n"},
     {"BEGIN { @a = lhist(1, 0, 10) }",
      "stdin:1:14: ERROR: lhist() requires 4 arguments (3 provided)\n"
      "BEGIN { @a = lhist(1, 0, 10) }\n"
@@ -444,6 +445,38 @@ static const struct error_case type_cases[] = {
      "                                  ^~~~~~~~~~~~~~~~~~~~~\n"},
 };
 
+/* issue 10's rest: hist(x, k), for loops' scope and iterables, as current
+ * bpftrace words them */
+static const struct error_case language_cases[] = {
+    {"BEGIN { @x = hist(1, 10); }", "stdin:1:14: ERROR: hist: bits 10 must be 0..5\n"
+                                    "BEGIN { @x = hist(1, 10); }\n"
+                                    "             ^~~~~~~~~~~\n"},
+    {"BEGIN { $n = 3; @x = hist(1, $n); }",
+     "stdin:1:22: ERROR: hist() expects a integer literal (integer provided)\n"
+     "BEGIN { $n = 3; @x = hist(1, $n); }\n"
+     "                     ^~~~~~~~~~~\n"},
+    {"BEGIN { @x = hist(1, 1); @x = hist(2, 2); }",
+     "stdin:1:31: ERROR: Different bits in a single hist unsupported\n"
+     "BEGIN { @x = hist(1, 1); @x = hist(2, 2); }\n"
+     "                              ^~~~~~~~~~\n"},
+    {"BEGIN { for $i : 0..3 { } print($i); }",
+     "stdin:1:33: ERROR: Undefined or undeclared variable: $i\n"
+     "BEGIN { for $i : 0..3 { } print($i); }\n"
+     "                                ^~\n"},
+    {"BEGIN { @m[1] = 2; for ($kv : @m) { } @x = $kv.1; }",
+     "stdin:1:44: ERROR: Undefined or undeclared variable: $kv\n"
+     "BEGIN { @m[1] = 2; for ($kv : @m) { } @x = $kv.1; }\n"
+     "                                           ^~~\n"},
+    {"BEGIN { $i = 1; for $i : 0..3 { } }",
+     "stdin:1:17: ERROR: Loop declaration shadows existing variable: $i\n"
+     "BEGIN { $i = 1; for $i : 0..3 { } }\n"
+     "                ^~~~~~~~~~~~~~~~~\n"},
+    {"BEGIN { @a[1] = stats(1); for $kv : @a { } }",
+     "stdin:1:37: ERROR: Loop expression does not support type: stats\n"
+     "BEGIN { @a[1] = stats(1); for $kv : @a { } }\n"
+     "                                    ^~\n"},
+};
+
 static const struct option_case option_cases[] = {
     /* positional parameters used as numbers */
     {.program = "BEGIN { @ = $1; }",
@@ -489,6 +522,8 @@ int main(void)
         check_compile_error(cases[i].program, cases[i].expected, 0, NULL);
     for (size_t i = 0; i < sizeof(type_cases) / sizeof(type_cases[0]); i++)
         check_compile_error(type_cases[i].program, type_cases[i].expected, 0, NULL);
+    for (size_t i = 0; i < sizeof(language_cases) / sizeof(language_cases[0]); i++)
+        check_compile_error(language_cases[i].program, language_cases[i].expected, 0, NULL);
     for (size_t i = 0; i < sizeof(option_cases) / sizeof(option_cases[0]); i++)
         check_compile_error(option_cases[i].program, option_cases[i].expected,
                             option_cases[i].strlen, option_cases[i].params);

@@ -37,11 +37,19 @@ def main():
     passed = failed = 0
     for case in cases:
         expected = case.with_suffix(".out").read_text()
-        # a first line "// exit status: N" asks for that status (exit(N))
-        first = case.read_text().split("\n", 1)[0]
-        want_status = int(first.split(":")[1]) if first.startswith("// exit status:") else 0
+        # leading lines "// exit status: N" asks for that status (exit(N)),
+        # "// args: ..." for sobt's options (-f json)
+        want_status, options = 0, []
+        for line in case.read_text().split("\n"):
+            if line.startswith("// exit status:"):
+                want_status = int(line.split(":")[1])
+            elif line.startswith("// args:"):
+                options = line.split(":", 1)[1].split()
+            else:
+                break
         try:
-            proc = subprocess.run([args.sobt, "-q", str(case)], stdin=subprocess.DEVNULL,
+            proc = subprocess.run([args.sobt, "-q"] + options + [str(case)],
+                                  stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True, timeout=TIMEOUT_S)
             got, status, err = proc.stdout, proc.returncode, proc.stderr
         except subprocess.TimeoutExpired:

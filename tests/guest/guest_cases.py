@@ -11,15 +11,19 @@ console log against them afterwards.
 
 The case file format is described at the top of tests/guest/cases.txt.
 """
+import base64
+import binascii
 import pathlib
 import re
 import shlex
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "common"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness  # noqa: E402
+import pcap_text  # noqa: E402
 
-KEYS = {"sobt", "traffic", "ready", "linger", "rc", "expect", "reject"}
+KEYS = {"sobt", "traffic", "ready", "linger", "rc", "expect", "reject", "pcap"}
 REPEATED = {"expect", "reject"}
 NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 # Lines the kernel prints on the console: "[   12.345678] message".
@@ -102,6 +106,7 @@ def write_guest_case(directory, index, case):
         "traffic": case.get("traffic", ""),
         "ready": case.get("ready", "^Attaching "),
         "linger": case.get("linger", "1"),
+        "pcap": case.get("pcap", ""),
     }
     text = "".join("%s=%s\n" % (k, shlex.quote(v)) for k, v in fields.items())
     with open("%s/%02d-%s.sh" % (directory, index, case["name"]), "w") as f:
@@ -141,6 +146,28 @@ def parse_console(path):
     return blocks, ready, done, lines
 
 
+def with_pcaps(body):
+    """The block with each pcap file the guest sent (base64 between "---
+    pcap PATH" and "--- pcap end") replaced by pcap_text's description."""
+    out, name, encoded = [], None, []
+    for line in body:
+        m = re.match(r"^--- pcap (\S+)$", line)
+        if m and name is None and m.group(1) != "end":
+            name, encoded = m.group(1), []
+        elif name is not None and line == "--- pcap end":
+            try:
+                data = base64.b64decode("".join(encoded), validate=True)
+                out.extend(pcap_text.describe(name, data))
+            except binascii.Error:
+                out.append("pcap %s: not base64: %s" % (name, " ".join(encoded)))
+            name = None
+        elif name is not None:
+            encoded.append(line.strip())
+        else:
+            out.append(line)
+    return out
+
+
 def test_seconds(body):
     for line in body:
         m = re.match(r"^--- time start=([\d.]+) end=([\d.]+)$", line)
@@ -168,6 +195,7 @@ def check(cases_path, console_path, names):
                        % (name, name))
             continue
         rc, body = blocks[name]
+        body = with_pcaps(body)
         text = "\n".join(body) + "\n"
         problems = []
         want_rc = int(case.get("rc", "0"))

@@ -13,6 +13,7 @@
 #   traffic     trafficgen's arguments, a shell fragment ("" = do not run it)
 #   ready       grep -E pattern in sobt's stdout that says it has attached
 #   linger      seconds to wait after the traffic before SIGINT
+#   pcap        files (skboutput()'s) printed in base64 after the test
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /usr/bin /usr/sbin /sbin
 /bin/busybox --install -s
@@ -24,6 +25,11 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t tracefs nodev /sys/kernel/tracing
 mount -t debugfs nodev /sys/kernel/debug
+
+# The module-BTF tests probe these (watchdog's tracepoints, softdog's
+# functions); soft_noboot: an armed softdog that expires only logs.
+insmod /lib/modules/watchdog.ko || echo "init: insmod watchdog.ko failed"
+insmod /lib/modules/softdog.ko soft_noboot=1 || echo "init: insmod softdog.ko failed"
 
 ip link set lo up
 # The kernel adds ::1 when lo comes up; add it explicitly in case it did not.
@@ -132,6 +138,13 @@ run_test() {
         echo "--- trafficgen $traffic (rc=$traffic_rc)"
         cat "$dir/traffic"
     fi
+    # skboutput()'s files, for the host to read back (guest_cases.py)
+    local file
+    for file in $pcap; do
+        echo "--- pcap $file"
+        if [ -f "$file" ]; then base64 "$file"; else echo "(no such file)"; fi
+        echo "--- pcap end"
+    done
     [ -n "$note" ] && echo "--- harness: $note"
     echo "--- time start=$start end=$end"
     echo "=== END test $name rc=$rc ==="
@@ -140,7 +153,7 @@ run_test() {
 cd /
 for test in /tests/*.sh; do
     [ -e "$test" ] || continue
-    name='' sobt_args='' traffic='' ready='^Attaching ' linger=1
+    name='' sobt_args='' traffic='' ready='^Attaching ' linger=1 pcap=
     . "$test"
     run_test
 done

@@ -38,6 +38,7 @@ struct options {
     int udp4;          /* datagrams over one connected UDP socket to 127.0.0.1 */
     int udp6;          /* same over ::1 */
     size_t udp_size;   /* bytes per datagram */
+    const char *udp_payload; /* the datagrams' bytes: this text repeated; NULL: zeros */
     int refused;       /* connects to a closed port */
     int inprogress;    /* nonblocking connects that report EINPROGRESS */
     int udp_overflow;  /* datagrams sent to a small, never-read UDP socket */
@@ -224,7 +225,7 @@ static void tcp_flow(int family, size_t size, bool accept_addr)
 
 /* One connected UDP socket sends count datagrams; the server answers each one
  * and the client reads the answer. */
-static void udp_flow(int family, int count, size_t size)
+static void udp_flow(int family, int count, size_t size, const char *payload)
 {
     int server = bound_socket(family, SOCK_DGRAM, 0);
     uint16_t port = local_port(server);
@@ -239,6 +240,8 @@ static void udp_flow(int family, int count, size_t size)
         fail("out of memory");
     int answered = 0;
     for (int i = 0; i < count; i++) {
+        for (size_t j = 0; payload && j < size; j++)
+            buf[j] = payload[j % strlen(payload)];
         if (send(client, buf, size, 0) != (ssize_t)size)
             die("send");
         struct sockaddr_storage from;
@@ -457,6 +460,7 @@ static void usage(FILE *out)
             "  --udp4 N           N datagrams over a connected UDP socket, each answered\n"
             "  --udp6 N           same over ::1\n"
             "  --udp-size BYTES   bytes per datagram (default 1000)\n"
+            "  --udp-payload TEXT the datagrams' bytes: TEXT repeated (default zeros)\n"
             "  --refused N        N connects to a closed port (ECONNREFUSED)\n"
             "  --inprogress N     N nonblocking connects (EINPROGRESS)\n"
             "  --udp-overflow N   N datagrams to a tiny never-read UDP socket\n"
@@ -504,13 +508,14 @@ static void parse_options(int argc, char **argv, struct options *opt)
         {"comm", required_argument, NULL, 13},
         {"accept-addr", no_argument, NULL, 14},
         {"hold", no_argument, NULL, 15},
+        {"udp-payload", required_argument, NULL, 16},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     *opt = (struct options){.tcp_size = 1000, .udp_size = 1000, .loops = 1};
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        const char *flag = c > 0 && c <= 15 ? longopts[c - 1].name : "";
+        const char *flag = c > 0 && c <= 16 ? longopts[c - 1].name : "";
         switch (c) {
         case 1:
             opt->tcp4 = parse_count(optarg, flag);
@@ -557,6 +562,11 @@ static void parse_options(int argc, char **argv, struct options *opt)
         case 15:
             opt->hold = true;
             break;
+        case 16:
+            if (!*optarg)
+                fail("--udp-payload must not be empty");
+            opt->udp_payload = optarg;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -593,9 +603,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < opt.tcp6; i++)
             tcp_flow(AF_INET6, opt.tcp_size, opt.accept_addr);
         if (opt.udp4)
-            udp_flow(AF_INET, opt.udp4, opt.udp_size);
+            udp_flow(AF_INET, opt.udp4, opt.udp_size, opt.udp_payload);
         if (opt.udp6)
-            udp_flow(AF_INET6, opt.udp6, opt.udp_size);
+            udp_flow(AF_INET6, opt.udp6, opt.udp_size, opt.udp_payload);
         for (int i = 0; i < opt.refused; i++)
             refused_connect();
         for (int i = 0; i < opt.inprogress; i++)

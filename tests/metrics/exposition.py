@@ -118,9 +118,20 @@ def json_maps(lines):
 
 
 def hist_bounds(kind, lo=None, hi=None, step=None):
-    """Every le of a hist() or lhist(lo, hi, step), as metrics.h says."""
-    if kind == "hist":
+    """Every le of a hist(), hist(x, k) (lo is k) or lhist(lo, hi, step), as
+    metrics.h says."""
+    if kind == "hist" and not lo:
         return [-1.0, 0.0, 1.0] + [float(2 ** k - 1) for k in range(2, 64)] + [float("inf")]
+    if kind == "hist":
+        # bpftrace's hist(x, k): single values 0 .. 2N-1 (N = 2^k), then each
+        # power of two 2^p .. 2^(p+1)-1 (p >= k+1) cut into N equal parts, up
+        # to 2^64-1
+        n = 2 ** lo
+        bounds = [-1.0] + [float(v) for v in range(2 * n)]
+        for p in range(lo + 1, 64):
+            part = 2 ** p // n
+            bounds += [float(2 ** p + (m + 1) * part - 1) for m in range(n)]
+        return bounds + [float("inf")]
     steps = (hi - lo) // step
     return [float(lo - 1)] + [float(lo + i * step - 1) for i in range(1, steps + 1)] \
         + [float("inf")]

@@ -108,6 +108,8 @@ BEGIN {
   @sizes = hist(-5); @sizes = hist(0); @sizes = hist(1); @sizes = hist(3);
   @sizes = hist(3000); @sizes = hist(5000000000);
   @sizes_by_proto["tcp"] = hist(100); @sizes_by_proto["udp"] = hist(70000);
+  @fine = hist(-1, 2); @fine = hist(6, 2); @fine = hist(100, 2); @fine = hist(5000000000, 2);
+  @fine_by_proto["udp"] = hist(1500, 3); @fine_by_proto["udp"] = hist(1, 3);
   @linear = lhist(-20, 0, 20, 5); @linear = lhist(7, 0, 20, 5);
   @linear = lhist(19, 0, 20, 5); @linear = lhist(25, 0, 20, 5);
   @linear_positive[1] = lhist(250, 100, 300, 50); @linear_positive[1] = lhist(50, 100, 300, 50);
@@ -141,6 +143,8 @@ EVERY_MAP_SPEC = {
     "@spread": ("stats", ["key0"], None),
     "@sizes": ("hist", [], None),
     "@sizes_by_proto": ("hist", ["key0"], None),
+    "@fine": ("hist", [], (2,)),  # hist(x, k): 2^k buckets per power of two
+    "@fine_by_proto": ("hist", ["key0"], (3,)),
     "@linear": ("lhist", [], (0, 20, 5)),
     "@linear_positive": ("lhist", ["key0"], (100, 300, 50)),
     "@plain": ("int", ["key0"], None),

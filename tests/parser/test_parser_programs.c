@@ -348,6 +348,20 @@ static const struct parse_case dump_cases[] = {
      "    int: 1\n"
      "   body\n"
      "    continue\n"},
+    /* current bpftrace's for without parentheses: the tree of the form with them */
+    {"for_without_parentheses", "BEGIN { for $i : 0..$n { @x++ } for $kv : @m { } }",
+     "Program\n"
+     " probe\n"
+     "  attach: BEGIN\n"
+     "  for: $i\n"
+     "   int: 0\n"
+     "   variable: $n\n"
+     "   body\n"
+     "    postfix ++\n"
+     "     map: @x\n"
+     "  for: $kv\n"
+     "   map: @m\n"
+     "   body\n"},
     {"unroll_positional", "BEGIN { unroll($1) { @x++ } }",
      "Program\n"
      " probe\n"

@@ -256,7 +256,10 @@ static void test_includes(void)
                "#endif\n"
                "BEGIN { @ = IS_PORT(8080); @ = SYS_FN(2); }\n",
                &opts);
+    /* the type definitions of the own headers an #include read go on its
+     * line (the second #include reads nothing: #pragma once) */
     expect_text("local includes", r.out,
+                "enum { L_A = 3, L_B, L_C = L_B << 2, }; "
                 "\n\n\n\n\n\n\nBEGIN { @ = ((8080) == LOCAL_PORT); @ = SYS_FN(2); }\n");
     expect_text("local includes: no diagnostics", r.diag, "");
     expect_value(r.consts, "LOCAL_PORT", 8080);
@@ -267,6 +270,21 @@ static void test_includes(void)
     expect_value(r.consts, "L_B", 4);
     expect_value(r.consts, "L_C", 16);
     expect_unknown(r.consts, "LOCAL_TWICE"); /* #pragma once */
+    free_result(&r);
+
+    /* an own header's type definitions, and what is passed over */
+    write_file("types.h", "struct foo { int a; long b; };\n"
+                          "int f(struct foo *p);\n"
+                          "static inline int g(int v) { if (v) { return 1; } return 0; }\n"
+                          "struct bar {\n  char s[2]; /* \"}\" */\n  char c; // ;\n} one, two;\n"
+                          "extern const char *names[];\n"
+                          "typedef struct foo foo_t;\n"
+                          "struct foo;\n");
+    r = run_pp(script, "#include \"types.h\"\nBEGIN { }\n", &opts);
+    expect_text("header types", r.out,
+                "struct foo { int a; long b; }; struct bar {   char s[2];     char c;  }; "
+                "typedef struct foo foo_t; \nBEGIN { }\n");
+    expect_text("header types: no diagnostics", r.diag, "");
     free_result(&r);
 
     /* errors in the script's own headers point into them */

@@ -379,7 +379,7 @@ def check_offsets(tmp):
 def check_semaphores(tmp):
     """Without the kernel's semaphore counting (SOBT_NO_UPROBE_REFCOUNT=1):
     -p raises the semaphore in that process, --usdt-file-activation in every
-    process mapping the file."""
+    process mapping the file, -c in the command held right after its exec."""
     script = 'BEGIN { printf("go\\n"); } usdt:guarded { @g = count(); } uprobe:work_done { exit(); }'
     env = {"SOBT_NO_UPROBE_REFCOUNT": "1"}
     (out,), report = trace_waiting_target([[SOBT]], script, env=env)
@@ -400,6 +400,56 @@ def check_semaphores(tmp):
     finally:
         report = report_of(target.close())
     expect("--usdt-file-activation: guarded enabled", report["guarded"]["enabled"], ROUNDS)
+    # -c: raised in the command once it has exec'd, before it runs
+    status, out, err = tracer_run([SOBT, "-c", f"{T} {ROUNDS}", "-e",
+                                   f"usdt:{T}:guarded {{ @g = count(); }}"], env=env)
+    expect("-c: status", (status, err), (0, ""))
+    expect("-c: guarded enabled", report_of(out)["guarded"]["enabled"], ROUNDS)
+    expect_maps(out, {"@g": ROUNDS})
+
+
+def check_wildcard_targets(tmp):
+    """A target "*" (current bpftrace; 0.17 took it as a $PATH glob): with
+    -p every file the process maps, found by the function it holds (the
+    program's own add_numbers, the library's lib_square), each fired exactly
+    once per round; without -p every file some running process maps (in a
+    pid namespace of the test's, so that they are known: the target's);
+    "lib*" is a path glob that names no file."""
+    script = ('BEGIN { printf("go\\n"); } uprobe:*:add_numbers, uprobe:*:lib_square '
+              '{ @[probe] = count(); } uprobe:*:work_done { exit(); }')
+    (out,), report = trace_waiting_target([[SOBT]], script)
+    values = map_values(out)
+    add = [v for k, v in values.items() if re.match(r"@\[uprobe:/proc/\d+/root%s:add_numbers\]$"
+                                                    % re.escape(str(T)), k)]
+    square = [v for k, v in values.items()
+              if re.match(r"@\[uprobe:/proc/\d+/root%s:lib_square\]$" % re.escape(str(L)), k)]
+    expect("uprobe:*:add_numbers -p", add, [str(report["add_numbers"]["calls"])])
+    expect("uprobe:*:lib_square -p", square, [str(report["lib_square"]["calls"])])
+    expect("probes", len(values), 2)
+    target = WaitingTarget()
+    try:
+        status, out, err = tracer_run([SOBT, "-p", str(target.pid), "-l", "uprobe:*:add_numbers"])
+        expect("-p -l uprobe:*:add_numbers", (status, out, err),
+               (0, "uprobe:/proc/%d/root%s:add_numbers\n" % (target.pid, T), ""))
+    finally:
+        target.close()
+    # Without -p, in a pid namespace of its own (its /proc shows only its
+    # processes): the target, a shell and sleep; sobt lists what they map.
+    inside = (f'{{ sleep 60 | {T} --wait {ROUNDS} >/dev/null; }} & n=0; '
+              f'until grep -qs libuprobe_target_lib /proc/[0-9]*/maps || [ $n -gt 300 ]; '
+              f'do n=$((n + 1)); sleep 0.1; done; '
+              f'exec {SOBT} -l "uprobe:*:lib_squar?" "uprobe:*:add_numbers"')
+    status, out, err = tracer_run(["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
+                                   inside])
+    expect("-l uprobe:*:... in a pid namespace", (status, out, err),
+           (0, "uprobe:%s:lib_square\nuprobe:%s:add_numbers\n" % (L, T), ""))
+    # a plain $PATH: meson's puts the library directory first, where lib*
+    # names every library (each then read for lib_square)
+    status, out, err = tracer_run([SOBT, "-e", "uprobe:lib*:lib_square { }"],
+                                  env={"PATH": "/usr/bin:/bin"})
+    expect("uprobe:lib*: status", status, 1)
+    expect("uprobe:lib*: error", err.splitlines()[0],
+           "stdin:1:1: ERROR: uprobe target file 'lib*' does not exist or is not executable")
 
 
 def check_errors(tmp):
