@@ -9,7 +9,7 @@
 #     and events lost;
 #   - seconds from SIGINT until a wide probe set is fully detached (the
 #     tracer gone, no perf event left in any process of its binary);
-#   - compile time (--emit-elf) against program size.
+#   - compile time (--emit-elf, CPU seconds) against program size.
 # Not a test: it prints tables. Run as root:
 #
 #     bench/bpf.sh [--sobt PATH] [--bpftrace PATH] [--calls N]
@@ -32,6 +32,7 @@ done
 for tool in bpftool jq clang-14; do
     command -v $tool >/dev/null || { echo "bench: needs $tool" >&2; exit 1; }
 done
+[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 [ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing
 export BPFTRACE_MAX_BPF_PROGS=2048 BPFTRACE_MAX_PROBES=2048
 work=$(mktemp -d /tmp/sobt-bpf.XXXXXX)
@@ -192,11 +193,39 @@ for set in 't:syscalls:sys_enter_*' 't:sched:*' 't:net:*,t:sock:*'; do
     awk -v p="$set" -v b="$bd" -v s="$sd" 'BEGIN { printf "  %-24s bpftrace %6.2f s   sobt %6.2f s\n", p, b, s }'
 done
 
+# a mix: probes of 50 statements each (keyed counts, printf with comm,
+# string-keyed sums, hist of a variable, a conditional map write)
+mixed() {
+    awk -v n="$1" 'BEGIN {
+        split("read write openat close getpid connect", sc, " ")
+        for (p = 0; p < n / 50; p++) {
+            printf "tracepoint:syscalls:sys_enter_%s {", sc[p % 6 + 1]
+            for (i = 0; i < 50; i++) {
+                k = i % 5
+                if (k == 0) printf " @m%d[pid, %d] = count();", p % 7, i
+                else if (k == 1) printf " printf(\"x %%d %%s\\n\", pid, comm);"
+                else if (k == 2) printf " @s[comm, %d] = sum(%d);", i, i
+                else if (k == 3) printf " $v%d = nsecs + %d; @h = hist($v%d);", i, i, i
+                else printf " if (pid > %d) { @c[tid] = %d; }", i, i
+            }
+            print " }"
+        }
+    }'
+}
+# compile_time LABEL N: CPU seconds (user + system) of sobt --emit-elf
+compile_time() {
+    /usr/bin/time -f '%U %S' -o "$work/ctime" "$sobt" --emit-elf "$work/big.elf" "$work/big.bt" \
+        >/dev/null 2>&1 || true
+    awk -v l="$1" -v n="$2" '{ printf "  %-7s %5d statements %7.2f s\n", l, n, $1 + $2 }' "$work/ctime"
+}
 echo
-echo "compile time (--emit-elf) of BEGIN { @a = 1; ... } by statement count"
+echo "compile time (--emit-elf, CPU seconds) by statement count: BEGIN { @a = 1; ... }, and"
+echo "a mix of probes of 50 statements (keyed counts, printf, string keys, hist, if)"
 for n in 1000 2000 4000 8000; do
     awk -v n=$n 'BEGIN { printf "BEGIN {"; for (i = 0; i < n; i++) printf " @a = %d;", i; print " }" }' >"$work/big.bt"
-    t0=$(date +%s%N)
-    "$sobt" --emit-elf "$work/big.elf" "$work/big.bt" >/dev/null 2>&1 || true
-    awk -v n=$n -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "  %5d statements %7.2f s\n", n, (b - a) / 1e9 }'
+    compile_time "@a = N" $n
+done
+for n in 1000 2000 4000 8000; do
+    mixed $n >"$work/big.bt"
+    compile_time mix $n
 done

@@ -74,6 +74,10 @@ struct builtin_func {
     /* delete(@m, key) and has_key(@m, key) are delete(@m[key]) and
      * has_key(@m[key]): a tuple key gives the map's several keys */
     bool map_then_key;
+    /* the value arguments go into the event record: a built-in variable
+     * that can write itself in place (comm) is left for the record's code
+     * (args->value NULL) rather than made apart and copied */
+    bool args_into_record;
     /* Checks the arguments (already resolved) and sets call->type. For an
      * aggregation, sem->agg_target is the map element assigned to. */
     void (*check)(struct semantic *sem, struct node *call);

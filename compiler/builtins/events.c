@@ -267,6 +267,24 @@ void check_join(struct semantic *sem, struct node *call)
 
 /* ---- code ---- */
 
+/* comm and its kind, left unevaluated by args_into_record: written in place
+ * when the record keeps it at its own size (no buffer apart, no copy) */
+static void gen_var_into_record(struct codegen *g, struct node *var, LLVMValueRef dst,
+                                uint32_t field_size)
+{
+    const struct builtin_var *bv = builtin_var_find(var->name);
+    const struct node *outer = g->cur_node;
+    struct loc outer_loc = g->loc;
+    g->cur_node = var;
+    g->loc = var->loc;
+    if (field_size == type_storage_size(&var->type))
+        bv->gen_into(g, var, dst);
+    else
+        gen_store_value(g, dst, &var->type, bv->gen(g, var), field_size);
+    g->cur_node = outer;
+    g->loc = outer_loc;
+}
+
 /* printf, print, clear, zero, time, system, cat, exit: the record is the event's
  * id, then its arguments laid out as the check described them. */
 LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct gen_args *a)
@@ -286,6 +304,10 @@ LLVMValueRef gen_async_call(struct codegen *g, struct node *call, const struct g
             LLVMValueRef v = a->value[from + i];
             const struct value_desc *f = &ev->args.fields[i];
             LLVMValueRef dst = gen_byte_ptr(g, rec, 8 + f->offset);
+            if (!v) { /* args_into_record: a variable that writes itself */
+                gen_var_into_record(g, arg, dst, f->size);
+                continue;
+            }
             if (arg->kind == N_COPY) /* print(struct): v is its address */
                 gen_probe_read(g, dst, arg->type.size, v, arg->type.is_user);
             else

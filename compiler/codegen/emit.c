@@ -16,6 +16,7 @@ void LLVMInitializeBPFTargetInfo(void);
 void LLVMInitializeBPFTarget(void);
 void LLVMInitializeBPFTargetMC(void);
 void LLVMInitializeBPFAsmPrinter(void);
+void LLVMInitializeBPFAsmParser(void);
 
 void emit_init(void)
 {
@@ -26,6 +27,8 @@ void emit_init(void)
     LLVMInitializeBPFTarget();
     LLVMInitializeBPFTargetMC();
     LLVMInitializeBPFAsmPrinter();
+    /* inline asm (gen_i64_in_register) is assembled by the BPF asm parser */
+    LLVMInitializeBPFAsmParser();
     /* The instruction scheduler LLVM picks for BPF recomputes the depth of
      * each block's dependence chain as it goes: quadratic in the length of a
      * basic block, and a probe body of thousands of statements is one

@@ -286,10 +286,21 @@ static LLVMValueRef gen_var_incdec(struct codegen *g, struct node *n)
 
 /* ---- maps ---- */
 
-void gen_expr_into(struct codegen *g, struct node *n, LLVMValueRef dst, const struct type *to)
+static const struct builtin_var *var_writing_into(const struct node *n, const struct type *to)
 {
     const struct builtin_var *bv = n->kind == N_BUILTIN ? builtin_var_find(n->name) : NULL;
-    if (bv && bv->gen_into && type_storage_size(to) == type_storage_size(&n->type)) {
+    return bv && bv->gen_into && type_storage_size(to) == type_storage_size(&n->type) ? bv : NULL;
+}
+
+bool gen_expr_writes_into(const struct node *n, const struct type *to)
+{
+    return var_writing_into(n, to) != NULL;
+}
+
+void gen_expr_into(struct codegen *g, struct node *n, LLVMValueRef dst, const struct type *to)
+{
+    const struct builtin_var *bv = var_writing_into(n, to);
+    if (bv) {
         bv->gen_into(g, n, dst);
         return;
     }
@@ -484,11 +495,20 @@ static LLVMValueRef gen_index(struct codegen *g, struct node *n)
 static void gen_call_args(struct codegen *g, const struct builtin_func *bf, struct node *call,
                           struct gen_args *a)
 {
+    /* printf's trailing comm-like arguments are left for the record's code
+     * to write in place; one before other arguments is made here as before,
+     * or the values after it would have to outlive its helper call */
+    int in_record = call->nargs;
+    while (bf->args_into_record && in_record > 0 &&
+           builtin_arg_kind(bf, in_record - 1) == ARG_VALUE &&
+           gen_expr_writes_into(call->args[in_record - 1], &call->args[in_record - 1]->type))
+        in_record--;
     for (int i = 0; i < call->nargs; i++) {
         struct node *arg = call->args[i];
         switch (builtin_arg_kind(bf, i)) {
         case ARG_VALUE:
-            a->value[i] = gen_expr(g, arg);
+            if (i < in_record)
+                a->value[i] = gen_expr(g, arg);
             break;
         case ARG_MAP_OR_VALUE:
             /* print(struct): its address only; print's code reads the bytes

@@ -10,6 +10,9 @@
 /* The value of expression n: an i64, or a pointer to a stack buffer for
  * strings and other buffer types (type_is_buffer). */
 LLVMValueRef gen_expr(struct codegen *g, struct node *n);
+/* whether gen_expr_into writes n in place (a built-in variable such as comm)
+ * rather than making its value and storing it */
+bool gen_expr_writes_into(const struct node *n, const struct type *to);
 /* Evaluate n into dst, where values of type `to` are kept (a variable, a
  * map key or value): a struct or array is read from memory straight there. */
 void gen_expr_into(struct codegen *g, struct node *n, LLVMValueRef dst, const struct type *to);

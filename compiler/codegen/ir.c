@@ -10,6 +10,19 @@ LLVMValueRef gen_i64(struct codegen *g, int64_t v)
     return LLVMConstInt(g->i64, (unsigned long long)v, true);
 }
 
+/* A constant as an instruction of the current block, loaded into a register
+ * once there: a constant used in two branches is otherwise made again in
+ * each of them (LLVM's instruction selection works block by block). */
+LLVMValueRef gen_i64_in_register(struct codegen *g, int32_t v)
+{
+    char text[32];
+    snprintf(text, sizeof text, "$0 = %d", (int)v);
+    LLVMTypeRef fty = LLVMFunctionType(g->i64, NULL, 0, false);
+    LLVMValueRef asm_v = LLVMGetInlineAsm(fty, text, strlen(text), "=r", 2, false, false,
+                                          LLVMInlineAsmDialectATT, false);
+    return LLVMBuildCall2(g->b, fty, asm_v, NULL, 0, "");
+}
+
 LLVMBasicBlockRef gen_block(struct codegen *g, const char *name)
 {
     return LLVMAppendBasicBlockInContext(g->ctx, g->fn, name);
@@ -25,12 +38,61 @@ static void lifetime_marker(struct codegen *g, const char *intrinsic, LLVMValueR
     LLVMBuildCall2(g->b, LLVMGlobalGetValueType(fn), fn, args, 2, "");
 }
 
+/* statement buffers a function makes before it reuses them (ir.h), and the
+ * statements one buffer then serves before a new one is made */
+#define BUFFERS_BEFORE_REUSE 256
+#define BUFFER_REUSES 32
+
+static void *grow(void *array, int *cap, size_t elem)
+{
+    *cap = *cap ? *cap * 2 : 32;
+    array = realloc(array, (size_t)*cap * elem);
+    if (!array) {
+        perror("sobt");
+        exit(1);
+    }
+    return array;
+}
+
 /* End the lifetime of every buffer allocated since `mark`. */
 void gen_end_temps(struct codegen *g, int mark)
 {
-    for (int i = mark; i < g->ntemps; i++)
+    for (int i = mark; i < g->ntemps; i++) {
         lifetime_marker(g, "llvm.lifetime.end", g->temps[i].ptr, g->temps[i].size);
+        if (g->temps[i].uses >= BUFFER_REUSES)
+            continue;
+        if (g->nfree_bufs == g->free_bufs_cap)
+            g->free_bufs = grow(g->free_bufs, &g->free_bufs_cap, sizeof(*g->free_bufs));
+        g->free_bufs[g->nfree_bufs++] = (struct free_buffer){
+            g->temps[i].ptr, g->temps[i].size, g->temps[i].uses, g->entry};
+    }
     g->ntemps = mark;
+}
+
+/* A buffer of `size` bytes (whole words) that an ended statement left; its
+ * uses so far in *uses. */
+static LLVMValueRef reuse_buffer(struct codegen *g, uint32_t size, int *uses)
+{
+    if (g->buffers_entry != g->entry) {
+        g->buffers_entry = g->entry;
+        g->buffers_made = 0;
+    }
+    /* the buffers made before are never given again: a reused alloca is
+     * live (to LLVM's stack colouring) from its first statement to its
+     * last, so each serves a run of nearby statements only */
+    if (g->buffers_made++ < BUFFERS_BEFORE_REUSE) {
+        *uses = BUFFER_REUSES;
+        return NULL;
+    }
+    for (int i = g->nfree_bufs - 1; i >= 0; i--) {
+        if (g->free_bufs[i].size != size || g->free_bufs[i].entry != g->entry)
+            continue;
+        LLVMValueRef p = g->free_bufs[i].ptr;
+        *uses = g->free_bufs[i].uses;
+        g->free_bufs[i] = g->free_bufs[--g->nfree_bufs];
+        return p;
+    }
+    return NULL;
 }
 
 /* A builder at the top of the unit's entry block. */
@@ -71,18 +133,16 @@ LLVMValueRef gen_alloca(struct codegen *g, uint32_t size, const char *name)
     uint32_t words = (size + 7) / 8;
     /* the i8* view is made in the entry block too, so that it dominates the
      * lifetime end emitted after whatever branch allocated it */
-    LLVMValueRef p = entry_alloca(g, size, name);
-    if (g->ntemps == g->temps_cap) {
-        g->temps_cap = g->temps_cap ? g->temps_cap * 2 : 32;
-        g->temps = realloc(g->temps, g->temps_cap * sizeof(*g->temps));
-        if (!g->temps) {
-            perror("sobt");
-            exit(1);
-        }
-    }
+    int uses = 0;
+    LLVMValueRef p = reuse_buffer(g, words * 8, &uses);
+    if (!p)
+        p = entry_alloca(g, size, name);
+    if (g->ntemps == g->temps_cap)
+        g->temps = grow(g->temps, &g->temps_cap, sizeof(*g->temps));
     g->temps[g->ntemps].ptr = p;
     g->temps[g->ntemps].size = words * 8;
     g->temps[g->ntemps].owner = g->cur_node;
+    g->temps[g->ntemps].uses = uses < BUFFER_REUSES ? uses + 1 : uses;
     g->ntemps++;
     stack_note_alloc(g);
     lifetime_marker(g, "llvm.lifetime.start", p, words * 8);

@@ -90,8 +90,24 @@ struct codegen {
         LLVMValueRef ptr;
         uint32_t size;
         const struct node *owner; /* the expression it was made for */
+        int uses;                 /* statements that have had it so far */
     } *temps;
     int ntemps, temps_cap;
+    /* buffers whose statement has ended, given again to later statements of
+     * the same function once it has made BUFFERS_BEFORE_REUSE of them (a
+     * probe of thousands of statements), a few dozen times each: LLVM's
+     * passes and stack slot colouring cost per alloca, some of them per user
+     * of each. Smaller functions keep one per buffer, which LLVM optimises
+     * better (each is promoted or split on its own) and packs tighter. */
+    struct free_buffer {
+        LLVMValueRef ptr;
+        uint32_t size;
+        int uses;
+        LLVMBasicBlockRef entry; /* of the function it belongs to */
+    } *free_bufs;
+    int nfree_bufs, free_bufs_cap;
+    int buffers_made;                /* in the function of buffers_entry */
+    LLVMBasicBlockRef buffers_entry;
     /* the invariant helpers called so far in this unit (gen_helper_once) */
     struct helper_once {
         int id;
@@ -117,6 +133,8 @@ struct codegen {
 
 /* ir.c */
 LLVMValueRef gen_i64(struct codegen *g, int64_t v);
+/* v in a register of the current block, shared by the branches after it */
+LLVMValueRef gen_i64_in_register(struct codegen *g, int32_t v);
 LLVMBasicBlockRef gen_block(struct codegen *g, const char *name);
 /* A zero-initialised-by-caller stack buffer of `size` bytes (8-byte
  * aligned), owned by g->cur_node, live until the statement ends. */

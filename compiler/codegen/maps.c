@@ -69,11 +69,16 @@ LLVMValueRef gen_map_count(struct codegen *g, int map_id)
     return gen_helper(g, HELPER_FOR_EACH_MAP_ELEM, g->i64, args, 4);
 }
 
-void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
-                    gen_update_fn update, gen_update_fn init, void *arg)
+/* gen_map_upsert, with before_branch(p) generated between the lookup and the
+ * branch on its result: what both branches use */
+static void gen_map_upsert_with(struct codegen *g, int map_id, LLVMValueRef key,
+                                uint32_t value_size, gen_update_fn before_branch,
+                                gen_update_fn update, gen_update_fn init, void *arg)
 {
     map_reads_forget(g, map_id); /* written in place */
     LLVMValueRef p = gen_map_lookup(g, map_id, key);
+    if (before_branch)
+        before_branch(g, p, arg);
     LLVMBasicBlockRef found = gen_block(g, "found");
     LLVMBasicBlockRef missing = gen_block(g, "missing");
     LLVMBasicBlockRef done = gen_block(g, "upsert_done");
@@ -91,24 +96,49 @@ void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t va
     LLVMPositionBuilderAtEnd(g->b, done);
 }
 
+void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t value_size,
+                    gen_update_fn update, gen_update_fn init, void *arg)
+{
+    gen_map_upsert_with(g, map_id, key, value_size, NULL, update, init, arg);
+}
+
+struct amount {
+    LLVMValueRef value, in_register;
+};
+
+/* A constant amount (count()'s 1), added when found and stored when not, is
+ * set once after the lookup rather than in each branch. */
+static void amount_in_register(struct codegen *g, LLVMValueRef p, void *arg)
+{
+    struct amount *a = arg;
+    (void)p;
+    a->in_register = a->value;
+    if (!LLVMIsAConstantInt(a->value))
+        return;
+    long long v = LLVMConstIntGetSExtValue(a->value);
+    if (v == (int32_t)v)
+        a->in_register = gen_i64_in_register(g, (int32_t)v);
+}
+
 /* One add to memory (BPF's atomic add, its only add to memory) instead of a
  * load, an add and a store; on a per-CPU value it is exact all the same. */
 static void add_amount(struct codegen *g, LLVMValueRef p, void *arg)
 {
-    LLVMValueRef *amount = arg;
+    struct amount *a = arg;
     LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, LLVMBuildBitCast(g->b, p, g->i64p, ""),
-                       *amount, LLVMAtomicOrderingMonotonic, false);
+                       a->in_register, LLVMAtomicOrderingMonotonic, false);
 }
 
 static void set_amount(struct codegen *g, LLVMValueRef p, void *arg)
 {
-    LLVMValueRef *amount = arg;
-    gen_store_i64(g, p, *amount);
+    struct amount *a = arg;
+    gen_store_i64(g, p, a->in_register);
 }
 
 void gen_map_add(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef amount)
 {
-    gen_map_upsert(g, map_id, key, 8, add_amount, set_amount, &amount);
+    struct amount a = {amount, NULL};
+    gen_map_upsert_with(g, map_id, key, 8, amount_in_register, add_amount, set_amount, &a);
 }
 
 LLVMValueRef gen_map_value_at(struct codegen *g, const struct map_info *m, LLVMValueRef key)

@@ -126,6 +126,7 @@ int codegen_module(struct semantic *sem, LLVMContextRef ctx, LLVMModuleRef mod,
     result->helper_errors = g.helper_errors;
     result->nhelper_errors = g.nhelper_errors;
     free(g.temps);
+    free(g.free_bufs);
     LLVMDisposeBuilder(g.b);
     return 0;
 }
