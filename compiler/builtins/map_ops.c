@@ -10,7 +10,7 @@
  * `@m, key` into `@m[key]`. */
 static bool check_element(struct semantic *sem, struct node *call)
 {
-    call->type = type_int(8, false);
+    call->type = type_bool(); /* delete, has_key and find answer true or false */
     struct node *arg = call->args[0];
     if (arg->kind != N_MAP) {
         sem_error(sem, arg->loc, "%s() expects a map argument", call->name);
