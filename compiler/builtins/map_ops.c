@@ -33,13 +33,18 @@ void check_has_key(struct semantic *sem, struct node *call)
 /* delete() is true when the element was there to delete. */
 LLVMValueRef gen_delete(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    LLVMValueRef ret = gen_map_delete(g, call->args[0]->map->id, a->value[0]);
+    const struct map_info *m = call->args[0]->map;
+    LLVMValueRef ret = map_slot_count(m) ? gen_map_slots_delete(g, m, a->value[0])
+                                         : gen_map_delete(g, m->id, a->value[0]);
     return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntEQ, ret, gen_i64(g, 0), ""));
 }
 
 LLVMValueRef gen_has_key(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    LLVMValueRef p = gen_map_lookup(g, call->args[0]->map->id, a->value[0]);
+    const struct map_info *m = call->args[0]->map;
+    if (map_slot_count(m))
+        return gen_from_bool(g, gen_map_slots_present(g, m, a->value[0]));
+    LLVMValueRef p = gen_map_lookup(g, m->id, a->value[0]);
     return gen_from_bool(g, LLVMBuildICmp(g->b, LLVMIntNE, p, LLVMConstNull(g->i8p), ""));
 }
 
@@ -101,5 +106,6 @@ LLVMValueRef gen_len(struct codegen *g, struct node *call, const struct gen_args
 {
     if (!builtin_arg_is_whole_map(call->args[0]))
         return gen_stack_len(g, call, a);
-    return gen_map_count(g, call->args[0]->map->id);
+    const struct map_info *m = call->args[0]->map;
+    return map_slot_count(m) ? gen_map_count_keys(g, m) : gen_map_count(g, m->id);
 }

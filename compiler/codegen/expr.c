@@ -519,7 +519,8 @@ static void gen_call_args(struct codegen *g, const struct builtin_func *bf, stru
                 a->value[i] = gen_expr(g, arg);
             break;
         case ARG_MAP_ELEMENT:
-            a->value[i] = gen_map_key(g, arg, 0);
+            /* room for the slot of a map with several per key (map_slots.c) */
+            a->value[i] = gen_map_key(g, arg, map_slot_count(arg->map) ? 8 : 0);
             break;
         case ARG_LITERAL:
         case ARG_RAW:

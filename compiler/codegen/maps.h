@@ -35,4 +35,15 @@ void gen_map_upsert(struct codegen *g, int map_id, LLVMValueRef key, uint32_t va
  * sum, hist's buckets). */
 void gen_map_add(struct codegen *g, int map_id, LLVMValueRef key, LLVMValueRef amount);
 
+/* Maps whose user key owns several entries, the slot a u64 after the user key
+ * (hist and lhist buckets, tseries intervals; map_slots.c): how many slots a
+ * key can have, 0 for other maps. */
+uint32_t map_slot_count(const struct map_info *m);
+/* has_key(): whether any slot of the user key in key (with room for the slot) is there. i1. */
+LLVMValueRef gen_map_slots_present(struct codegen *g, const struct map_info *m, LLVMValueRef key);
+/* delete(): every slot of the user key in key; 0, or -ENOENT when none was there. */
+LLVMValueRef gen_map_slots_delete(struct codegen *g, const struct map_info *m, LLVMValueRef key);
+/* len(): the number of user keys. */
+LLVMValueRef gen_map_count_keys(struct codegen *g, const struct map_info *m);
+
 #endif

@@ -145,6 +145,9 @@ int output_zero_map(int fd, const struct map_desc *map)
         return -ENOMEM;
     }
     for (size_t i = 0; i < s.n; i++) {
+        /* a tseries slot keeps its epoch: the key's intervals stay, at 0 */
+        for (int cpu = 0; map->agg == AGG_TSERIES && cpu < s.ncpus; cpu++)
+            memcpy(zeros + (size_t)cpu * s.cpu_stride + 16, cpu_value(&s, i, cpu) + 16, 8);
         int rc = bpf_map_update_elem(fd, s.keys + i * s.key_size, zeros, BPF_EXIST);
         if (rc < 0 && rc != -ENOENT && !err)
             err = rc;

@@ -20,6 +20,11 @@ HERE = pathlib.Path(__file__).resolve().parent
 TIMEOUT_S = 30
 
 
+# tseries graphs label their intervals in local time: a day-long interval
+# starts at 00:00:00 in UTC (slotted_map_ops)
+CASE_ENV = dict(os.environ, TZ="UTC0")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -49,7 +54,7 @@ def main():
                 break
         try:
             proc = subprocess.run([args.sobt, "-q"] + options + [str(case)],
-                                  stdin=subprocess.DEVNULL,
+                                  stdin=subprocess.DEVNULL, env=CASE_ENV,
                                   capture_output=True, text=True, timeout=TIMEOUT_S)
             got, status, err = proc.stdout, proc.returncode, proc.stderr
         except subprocess.TimeoutExpired:
