@@ -85,6 +85,15 @@ static void gen_var_assign(struct codegen *g, struct node *n)
     gen_store_i64(g, slot, gen_var_value(g, gen_expr(g, n->rhs), v));
 }
 
+/* `let $x;` starts at zero where it is declared, as in bpftrace: a
+ * declaration in a loop's body is zero again on every iteration. */
+static void gen_var_zero(struct codegen *g, const char *name)
+{
+    struct var_info *v = unit_var(g->unit, name);
+    if (v)
+        gen_memset0(g, g->var_slots[v - g->unit->vars], type_storage_size(&v->type));
+}
+
 static void gen_if(struct codegen *g, struct node *n)
 {
     LLVMValueRef c = gen_to_bool(g, gen_expr(g, n->cond));
@@ -164,6 +173,8 @@ static void gen_stmt_body(struct codegen *g, struct node *n)
             struct node target = {.kind = N_VAR, .name = n->name};
             struct node as = {.kind = N_ASSIGN, .lhs = &target, .rhs = n->rhs};
             gen_var_assign(g, &as);
+        } else {
+            gen_var_zero(g, n->name);
         }
         break;
     case N_IF:

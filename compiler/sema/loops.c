@@ -19,7 +19,7 @@
  * loops may use one name for values of different types. So every loop's
  * variable gets a name of its own, "$kv~1", "$kv~2" (no script can spell
  * it), and the uses in its body follow; messages print the name as
- * written (loop_var_written). */
+ * written (sem_var_written). */
 struct loop_names {
     struct semantic *sem;
     const char **seen;
@@ -68,22 +68,11 @@ void sem_scope_loop_vars(struct semantic *sem)
 
 /* ---- the loop's head ------------------------------------------------------ */
 
-/* "$kv" of the loop variable "$kv~2". */
-static const char *loop_var_written(struct semantic *sem, const char *name)
-{
-    const char *tilde = strchr(name, '~');
-    if (!tilde)
-        return name;
-    char buf[256];
-    snprintf(buf, sizeof(buf), "%.*s", (int)(tilde - name), name);
-    return ast_strdup(sem->ast, buf);
-}
-
 /* The loop variable takes type t. A variable of the probe assigned before
  * the loop may not have its name. */
 static void set_loop_var(struct semantic *sem, struct node *n, const struct type *t)
 {
-    const char *written = loop_var_written(sem, n->name);
+    const char *written = sem_var_written(sem, n->name);
     struct var_info *outer = unit_var(sem->cur, written);
     if (outer && outer->assigned) /* the body is still resolved, with t */
         sem_error(sem, n->loc, "Loop declaration shadows existing variable: %s", written);

@@ -160,6 +160,7 @@ int resolve_program(struct semantic *sem, struct ast *ast, const struct constant
     sem_declare_maps(sem);
     sem_expand_macros(sem);
     sem_scope_loop_vars(sem);
+    sem_scope_lets(sem);
     if (!sem->errors)
         sem_substitute_positionals(sem);
     sem->final_pass = false;

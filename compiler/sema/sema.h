@@ -100,6 +100,9 @@ int sem_add_async(struct semantic *sem, struct node *call, enum async_kind kind)
 void sem_async_args(struct semantic *sem, struct node *call, int from, struct async_desc *a);
 
 /* vars.c: scratch variables */
+/* "$x" of a variable renamed to scope it ("$x~2" of a loop, "$x~L1" of a
+ * nested `let`): the name messages print. */
+const char *sem_var_written(struct semantic *sem, const char *name);
 struct var_info *sem_var_add(struct probe_unit *unit, const char *name);
 /* Forget what a pass learnt about the unit's variables, but for the final
  * size of their strings. */

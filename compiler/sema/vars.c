@@ -15,6 +15,7 @@
  * 64 bits, but for this check an expression is as wide as its widest operand
  * (a literal counting as the smallest integer that holds it), which is the
  * width current bpftrace gives it: `$x = $x + 1` stays a uint8 assignment. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,16 @@ struct var_info *sem_var_add(struct probe_unit *unit, const char *name)
     memset(v, 0, sizeof(*v));
     v->name = strdup(name);
     return v;
+}
+
+const char *sem_var_written(struct semantic *sem, const char *name)
+{
+    const char *tilde = strchr(name, '~');
+    if (!tilde)
+        return name;
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%.*s", (int)(tilde - name), name);
+    return ast_strdup(sem->ast, buf);
 }
 
 void sem_vars_new_pass(struct probe_unit *unit)
@@ -165,7 +176,7 @@ static void check_int_value(struct semantic *sem, const struct node *n, const st
             sem_error(sem, n->loc,
                       "type mismatch for %s: trying to assign value '%s' which does not fit into "
                       "the variable of type '%s'",
-                      v->name, literal_text(rhs), type_name_of(&v->type));
+                      sem_var_written(sem, v->name), literal_text(rhs), type_name_of(&v->type));
         return;
     }
     uint32_t size = natural_int_size(rhs);
@@ -186,7 +197,7 @@ static void mismatch(struct semantic *sem, const struct node *n, const struct va
     sem_error(sem, n->loc,
               "type mismatch for %s: trying to assign value of type '%s' when variable already %s "
               "'%s'",
-              v->name, type_name_of(vt),
+              sem_var_written(sem, v->name), type_name_of(vt),
               v->typed && !v->has_value ? "has a type" : "contains a value of type",
               type_name_of(&v->type));
 }
@@ -246,7 +257,8 @@ void sem_assign_var(struct semantic *sem, struct node *n)
     const struct type *vt = &n->rhs->type;
     if (n->op) {
         if (!v || !v->assigned) {
-            sem_error(sem, t->loc, "Undefined or undeclared variable: %s", t->name);
+            sem_error(sem, t->loc, "Undefined or undeclared variable: %s",
+                      sem_var_written(sem, t->name));
             return;
         }
         t->type = v->type;
@@ -343,13 +355,13 @@ void sem_declare_var(struct semantic *sem, struct node *decl)
         sem_error(sem, decl->loc,
                   "Variable declarations need to occur before variable usage or assignment. "
                   "Variable: %s",
-                  decl->name);
+                  sem_var_written(sem, decl->name));
         return;
     }
     if (v && v->declared && typed && !(v->typed && same_type(&v->type, &dt))) {
         sem_error(sem, decl->loc,
                   "Variable %s was already declared. Variable shadowing is not allowed.",
-                  decl->name);
+                  sem_var_written(sem, decl->name));
         return;
     }
     if (!v)
@@ -379,7 +391,8 @@ void sem_read_var(struct semantic *sem, struct node *n)
         v->assigned = true;
     }
     if (!v || !v->assigned) {
-        sem_error(sem, n->loc, "Undefined or undeclared variable: %s", n->name);
+        sem_error(sem, n->loc, "Undefined or undeclared variable: %s",
+                  sem_var_written(sem, n->name));
         n->type.kind = TY_NONE;
         return;
     }

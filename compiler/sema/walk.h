@@ -25,6 +25,9 @@ void sem_resolve_for_head(struct semantic *sem, struct node *n);
 /* Before resolving (after macros): later loops reusing a loop variable's
  * name get a variable of their own. */
 void sem_scope_loop_vars(struct semantic *sem);
+/* let_scope.c: after that, each `let` in a nested block a variable of its
+ * own, unknown after its block (errors reported at once). */
+void sem_scope_lets(struct semantic *sem);
 
 /* map_decls.c: the declared maps made, before the probes are resolved;
  * after, each declared map checked against what it holds. */

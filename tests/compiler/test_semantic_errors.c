@@ -475,6 +475,33 @@ static const struct error_case language_cases[] = {
      "stdin:1:37: ERROR: Loop expression does not support type: stats\n"
      "BEGIN { @a[1] = stats(1); for $kv : @a { } }\n"
      "                                    ^~\n"},
+    /* a let in a nested block lives in that block alone (let_scope.c) */
+    {"BEGIN { if (1) { let $b = 5; } printf(\"%d\\n\", $b); }",
+     "stdin:1:47: ERROR: Undefined or undeclared variable: $b\n"
+     "BEGIN { if (1) { let $b = 5; } printf(\"%d\\n\", $b); }\n"
+     "                                              ^~\n"},
+    {"BEGIN { if (1) { let $x = 1; } else { $x + 1; } }",
+     "stdin:1:39: ERROR: Undefined or undeclared variable: $x\n"
+     "BEGIN { if (1) { let $x = 1; } else { $x + 1; } }\n"
+     "                                      ^~\n"},
+    {"BEGIN { while (1) { let $w = 1; break; } @ = $w; }",
+     "stdin:1:46: ERROR: Undefined or undeclared variable: $w\n"
+     "BEGIN { while (1) { let $w = 1; break; } @ = $w; }\n"
+     "                                             ^~\n"},
+    /* no shadowing: not of an enclosing block's let, a loop's variable, or
+     * an earlier let of the same block */
+    {"BEGIN { let $x = 1; if (1) { let $x = 2; } }",
+     "stdin:1:30: ERROR: Variable $x was already declared. Variable shadowing is not allowed.\n"
+     "BEGIN { let $x = 1; if (1) { let $x = 2; } }\n"
+     "                             ^~~~~~~~~~\n"},
+    {"BEGIN { for $i : 0..2 { let $i = 3; } }",
+     "stdin:1:25: ERROR: Variable $i was already declared. Variable shadowing is not allowed.\n"
+     "BEGIN { for $i : 0..2 { let $i = 3; } }\n"
+     "                        ^~~~~~~~~~\n"},
+    {"BEGIN { if (1) { let $x; let $x; } }",
+     "stdin:1:26: ERROR: Variable $x was already declared. Variable shadowing is not allowed.\n"
+     "BEGIN { if (1) { let $x; let $x; } }\n"
+     "                         ^~~~~~\n"},
 };
 
 static const struct option_case option_cases[] = {
