@@ -78,6 +78,7 @@ def check_c_counts(tmp):
     script = tmp / "counts.bt"
     script.write_text(f"""
 uprobe:{T}:add_numbers {{ @add_calls = count(); @add_args = sum(arg0 + arg1); }}
+uprobe:{T}:add_numbers {{ @reg_di = sum(reg("di") == arg0); @reg_sp = sum(reg("sp") % 16 == 8); }}
 uretprobe:{T}:add_numbers {{ @add_ret = sum(retval); }}
 uprobe:{T}:mix_args {{ @mix_args = sum(arg0 + arg1 + arg2 + arg3 + arg4 + arg5); }}
 uretprobe:{T}:mix_args {{ @mix_ret = sum(retval); }}
@@ -101,7 +102,9 @@ usdt:{T}:sobt_test:guarded {{ @guarded = count(); }}
     sum_i = r["iteration"]["arg0"]
     expect_maps(out, {
         "@add_calls": r["add_numbers"]["calls"], "@add_args": r["add_numbers"]["args"],
-        "@add_ret": r["add_numbers"]["ret"], "@mix_args": r["mix_args"]["ret"],
+        "@add_ret": r["add_numbers"]["ret"],
+        # the first argument's register; the stack just after a call (ABI)
+        "@reg_di": r["add_numbers"]["calls"], "@reg_sp": r["add_numbers"]["calls"], "@mix_args": r["mix_args"]["ret"],
         "@mix_ret": r["mix_args"]["ret"], "@outer_ret": r["outer_frame"]["ret"],
         "@sq_calls": r["lib_square"]["calls"], "@sq_ret": r["lib_square"]["ret"],
         "@cpp_ret": r["run_cpp"]["ret"],
@@ -120,7 +123,7 @@ usdt:{T}:sobt_test:guarded {{ @guarded = count(); }}
     })
     expect("guarded enabled (the kernel raised the semaphore)", r["guarded"]["enabled"], ROUNDS)
     # two usdt sites of `twice`: Attaching counts sites
-    expect("first line", out.splitlines()[0], "Attaching 21 probes...")
+    expect("first line", out.splitlines()[0], "Attaching 22 probes...")
 
 
 class WaitingTarget:
