@@ -354,9 +354,10 @@ static void resolve_incdec(struct semantic *sem, struct node *n)
             n->type = t->map->value;
         t->type = n->type;
     } else if (t->kind == N_VAR) {
-        struct var_info *v = unit_var(sem->cur, t->name);
-        if (!v || !v->assigned) {
-            sem_error(sem, t->loc, "Undefined or undeclared variable: %s", t->name);
+        struct var_info *v = sem_var_with_value(sem, t->name);
+        if (!v) {
+            sem_error(sem, t->loc, "Undefined or undeclared variable: %s",
+                      sem_var_written(sem, t->name));
             return;
         }
         if (!is_steppable(&v->type))

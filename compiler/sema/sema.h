@@ -111,6 +111,9 @@ void sem_vars_new_pass(struct probe_unit *unit);
 void sem_assign_var(struct semantic *sem, struct node *assign);
 void sem_declare_var(struct semantic *sem, struct node *decl);
 void sem_read_var(struct semantic *sem, struct node *var);
+/* The variable a read or an update (`+=`, `++`) finds: assigned, or
+ * declared by `let $x;` (then an integer zero); NULL when there is none. */
+struct var_info *sem_var_with_value(struct semantic *sem, const char *name);
 
 /* units.c: attach points into units, one BPF program each */
 int sem_expand_probes(struct semantic *sem);

@@ -253,10 +253,10 @@ static struct type first_type(struct semantic *sem, const struct type *vt)
 void sem_assign_var(struct semantic *sem, struct node *n)
 {
     struct node *t = n->lhs;
-    struct var_info *v = unit_var(sem->cur, t->name);
+    struct var_info *v = n->op ? sem_var_with_value(sem, t->name) : unit_var(sem->cur, t->name);
     const struct type *vt = &n->rhs->type;
     if (n->op) {
-        if (!v || !v->assigned) {
+        if (!v) {
             sem_error(sem, t->loc, "Undefined or undeclared variable: %s",
                       sem_var_written(sem, t->name));
             return;
@@ -382,15 +382,21 @@ void sem_declare_var(struct semantic *sem, struct node *decl)
     }
 }
 
-void sem_read_var(struct semantic *sem, struct node *n)
+struct var_info *sem_var_with_value(struct semantic *sem, const char *name)
 {
-    struct var_info *v = unit_var(sem->cur, n->name);
+    struct var_info *v = unit_var(sem->cur, name);
     if (v && v->declared && !v->assigned) {
-        /* `let $x;` read before any assignment: an integer zero */
+        /* `let $x;` used before any assignment: an integer zero */
         v->type = type_int(8, true);
         v->assigned = true;
     }
-    if (!v || !v->assigned) {
+    return v && v->assigned ? v : NULL;
+}
+
+void sem_read_var(struct semantic *sem, struct node *n)
+{
+    struct var_info *v = sem_var_with_value(sem, n->name);
+    if (!v) {
         sem_error(sem, n->loc, "Undefined or undeclared variable: %s",
                   sem_var_written(sem, n->name));
         n->type.kind = TY_NONE;
