@@ -2,11 +2,13 @@
  * uaddr(); and what fentry/fexit programs may call: path(),
  * socket_cookie(), skboutput(). The table's `requires` keeps each to the
  * probe kinds whose context has it. */
+#include <elf.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtins/entries.h"
+#include "diag.h"
 #include "codegen/memory.h"
 #include "probes/probe_kind.h"
 #include "sema/sema.h"
@@ -109,6 +111,14 @@ void check_uaddr(struct semantic *sem, struct node *call)
                   arg->str);
         return;
     }
+    /* bpftrace 0.17 reads the file's address too; current bpftrace moves it
+     * to where the process loaded a PIE binary (task_vma kfuncs, 6.7+) */
+    if (sem->final_pass && elf_file_type(binary) == ET_DYN)
+        diag_warning(sem->src, arg->loc,
+                     "uaddr(\"%s\"): %s is position-independent; this is the symbol's "
+                     "address in the file, not where a process loaded it (sobt does not "
+                     "relocate it yet)",
+                     arg->str, binary);
     uint32_t width = size == 1 || size == 2 || size == 4 ? (uint32_t)size : 8;
     struct type pointee = type_int(width, false);
     call->ival = (int64_t)addr;
