@@ -6,6 +6,7 @@
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtins/entries.h"
 #include "diag.h"
@@ -56,6 +57,7 @@ LLVMValueRef gen_reg(struct codegen *g, struct node *call, const struct gen_args
 
 /* usermode: the code segment's privilege level is 3 in user mode. */
 #define PT_REGS_CS 136
+#define PT_REGS_IP 128
 
 void check_var_usermode(struct semantic *sem, struct node *n)
 {
@@ -93,7 +95,63 @@ LLVMValueRef gen_var_ctx(struct codegen *g, struct node *n)
 }
 
 /* uaddr("sym"): the symbol's address in the probed binary, found at
- * compile time; a pointer to an unsigned integer of the symbol's size. */
+ * compile time; a pointer to an unsigned integer of the symbol's size.
+ *
+ * A position-independent binary (ET_DYN) is loaded at a bias chosen at run
+ * time, so uprobe and usdt programs add it there, as current bpftrace does:
+ * bpf_find_vma() finds the current task's mapping of the probed instruction
+ * (ctx->ip, in the probed binary); a mapping at vm_start of file offset
+ * vm_pgoff << PAGE_SHIFT holds the executable segment, whose file offset f
+ * is at virtual address f - p_offset + p_vaddr in the file, so
+ *     bias = vm_start - (vm_pgoff << PAGE_SHIFT) + p_offset - p_vaddr
+ * and the symbol is at bias + its value. A uretprobe's ip is the return
+ * address, in its caller's object: it keeps the file's address. */
+struct uaddr_relocation {
+    int64_t file_delta;                        /* the executable segment's p_offset - p_vaddr */
+    uint32_t vm_start_offset, vm_pgoff_offset; /* in struct vm_area_struct */
+    unsigned page_shift;
+};
+
+static bool uaddr_relocation(struct type_arena *types, const struct probe_unit *unit,
+                             const char *binary, struct uaddr_relocation *out)
+{
+    if (unit->provider != PROV_UPROBE && unit->provider != PROV_USDT)
+        return false;
+    int err;
+    const struct elf_binary *b = elf_binary_get(binary, &err);
+    if (!b || b->type != ET_DYN)
+        return false;
+    /* one executable segment's delta, the same for every executable segment
+     * (else the probed instruction's segment is not known here) */
+    bool found = false;
+    for (int i = 0; i < b->nsegs; i++) {
+        if (!b->segs[i].exec)
+            continue;
+        int64_t delta = (int64_t)(b->segs[i].offset - b->segs[i].vaddr);
+        if (found && delta != out->file_delta)
+            return false;
+        out->file_delta = delta;
+        found = true;
+    }
+    struct type vma;
+    struct member_info start, pgoff;
+    if (!found || type_from_name(types, "struct vm_area_struct", 0, false, &vma) < 0 ||
+        record_member(types, &vma, "vm_start", &start) < 0 ||
+        record_member(types, &vma, "vm_pgoff", &pgoff) < 0)
+        return false;
+    out->vm_start_offset = start.offset;
+    out->vm_pgoff_offset = pgoff.offset;
+    out->page_shift = (unsigned)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
+    return true;
+}
+
+/* every attach point of the unit probes the same binary: its first match's */
+static const char *unit_binary(const struct probe_unit *unit)
+{
+    const struct attach_point *ap = unit->naps ? &unit->aps[0] : NULL;
+    return ap && ap->nmatches ? ap->matches[0].target : NULL;
+}
+
 void check_uaddr(struct semantic *sem, struct node *call)
 {
     call->type.kind = TY_NONE;
@@ -103,17 +161,15 @@ void check_uaddr(struct semantic *sem, struct node *call)
         return;
     }
     uint64_t addr = 0, size = 0;
-    /* every attach point of the unit probes the same binary: its first match's */
-    const struct attach_point *ap = sem->cur->naps ? &sem->cur->aps[0] : NULL;
-    const char *binary = ap && ap->nmatches ? ap->matches[0].target : NULL;
+    const char *binary = unit_binary(sem->cur);
     if (!binary || elf_symbol_lookup(binary, arg->str, &addr, &size) < 0 || addr == 0) {
         sem_error(sem, arg->loc, "Could not resolve symbol: %s:%s", binary ? binary : "?",
                   arg->str);
         return;
     }
-    /* bpftrace 0.17 reads the file's address too; current bpftrace moves it
-     * to where the process loaded a PIE binary (task_vma kfuncs, 6.7+) */
-    if (sem->final_pass && elf_file_type(binary) == ET_DYN)
+    struct uaddr_relocation r;
+    if (sem->final_pass && elf_file_type(binary) == ET_DYN &&
+        !uaddr_relocation(&sem->types, sem->cur, binary, &r))
         diag_warning(sem->src, arg->loc,
                      "uaddr(\"%s\"): %s is position-independent; this is the symbol's "
                      "address in the file, not where a process loaded it (sobt does not "
@@ -126,9 +182,39 @@ void check_uaddr(struct semantic *sem, struct node *call)
         .kind = TY_PTR, .size = 8, .is_user = true, .elem = type_arena_new(&sem->types, pointee)};
 }
 
+/* bpf_find_vma's callback: the bias of the mapping it found, into *ctx. */
+static LLVMValueRef gen_bias_callback(struct codegen *g, const struct uaddr_relocation *r)
+{
+    LLVMTypeRef params[3] = {g->i8p, g->i8p, g->i8p}; /* task, vma, ctx */
+    struct callback_state saved;
+    LLVMValueRef fn = gen_begin_callback(g, "uaddr_bias", params, 3, &saved);
+    LLVMValueRef vma = LLVMGetParam(fn, 1);
+    LLVMValueRef start = gen_load_i64(g, gen_byte_ptr(g, vma, r->vm_start_offset));
+    LLVMValueRef pgoff = gen_load_i64(g, gen_byte_ptr(g, vma, r->vm_pgoff_offset));
+    LLVMValueRef file_start = LLVMBuildShl(g->b, pgoff, gen_i64(g, r->page_shift), "");
+    LLVMValueRef bias = LLVMBuildAdd(g->b, LLVMBuildSub(g->b, start, file_start, ""),
+                                     gen_i64(g, r->file_delta), "");
+    gen_store_i64(g, LLVMGetParam(fn, 2), bias);
+    LLVMBuildRet(g->b, gen_i64(g, 0));
+    gen_end_callback(g, &saved);
+    return fn;
+}
+
 LLVMValueRef gen_uaddr(struct codegen *g, struct node *call, const struct gen_args *a)
 {
-    return gen_i64(g, call->ival);
+    struct uaddr_relocation r;
+    const char *binary = unit_binary(g->unit);
+    if (!binary || !uaddr_relocation(&g->sem->types, g->unit, binary, &r))
+        return gen_i64(g, call->ival);
+    /* no mapping found (it cannot happen for a probe running in it): bias 0 */
+    LLVMValueRef bias = gen_alloca(g, 8, "uaddr_bias");
+    gen_store_i64(g, bias, gen_i64(g, 0));
+    LLVMValueRef fn = gen_bias_callback(g, &r);
+    LLVMValueRef task = gen_helper(g, HELPER_GET_CURRENT_TASK_BTF, g->i64, NULL, 0);
+    LLVMValueRef args[5] = {LLVMBuildIntToPtr(g->b, task, g->i8p, ""), load_ctx_word(g, PT_REGS_IP),
+                            LLVMBuildBitCast(g->b, fn, g->i8p, ""), bias, gen_i64(g, 0)};
+    gen_helper(g, HELPER_FIND_VMA, g->i64, args, 5);
+    return LLVMBuildAdd(g->b, gen_load_i64(g, bias), gen_i64(g, call->ival), "");
 }
 
 /* ---- fentry/fexit helpers ---- */

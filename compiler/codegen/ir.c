@@ -530,3 +530,25 @@ LLVMValueRef gen_pair(struct codegen *g, LLVMValueRef first, int64_t second, con
     gen_store_i64(g, gen_byte_ptr(g, out, 8), gen_i64(g, second));
     return out;
 }
+
+LLVMValueRef gen_begin_callback(struct codegen *g, const char *name, LLVMTypeRef *params,
+                                unsigned nparams, struct callback_state *saved)
+{
+    LLVMValueRef fn =
+        LLVMAddFunction(g->mod, name, LLVMFunctionType(g->i64, params, nparams, false));
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMSetSection(fn, LLVMGetSection(g->fn));
+    *saved = (struct callback_state){g->fn, LLVMGetInsertBlock(g->b), g->di_scope};
+    g->fn = fn;
+    LLVMPositionBuilderAtEnd(g->b, gen_block(g, "entry"));
+    debug_info_function(g, fn, name, g->loc);
+    return fn;
+}
+
+void gen_end_callback(struct codegen *g, const struct callback_state *saved)
+{
+    g->fn = saved->fn;
+    g->di_scope = saved->scope;
+    LLVMPositionBuilderAtEnd(g->b, saved->block);
+    debug_info_at(g, g->loc);
+}

@@ -40,6 +40,7 @@ enum {
     HELPER_D_PATH = 147,
     HELPER_KTIME_GET_TAI_NS = 208,
     HELPER_GET_CURRENT_TASK = 35,
+    HELPER_GET_CURRENT_TASK_BTF = 158,
     HELPER_PROBE_READ_USER = 112,
     HELPER_PROBE_READ_KERNEL = 113,
     HELPER_PROBE_READ_USER_STR = 114,
@@ -50,6 +51,7 @@ enum {
     HELPER_GET_FUNC_IP = 173,
     HELPER_FOR_EACH_MAP_ELEM = 164,
     HELPER_GET_ATTACH_COOKIE = 174,
+    HELPER_FIND_VMA = 180,
     HELPER_LOOP = 181,
     HELPER_MAP_LOOKUP_PERCPU_ELEM = 195,
 };
@@ -156,6 +158,17 @@ LLVMValueRef gen_helper_once(struct codegen *g, int id);
 void gen_helper_fills(struct codegen *g, LLVMValueRef call, unsigned arg);
 /* The value of one-entry array map_id, directly (BPF_PSEUDO_MAP_VALUE). */
 LLVMValueRef gen_map_value_ptr(struct codegen *g, int map_id);
+/* A callback function of the probe's section (bpf_loop, bpf_find_vma,
+ * bpf_for_each_map_elem), built with the builder at its entry and g->fn set
+ * to it; gen_end_callback() goes back to where it was. */
+struct callback_state {
+    LLVMValueRef fn;
+    LLVMBasicBlockRef block;
+    LLVMMetadataRef scope;
+};
+LLVMValueRef gen_begin_callback(struct codegen *g, const char *name, LLVMTypeRef *params,
+                                unsigned nparams, struct callback_state *saved);
+void gen_end_callback(struct codegen *g, const struct callback_state *saved);
 /* Whether `call` is a call of BPF helper `id` (made by gen_helper). */
 bool gen_is_helper_call(LLVMValueRef call, int id);
 void gen_memset0(struct codegen *g, LLVMValueRef ptr, uint32_t size);

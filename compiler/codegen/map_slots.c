@@ -23,36 +23,6 @@ uint32_t map_slot_count(const struct map_info *m)
 
 typedef LLVMValueRef (*slot_fn)(struct codegen *g, const struct map_info *m, LLVMValueRef key);
 
-/* A callback function of the probe's section, built with the builder at its
- * entry and g->fn set to it; end_callback() goes back to where it was. */
-struct callback_state {
-    LLVMValueRef fn;
-    LLVMBasicBlockRef block;
-    LLVMMetadataRef scope;
-};
-
-static LLVMValueRef begin_callback(struct codegen *g, const char *name, LLVMTypeRef *params,
-                                   unsigned nparams, struct callback_state *saved)
-{
-    LLVMValueRef fn =
-        LLVMAddFunction(g->mod, name, LLVMFunctionType(g->i64, params, nparams, false));
-    LLVMSetLinkage(fn, LLVMInternalLinkage);
-    LLVMSetSection(fn, LLVMGetSection(g->fn));
-    *saved = (struct callback_state){g->fn, LLVMGetInsertBlock(g->b), g->di_scope};
-    g->fn = fn;
-    LLVMPositionBuilderAtEnd(g->b, gen_block(g, "entry"));
-    debug_info_function(g, fn, name, g->loc);
-    return fn;
-}
-
-static void end_callback(struct codegen *g, const struct callback_state *saved)
-{
-    g->fn = saved->fn;
-    g->di_scope = saved->scope;
-    LLVMPositionBuilderAtEnd(g->b, saved->block);
-    debug_info_at(g, g->loc);
-}
-
 /* For each slot below limit, by bpf_loop (its callback verified once, however
  * many slots): puts the slot into the key at state + 8 and calls look(); a
  * true look() sets the u64 at state (and stops the loop when stop_on_hit).
@@ -63,13 +33,13 @@ static LLVMValueRef gen_slot_loop(struct codegen *g, const struct map_info *m, L
     gen_store_i64(g, state, gen_i64(g, 0));
     LLVMTypeRef params[2] = {g->i64, g->i8p};
     struct callback_state saved;
-    LLVMValueRef fn = begin_callback(g, "slot_loop", params, 2, &saved);
+    LLVMValueRef fn = gen_begin_callback(g, "slot_loop", params, 2, &saved);
     LLVMValueRef flag = LLVMGetParam(fn, 1), key = gen_byte_ptr(g, flag, 8);
     gen_store_i64(g, gen_byte_ptr(g, key, map_key_size(m)), LLVMGetParam(fn, 0));
     LLVMValueRef hit = LLVMBuildZExt(g->b, look(g, m, key), g->i64, "");
     gen_store_i64(g, flag, LLVMBuildOr(g->b, gen_load_i64(g, flag), hit, ""));
     LLVMBuildRet(g->b, stop_on_hit ? hit : gen_i64(g, 0));
-    end_callback(g, &saved);
+    gen_end_callback(g, &saved);
     LLVMValueRef args[4] = {limit, LLVMBuildBitCast(g->b, fn, g->i8p, ""), state, gen_i64(g, 0)};
     gen_helper(g, HELPER_LOOP, g->i64, args, 4);
     return LLVMBuildICmp(g->b, LLVMIntNE, gen_load_i64(g, state), gen_i64(g, 0), "");
@@ -120,7 +90,7 @@ static LLVMValueRef count_keys_callback(struct codegen *g, const struct map_info
 {
     LLVMTypeRef params[4] = {g->i8p, g->i8p, g->i8p, g->i8p};
     struct callback_state saved;
-    LLVMValueRef fn = begin_callback(g, "count_keys", params, 4, &saved);
+    LLVMValueRef fn = gen_begin_callback(g, "count_keys", params, 4, &saved);
     uint32_t key_size = map_key_size(m);
     LLVMValueRef own = LLVMGetParam(fn, 1), counter = LLVMGetParam(fn, 3);
     /* the loop's state on this function's stack: flag, key, slot */
@@ -134,7 +104,7 @@ static LLVMValueRef count_keys_callback(struct codegen *g, const struct map_info
     LLVMValueRef add = LLVMBuildZExt(g->b, LLVMBuildNot(g->b, lower, ""), g->i64, "");
     gen_store_i64(g, counter, LLVMBuildAdd(g->b, gen_load_i64(g, counter), add, ""));
     LLVMBuildRet(g->b, gen_i64(g, 0));
-    end_callback(g, &saved);
+    gen_end_callback(g, &saved);
     return fn;
 }
 

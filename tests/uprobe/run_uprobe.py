@@ -457,9 +457,23 @@ def check_wildcard_targets(tmp):
 
 def check_uaddr_pie(tmp):
     """uaddr() in a position-independent binary (the test program is one):
-    the file's address, as bpftrace 0.17 reads it, with a warning that says
-    so (current bpftrace relocates it; sobt does not yet)."""
-    prog = f'uprobe:{T}:add_numbers {{ @ = *uaddr("enabled"); }}'
+    uprobe and usdt programs read the symbol where the process loaded it, as
+    current bpftrace does (bpftrace 0.17 read the file's address: 0 here).
+    The semaphore the kernel raised reads 1, `enabled` the count the target
+    reports. A uretprobe keeps the file's address, with a located warning."""
+    script = (f"usdt:{T}:sobt_test:guarded {{ @g = count(); }} "
+              f"uprobe:{T}:guarded_enabled_count {{ "
+              f'@sem = max(*uaddr("sobt_test_guarded_semaphore")); '
+              f'@v = max(*uaddr("enabled")); }}')
+    status, out, err = tracer_run([SOBT, "-c", f"{T} {ROUNDS}", "-e", script])
+    expect("exit status", status, 0)
+    expect("warnings", "WARNING" in err, False)
+    enabled = re.search(r"^guarded enabled=(\d+)$", out, re.M)
+    if not enabled:
+        raise TestFailure("no 'guarded enabled=N' line in:\n%s" % out)
+    expect("guarded enabled", int(enabled.group(1)), ROUNDS)
+    expect_maps(out, {"@g": ROUNDS, "@sem": 1, "@v": enabled.group(1)})
+    prog = f'uretprobe:{T}:add_numbers {{ @ = *uaddr("enabled"); }}'
     status, out, err = tracer_run([SOBT, "--verify", "-e", prog])
     expect("exit status", status, 0)
     column = prog.index('"enabled"') + 1
