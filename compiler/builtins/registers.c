@@ -172,8 +172,8 @@ void check_uaddr(struct semantic *sem, struct node *call)
         !uaddr_relocation(&sem->types, sem->cur, binary, &r))
         diag_warning(sem->src, arg->loc,
                      "uaddr(\"%s\"): %s is position-independent; this is the symbol's "
-                     "address in the file, not where a process loaded it (sobt does not "
-                     "relocate it yet)",
+                     "address in the file, not where a process loaded it (sobt relocates it "
+                     "in uprobe and usdt probes only)",
                      arg->str, binary);
     uint32_t width = size == 1 || size == 2 || size == 4 ? (uint32_t)size : 8;
     struct type pointee = type_int(width, false);

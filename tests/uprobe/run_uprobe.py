@@ -480,7 +480,7 @@ def check_uaddr_pie(tmp):
     expect("warning", err.split("\n", 1)[0],
            f'stdin:1:{column}: WARNING: uaddr("enabled"): {T} is '
            "position-independent; this is the symbol's address in the file, not where a "
-           "process loaded it (sobt does not relocate it yet)")
+           "process loaded it (sobt relocates it in uprobe and usdt probes only)")
 
 
 def check_errors(tmp):
