@@ -57,10 +57,10 @@ void check_default_str_length(struct semantic *sem, struct node *call)
     set_constant(call, sem->strlen, false);
 }
 
-static bool kernel_has_function(const char *name)
+int builtin_kernel_func_id(const char *name)
 {
     const struct btf *btf = kernel_btf();
-    return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+    return btf ? btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) : -1;
 }
 
 void check_kfunc(struct semantic *sem, struct node *call)
@@ -71,7 +71,7 @@ void check_kfunc(struct semantic *sem, struct node *call)
         sem_error(sem, arg->loc, "%s() expects a function name as a string literal", call->name);
         return;
     }
-    bool v = kernel_has_function(arg->str);
+    bool v = builtin_kernel_func_id(arg->str) > 0;
     if (strcmp(call->name, "kfunc_allowed") == 0)
         v = v && (probe_kind_of(sem->cur->provider)->offers & OFFERS_BTF_FUNC);
     set_bool(call, v);

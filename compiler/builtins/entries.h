@@ -119,6 +119,10 @@ LLVMValueRef gen_user_address(struct codegen *g, LLVMValueRef value, const char 
 /* task.c: the offset of `member` in struct task_struct, from BTF; -1 without it */
 int64_t builtin_task_member(struct semantic *sem, const char *member);
 
+/* compile_time.c: the BTF id of the kernel function `name` (a kfunc's, for
+ * gen_kfunc), <= 0 when the kernel's BTF lacks it */
+int builtin_kernel_func_id(const char *name);
+
 /* task_by_pid.c: comm(pid) */
 void check_comm_of_pid(struct semantic *sem, struct node *call);
 LLVMValueRef gen_comm_of_pid(struct codegen *g, struct node *call, const struct gen_args *a);

@@ -9,7 +9,6 @@
  * ones, so not BEGIN/END either): the table's OFFERS_TASK_KFUNCS says where.
  * bpftrace warns at run time when the kernel lacks the kfuncs; sobt knows
  * it from the kernel's BTF when it compiles, and says so then. */
-#include <bpf/btf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,15 +16,8 @@
 #include "codegen/ir.h"
 #include "codegen/memory.h"
 #include "sema/sema.h"
-#include "target/btf.h"
 
 #define COMM_SIZE 16 /* TASK_COMM_LEN: the type of comm, so comm(pid) == comm compares */
-
-static int kfunc_id(const char *name)
-{
-    const struct btf *btf = kernel_btf();
-    return btf ? btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) : -1;
-}
 
 void check_comm_of_pid(struct semantic *sem, struct node *call)
 {
@@ -38,8 +30,8 @@ void check_comm_of_pid(struct semantic *sem, struct node *call)
                   type_name_of(t));
         return;
     }
-    if (kfunc_id("bpf_task_from_pid") <= 0 || kfunc_id("bpf_task_release") <= 0 ||
-        builtin_task_member(sem, "comm") < 0) {
+    if (builtin_kernel_func_id("bpf_task_from_pid") <= 0 ||
+        builtin_kernel_func_id("bpf_task_release") <= 0 || builtin_task_member(sem, "comm") < 0) {
         sem_error(sem, call->loc,
                   "comm(pid) needs the kernel functions bpf_task_from_pid and bpf_task_release "
                   "(kfuncs), which this kernel's BTF does not have");
@@ -75,7 +67,7 @@ LLVMValueRef gen_comm_of_pid(struct codegen *g, struct node *call, const struct 
     gen_memset0(g, out, COMM_SIZE);
     struct type s32 = type_int(4, true);
     LLVMValueRef pid = gen_int_convert(g, a->value[0], &s32);
-    LLVMValueRef task = gen_kfunc(g, kfunc_id("bpf_task_from_pid"), g->i64, &pid, 1);
+    LLVMValueRef task = gen_kfunc(g, builtin_kernel_func_id("bpf_task_from_pid"), g->i64, &pid, 1);
     LLVMBasicBlockRef found = gen_block(g, "task_found");
     LLVMBasicBlockRef missing = gen_block(g, "task_missing");
     LLVMBasicBlockRef done = gen_block(g, "task_done");
@@ -88,7 +80,7 @@ LLVMValueRef gen_comm_of_pid(struct codegen *g, struct node *call, const struct 
     LLVMValueRef at =
         LLVMBuildAdd(g->b, checked, gen_i64(g, builtin_task_member(g->sem, "comm")), "");
     gen_probe_read_str(g, out, LLVMConstInt(g->i32, COMM_SIZE, false), at, false);
-    gen_kfunc(g, kfunc_id("bpf_task_release"), g->i64, &task, 1);
+    gen_kfunc(g, builtin_kernel_func_id("bpf_task_release"), g->i64, &task, 1);
     LLVMBuildBr(g->b, done);
 
     LLVMPositionBuilderAtEnd(g->b, missing);
