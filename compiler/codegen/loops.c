@@ -145,23 +145,20 @@ static bool loop_uses(struct node *n, const char *name)
     return u.used;
 }
 
-/* A new callback taking `nparams` parameters, the last the context; the
- * builder is left in its entry with the probe's context and variables
- * taken from the context: slots[0..nvars) are the probe's, slots[nvars..)
- * the callback's copies (g->var_slots). */
+/* A new callback taking `nparams` parameters, the last the context (its
+ * debug location g->loc, the for statement's); the builder is left in its
+ * entry with the probe's context and variables taken from the context:
+ * slots[0..nvars) are the probe's, slots[nvars..) the callback's copies
+ * (g->var_slots). */
 static LLVMValueRef begin_callback(struct codegen *g, struct node *n, LLVMTypeRef *params,
                                    unsigned nparams, LLVMValueRef **slots)
 {
     static int counter;
     char name[48];
     snprintf(name, sizeof(name), "for_loop_%d", counter++);
-    LLVMValueRef fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(g->i64, params, nparams, 0));
-    LLVMSetLinkage(fn, LLVMInternalLinkage);
-    LLVMSetSection(fn, LLVMGetSection(g->fn));
-    g->fn = fn;
-    g->entry = gen_block(g, "entry");
-    LLVMPositionBuilderAtEnd(g->b, g->entry);
-    debug_info_function(g, fn, name, n->loc);
+    struct callback_state unused; /* save_state() keeps what restore_state() gives back */
+    LLVMValueRef fn = gen_begin_callback(g, name, params, nparams, &unused);
+    g->entry = LLVMGetInsertBlock(g->b);
     LLVMValueRef ctx = LLVMGetParam(fn, nparams - 1);
     g->ctxarg = ctx_pointer(g, ctx, 0);
     int nv = nvars(g);

@@ -52,18 +52,10 @@ LLVMValueRef gen_map_count(struct codegen *g, int map_id)
 {
     /* long visit(map, key, value, ctx) { return 0; }: go on to the next */
     LLVMTypeRef params[4] = {g->i8p, g->i8p, g->i8p, g->i8p};
-    LLVMValueRef fn = LLVMAddFunction(g->mod, "count_elements",
-                                      LLVMFunctionType(g->i64, params, 4, false));
-    LLVMSetLinkage(fn, LLVMInternalLinkage);
-    LLVMSetSection(fn, LLVMGetSection(g->fn));
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(g->b);
-    LLVMMetadataRef scope = g->di_scope;
-    LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
-    debug_info_function(g, fn, "count_elements", g->loc);
+    struct callback_state saved;
+    LLVMValueRef fn = gen_begin_callback(g, "count_elements", params, 4, &saved);
     LLVMBuildRet(g->b, gen_i64(g, 0));
-    g->di_scope = scope;
-    LLVMPositionBuilderAtEnd(g->b, here);
-    debug_info_at(g, g->loc);
+    gen_end_callback(g, &saved);
     LLVMValueRef args[4] = {gen_map_ptr(g, map_id), LLVMBuildBitCast(g->b, fn, g->i8p, ""),
                             LLVMConstNull(g->i8p), gen_i64(g, 0)};
     return gen_helper(g, HELPER_FOR_EACH_MAP_ELEM, g->i64, args, 4);
