@@ -253,11 +253,11 @@ static int load_in_btf(const struct compiled_program *prog, int index, struct bp
         return -1;
     }
 
-    LIBBPF_OPTS(bpf_prog_load_opts, logged, .log_level = 1, .log_buf = log_buf,
-                .log_size = verifier_log_size(prog),
-                .expected_attach_type = pd->expected_attach_type,
-                .attach_btf_id = pd->attach_btf_id, .attach_btf_obj_fd = btf_obj_fd);
-    callbacks_set_opts(cb, &logged);
+    /* the same load, with the whole log */
+    struct bpf_prog_load_opts logged = opts;
+    logged.log_level = 1;
+    logged.log_buf = log_buf;
+    logged.log_size = verifier_log_size(prog);
     log_buf[0] = '\0';
     fd = bpf_prog_load(type, name, license_of(prog), insns, count, &logged);
     if (fd >= 0)

@@ -158,7 +158,8 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
         char *target = module ? probe_format("%s:%s", module, func) : strdup(func);
         char *name = probe_format("%s:%s", prefix, written);
         free(written);
-        if (!function_in(func, names, count, module)) {
+        bool missing = !function_in(func, names, count, module);
+        if (missing) {
             const char *close = suggest_function(func, names, count);
             if (close)
                 probe_set_error(err, errlen, "kernel function not found: %s%s%s (did you mean %s?)",
@@ -172,16 +173,14 @@ static int expand_kprobe(const struct probe_kind *kind, char **parts, int nparts
                 free(name);
                 return -1;
             }
-            /* still compiled (and verified); attaching it will fail under the
-             * missing_probes policy */
-            rc = probe_add_match(ap, target, name);
-            if (rc == 0)
-                probe_last_match(ap)->offset = offset;
-            return rc < 0 ? -1 : 1;
         }
+        /* a missing function is still compiled (and verified); attaching it
+         * will fail under the missing_probes policy */
         rc = probe_add_match(ap, target, name);
         if (rc == 0)
             probe_last_match(ap)->offset = offset;
+        if (missing)
+            return rc < 0 ? -1 : 1;
     } else {
         free(written);
         for (int i = 0; i < count && rc == 0; i++)

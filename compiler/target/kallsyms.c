@@ -138,12 +138,11 @@ static int load_functions(void)
             size_t end = strcspn(name, "\t ");
             char *module = name[end] ? name + end + 1 : NULL;
             name[end] = '\0';
-            if (*name && is_probeable_function(name) && module &&
-                add_module_function(module, name) < 0) {
-                ksyms.error = -ENOMEM;
-                return ksyms.error;
-            }
             if (*name && is_probeable_function(name)) {
+                if (module && add_module_function(module, name) < 0) {
+                    ksyms.error = -ENOMEM;
+                    return ksyms.error;
+                }
                 if (ksyms.count == cap) {
                     cap = cap ? cap * 2 : 65536;
                     char **names = realloc(ksyms.names, (size_t)cap * sizeof(*names));

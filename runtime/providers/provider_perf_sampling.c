@@ -11,21 +11,26 @@
 #include "diag.h"
 #include "providers/provider.h"
 
-static int attach_sampling_event(int prog_fd, struct perf_event_attr *attr,
+/* An event of the given type and config on cpu, sampled as at asks. */
+static int attach_sampling_event(int prog_fd, uint32_t type, uint64_t config,
                                  const struct attach_desc *at, const char *probe_name, int cpu,
                                  struct attachment *out)
 {
-    attr->size = sizeof(*attr);
+    struct perf_event_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.size = sizeof(attr);
+    attr.type = type;
+    attr.config = config;
     if (at->sample_freq) {
-        attr->freq = 1;
-        attr->sample_freq = at->sample_freq;
+        attr.freq = 1;
+        attr.sample_freq = at->sample_freq;
     } else {
-        attr->sample_period = at->sample_period;
+        attr.sample_period = at->sample_period;
     }
-    int pfd = perf_event_open_cloexec(attr, providers_target_pid(false), cpu);
+    int pfd = perf_event_open_cloexec(&attr, providers_target_pid(false), cpu);
     if (pfd < 0) {
         int e = errno;
-        if (attr->type == PERF_TYPE_HARDWARE && (e == ENOENT || e == EOPNOTSUPP))
+        if (type == PERF_TYPE_HARDWARE && (e == ENOENT || e == EOPNOTSUPP))
             diag_plain_error("%s: this machine has no hardware performance counters for it "
                              "(perf_event_open: %s)",
                              probe_name, strerror(e));
@@ -43,31 +48,22 @@ static int attach_sampling_event(int prog_fd, struct perf_event_attr *attr,
 static int profile_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,
                           int cpu, struct attachment *out)
 {
-    struct perf_event_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.type = PERF_TYPE_SOFTWARE;
-    attr.config = PERF_COUNT_SW_CPU_CLOCK;
-    return attach_sampling_event(prog_fd, &attr, at, probe_name, cpu, out);
+    return attach_sampling_event(prog_fd, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, at,
+                                 probe_name, cpu, out);
 }
 
 static int software_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,
                            int cpu, struct attachment *out)
 {
-    struct perf_event_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.type = PERF_TYPE_SOFTWARE;
-    attr.config = at->event_config;
-    return attach_sampling_event(prog_fd, &attr, at, probe_name, cpu, out);
+    return attach_sampling_event(prog_fd, PERF_TYPE_SOFTWARE, at->event_config, at, probe_name, cpu,
+                                 out);
 }
 
 static int hardware_attach(int prog_fd, const struct attach_desc *at, const char *probe_name,
                            int cpu, struct attachment *out)
 {
-    struct perf_event_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.type = PERF_TYPE_HARDWARE;
-    attr.config = at->event_config;
-    return attach_sampling_event(prog_fd, &attr, at, probe_name, cpu, out);
+    return attach_sampling_event(prog_fd, PERF_TYPE_HARDWARE, at->event_config, at, probe_name, cpu,
+                                 out);
 }
 
 const struct provider provider_profile = {
