@@ -53,8 +53,8 @@ int elf_file_type(const char *path);
 char *cxx_demangle(const char *name);
 
 /* The value and size of the function or object symbol `name` in `path`
- * (.symtab, else .dynsym), read without caching: uaddr() and a
- * BPFTRACE_VMLINUX file. Returns 0, or -1 when the file cannot be read or
+ * (.symtab, else .dynsym), read without caching: uaddr(), once per call
+ * site (the uprobe cache keeps functions only). Returns 0, or -1 when the file cannot be read or
  * has no such symbol. */
 int elf_symbol_lookup(const char *path, const char *name, uint64_t *value, uint64_t *size);
 
